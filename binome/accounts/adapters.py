@@ -1,0 +1,23 @@
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from binome.lib.mail import send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """People join through invitations and referrals, so open sign-up is closed;
+    allauth's emails (password reset, verification) go out through the task worker."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        send_email(
+            subject=str(message.subject),
+            body=str(message.body),
+            to=list(message.to),
+            html_body=next((c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), None),
+        )

@@ -1,0 +1,112 @@
+"""Users sign in with their email; what they may do comes from their role memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from binome.organisations.models import Organisation
+from binome.people.models import Person
+from binome.territories.models import Territory
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **extra)
+        Role.objects.get_or_create(user=user, kind=Role.Kind.NATIONAL_ADMIN)
+        return user
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Role(models.Model):
+    """One role of a user, with the scope it applies to (a territory, an organisation, a person)."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_ADMIN = "national_admin", _("National admin")
+        COORDINATOR = "coordinator", _("Territory coordinator")
+        COMPANY_CONTACT = "company_contact", _("Company contact")
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+        REFERRER = "referrer", _("Partner referrer")
+        FUNDER = "funder", _("Funder viewer")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+
+    class Meta:
+        verbose_name = _("role")
+        constraints = [
+            # One constraint per kind of scope: NULLs never compare equal in a plain unique index.
+            models.UniqueConstraint(
+                fields=["user", "kind"], condition=models.Q(kind__in=["national_admin", "funder"]), name="role_unique_global"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "territory"], condition=models.Q(kind="coordinator"), name="role_unique_territory"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "organisation"],
+                condition=models.Q(kind__in=["company_contact", "referrer"]),
+                name="role_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "person"], condition=models.Q(kind__in=["mentor", "mentee"]), name="role_unique_person"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=["national_admin", "funder"], territory=None, person=None)
+                    | models.Q(kind="coordinator", territory__isnull=False, organisation=None, person=None)
+                    | models.Q(kind__in=["company_contact", "referrer"], organisation__isnull=False, person=None)
+                    | models.Q(kind__in=["mentor", "mentee"], person__isnull=False, territory=None)
+                ),
+                name="role_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.territory or self.organisation or self.person or ""
+        return f"{self.get_kind_display()} {scope}".strip()
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.COMPANY_CONTACT and self.organisation and not self.organisation.is_company:
+            raise ValidationError(_("A company contact must belong to a company."))
+        if self.kind == self.Kind.REFERRER and self.organisation and not self.organisation.is_partner:
+            raise ValidationError(_("A referrer must belong to an NGO or a public institution."))

@@ -1,0 +1,39 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from binome.accounts.access import scope_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation links of every portal the signed-in user may enter."""
+    scope = scope_of(getattr(request, "user", None))
+    links = []
+    if scope.is_staff:
+        links += [
+            (reverse("staff_dashboard"), _("Dashboard")),
+            (reverse("staff_people"), _("People")),
+            (reverse("staff_organisations"), _("Organisations")),
+        ]
+    if scope.company_ids:
+        links.append((reverse("company_portal"), _("My company")))
+    if scope.mentor_person_ids:
+        links.append((reverse("mentor_portal"), _("My mentoring")))
+    if scope.mentee_person_ids:
+        links.append((reverse("mentee_portal"), _("My duo")))
+    if scope.partner_ids:
+        links.append((reverse("partner_portal"), _("My referrals")))
+    if scope.funder or scope.national_admin:
+        links.append((reverse("funder_portal"), _("Results")))
+    if scope.national_admin:
+        links.append((reverse("admin:index"), _("Administration")))
+    return {
+        "nav_links": links,
+        "scope": scope,
+        "STAFF_LANGUAGE_CODES": settings.STAFF_LANGUAGES,
+        "MENTEE_LANGUAGE_CODES": settings.MENTEE_LANGUAGES,
+        "DEMO_MODE": settings.DEMO_MODE,
+    }

@@ -1,0 +1,106 @@
+"""Pages for each audience outside staff: company contacts, mentors, mentees, referrers, funders."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from binome.accounts import access
+from binome.accounts.access import scope_of
+from binome.organisations.models import Organisation
+from binome.pairing.models import Duo
+from binome.people.models import MentorProfile, Person
+from binome.portals.decorators import company_contacts_only, funders_only, mentees_only, mentors_only, referrers_only
+from binome.territories.selectors import national_overview
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the portal of their main role."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    scope = scope_of(request.user)
+    for allowed, target in [
+        (scope.is_staff, "staff_dashboard"),
+        (bool(scope.company_ids), "company_portal"),
+        (bool(scope.partner_ids), "partner_portal"),
+        (scope.funder, "funder_portal"),
+        (bool(scope.mentor_person_ids), "mentor_portal"),
+        (bool(scope.mentee_person_ids), "mentee_portal"),
+    ]:
+        if allowed:
+            return redirect(target)
+    return render(request, "portals/no_role.html")
+
+
+@company_contacts_only
+def company(request: HttpRequest) -> HttpResponse:
+    """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
+    companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related("sector", "territory")
+    mentors = (
+        access.mentors_visible_to(request.user)
+        .filter(company__in=companies)
+        .select_related("person", "occupation", "company")
+        .annotate(duo_count=Count("duos"))
+    )
+    duo_counts = {
+        row["status"]: row["n"]
+        for row in Duo.objects.filter(mentor__company__in=companies).values("status").annotate(n=Count("pk")).order_by()
+    }
+    training_counts = {
+        row["training_status"]: row["n"]
+        for row in mentors.values("training_status").annotate(n=Count("pk")).order_by()
+    }
+    return render(
+        request,
+        "portals/company.html",
+        {
+            "companies": companies,
+            "mentors": mentors,
+            "duo_counts": [(label, duo_counts.get(value, 0)) for value, label in Duo.Status.choices],
+            "training_counts": [(label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices],
+        },
+    )
+
+
+def _own_person(request: HttpRequest, person_ids: frozenset[int]) -> Person:
+    return Person.objects.select_related("territory").get(pk=min(person_ids))
+
+
+@mentors_only
+def mentor(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, scope_of(request.user).mentor_person_ids)
+    profile = MentorProfile.objects.select_related("company", "occupation", "workplace").get(person=person)
+    duos = (
+        access.duos_visible_to(request.user)
+        .filter(mentor=profile)
+        .select_related("cohort", "mentee__person")
+        .prefetch_related("mentee__target_occupations")
+    )
+    return render(request, "portals/mentor.html", {"person": person, "profile": profile, "duos": duos})
+
+
+@mentees_only
+def mentee(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, scope_of(request.user).mentee_person_ids)
+    duos = (
+        access.duos_visible_to(request.user)
+        .filter(mentee__person=person)
+        .select_related("cohort", "mentor__person", "mentor__company", "mentor__occupation")
+    )
+    return render(request, "portals/mentee.html", {"person": person, "duos": duos})
+
+
+@referrers_only
+def partner(request: HttpRequest) -> HttpResponse:
+    """A referrer sees the people their organisation referred, with status and date: nothing else."""
+    referrals = access.referrals_visible_to(request.user).filter(
+        partner_id__in=scope_of(request.user).partner_ids
+    ).select_related("person", "partner")
+    partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
+    return render(request, "portals/partner.html", {"referrals": referrals, "partners": partners})
+
+
+@funders_only
+def funder(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/funder.html", {"rows": national_overview()})

@@ -1,0 +1,162 @@
+"""Staff pages: national admins and territory coordinators, scoped by `access`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from binome.accounts import access
+from binome.organisations.models import Organisation
+from binome.people.forms import MenteeFileForm, PeopleFilterForm
+from binome.people.models import MentorProfile, Person
+from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
+from binome.people.services import update_mentee_file
+from binome.portals.decorators import staff_only
+from binome.privacy import audit
+from binome.reference.labels import ROME_DOMAINS
+from binome.reference.models import Language
+from binome.sourcing.models import Referral
+from binome.territories.selectors import territory_dashboard
+
+PAGE_SIZE = 50
+
+
+@staff_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    territories = list(access.territories_visible_to(request.user))
+    if len(territories) == 1:
+        return redirect("staff_territory", slug=territories[0].slug)
+    return render(
+        request, "portals/staff/dashboard.html", {"dashboards": [territory_dashboard(t) for t in territories]}
+    )
+
+
+@staff_only
+def territory(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "portals/staff/territory.html",
+        {"board": territory_dashboard(found), "territories": access.territories_visible_to(request.user)},
+    )
+
+
+def _filter_form(request: HttpRequest) -> PeopleFilterForm:
+    form = PeopleFilterForm(request.GET or None)
+    form.fields["territory"].choices = [("", "—")] + [
+        (t.pk, t.name) for t in access.territories_visible_to(request.user)
+    ]
+    form.fields["status"].choices = [("", "—"), *Referral.Status.choices]
+    form.fields["language"].choices = [("", "—")] + [(lang.code, str(lang)) for lang in Language.objects.all()]
+    form.fields["domain"].choices = [("", "—")] + [(k, f"{k} · {v}") for k, v in ROME_DOMAINS.items()]
+    form.fields["training"].choices = [("", "—"), *MentorProfile.Training.choices]
+    return form
+
+
+@staff_only
+def people(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    visible = access.people_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        visible = filter_people(
+            visible,
+            PeopleFilter(
+                query=data["q"],
+                kind=data["kind"],
+                territory_id=data["territory"],
+                referral_status=data["status"],
+                french_level=data["french_level"],
+                language=data["language"],
+                domain=data["domain"],
+                training_status=data["training"],
+            ),
+        )
+    page = Paginator(people_for_list(visible), PAGE_SIZE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    template = "portals/staff/people_rows.html" if request.htmx else "portals/staff/people.html"
+    return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
+
+
+@staff_only
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    found = person_file(access.people_visible_to(request.user), pk)
+    audit.record(actor=request.user, verb="viewed", target=found)
+    duos = access.duos_visible_to(request.user).filter(
+        Q(mentor__person=found) | Q(mentee__person=found)
+    ).select_related("cohort", "mentor__person", "mentee__person")
+    return render(request, "portals/staff/person.html", {"person": found, "duos": duos})
+
+
+@staff_only
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = person_file(access.people_visible_to(request.user), pk)
+    if not hasattr(found, "mentee_profile"):
+        raise Http404("Only mentees' files are edited here for now.")
+    form = MenteeFileForm(request.POST or None, initial=MenteeFileForm.initial_for(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = update_mentee_file(
+                found,
+                actor=request.user,
+                person_fields=form.person_values(),
+                profile_fields=form.profile_values(),
+                targets=form.cleaned_data["targets"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            if changed:
+                messages.success(request, _("The file was saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("staff_person", pk=found.pk)
+    return render(request, "portals/staff/person_edit.html", {"person": found, "form": form})
+
+
+@staff_only
+def organisations(request: HttpRequest) -> HttpResponse:
+    visible = access.organisations_visible_to(request.user).select_related("territory", "sector")
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if query:
+        visible = visible.filter(name__icontains=query)
+    if kind in Organisation.Kind.values:
+        visible = visible.filter(kind=kind)
+    visible = visible.annotate(mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True))
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portals/staff/organisations.html",
+        {"page": page, "query": query, "kind": kind, "kinds": Organisation.Kind.choices},
+    )
+
+
+@staff_only
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        access.organisations_visible_to(request.user).select_related("territory", "sector", "city"), pk=pk
+    )
+    mentors = access.mentors_visible_to(request.user).filter(company=found).select_related("person", "occupation")
+    referrals = access.referrals_visible_to(request.user).filter(partner=found).select_related("person")
+    status_counts = referrals.values("status").annotate(n=Count("pk")).order_by()
+    labels = dict(Referral.Status.choices)
+    return render(
+        request,
+        "portals/staff/organisation.html",
+        {
+            "organisation": found,
+            "mentors": mentors,
+            "referrals": referrals[:100],
+            "referral_total": referrals.count(),
+            "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
+        },
+    )

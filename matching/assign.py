@@ -1,0 +1,127 @@
+"""Exact maximum-weight b-matchings: the low-level entry point and its two solvers.
+
+Both solvers maximise the sum of `gain` over the chosen pairs, where a mentee is
+matched at most once and mentor j at most capacity[j] times, and only pairs with a
+strictly positive gain are ever chosen (a pair of gain <= 0 cannot raise the total).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import linear_sum_assignment
+
+Pairs = list[tuple[int, int]]
+Index = NDArray[np.int64]
+
+
+def solve_dense(gain: NDArray[np.float64], usable: NDArray[np.bool_], capacity: Index) -> tuple[Index, Index]:
+    """linear_sum_assignment on mentors expanded into one column per unit of capacity.
+
+    Unusable cells cost 0, like staying unmatched: an optimal assignment that uses one
+    is read as "unmatched", so no dummy columns are needed. With more mentees than
+    columns, scipy leaves rows unassigned by itself.
+    """
+    n, m = gain.shape
+    cols = np.repeat(np.arange(m, dtype=np.int64), np.maximum(capacity, 0))
+    if n == 0 or cols.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ok = usable & (gain > 0)
+    cost = np.where(ok, -gain, 0.0)[:, cols]
+    rows, picked = linear_sum_assignment(cost)
+    mentors = cols[picked]
+    keep = ok[rows, mentors]
+    return rows[keep].astype(np.int64), mentors[keep]
+
+
+def solve_flow(n: int, m: int, mentee: Index, mentor: Index, gain: Index, capacity: Index) -> NDArray[np.bool_]:
+    """Min-cost flow (OR-Tools) over sparse candidate pairs with integer gains.
+
+    Returns which of the given pairs are chosen. Nodes: mentees 0..n-1 (supply 1), mentors n..n+m-1, sink n+m (demand n). Every
+    mentee also has a direct arc to the sink ("stays unmatched"). Costs are
+    `top - gain` so they are non-negative; each mentee routes exactly one unit, so the
+    constant `n * top` does not change the optimum. Integer costs make it exact.
+    """
+    chosen = np.zeros(mentee.size, dtype=bool)
+    keep = np.flatnonzero(gain > 0)
+    mentee, mentor, gain = mentee[keep], mentor[keep], gain[keep].astype(np.int64)
+    if n == 0 or mentee.size == 0:
+        return chosen
+    top = int(gain.max())
+    sink = n + m
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        mentee, mentor + n, np.ones(mentee.size, dtype=np.int64), top - gain
+    )
+    idle = np.arange(n, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        idle, np.full(n, sink, dtype=np.int64), np.ones(n, dtype=np.int64), np.full(n, top, dtype=np.int64)
+    )
+    slots = np.arange(m, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        slots + n, np.full(m, sink, dtype=np.int64), np.maximum(capacity, 0).astype(np.int64), np.zeros(m, dtype=np.int64)
+    )
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
+    supplies[:n] = 1
+    supplies[sink] = -n
+    flow.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int64), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    chosen[keep[flow.flows(arcs) > 0]] = True
+    return chosen
+
+
+def assign(
+    scores: ArrayLike,
+    allowed: ArrayLike | None = None,
+    capacity: ArrayLike | None = None,
+    unmatched_penalty: ArrayLike | None = None,
+    method: Literal["dense", "flow"] = "dense",
+) -> Pairs:
+    """Maximum-total-score matching of mentees (rows) to mentors (columns).
+
+    scores: mentees x mentors array, higher is better (any real numbers; NaN = not allowed).
+    allowed: boolean mask of the same shape (default: every pair).
+    capacity: matches allowed per mentor (default 1 each).
+    unmatched_penalty: cost of leaving a mentee unmatched, a scalar or one per mentee
+        (default 0). The objective is sum(scores of pairs) - sum(penalties of unmatched
+        mentees); equivalently a pair (i, j) is worth scores[i, j] + penalty[i], and only
+        pairs worth strictly more than 0 are made. So by default this is a maximum
+        *weight* matching, not a maximum-cardinality one: a pair of score <= 0 is never
+        made, and a pair of positive score is left out only when that raises the total.
+        A penalty larger than the spread of the scores makes it maximum-cardinality first.
+    method: "dense" (scipy, exact for floats) or "flow" (OR-Tools, exact for integer
+        valued scores and penalties; other values are rejected).
+
+    Returns the sorted list of (mentee_index, mentor_index) pairs. Ties between optimal
+    matchings are broken by the (deterministic) solver, not by a perturbation.
+    """
+    s = np.array(scores, dtype=np.float64, ndmin=2)
+    if s.ndim != 2:
+        raise ValueError("scores must be a 2-D array")
+    n, m = s.shape
+    ok = np.ones((n, m), dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
+    if ok.shape != (n, m):
+        raise ValueError(f"allowed has shape {ok.shape}, expected {(n, m)}")
+    ok = ok & ~np.isnan(s)
+    cap = np.ones(m, dtype=np.int64) if capacity is None else np.asarray(capacity, dtype=np.int64)
+    if cap.shape != (m,) or np.any(cap < 0):
+        raise ValueError("capacity must be one non-negative integer per mentor")
+    penalty = np.zeros(n) if unmatched_penalty is None else np.asarray(unmatched_penalty, dtype=np.float64)
+    penalty = np.broadcast_to(penalty, (n,))
+    gain = np.where(ok, s, 0.0) + penalty[:, None]
+    if method == "dense":
+        rows, cols = solve_dense(gain, ok, cap)
+    elif method == "flow":
+        if not np.all(gain[ok] == np.round(gain[ok])):
+            raise ValueError('method="flow" needs integer-valued scores and penalties')
+        ii, jj = (x.astype(np.int64) for x in np.nonzero(ok))
+        chosen = solve_flow(n, m, ii, jj, gain[ii, jj].astype(np.int64), cap)
+        rows, cols = ii[chosen], jj[chosen]
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return sorted(zip(rows.tolist(), cols.tolist(), strict=True))

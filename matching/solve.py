@@ -1,0 +1,272 @@
+"""Problem-level solve: pins, territories, candidate generation, dense or flow, results.
+
+Scores are computed in float32 blocks of mentee rows (never a full float64 matrix)
+and quantised to integers (`SCALE`): the solvers optimise these integers exactly.
+Territory is a hard constraint, so each territory is an independent sub-problem and
+only same-territory pairs are ever scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching import constraints, criteria
+from matching.assign import solve_dense, solve_flow
+from matching.explain import duo_details, mentee_reasons, mentor_reasons
+from matching.options import SCALE, Options
+from matching.profiles import Problem
+from matching.result import PinCost, PinError, Result
+
+Index = NDArray[np.int64]
+Pair = tuple[int, int]
+
+_PIN_MESSAGES = {
+    "territory": "the mentee and the mentor are in different territories",
+    "trained": "the mentor has not completed the training",
+    "language": "they share no working language at {level} or above",
+    "gender": "a required gender preference is not met",
+    "exclusions": "the pair is excluded (company exclusion, excluded mentor or forbid)",
+}
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Per-territory scored pairs handed to a solver (indices are global)."""
+
+    rows: Index
+    cols: Index
+    score: NDArray[np.int64] | None = None  # dense: rows x cols
+    ok: NDArray[np.bool_] | None = None
+    mentee: Index | None = None  # flow: top-K pairs, by mentee then best first
+    mentor: Index | None = None
+    pair_score: Index | None = None
+
+
+def blocks(
+    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index
+) -> Iterator[tuple[int, NDArray[np.int64], NDArray[np.bool_]]]:
+    """(offset, integer scores, feasibility) for consecutive row blocks of rows x cols."""
+    step = max(1, options.block_cells // max(1, cols.size))
+    jj = cols[None, :]
+    for start in range(0, rows.size, step):
+        ii = rows[start : start + step, None]
+        s = criteria.score(p, ii, jj, options)
+        s *= np.float32(SCALE)
+        ok = constraints.feasible(p, ii, jj, options.min_language_level, forbidden)
+        yield start, np.rint(s).astype(np.int64), ok
+
+
+def score_matrix(p: Problem, options: Options, forbids: Sequence[Pair] = ()) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Full integer score matrix and feasibility mask (for tests and small instances)."""
+    forbidden = constraints.pair_keys(p, forbids)
+    score = np.zeros((p.n, p.m), dtype=np.int64)
+    ok = np.zeros((p.n, p.m), dtype=bool)
+    rows, cols = np.arange(p.n, dtype=np.int64), np.arange(p.m, dtype=np.int64)
+    for start, s, f in blocks(p, options, rows, cols, forbidden):
+        score[start : start + s.shape[0]] = s
+        ok[start : start + s.shape[0]] = f
+    return score, ok
+
+
+def _check_pins(p: Problem, options: Options, pins: Sequence[Pair], forbids: Sequence[Pair], forbidden: Index) -> Index:
+    """Validate pins against the hard constraints; return the capacity they leave."""
+    remaining = p.capacity.copy()
+    seen: set[int] = set()
+    banned = set(forbids)
+    for i, j in pins:
+        if not (0 <= i < p.n and 0 <= j < p.m):
+            raise PinError("unknown_index", f"pin ({i}, {j}) is out of range", i, j)
+        if i in seen:
+            raise PinError("mentee_pinned_twice", f"mentee {i} is pinned to two mentors", i, j)
+        seen.add(i)
+        if (i, j) in banned:
+            raise PinError("pinned_and_forbidden", f"pair ({i}, {j}) is both pinned and forbidden", i, j)
+        stage = constraints.first_failing_stage(p, i, j, options.min_language_level, forbidden)
+        if stage is not None:
+            message = _PIN_MESSAGES[stage].format(level=options.min_language_level)
+            raise PinError(f"pin_violates_{stage}", f"cannot pin ({i}, {j}): {message}", i, j)
+        remaining[j] -= 1
+        if remaining[j] < 0:
+            raise PinError("mentor_over_capacity", f"mentor {j} has more pins than capacity", i, j)
+    return remaining
+
+
+def _candidates(
+    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index, remaining: Index, dense: bool
+) -> Candidates:
+    threshold = round(options.min_score * SCALE) if options.mode == "quality_first" else None
+    free = remaining[cols] > 0
+    if dense:
+        score = np.zeros((rows.size, cols.size), dtype=np.int64)
+        ok = np.zeros((rows.size, cols.size), dtype=bool)
+    k = min(options.top_k, cols.size)
+    tie = (cols.size - 1 - np.arange(cols.size, dtype=np.int64))[None, :]
+    parts: list[tuple[Index, Index, Index]] = []
+    for start, s, f in blocks(p, options, rows, cols, forbidden):
+        f &= free
+        if threshold is not None:
+            f &= s >= threshold
+        if dense:
+            score[start : start + s.shape[0]] = s
+            ok[start : start + s.shape[0]] = f
+            continue
+        # Unique keys (score, then lower mentor index) make the top-K set deterministic.
+        key = np.where(f, s * cols.size + tie, -1)
+        top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < cols.size else np.argsort(-key, axis=1)
+        top_key = np.take_along_axis(key, top, axis=1)
+        order = np.argsort(-top_key, axis=1, kind="stable")
+        top = np.take_along_axis(top, order, axis=1)
+        valid = np.take_along_axis(top_key, order, axis=1) >= 0
+        r = np.broadcast_to(np.arange(s.shape[0])[:, None], top.shape)[valid]
+        c = top[valid]
+        parts.append((rows[start + r], cols[c], s[r, c]))
+    if dense:
+        return Candidates(rows, cols, score=score, ok=ok)
+    if parts:
+        mentee, mentor, pair_score = (np.concatenate(x) for x in zip(*parts, strict=True))
+    else:
+        mentee = mentor = pair_score = np.zeros(0, dtype=np.int64)
+    return Candidates(rows, cols, mentee=mentee, mentor=mentor, pair_score=pair_score)
+
+
+def _ranks(c: Candidates, mentees: Index, mentors: Index) -> Index:
+    """1 + number of feasible mentors (with free capacity) scoring strictly higher."""
+    if c.score is not None and c.ok is not None:
+        r = np.searchsorted(c.rows, mentees)
+        col = np.searchsorted(c.cols, mentors)
+        own = c.score[r, col]
+        return 1 + (c.ok[r] & (c.score[r] > own[:, None])).sum(axis=1)
+    assert c.mentee is not None and c.mentor is not None and c.pair_score is not None
+    start = np.searchsorted(c.mentee, mentees, side="left")
+    stop = np.searchsorted(c.mentee, mentees, side="right")
+    out = np.empty(mentees.size, dtype=np.int64)
+    for k, (a, b, j) in enumerate(zip(start.tolist(), stop.tolist(), mentors.tolist(), strict=True)):
+        scores = c.pair_score[a:b]
+        own = scores[np.flatnonzero(c.mentor[a:b] == j)[0]]
+        out[k] = 1 + int(np.count_nonzero(scores > own))
+    return out
+
+
+def solve(
+    problem: Problem,
+    options: Options | None = None,
+    pins: Sequence[Pair] = (),
+    forbids: Sequence[Pair] = (),
+) -> Result:
+    """Globally optimal duos under the hard constraints, with explanations and reasons.
+
+    pins: (mentee_index, mentor_index) pairs that must be formed; a pin that breaks a
+        hard constraint, or over-fills a mentor, raises `PinError`.
+    forbids: pairs that must not be formed (on top of the declared exclusions).
+    """
+    options = options or Options()
+    p = problem
+    pins, forbids = list(dict.fromkeys(pins)), list(forbids)
+    forbidden = constraints.pair_keys(p, forbids)
+    remaining = _check_pins(p, options, pins, forbids, forbidden)
+    pinned = np.zeros(p.n, dtype=bool)
+    pinned[[i for i, _ in pins]] = True
+
+    groups: list[tuple[Index, Index]] = []
+    for t in np.unique(p.mentee_territory):
+        rows = np.flatnonzero((p.mentee_territory == t) & ~pinned).astype(np.int64)
+        cols = np.flatnonzero((p.mentor_territory == t) & p.trained & (remaining > 0)).astype(np.int64)
+        if rows.size and cols.size:
+            groups.append((rows, cols))
+    cells = sum(int(r.size) * int(remaining[c].sum()) for r, c in groups)
+    dense = options.solver == "dense" or (options.solver == "auto" and cells <= options.dense_max_cells)
+    solver = "dense" if dense else f"flow(top_k={options.top_k})"
+    slots = int(sum(int(remaining[c].sum()) for _, c in groups))
+    free_mentees = int(sum(r.size for r, _ in groups))
+    # Coverage first: a bonus above any achievable total score makes one more matched
+    # mentee worth more than every score difference (exact lexicographic optimum).
+    bonus = min(free_mentees, slots) * SCALE + 1 if options.mode == "coverage_first" else 0
+
+    cands = [_candidates(p, options, rows, cols, forbidden, remaining, dense) for rows, cols in groups]
+    found: list[tuple[Index, Index, Index, Index]] = []  # mentee, mentor, int score, rank
+    if dense:
+        for c in cands:
+            assert c.score is not None and c.ok is not None
+            r, k = solve_dense((c.score + bonus).astype(np.float64), c.ok, remaining[c.cols])
+            mentee, mentor = c.rows[r], c.cols[k]
+            found.append((mentee, mentor, c.score[r, k], _ranks(c, mentee, mentor)))
+    elif cands:
+        mentee = np.concatenate([c.mentee for c in cands if c.mentee is not None])
+        mentor = np.concatenate([c.mentor for c in cands if c.mentor is not None])
+        pair_score = np.concatenate([c.pair_score for c in cands if c.pair_score is not None])
+        chosen = solve_flow(p.n, p.m, mentee, mentor, pair_score + bonus, remaining)
+        a, b, got = mentee[chosen], mentor[chosen], pair_score[chosen]
+        ranks = np.zeros(a.size, dtype=np.int64)
+        for c in cands:
+            inside = np.isin(a, c.rows)
+            ranks[inside] = _ranks(c, a[inside], b[inside])
+        found.append((a, b, got, ranks))
+
+    pin_i = np.array([i for i, _ in pins], dtype=np.int64)
+    pin_j = np.array([j for _, j in pins], dtype=np.int64)
+    pin_score, pin_rank = _pin_scores(p, options, pin_i, pin_j, forbidden)
+    found.append((pin_i, pin_j, pin_score, pin_rank))
+    mentee, mentor, int_score, rank = (np.concatenate(x) for x in zip(*found, strict=True))
+    order = np.lexsort((mentor, mentee))
+    mentee, mentor, int_score, rank = mentee[order], mentor[order], int_score[order], rank[order]
+
+    duos = duo_details(p, options, mentee, mentor, rank, pinned)
+    used = np.bincount(mentor, minlength=p.m)
+    matched = np.zeros(p.n, dtype=bool)
+    matched[mentee] = True
+    flow_solver = not dense
+    return Result(
+        duos=duos,
+        unmatched_mentees=mentee_reasons(p, options, matched, used, forbidden, flow_solver),
+        unmatched_mentors=mentor_reasons(p, options, matched, used, forbidden, flow_solver),
+        total_score=float(sum(d.score for d in duos)),
+        objective=int(int_score.sum()),
+        matched=len(duos),
+        coverage=len(duos) / p.n if p.n else 0.0,
+        solver=solver,
+        options=options,
+    )
+
+
+def _pin_scores(p: Problem, options: Options, mentees: Index, mentors: Index, forbidden: Index) -> tuple[Index, Index]:
+    """Integer score and rank (among all feasible mentors) of each pinned pair."""
+    scores = np.zeros(mentees.size, dtype=np.int64)
+    ranks = np.zeros(mentees.size, dtype=np.int64)
+    for k, (i, j) in enumerate(zip(mentees.tolist(), mentors.tolist(), strict=True)):
+        cols = np.flatnonzero(p.mentor_territory == p.mentee_territory[i]).astype(np.int64)
+        _, s, ok = next(blocks(p, options, np.array([i], dtype=np.int64), cols, forbidden))
+        own = int(s[0, np.searchsorted(cols, j)])
+        scores[k] = own
+        ranks[k] = 1 + int(np.count_nonzero(ok[0] & (s[0] > own)))
+    return scores, ranks
+
+
+def cost_of_pin(
+    problem: Problem,
+    options: Options | None,
+    mentee: int,
+    mentor: int,
+    pins: Sequence[Pair] = (),
+    forbids: Sequence[Pair] = (),
+    base: Result | None = None,
+) -> PinCost:
+    """Optimal total and matched count with (mentee, mentor) pinned vs without.
+
+    Pass `base` (the result of the same solve without the extra pin) to save a solve.
+    Raises PinError if the pair cannot be pinned.
+    """
+    without = base or solve(problem, options, pins, forbids)
+    others = [(i, j) for i, j in pins if i != mentee]
+    forced = solve(problem, options, [*others, (mentee, mentor)], forbids)
+    return PinCost(
+        mentee=mentee,
+        mentor=mentor,
+        total_without=without.total_score,
+        total_with=forced.total_score,
+        matched_without=without.matched,
+        matched_with=forced.matched,
+    )
