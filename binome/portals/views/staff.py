@@ -131,7 +131,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
         visible = visible.filter(name__icontains=query)
     if kind in Organisation.Kind.values:
         visible = visible.filter(kind=kind)
-    visible = visible.annotate(mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True))
+    visible = visible.annotate(mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True)).order_by("name")
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
