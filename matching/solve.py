@@ -151,6 +151,33 @@ def _ranks(c: Candidates, mentees: Index, mentors: Index) -> Index:
     return out
 
 
+def _groups(p: Problem, remaining: Index, pinned: NDArray[np.bool_]) -> list[tuple[Index, Index]]:
+    """(free mentees, usable mentors) of each territory: independent sub-problems."""
+    groups = []
+    for t in np.unique(p.mentee_territory):
+        rows = np.flatnonzero((p.mentee_territory == t) & ~pinned).astype(np.int64)
+        cols = np.flatnonzero((p.mentor_territory == t) & p.trained & (remaining > 0)).astype(np.int64)
+        if rows.size and cols.size:
+            groups.append((rows, cols))
+    return groups
+
+
+def candidate_pairs(problem: Problem, options: Options) -> tuple[Index, Index, Index, Index]:
+    """Each mentee's top-K feasible pairs (mentee, mentor, integer score) and capacities,
+    as the flow solver sees them without pins (used by the greedy baseline)."""
+    p = problem
+    forbidden = constraints.pair_keys(p, ())
+    cands = [
+        _candidates(p, options, rows, cols, forbidden, p.capacity, dense=False)
+        for rows, cols in _groups(p, p.capacity, np.zeros(p.n, dtype=bool))
+    ]
+    empty = np.zeros(0, dtype=np.int64)
+    mentee = np.concatenate([empty] + [c.mentee for c in cands if c.mentee is not None])
+    mentor = np.concatenate([empty] + [c.mentor for c in cands if c.mentor is not None])
+    score = np.concatenate([empty] + [c.pair_score for c in cands if c.pair_score is not None])
+    return mentee, mentor, score, p.capacity.copy()
+
+
 def solve(
     problem: Problem,
     options: Options | None = None,
@@ -171,12 +198,7 @@ def solve(
     pinned = np.zeros(p.n, dtype=bool)
     pinned[[i for i, _ in pins]] = True
 
-    groups: list[tuple[Index, Index]] = []
-    for t in np.unique(p.mentee_territory):
-        rows = np.flatnonzero((p.mentee_territory == t) & ~pinned).astype(np.int64)
-        cols = np.flatnonzero((p.mentor_territory == t) & p.trained & (remaining > 0)).astype(np.int64)
-        if rows.size and cols.size:
-            groups.append((rows, cols))
+    groups = _groups(p, remaining, pinned)
     cells = sum(int(r.size) * int(remaining[c].sum()) for r, c in groups)
     dense = options.solver == "dense" or (options.solver == "auto" and cells <= options.dense_max_cells)
     solver = "dense" if dense else f"flow(top_k={options.top_k})"
