@@ -40,8 +40,8 @@ def solve_dense(gain: NDArray[np.float64], usable: NDArray[np.bool_], capacity: 
 def solve_flow(n: int, m: int, mentee: Index, mentor: Index, gain: Index, capacity: Index) -> NDArray[np.bool_]:
     """Min-cost flow (OR-Tools) over sparse candidate pairs with integer gains.
 
-    Returns which of the given pairs are chosen. Nodes: mentees 0..n-1 (supply 1), mentors n..n+m-1, sink n+m (demand n). Every
-    mentee also has a direct arc to the sink ("stays unmatched"). Costs are
+    Returns which of the given pairs are chosen. Nodes: mentees 0..n-1 (supply 1),
+    mentors n..n+m-1, sink n+m (demand n). Every mentee also has a direct arc to the sink ("stays unmatched"). Costs are
     `top - gain` so they are non-negative; each mentee routes exactly one unit, so the
     constant `n * top` does not change the optimum. Integer costs make it exact.
     """
@@ -62,7 +62,10 @@ def solve_flow(n: int, m: int, mentee: Index, mentor: Index, gain: Index, capaci
     )
     slots = np.arange(m, dtype=np.int64)
     flow.add_arcs_with_capacity_and_unit_cost(
-        slots + n, np.full(m, sink, dtype=np.int64), np.maximum(capacity, 0).astype(np.int64), np.zeros(m, dtype=np.int64)
+        slots + n,
+        np.full(m, sink, dtype=np.int64),
+        np.maximum(capacity, 0).astype(np.int64),
+        np.zeros(m, dtype=np.int64),
     )
     supplies = np.zeros(n + m + 1, dtype=np.int64)
     supplies[:n] = 1

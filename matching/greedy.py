@@ -16,7 +16,9 @@ def greedy_pairs(n: int, mentee: Index, mentor: Index, gain: ArrayLike, capacity
     taken = np.zeros(n, dtype=bool)
     chosen = np.zeros(g.size, dtype=bool)
     order = np.lexsort((mentor, mentee, -g))
-    for k, i, j, value in zip(order.tolist(), mentee[order].tolist(), mentor[order].tolist(), g[order].tolist(), strict=True):
+    for k, i, j, value in zip(
+        order.tolist(), mentee[order].tolist(), mentor[order].tolist(), g[order].tolist(), strict=True
+    ):
         if value > 0 and not taken[i] and left[j] > 0:
             taken[i] = True
             left[j] -= 1
@@ -24,7 +26,9 @@ def greedy_pairs(n: int, mentee: Index, mentor: Index, gain: ArrayLike, capacity
     return chosen
 
 
-def greedy(scores: ArrayLike, allowed: ArrayLike | None = None, capacity: ArrayLike | None = None) -> list[tuple[int, int]]:
+def greedy(
+    scores: ArrayLike, allowed: ArrayLike | None = None, capacity: ArrayLike | None = None
+) -> list[tuple[int, int]]:
     """Greedy counterpart of `assign` (same arguments, no optimality guarantee)."""
     s = np.asarray(scores, dtype=np.float64)
     n, m = s.shape

@@ -185,10 +185,11 @@ class Problem:
             if len(set(ids)) != len(ids):
                 raise ValueError(f"duplicate {kind} ids")
 
-        langs = tuple(sorted({code for p in (*mentees, *mentors) for code in p.languages}))
+        everyone: tuple[Mentee | Mentor, ...] = (*mentees, *mentors)
+        langs = tuple(sorted({code for p in everyone for code in p.languages}))
         lang_index = {code: k for k, code in enumerate(langs)}
 
-        def lang_matrix(people: Sequence[Mentee] | Sequence[Mentor]) -> NDArray[np.uint8]:
+        def lang_matrix(people: Sequence[Mentee | Mentor]) -> NDArray[np.uint8]:
             out = np.zeros((len(people), len(langs)), dtype=np.uint8)
             for row, p in enumerate(people):
                 for code, level in p.languages.items():
@@ -206,10 +207,12 @@ class Problem:
             known = [companies[c] for c in s.excluded_companies if c in companies]
             excluded[row, : len(known)] = known
 
-        genders = _vocab(g for p in (*mentees, *mentors) for g in (p.gender, p.gender_preference))
+        genders = _vocab(g for p in everyone for g in (p.gender, p.gender_preference))
         modes = {mode: k for k, mode in enumerate(MEETING_MODES)}
         mentor_index = {t.id: j for j, t in enumerate(mentors)}
-        pairs = sorted({i * m + mentor_index[t] for i, s in enumerate(mentees) for t in s.excluded_mentors if t in mentor_index})
+        pairs = sorted(
+            {i * m + mentor_index[t] for i, s in enumerate(mentees) for t in s.excluded_mentors if t in mentor_index}
+        )
 
         def ints(values: Iterable[int]) -> IntArray:
             return np.fromiter(values, dtype=np.int64)

@@ -60,7 +60,9 @@ def blocks(
         yield start, np.rint(s).astype(np.int64), ok
 
 
-def score_matrix(p: Problem, options: Options, forbids: Sequence[Pair] = ()) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+def score_matrix(
+    p: Problem, options: Options, forbids: Sequence[Pair] = ()
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Full integer score matrix and feasibility mask (for tests and small instances)."""
     forbidden = constraints.pair_keys(p, forbids)
     score = np.zeros((p.n, p.m), dtype=np.int64)
@@ -140,7 +142,9 @@ def _ranks(c: Candidates, mentees: Index, mentors: Index) -> Index:
         col = np.searchsorted(c.cols, mentors)
         own = c.score[r, col]
         return 1 + (c.ok[r] & (c.score[r] > own[:, None])).sum(axis=1)
-    assert c.mentee is not None and c.mentor is not None and c.pair_score is not None
+    assert c.mentee is not None
+    assert c.mentor is not None
+    assert c.pair_score is not None
     start = np.searchsorted(c.mentee, mentees, side="left")
     stop = np.searchsorted(c.mentee, mentees, side="right")
     out = np.empty(mentees.size, dtype=np.int64)
@@ -212,7 +216,8 @@ def solve(
     found: list[tuple[Index, Index, Index, Index]] = []  # mentee, mentor, int score, rank
     if dense:
         for c in cands:
-            assert c.score is not None and c.ok is not None
+            assert c.score is not None
+            assert c.ok is not None
             r, k = solve_dense((c.score + bonus).astype(np.float64), c.ok, remaining[c.cols])
             mentee, mentor = c.rows[r], c.cols[k]
             found.append((mentee, mentor, c.score[r, k], _ranks(c, mentee, mentor)))

@@ -68,7 +68,10 @@ def main() -> None:
         return
     sizes = [500, 2000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     quality = 1000 if args.quick else args.quality_size
-    header = f"{'size':>11} {'solver':>14} {'seconds':>8} {'peak RSS MB':>11} {'total':>10} {'matched':>7} {'unmatched':>9} {'greedy total':>12} {'greedy unm.':>11}"
+    header = (
+        f"{'size':>11} {'solver':>14} {'seconds':>8} {'peak RSS MB':>11} {'total':>10} {'matched':>7}"
+        f" {'unmatched':>9} {'greedy total':>12} {'greedy unm.':>11}"
+    )
     print(header)
     for size in sizes:
         r = in_subprocess(size, args.seed, "auto")

@@ -130,13 +130,13 @@ def test_every_preset_is_valid_and_weighs_its_namesake_most():
 
 
 def test_bad_weights_and_options_are_rejected_loudly():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="non-negative"):
         Weights(occupation=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="positive"):
         Weights(0, 0, 0, 0, 0, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="language level"):
         Options(min_language_level="B3")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a ROME code"):
         Mentee(id=1, territory=1, target_rome=("X12",))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown level"):
         Mentor(id=1, territory=1, languages={"fr": "fluent"})

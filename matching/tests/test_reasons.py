@@ -30,13 +30,15 @@ def test_a_feasible_pair_is_proposed_with_rank_one():
     result = run([amina()], [ben()])
     assert result.pairs == [(0, 0)]
     assert result.duos[0].rank == 1
-    assert result.matched == 1 and result.coverage == 1.0
+    assert result.matched == 1
+    assert result.coverage == 1.0
 
 
 def test_a_mentee_with_no_shared_language_is_unmatched_with_that_reason():
     reason = only_reason(run([amina(languages={"ps": "native"})], [ben()]))
     assert reason.code == "no_shared_language"
-    assert reason.params["trained"] == 1 and reason.params["shared_language"] == 0
+    assert reason.params["trained"] == 1
+    assert reason.params["shared_language"] == 0
     assert "B1" in reason.message
 
 
@@ -117,7 +119,8 @@ def test_a_pinned_pair_is_formed_even_when_another_pair_scores_better():
     assert run([amina()], mentors).pairs == [(0, 0)]
     result = run([amina()], mentors, pins=[(0, 1)])
     assert result.pairs == [(0, 1)]
-    assert result.duos[0].pinned and result.duos[0].rank == 2
+    assert result.duos[0].pinned
+    assert result.duos[0].rank == 2
     assert result.unmatched_mentors[0].code == "feasible_mentees_matched_elsewhere"
 
 
@@ -147,7 +150,8 @@ def test_the_cost_of_forcing_a_pair_is_the_drop_in_the_optimal_total():
     base = solve(problem)
     cost = cost_of_pin(problem, None, 0, 1, base=base)
     forced = solve(problem, pins=[(0, 1)])
-    assert cost.total_without == base.total_score and cost.total_with == forced.total_score
+    assert cost.total_without == base.total_score
+    assert cost.total_with == forced.total_score
     assert cost.delta_score == forced.total_score - base.total_score
     assert cost.delta_matched == 0
 
@@ -165,5 +169,6 @@ def test_forcing_a_pair_can_cost_a_matched_mentee():
 
 def test_a_result_carries_the_engine_version_and_solver():
     result = run([amina()], [ben()])
-    assert result.engine_version and result.solver == "dense"
+    assert result.engine_version
+    assert result.solver == "dense"
     assert run([amina()], [ben()], Options(solver="flow", top_k=5)).solver == "flow(top_k=5)"
