@@ -122,7 +122,9 @@ class MentorProfile(models.Model):
     meeting_mode = models.CharField(
         _("meeting mode"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.EITHER
     )
-    availability = models.JSONField(_("weekly availability"), default=list, validators=[validate_availability])
+    availability = models.JSONField(
+        _("weekly availability"), default=list, blank=True, validators=[validate_availability]
+    )
     training_status = models.CharField(
         _("training"), max_length=12, choices=Training.choices, default=Training.NOT_STARTED
     )
@@ -173,7 +175,9 @@ class MenteeProfile(models.Model):
     )
     education_level = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
     work_experience = models.TextField(_("work experience"), blank=True)
-    availability = models.JSONField(_("weekly availability"), default=list, validators=[validate_availability])
+    availability = models.JSONField(
+        _("weekly availability"), default=list, blank=True, validators=[validate_availability]
+    )
     meeting_mode = models.CharField(
         _("meeting mode"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.EITHER
     )

@@ -1,0 +1,66 @@
+# Binôme: every entry point. `make run` and `make test` bootstrap everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.local/bin:$(PATH)
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(UV) run --frozen python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help bootstrap setup run web worker test test-fast e2e lint format bench messages
+
+help:
+	@echo "make run     set up, load demo data if the database is empty, start web + worker on http://$(HOST):$(PORT)"
+	@echo "make test    set up and run the whole test suite (unit, integration, browser)"
+	@echo "make worker  run the background worker alone"
+	@echo "make lint    ruff + mypy"
+	@echo "make bench   run every benchmark in bench/"
+
+# uv, then Python 3.13 (from .python-version) and the locked dependencies.
+bootstrap:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+setup: bootstrap
+	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py load_reference_data
+	@$(PY) manage.py seed_demo --if-empty
+
+run: setup
+	@echo "Binôme on http://$(HOST):$(PORT)  (Ctrl-C stops the web app and the worker)"
+	@$(PY) manage.py demo_logins
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --no-startup-delay & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+web: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: bootstrap
+	$(PY) manage.py db_worker
+
+test: bootstrap
+	@bash scripts/ensure-chromium
+	$(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
+
+test-fast: bootstrap
+	$(UV) run --frozen pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+
+lint: bootstrap
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy .
+
+format: bootstrap
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+bench: bootstrap
+	@found=0; for dir in bench/*/; do \
+	  [ -f "$$dir/__main__.py" ] || continue; found=1; \
+	  mod=$$(echo "$${dir%/}" | tr / .); echo "== $$mod"; $(PY) -m $$mod || exit 1; \
+	done; [ $$found = 1 ] || echo "no benchmark yet"
+
+messages: bootstrap
+	$(PY) manage.py makemessages -l fr -l ar --ignore=.venv --ignore=matching --ignore=bench --ignore=e2e --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,181 @@
+"""Every URL × anonymous and every role, with own and foreign records for object URLs.
+
+The test walks the URL resolver: a URL without an entry in POLICY fails the test, so a
+new page cannot ship without saying who may open it. "Own" records are Paris records
+(the coordinator Amara's territory); "foreign" ones are Lyon's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import Cast
+
+ROLES = ["anonymous", "national_admin", "coordinator", "company_contact", "mentor", "mentee", "referrer", "funder"]
+LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+
+def users(cast: Cast) -> dict[str, Any]:
+    return {
+        "anonymous": None,
+        "national_admin": cast.nadia,
+        "coordinator": cast.amara,
+        "company_contact": cast.hugo,
+        "mentor": cast.ben_user,
+        "mentee": cast.chloe_user,
+        "referrer": cast.farah,
+        "funder": cast.fiona,
+    }
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+@dataclass
+class Policy:
+    expected: dict[str, int]
+    own: Callable[[Cast], dict[str, Any]] | None = None  # kwargs of an in-scope record
+    foreign: Callable[[Cast], dict[str, Any]] | None = None  # kwargs of an out-of-scope record
+    expected_foreign: dict[str, int] = field(default_factory=dict)
+
+
+STAFF_SECTION = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200)
+STAFF_OBJECT_FOREIGN = expect(403, anonymous=LOGIN, national_admin=200, coordinator=404)
+PUBLIC = expect(200)
+SIGNED_IN_ONLY = expect(200, anonymous=LOGIN)
+# allauth sends signed-in users away from its sign-in, sign-up and reset pages.
+ENTRANCE = expect(302, anonymous=200)
+
+POLICY: dict[str, Policy] = {
+    "home": Policy(expect(302, anonymous=302)),
+    "staff_dashboard": Policy(expect(403, anonymous=LOGIN, national_admin=200, coordinator=302)),
+    "staff_territory": Policy(
+        STAFF_SECTION, own=lambda c: {"slug": c.paris.slug}, foreign=lambda c: {"slug": c.lyon.slug},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_people": Policy(STAFF_SECTION),
+    "staff_person": Policy(
+        STAFF_SECTION, own=lambda c: {"pk": c.chloe.person_id}, foreign=lambda c: {"pk": c.leila.person_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_person_edit": Policy(
+        STAFF_SECTION, own=lambda c: {"pk": c.chloe.person_id}, foreign=lambda c: {"pk": c.leila.person_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_organisations": Policy(STAFF_SECTION),
+    "staff_organisation": Policy(
+        STAFF_SECTION, own=lambda c: {"pk": c.paris_ngo.pk}, foreign=lambda c: {"pk": c.lyon_ngo.pk},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "company_portal": Policy(expect(403, anonymous=LOGIN, company_contact=200)),
+    "mentor_portal": Policy(expect(403, anonymous=LOGIN, mentor=200)),
+    "mentee_portal": Policy(expect(403, anonymous=LOGIN, mentee=200)),
+    "partner_portal": Policy(expect(403, anonymous=LOGIN, referrer=200)),
+    "funder_portal": Policy(expect(403, anonymous=LOGIN, national_admin=200, funder=200)),
+    "reference:occupations": Policy(SIGNED_IN_ONLY),
+    "reference:places": Policy(SIGNED_IN_ONLY),
+    "set_language": Policy(expect(302)),  # GET redirects back; the switch itself is a POST
+    # allauth
+    "account_login": Policy(ENTRANCE),
+    "account_logout": Policy(expect(200, anonymous=302)),
+    "account_inactive": Policy(PUBLIC),
+    "account_signup": Policy(ENTRANCE),  # sign-up is closed: anonymous see "sign-up closed"
+    "account_reauthenticate": Policy(SIGNED_IN_ONLY),
+    "account_email": Policy(SIGNED_IN_ONLY),
+    "account_email_verification_sent": Policy(PUBLIC),
+    "account_change_password": Policy(SIGNED_IN_ONLY),
+    "account_set_password": Policy(expect(302, anonymous=LOGIN)),  # everyone has a password already
+    "account_reset_password": Policy(PUBLIC),
+    "account_reset_password_done": Policy(PUBLIC),
+    "account_confirm_login_code": Policy(expect(302, anonymous=302)),  # login by code is off
+    # An unknown key shows allauth's "invalid link" page.
+    "account_confirm_email": Policy(PUBLIC, own=lambda c: {"key": "not-a-real-key"}),
+    "account_reset_password_from_key": Policy(
+        expect(200, anonymous=200), own=lambda c: {"uidb36": "zz", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_from_key_done": Policy(PUBLIC),
+    "static": Policy(expect(404), own=lambda c: {"path": "does-not-exist.css"}),
+}
+
+ADMIN_DENIED = expect(302, national_admin=200)
+# Read-only in the admin: the audit trail and the task queue can't be added to or deleted from.
+ADMIN_READ_ONLY = expect(302, national_admin=403)
+READ_ONLY_ADMIN_PAGES = re.compile(r"admin:(privacy_auditevent|django_tasks_database_dbtaskresult)_(add|delete)")
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str | None, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(n for n in [namespace, pattern.namespace] if n) or None
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        else:
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def admin_url(name: str | None, route: str) -> str | None:
+    """A concrete URL for an admin route: object routes get the pk of an existing record."""
+    if name is None:
+        return None  # admin's unnamed catch-all and redirects are covered by the named routes
+    short = name.removeprefix("admin:")
+    if short in {"app_list"}:
+        return reverse(name, kwargs={"app_label": "people"})
+    if short in {"view_on_site", "autocomplete", "logout", "password_change", "password_change_done", "login"}:
+        return None  # not a data page; see ADMIN_SKIPPED
+    if short == "auth_user_password_change":  # Django's UserAdmin names it after auth.User
+        return reverse(name, args=[get_user_model().objects.order_by("pk").first().pk])
+    for model in admin.site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if short.startswith(prefix) and short.removeprefix(prefix) in {"change", "delete", "history", "password_change"}:
+            obj = model._default_manager.order_by("pk").first()
+            return reverse(name, args=[obj.pk]) if obj else None
+    return reverse(name)
+
+
+ADMIN_SKIPPED = {"admin:view_on_site", "admin:autocomplete", "admin:logout", "admin:password_change",
+                 "admin:password_change_done", "admin:login"}
+
+
+def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: Cast, client_for: Any) -> None:
+    cases: list[tuple[str, str, int]] = []  # (role, url, expected)
+    missing: list[str] = []
+    for route, name, _pattern in walk(get_resolver().url_patterns):
+        if route.startswith("admin/"):
+            if name in ADMIN_SKIPPED:
+                continue
+            url = admin_url(name, route)
+            if url is not None:
+                policy_codes = ADMIN_READ_ONLY if READ_ONLY_ADMIN_PAGES.fullmatch(name or "") else ADMIN_DENIED
+                cases += [(role, url, code) for role, code in policy_codes.items()]
+            continue
+        key = name or ("static" if route.startswith("^static/") else None)
+        policy = POLICY.get(key or "")
+        if policy is None:
+            missing.append(f"{route} ({name})")
+            continue
+        own_kwargs = policy.own(cast) if policy.own else {}
+        url = reverse(name, kwargs=own_kwargs) if name else "/static/" + own_kwargs["path"]
+        cases += [(role, url, code) for role, code in policy.expected.items()]
+        if policy.foreign:
+            foreign_url = reverse(name, kwargs=policy.foreign(cast))
+            cases += [(role, foreign_url, code) for role, code in policy.expected_foreign.items()]
+
+    assert not missing, f"URLs without an authorization policy: {missing}"
+
+    role_users = users(cast)
+    mismatches = []
+    for role, url, expected in cases:
+        response = client_for(role_users[role]).get(url)
+        if response.status_code != expected:
+            mismatches.append(f"{role} GET {url}: expected {expected}, got {response.status_code}")
+    assert not mismatches, "\n".join(mismatches)
+    print(f"authorization matrix: {len(cases)} cases, {len(mismatches)} mismatches")  # noqa: T201
+    assert len(cases) > 300

@@ -1,0 +1,151 @@
+"""Shared fixtures: reference data once per test database, and the named cast.
+
+The cast (see ARCHITECTURE.md): Amara coordinates Paris; Ben (Acme) mentors Chloé;
+Dev mentors Leïla in Lyon, where Lucie coordinates, and neither must see anything of
+Paris; Farah is a referrer at a Paris NGO; Hugo is Acme's HR contact; Acme and
+Boulangerie Martin (an SME) are companies; Nadia is the national admin; Fiona reads
+the funder's reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils.text import slugify
+
+from binome.accounts.models import Role, User
+from binome.cohorts.models import Cohort
+from binome.organisations.models import Organisation
+from binome.pairing.models import Duo
+from binome.people.models import MenteeProfile, MentorProfile, Person
+from binome.people.services import create_mentee_profile, create_mentor_profile, create_person, set_languages
+from binome.reference.services import load_reference_data
+from binome.sourcing.models import Referral
+from binome.territories.models import Territory
+
+PASSWORD = "correct-horse-battery-staple"
+PARIS, LYON = 2988507, 2996944
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@dataclass
+class Cast:
+    paris: Territory
+    lyon: Territory
+    acme: Organisation
+    boulangerie: Organisation
+    paris_ngo: Organisation
+    lyon_ngo: Organisation
+    ben: MentorProfile
+    chloe: MenteeProfile
+    dev: MentorProfile
+    leila: MenteeProfile
+    chloe_referral: Referral
+    leila_referral: Referral
+    paris_duo: Duo
+    lyon_duo: Duo
+    nadia: User
+    amara: User
+    lucie: User
+    hugo: User
+    ben_user: User
+    chloe_user: User
+    dev_user: User
+    leila_user: User
+    farah: User
+    fiona: User
+
+
+def _user(email: str, kind: str, **scope: Any) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    Role.objects.create(user=user, kind=kind, **scope)
+    return user
+
+
+def _mentor(first: str, last: str, territory: Territory, company: Organisation, place: int) -> MentorProfile:
+    person = create_person(actor=None, first_name=first, last_name=last, territory=territory, email=f"{slugify(first)}@example.com")
+    set_languages(person, {"fr": "native", "en": "C1"}, actor=None)
+    return create_mentor_profile(
+        person, actor=None, company=company, job_title="Développeur", occupation_id="M1805", workplace_id=place,
+        training_status=MentorProfile.Training.COMPLETED,
+    )
+
+
+def _mentee(first: str, last: str, territory: Territory, place: int) -> MenteeProfile:
+    person = create_person(
+        actor=None, first_name=first, last_name=last, territory=territory, phone="06 11 22 33 44",
+        email=f"{slugify(first)}@example.org", country_of_origin="SY",
+    )
+    set_languages(person, {"ar": "native", "fr": "B1"}, actor=None)
+    return create_mentee_profile(
+        person, actor=None, targets=["M1805"], protection_status=MenteeProfile.ProtectionStatus.REFUGEE,
+        french_level="B1", home_id=place,
+    )
+
+
+def build_cast() -> Cast:
+    paris = Territory.objects.create(name="Paris", slug="paris", centre_id=PARIS)
+    lyon = Territory.objects.create(name="Lyon", slug="lyon", centre_id=LYON)
+    acme = Organisation.objects.create(name="Acme", slug="acme", kind="company", territory=paris, sector_id="62", size_band="large")
+    boulangerie = Organisation.objects.create(
+        name="Boulangerie Martin", slug="boulangerie-martin", kind="company", territory=paris, sector_id="10", size_band="micro"
+    )
+    lyon_co = Organisation.objects.create(name="Rhône Data", slug="rhone-data", kind="company", territory=lyon, sector_id="62", size_band="mid")
+    paris_ngo = Organisation.objects.create(name="Accueil Exilés Paris", slug="paris-ngo", kind="ngo", territory=paris)
+    lyon_ngo = Organisation.objects.create(name="Entraide Rhône", slug="entraide-rhone", kind="ngo", territory=lyon)
+    ben = _mentor("Ben", "Durand", paris, acme, PARIS)
+    chloe = _mentee("Chloé", "Haddad", paris, PARIS)
+    dev = _mentor("Dev", "Martin", lyon, lyon_co, LYON)
+    leila = _mentee("Leïla", "Nassar", lyon, LYON)
+    chloe_referral = Referral.objects.create(person=chloe.person, partner=paris_ngo, status=Referral.Status.MATCHED)
+    leila_referral = Referral.objects.create(person=leila.person, partner=lyon_ngo, status=Referral.Status.MATCHED)
+    paris_cohort = Cohort.objects.create(territory=paris, name="Paris printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1))
+    lyon_cohort = Cohort.objects.create(territory=lyon, name="Lyon printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1))
+    paris_duo = Duo.objects.create(cohort=paris_cohort, mentor=ben, mentee=chloe, started_on=date(2026, 3, 8))
+    lyon_duo = Duo.objects.create(cohort=lyon_cohort, mentor=dev, mentee=leila, started_on=date(2026, 3, 8))
+    nadia = _user("nadia@binome.test", Role.Kind.NATIONAL_ADMIN)
+    nadia.is_staff = nadia.is_superuser = True
+    nadia.save()
+    return Cast(
+        paris=paris, lyon=lyon, acme=acme, boulangerie=boulangerie, paris_ngo=paris_ngo, lyon_ngo=lyon_ngo,
+        ben=ben, chloe=chloe, dev=dev, leila=leila, chloe_referral=chloe_referral, leila_referral=leila_referral,
+        paris_duo=paris_duo, lyon_duo=lyon_duo, nadia=nadia,
+        amara=_user("amara@binome.test", Role.Kind.COORDINATOR, territory=paris),
+        lucie=_user("lucie@binome.test", Role.Kind.COORDINATOR, territory=lyon),
+        hugo=_user("hugo@acme.test", Role.Kind.COMPANY_CONTACT, organisation=acme),
+        ben_user=_user("ben@acme.test", Role.Kind.MENTOR, person=ben.person),
+        chloe_user=_user("chloe@example.org", Role.Kind.MENTEE, person=chloe.person),
+        dev_user=_user("dev@rhone.test", Role.Kind.MENTOR, person=dev.person),
+        leila_user=_user("leila@example.org", Role.Kind.MENTEE, person=leila.person),
+        farah=_user("farah@paris-ngo.test", Role.Kind.REFERRER, organisation=paris_ngo),
+        fiona=_user("fiona@fondation.test", Role.Kind.FUNDER),
+    )
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    """`client_for(user)` returns the test client signed in as that user."""
+
+    def sign_in(user: User | None) -> Any:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+__all__ = ["PASSWORD", "Cast", "Person"]
