@@ -20,9 +20,11 @@ from matching.greedy import greedy_pairs
 from matching.solve import candidate_pairs
 
 
-def run_one(size: int, seed: int, solver: str) -> dict[str, object]:
+def run_one(size: int, seed: int, solver: str, top_k: int) -> dict[str, object]:
     mentees, mentors = generate(size, size, seed)
-    options = Options(solver=solver, dense_max_cells=10**12) if solver == "dense" else Options(solver=solver)  # type: ignore[arg-type]
+    options = Options(solver=solver, top_k=top_k, dense_max_cells=10**12)  # type: ignore[arg-type]
+    if solver == "auto":
+        options = Options(top_k=top_k)
     start = time.perf_counter()
     problem = Problem.build(mentees, mentors, SECTORS)
     result = solve(problem, options)
@@ -44,9 +46,10 @@ def run_one(size: int, seed: int, solver: str) -> dict[str, object]:
     }
 
 
-def in_subprocess(size: int, seed: int, solver: str) -> dict[str, object]:
+def in_subprocess(size: int, seed: int, solver: str, top_k: int = 50) -> dict[str, object]:
+    command = ["--one", str(size), "--seed", str(seed), "--solver", solver, "--top-k", str(top_k)]
     out = subprocess.run(
-        [sys.executable, "-m", "bench.matching", "--one", str(size), "--seed", str(seed), "--solver", solver],
+        [sys.executable, "-m", "bench.matching", *command],
         check=True,
         capture_output=True,
         text=True,
@@ -60,34 +63,40 @@ def main() -> None:
     parser.add_argument("--quality-size", type=int, default=5000, help="size of the top-K vs dense check, 0 to skip")
     parser.add_argument("--quick", action="store_true", help="sizes 500,2000 and quality check at 1000")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--top-k", default="50", help="K of the flow solver; a comma list compares several")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--solver", default="auto", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.solver)))
+        print(json.dumps(run_one(args.one, args.seed, args.solver, int(args.top_k))))
         return
     sizes = [500, 2000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     quality = 1000 if args.quick else args.quality_size
+    ks = [int(k) for k in str(args.top_k).split(",")]
     header = (
         f"{'size':>11} {'solver':>14} {'seconds':>8} {'peak RSS MB':>11} {'total':>10} {'matched':>7}"
         f" {'unmatched':>9} {'greedy total':>12} {'greedy unm.':>11}"
     )
     print(header)
     for size in sizes:
-        r = in_subprocess(size, args.seed, "auto")
+        r = in_subprocess(size, args.seed, "auto", ks[-1])
         print(
             f"{size:>5}x{size:<5} {r['solver']:>14} {r['seconds']:>8.2f} {r['peak_rss_mb']:>11.0f} {r['total']:>10.2f}"
             f" {r['matched']:>7} {r['unmatched']:>9} {r['greedy_total']:>12.2f} {r['greedy_unmatched']:>11}"
         )
     if quality:
-        flow = in_subprocess(quality, args.seed, "flow")
         dense = in_subprocess(quality, args.seed, "dense")
-        ratio = float(str(flow["total"])) / float(str(dense["total"]))
         print(
-            f"quality at {quality}x{quality}: top-K flow total {flow['total']:.4f} ({flow['matched']} matched, "
-            f"{flow['seconds']:.2f} s) vs exact dense {dense['total']:.4f} ({dense['matched']} matched, "
-            f"{dense['seconds']:.2f} s): ratio {ratio:.6f}"
+            f"exact dense optimum at {quality}x{quality}: total {dense['total']:.4f}, {dense['matched']} matched,"
+            f" {dense['seconds']:.2f} s, peak RSS {dense['peak_rss_mb']:.0f} MB"
         )
+        for k in ks:
+            flow = in_subprocess(quality, args.seed, "flow", k)
+            ratio = float(str(flow["total"])) / float(str(dense["total"]))
+            print(
+                f"  top-K flow, K={k:<3}: total {flow['total']:.4f}, {flow['matched']} matched,"
+                f" {flow['seconds']:.2f} s: ratio to dense {ratio:.6f}"
+            )
 
 
 if __name__ == "__main__":
