@@ -65,8 +65,8 @@ def generate(n: int, m: int, seed: int = 0, companies: int = 300) -> tuple[list[
         languages[home] = "native"
         if home != "en" and rng.random() < 0.3:
             languages["en"] = str(rng.choice(["A2", "B1", "B2"]))
-        sector = SECTORS[sectors[int(rng.integers(len(sectors)))]]
-        targets = tuple(str(c) for c in rng.choice(sector, size=int(rng.integers(1, 4)), replace=False))
+        codes = SECTORS[sectors[int(rng.integers(len(sectors)))]]
+        targets = tuple(str(c) for c in rng.choice(codes, size=int(rng.integers(1, 4)), replace=False))
         lat, lon = _place(rng, t)
         prefers = rng.random() < 0.1
         mentees.append(
