@@ -172,3 +172,15 @@ def test_a_result_carries_the_engine_version_and_solver():
     assert result.engine_version
     assert result.solver == "dense"
     assert run([amina()], [ben()], Options(solver="flow", top_k=5)).solver == "flow(top_k=5)"
+
+
+def test_a_too_small_top_k_is_reported_as_the_reason():
+    # Both mentees rank Ben first; with top_k=1 Chloé never sees Dev.
+    mentees = [amina(languages={"fr": "native"}), amina(id=2)]
+    mentors = [ben(), ben(id=11, rome="A1101", company=8)]
+    exact = run(mentees, mentors)
+    assert exact.matched == 2
+    limited = run(mentees, mentors, Options(solver="flow", top_k=1))
+    assert limited.pairs == [(0, 0)]
+    assert only_reason(limited).code == "outside_top_k"
+    assert limited.unmatched_mentors[0].code == "outside_top_k"
