@@ -186,6 +186,8 @@ if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
 # People join through invitations and referrals, never by open sign-up.
 ACCOUNT_ADAPTER = "binome.accounts.adapters.AccountAdapter"
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Never email an address that has no account: the reset form must not become a way to spam people.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
