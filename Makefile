@@ -39,9 +39,11 @@ web: setup
 worker: bootstrap
 	$(PY) manage.py db_worker
 
+# Browser tests run on their own: a live server empties the database between tests.
 test: bootstrap
 	@bash scripts/ensure-chromium
-	$(UV) run --frozen pytest -n auto $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -m e2e e2e $(PYTEST_ARGS)
 
 test-fast: bootstrap
 	$(UV) run --frozen pytest -n auto -m "not e2e" $(PYTEST_ARGS)

@@ -71,34 +71,59 @@ def _user(email: str, kind: str, **scope: Any) -> User:
 
 
 def _mentor(first: str, last: str, territory: Territory, company: Organisation, place: int) -> MentorProfile:
-    person = create_person(actor=None, first_name=first, last_name=last, territory=territory, email=f"{slugify(first)}@example.com")
+    person = create_person(
+        actor=None, first_name=first, last_name=last, territory=territory, email=f"{slugify(first)}@example.com"
+    )
     set_languages(person, {"fr": "native", "en": "C1"}, actor=None)
     return create_mentor_profile(
-        person, actor=None, company=company, job_title="Développeur", occupation_id="M1805", workplace_id=place,
+        person,
+        actor=None,
+        company=company,
+        job_title="Développeur",
+        occupation_id="M1805",
+        workplace_id=place,
         training_status=MentorProfile.Training.COMPLETED,
     )
 
 
 def _mentee(first: str, last: str, territory: Territory, place: int) -> MenteeProfile:
     person = create_person(
-        actor=None, first_name=first, last_name=last, territory=territory, phone="06 11 22 33 44",
-        email=f"{slugify(first)}@example.org", country_of_origin="SY",
+        actor=None,
+        first_name=first,
+        last_name=last,
+        territory=territory,
+        phone="06 11 22 33 44",
+        email=f"{slugify(first)}@example.org",
+        country_of_origin="SY",
     )
     set_languages(person, {"ar": "native", "fr": "B1"}, actor=None)
     return create_mentee_profile(
-        person, actor=None, targets=["M1805"], protection_status=MenteeProfile.ProtectionStatus.REFUGEE,
-        french_level="B1", home_id=place,
+        person,
+        actor=None,
+        targets=["M1805"],
+        protection_status=MenteeProfile.ProtectionStatus.REFUGEE,
+        french_level="B1",
+        home_id=place,
     )
 
 
 def build_cast() -> Cast:
     paris = Territory.objects.create(name="Paris", slug="paris", centre_id=PARIS)
     lyon = Territory.objects.create(name="Lyon", slug="lyon", centre_id=LYON)
-    acme = Organisation.objects.create(name="Acme", slug="acme", kind="company", territory=paris, sector_id="62", size_band="large")
-    boulangerie = Organisation.objects.create(
-        name="Boulangerie Martin", slug="boulangerie-martin", kind="company", territory=paris, sector_id="10", size_band="micro"
+    acme = Organisation.objects.create(
+        name="Acme", slug="acme", kind="company", territory=paris, sector_id="62", size_band="large"
     )
-    lyon_co = Organisation.objects.create(name="Rhône Data", slug="rhone-data", kind="company", territory=lyon, sector_id="62", size_band="mid")
+    boulangerie = Organisation.objects.create(
+        name="Boulangerie Martin",
+        slug="boulangerie-martin",
+        kind="company",
+        territory=paris,
+        sector_id="10",
+        size_band="micro",
+    )
+    lyon_co = Organisation.objects.create(
+        name="Rhône Data", slug="rhone-data", kind="company", territory=lyon, sector_id="62", size_band="mid"
+    )
     paris_ngo = Organisation.objects.create(name="Accueil Exilés Paris", slug="paris-ngo", kind="ngo", territory=paris)
     lyon_ngo = Organisation.objects.create(name="Entraide Rhône", slug="entraide-rhone", kind="ngo", territory=lyon)
     ben = _mentor("Ben", "Durand", paris, acme, PARIS)
@@ -107,17 +132,33 @@ def build_cast() -> Cast:
     leila = _mentee("Leïla", "Nassar", lyon, LYON)
     chloe_referral = Referral.objects.create(person=chloe.person, partner=paris_ngo, status=Referral.Status.MATCHED)
     leila_referral = Referral.objects.create(person=leila.person, partner=lyon_ngo, status=Referral.Status.MATCHED)
-    paris_cohort = Cohort.objects.create(territory=paris, name="Paris printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1))
-    lyon_cohort = Cohort.objects.create(territory=lyon, name="Lyon printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1))
+    paris_cohort = Cohort.objects.create(
+        territory=paris, name="Paris printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1)
+    )
+    lyon_cohort = Cohort.objects.create(
+        territory=lyon, name="Lyon printemps", starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1)
+    )
     paris_duo = Duo.objects.create(cohort=paris_cohort, mentor=ben, mentee=chloe, started_on=date(2026, 3, 8))
     lyon_duo = Duo.objects.create(cohort=lyon_cohort, mentor=dev, mentee=leila, started_on=date(2026, 3, 8))
     nadia = _user("nadia@binome.test", Role.Kind.NATIONAL_ADMIN)
     nadia.is_staff = nadia.is_superuser = True
     nadia.save()
     return Cast(
-        paris=paris, lyon=lyon, acme=acme, boulangerie=boulangerie, paris_ngo=paris_ngo, lyon_ngo=lyon_ngo,
-        ben=ben, chloe=chloe, dev=dev, leila=leila, chloe_referral=chloe_referral, leila_referral=leila_referral,
-        paris_duo=paris_duo, lyon_duo=lyon_duo, nadia=nadia,
+        paris=paris,
+        lyon=lyon,
+        acme=acme,
+        boulangerie=boulangerie,
+        paris_ngo=paris_ngo,
+        lyon_ngo=lyon_ngo,
+        ben=ben,
+        chloe=chloe,
+        dev=dev,
+        leila=leila,
+        chloe_referral=chloe_referral,
+        leila_referral=leila_referral,
+        paris_duo=paris_duo,
+        lyon_duo=lyon_duo,
+        nadia=nadia,
         amara=_user("amara@binome.test", Role.Kind.COORDINATOR, territory=paris),
         lucie=_user("lucie@binome.test", Role.Kind.COORDINATOR, territory=lyon),
         hugo=_user("hugo@acme.test", Role.Kind.COMPANY_CONTACT, organisation=acme),

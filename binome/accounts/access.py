@@ -67,7 +67,13 @@ def scope_of(user: Any) -> Scope:
     cached = getattr(user, "_binome_scope", None)
     if cached is not None:
         return cached
-    sets: dict[str, set[int]] = {"territory": set(), "company": set(), "partner": set(), "mentor": set(), "mentee": set()}
+    sets: dict[str, set[int]] = {
+        "territory": set(),
+        "company": set(),
+        "partner": set(),
+        "mentor": set(),
+        "mentee": set(),
+    }
     admin = funder = False
     for kind, territory_id, organisation_id, person_id in Role.objects.filter(user=user).values_list(
         "kind", "territory_id", "organisation_id", "person_id"

@@ -77,7 +77,9 @@ class Role(models.Model):
         constraints = [
             # One constraint per kind of scope: NULLs never compare equal in a plain unique index.
             models.UniqueConstraint(
-                fields=["user", "kind"], condition=models.Q(kind__in=["national_admin", "funder"]), name="role_unique_global"
+                fields=["user", "kind"],
+                condition=models.Q(kind__in=["national_admin", "funder"]),
+                name="role_unique_global",
             ),
             models.UniqueConstraint(
                 fields=["user", "territory"], condition=models.Q(kind="coordinator"), name="role_unique_territory"
@@ -88,7 +90,9 @@ class Role(models.Model):
                 name="role_unique_organisation",
             ),
             models.UniqueConstraint(
-                fields=["user", "kind", "person"], condition=models.Q(kind__in=["mentor", "mentee"]), name="role_unique_person"
+                fields=["user", "kind", "person"],
+                condition=models.Q(kind__in=["mentor", "mentee"]),
+                name="role_unique_person",
             ),
             models.CheckConstraint(
                 condition=(

@@ -25,7 +25,9 @@ class Cohort(models.Model):
         ordering = ["-starts_on", "name"]
         verbose_name = _("cohort")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="cohort_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="cohort_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

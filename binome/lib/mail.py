@@ -18,6 +18,4 @@ def deliver_email(subject: str, body: str, to: list[str], html_body: str | None 
 
 def send_email(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
     """Queue an email once the current transaction commits (nothing is sent for a rolled-back write)."""
-    transaction.on_commit(
-        lambda: deliver_email.enqueue(subject=subject, body=body, to=to, html_body=html_body)
-    )
+    transaction.on_commit(lambda: deliver_email.enqueue(subject=subject, body=body, to=to, html_body=html_body))

@@ -24,9 +24,7 @@ class Duo(models.Model):
     class Meta:
         ordering = ["-started_on", "pk"]
         verbose_name = _("duo")
-        constraints = [
-            models.UniqueConstraint(fields=["cohort", "mentee"], name="one_duo_per_mentee_per_cohort")
-        ]
+        constraints = [models.UniqueConstraint(fields=["cohort", "mentee"], name="one_duo_per_mentee_per_cohort")]
 
     def __str__(self) -> str:
         return f"{self.mentor.person.first_name} & {self.mentee.person.first_name}"

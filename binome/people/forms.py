@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from binome.people.models import AVAILABILITY_SLOTS, DAY_PARTS, DAYS, Gender, MeetingMode, MenteeProfile, Person
 from binome.reference.forms import OccupationField, PlaceField
@@ -26,11 +26,17 @@ class MenteeFileForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    country_of_origin = LazyTypedChoiceField(label=_("Country of origin"), choices=[("", "—"), *countries], required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    country_of_origin = LazyTypedChoiceField(
+        label=_("Country of origin"), choices=[("", "—"), *countries], required=False
+    )
     protection_status = forms.ChoiceField(label=_("Protection status"), choices=MenteeProfile.ProtectionStatus.choices)
     right_to_work = forms.BooleanField(label=_("Has the right to work in France"), required=False)
-    arrival_date = forms.DateField(label=_("Arrival in France"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    arrival_date = forms.DateField(
+        label=_("Arrival in France"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     french_level = forms.ChoiceField(label=_("French level (CEFR)"), choices=CefrLevel.choices)
     home = PlaceField(label=_("Home town"), required=False)
     target_1 = OccupationField(label=_("Target occupation"))
@@ -39,16 +45,28 @@ class MenteeFileForm(forms.Form):
     education_level = forms.ChoiceField(
         label=_("Education"), choices=[("", "—"), *MenteeProfile.Education.choices], required=False
     )
-    work_experience = forms.CharField(label=_("Work experience"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    work_experience = forms.CharField(
+        label=_("Work experience"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     meeting_mode = forms.ChoiceField(label=_("Meeting mode"), choices=MeetingMode.choices)
     availability = forms.MultipleChoiceField(
-        label=_("Weekly availability"), choices=AVAILABILITY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Weekly availability"),
+        choices=AVAILABILITY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "gender", "date_of_birth", "country_of_origin")
     PROFILE_FIELDS = (
-        "protection_status", "right_to_work", "arrival_date", "french_level", "home",
-        "education_level", "work_experience", "meeting_mode", "availability",
+        "protection_status",
+        "right_to_work",
+        "arrival_date",
+        "french_level",
+        "home",
+        "education_level",
+        "work_experience",
+        "meeting_mode",
+        "availability",
     )
 
     @classmethod
@@ -80,7 +98,9 @@ class MenteeFileForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(
-        label=_("Who"), required=False, choices=[("", _("Everyone")), ("mentee", _("Mentees")), ("mentor", _("Mentors"))]
+        label=_("Who"),
+        required=False,
+        choices=[("", _("Everyone")), ("mentee", _("Mentees")), ("mentor", _("Mentors"))],
     )
     territory = forms.TypedChoiceField(label=_("Territory"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Referral status"), required=False)

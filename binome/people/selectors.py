@@ -67,8 +67,8 @@ def person_file(people: QuerySet[Person], person_id: int) -> Person:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        people_for_list(people).select_related(
-            "mentee_profile__home", "mentor_profile__workplace", "updated_by"
-        ).prefetch_related("languages__language", "referrals__partner"),
+        people_for_list(people)
+        .select_related("mentee_profile__home", "mentor_profile__workplace", "updated_by")
+        .prefetch_related("languages__language", "referrals__partner"),
         pk=person_id,
     )

@@ -61,8 +61,12 @@ def territory_dashboard(territory: Territory) -> TerritoryDashboard:
         mentors_by_training=_tallies(_count_by(mentors, "training_status"), MentorProfile.Training.choices),
         mentees=MenteeProfile.objects.filter(person__territory=territory).count(),
         mentors=mentors.count(),
-        cohorts_by_status=_tallies(_count_by(Cohort.objects.filter(territory=territory), "status"), Cohort.Status.choices),
-        duos_by_status=_tallies(_count_by(Duo.objects.filter(cohort__territory=territory), "status"), Duo.Status.choices),
+        cohorts_by_status=_tallies(
+            _count_by(Cohort.objects.filter(territory=territory), "status"), Cohort.Status.choices
+        ),
+        duos_by_status=_tallies(
+            _count_by(Duo.objects.filter(cohort__territory=territory), "status"), Duo.Status.choices
+        ),
     )
 
 
@@ -94,7 +98,12 @@ def national_overview() -> list[TerritoryOverview]:
         n_eligible=Count("people__referrals", filter=Q(people__referrals__status__in=_BEYOND_ELIGIBLE), distinct=True),
         n_trained=Count(
             "people__mentor_profile",
-            filter=Q(people__mentor_profile__training_status__in=[MentorProfile.Training.COMPLETED, MentorProfile.Training.WAIVED]),
+            filter=Q(
+                people__mentor_profile__training_status__in=[
+                    MentorProfile.Training.COMPLETED,
+                    MentorProfile.Training.WAIVED,
+                ]
+            ),
             distinct=True,
         ),
     )

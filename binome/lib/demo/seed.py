@@ -83,7 +83,7 @@ class DemoSeeder:
         return email
 
     def _phone(self) -> str:
-        return f"06 {self.rng.randint(10, 99)} {self.rng.randint(10, 99)} {self.rng.randint(10, 99)} {self.rng.randint(10, 99)}"
+        return "06 " + " ".join(str(self.rng.randint(10, 99)) for _ in range(4))
 
     def _availability(self) -> list[str]:
         return sorted(self.rng.sample(AVAILABILITY_SLOTS, self.rng.randint(3, 9)), key=AVAILABILITY_SLOTS.index)
@@ -113,7 +113,10 @@ class DemoSeeder:
         territories = {}
         for name, slug, centre_id, radius in data.TERRITORIES:
             territories[slug] = Territory.objects.create(
-                name=name, slug=slug, centre_id=centre_id, radius_km=radius,
+                name=name,
+                slug=slug,
+                centre_id=centre_id,
+                radius_km=radius,
                 opened_on=date(2016 + 3 * len(territories), 9, 1),
             )
         self.report.territories = len(territories)
@@ -123,8 +126,13 @@ class DemoSeeder:
     def _companies(self, territories: dict[str, Territory]) -> list[Organisation]:
         companies = [
             Organisation.objects.create(
-                name=name, slug=slug, kind=Organisation.Kind.COMPANY, territory=territories[territory],
-                sector_id=naf, size_band=size, city=territories[territory].centre,
+                name=name,
+                slug=slug,
+                kind=Organisation.Kind.COMPANY,
+                territory=territories[territory],
+                sector_id=naf,
+                size_band=size,
+                city=territories[territory].centre,
             )
             for name, slug, territory, naf, size in data.COMPANIES
         ]
@@ -156,8 +164,12 @@ class DemoSeeder:
                 first = self.rng.choice(data.MENTOR_FIRST_NAMES[gender])
                 last = self.rng.choice(data.MENTOR_LAST_NAMES)
                 person = create_person(
-                    actor=None, first_name=first, last_name=last, gender=gender,
-                    email=self._email(first, last, f"{company.slug}.example.fr"), phone=self._phone(),
+                    actor=None,
+                    first_name=first,
+                    last_name=last,
+                    gender=gender,
+                    email=self._email(first, last, f"{company.slug}.example.fr"),
+                    phone=self._phone(),
                     territory=company.territory,
                 )
                 languages = {"fr": "native"}
@@ -165,12 +177,13 @@ class DemoSeeder:
                     languages.setdefault(code, level)
                 set_languages(person, languages, actor=None)
                 occupation = Occupation.objects.get(code=self.rng.choice(occupations))
-                training = self.rng.choices(
-                    list(MentorProfile.Training), weights=[10, 15, 70, 5], k=1
-                )[0]
+                training = self.rng.choices(list(MentorProfile.Training), weights=[10, 15, 70, 5], k=1)[0]
                 mentors.append(
                     create_mentor_profile(
-                        person, actor=None, company=company, occupation=occupation,
+                        person,
+                        actor=None,
+                        company=company,
+                        occupation=occupation,
                         job_title=occupation.label.split(" / ")[0],
                         workplace=self._pick_place(self.places[company.territory.slug][:60]),
                         capacity=self.rng.choices([1, 2], weights=[75, 25], k=1)[0],
@@ -178,7 +191,8 @@ class DemoSeeder:
                         availability=self._availability(),
                         training_status=training,
                         trained_on=self.anchor - timedelta(days=self.rng.randint(20, 300))
-                        if training == MentorProfile.Training.COMPLETED else None,
+                        if training == MentorProfile.Training.COMPLETED
+                        else None,
                         gender_preference=self.rng.choices(["", "female", "male"], weights=[85, 10, 5], k=1)[0],
                     )
                 )
@@ -195,7 +209,9 @@ class DemoSeeder:
             )
         origins = data.ORIGINS
         weights = [o[1] for o in origins]
-        partners_by_territory = {slug: [p for p in partners if p.territory_id == t.pk] for slug, t in territories.items()}
+        partners_by_territory = {
+            slug: [p for p in partners if p.territory_id == t.pk] for slug, t in territories.items()
+        }
         per_territory = {"paris": 95, "lyon": 65, "tours": 40}
         mentees = []
         for slug, count in per_territory.items():
@@ -206,10 +222,16 @@ class DemoSeeder:
                 last = self.rng.choice(surnames)
                 arrival = self.anchor - timedelta(days=self.rng.randint(200, 2200))
                 person = create_person(
-                    actor=None, first_name=first, last_name=last, gender=gender,
+                    actor=None,
+                    first_name=first,
+                    last_name=last,
+                    gender=gender,
                     email=self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
-                    phone=self._phone(), territory=territories[slug], country_of_origin=country,
-                    date_of_birth=self.anchor - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
+                    phone=self._phone(),
+                    territory=territories[slug],
+                    country_of_origin=country,
+                    date_of_birth=self.anchor
+                    - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
                 )
                 french = self.rng.choices(["A1", "A2", "B1", "B2", "C1"], weights=[8, 25, 35, 22, 10], k=1)[0]
                 spoken = {code: level for code, level in languages if self.rng.random() < 0.8 or level == "native"}
@@ -221,17 +243,24 @@ class DemoSeeder:
                 while len(targets) < self.rng.choice([1, 2, 2, 3]):
                     targets.add(self.rng.choice(data.COMMON_TARGETS))
                 profile = create_mentee_profile(
-                    person, actor=None, targets=sorted(targets),
+                    person,
+                    actor=None,
+                    targets=sorted(targets),
                     protection_status=status,
                     right_to_work=True,
                     arrival_date=arrival,
                     french_level=french,
                     home=self._pick_place(self.places[slug]),
                     education_level=self.rng.choice(list(MenteeProfile.Education)),
-                    work_experience=self.rng.choice([
-                        "", "5 ans dans le métier visé dans le pays d'origine.", "Premières missions en intérim en France.",
-                        "Études supérieures, pas encore d'expérience en France.", "Commerce familial pendant 10 ans.",
-                    ]),
+                    work_experience=self.rng.choice(
+                        [
+                            "",
+                            "5 ans dans le métier visé dans le pays d'origine.",
+                            "Premières missions en intérim en France.",
+                            "Études supérieures, pas encore d'expérience en France.",
+                            "Commerce familial pendant 10 ans.",
+                        ]
+                    ),
                     meeting_mode=self.rng.choice(list(MeetingMode)),
                     availability=self._availability(),
                     gender_preference="female" if gender == "female" and self.rng.random() < 0.15 else "",
@@ -239,12 +268,22 @@ class DemoSeeder:
                 )
                 referred = self.anchor - timedelta(days=self.rng.randint(5, 400))
                 Referral.objects.create(
-                    person=person, partner=self.rng.choice(partners_by_territory[slug]),
+                    person=person,
+                    partner=self.rng.choice(partners_by_territory[slug]),
                     status=self.rng.choices(
-                        [Referral.Status.RECEIVED, Referral.Status.CONTACTED, Referral.Status.INTERVIEW_SCHEDULED,
-                         Referral.Status.INTERVIEWED, Referral.Status.ELIGIBLE, Referral.Status.INELIGIBLE,
-                         Referral.Status.WAITLISTED, Referral.Status.ENROLLED, Referral.Status.LEFT],
-                        weights=[12, 10, 8, 8, 30, 6, 6, 16, 4], k=1,
+                        [
+                            Referral.Status.RECEIVED,
+                            Referral.Status.CONTACTED,
+                            Referral.Status.INTERVIEW_SCHEDULED,
+                            Referral.Status.INTERVIEWED,
+                            Referral.Status.ELIGIBLE,
+                            Referral.Status.INELIGIBLE,
+                            Referral.Status.WAITLISTED,
+                            Referral.Status.ENROLLED,
+                            Referral.Status.LEFT,
+                        ],
+                        weights=[12, 10, 8, 8, 30, 6, 6, 16, 4],
+                        k=1,
                     )[0],
                     reason=self.rng.choice(data.REFERRAL_REASONS),
                     referred_at=_at(referred),
@@ -259,9 +298,13 @@ class DemoSeeder:
         if country == "UA":
             return statuses.TEMPORARY
         if country == "AF":
-            return self.rng.choices([statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER], weights=[55, 35, 10], k=1)[0]
+            return self.rng.choices(
+                [statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER], weights=[55, 35, 10], k=1
+            )[0]
         return self.rng.choices(
-            [statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER, statuses.STATELESS], weights=[70, 18, 10, 2], k=1
+            [statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER, statuses.STATELESS],
+            weights=[70, 18, 10, 2],
+            k=1,
         )[0]
 
     def _cohorts_and_duos(
@@ -281,20 +324,29 @@ class DemoSeeder:
         for slug, name, offset, status, n_duos, outcome in plan:
             start = a + timedelta(days=offset)
             cohort = Cohort.objects.create(
-                territory=territories[slug], name=name, starts_on=start, ends_on=start + timedelta(days=182), status=status
+                territory=territories[slug],
+                name=name,
+                starts_on=start,
+                ends_on=start + timedelta(days=182),
+                status=status,
             )
             self.report.cohorts += 1
             if not n_duos:
                 continue
             available_mentors = [
-                m for m in mentors
+                m
+                for m in mentors
                 if m.person.territory_id == territories[slug].pk and m.is_matchable and load.get(m.pk, 0) < m.capacity
             ]
             candidates = [m for m in mentees if m.person.territory_id == territories[slug].pk and m.pk not in busy]
             for mentor, mentee in zip(available_mentors, candidates[:n_duos], strict=False):
                 ended = outcome == Duo.Status.COMPLETED
                 Duo.objects.create(
-                    cohort=cohort, mentor=mentor, mentee=mentee, status=outcome, started_on=start + timedelta(days=7),
+                    cohort=cohort,
+                    mentor=mentor,
+                    mentee=mentee,
+                    status=outcome,
+                    started_on=start + timedelta(days=7),
                     ended_on=cohort.ends_on if ended else None,
                 )
                 Referral.objects.filter(person=mentee.person).update(
@@ -334,9 +386,13 @@ class DemoSeeder:
         )
         if duo is None:  # the draw gave Acme no running duo: form one with an Acme mentor
             mentor = next(m for m in mentors if m.company_id == acme.pk and m.is_matchable)
-            mentee = next(m for m in mentees if m.person.territory_id == territories["paris"].pk and not m.duos.exists())
+            mentee = next(
+                m for m in mentees if m.person.territory_id == territories["paris"].pk and not m.duos.exists()
+            )
             cohort = Cohort.objects.get(name="Paris printemps")
-            duo = Duo.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, started_on=cohort.starts_on + timedelta(days=7))
+            duo = Duo.objects.create(
+                cohort=cohort, mentor=mentor, mentee=mentee, started_on=cohort.starts_on + timedelta(days=7)
+            )
             Referral.objects.filter(person=mentee.person).update(status=Referral.Status.MATCHED)
             self.report.duos += 1
         self._user("mentor@demo.binome.fr", Role.Kind.MENTOR, person=duo.mentor.person)
@@ -352,4 +408,3 @@ def database_is_empty() -> bool:
 
 def seed_demo(*, seed: int = 2026, anchor: date | None = None) -> SeedReport:
     return DemoSeeder(seed, anchor or date.today()).run()
-

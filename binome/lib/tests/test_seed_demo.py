@@ -21,11 +21,21 @@ ANCHOR = date(2026, 11, 2)
 
 def snapshot() -> list[Any]:
     return [
-        list(Person.objects.order_by("pk").values_list("first_name", "last_name", "email", "territory__slug", "date_of_birth")),
-        list(MentorProfile.objects.order_by("pk").values_list("company__slug", "occupation_id", "training_status", "capacity")),
+        list(
+            Person.objects.order_by("pk").values_list(
+                "first_name", "last_name", "email", "territory__slug", "date_of_birth"
+            )
+        ),
+        list(
+            MentorProfile.objects.order_by("pk").values_list(
+                "company__slug", "occupation_id", "training_status", "capacity"
+            )
+        ),
         list(MenteeProfile.objects.order_by("pk").values_list("protection_status", "french_level", "home_id")),
         list(Referral.objects.order_by("pk").values_list("partner__slug", "status", "referred_at")),
-        list(Duo.objects.order_by("pk").values_list("mentor__person__last_name", "mentee__person__last_name", "status")),
+        list(
+            Duo.objects.order_by("pk").values_list("mentor__person__last_name", "mentee__person__last_name", "status")
+        ),
     ]
 
 

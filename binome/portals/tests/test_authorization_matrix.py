@@ -58,21 +58,29 @@ POLICY: dict[str, Policy] = {
     "home": Policy(expect(302, anonymous=302)),
     "staff_dashboard": Policy(expect(403, anonymous=LOGIN, national_admin=200, coordinator=302)),
     "staff_territory": Policy(
-        STAFF_SECTION, own=lambda c: {"slug": c.paris.slug}, foreign=lambda c: {"slug": c.lyon.slug},
+        STAFF_SECTION,
+        own=lambda c: {"slug": c.paris.slug},
+        foreign=lambda c: {"slug": c.lyon.slug},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     "staff_people": Policy(STAFF_SECTION),
     "staff_person": Policy(
-        STAFF_SECTION, own=lambda c: {"pk": c.chloe.person_id}, foreign=lambda c: {"pk": c.leila.person_id},
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.chloe.person_id},
+        foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     "staff_person_edit": Policy(
-        STAFF_SECTION, own=lambda c: {"pk": c.chloe.person_id}, foreign=lambda c: {"pk": c.leila.person_id},
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.chloe.person_id},
+        foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     "staff_organisations": Policy(STAFF_SECTION),
     "staff_organisation": Policy(
-        STAFF_SECTION, own=lambda c: {"pk": c.paris_ngo.pk}, foreign=lambda c: {"pk": c.lyon_ngo.pk},
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.paris_ngo.pk},
+        foreign=lambda c: {"pk": c.lyon_ngo.pk},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     "company_portal": Policy(expect(403, anonymous=LOGIN, company_contact=200)),
@@ -111,7 +119,9 @@ ADMIN_READ_ONLY = expect(302, national_admin=403)
 READ_ONLY_ADMIN_PAGES = re.compile(r"admin:(privacy_auditevent|django_tasks_database_dbtaskresult)_(add|delete)")
 
 
-def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str | None, URLPattern]]:
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str | None = None
+) -> Iterator[tuple[str, str | None, URLPattern]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = ":".join(n for n in [namespace, pattern.namespace] if n) or None
@@ -134,14 +144,25 @@ def admin_url(name: str | None, route: str) -> str | None:
         return reverse(name, args=[get_user_model().objects.order_by("pk").first().pk])
     for model in admin.site._registry:
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
-        if short.startswith(prefix) and short.removeprefix(prefix) in {"change", "delete", "history", "password_change"}:
+        if short.startswith(prefix) and short.removeprefix(prefix) in {
+            "change",
+            "delete",
+            "history",
+            "password_change",
+        }:
             obj = model._default_manager.order_by("pk").first()
             return reverse(name, args=[obj.pk]) if obj else None
     return reverse(name)
 
 
-ADMIN_SKIPPED = {"admin:view_on_site", "admin:autocomplete", "admin:logout", "admin:password_change",
-                 "admin:password_change_done", "admin:login"}
+ADMIN_SKIPPED = {
+    "admin:view_on_site",
+    "admin:autocomplete",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:login",
+}
 
 
 def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: Cast, client_for: Any) -> None:
@@ -177,5 +198,5 @@ def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: C
         if response.status_code != expected:
             mismatches.append(f"{role} GET {url}: expected {expected}, got {response.status_code}")
     assert not mismatches, "\n".join(mismatches)
-    print(f"authorization matrix: {len(cases)} cases, {len(mismatches)} mismatches")  # noqa: T201
+    print(f"authorization matrix: {len(cases)} cases, {len(mismatches)} mismatches")
     assert len(cases) > 300

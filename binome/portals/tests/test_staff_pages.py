@@ -13,18 +13,33 @@ from conftest import Cast
 
 def _edit_payload(cast: Cast, **changes: str) -> dict[str, Any]:
     payload = {
-        "first_name": "Chloé", "last_name": "Haddad", "email": "chloe@example.org", "phone": "06 11 22 33 44",
-        "gender": "female", "date_of_birth": "1994-05-02", "country_of_origin": "SY",
-        "protection_status": "refugee", "right_to_work": "on", "arrival_date": "2022-01-10", "french_level": "B1",
-        "home": "Paris (Île-de-France) #2988507", "target_1": "M1805 · Développeur / Développeuse informatique",
-        "target_2": "", "target_3": "", "education_level": "master", "work_experience": "", "meeting_mode": "either",
+        "first_name": "Chloé",
+        "last_name": "Haddad",
+        "email": "chloe@example.org",
+        "phone": "06 11 22 33 44",
+        "gender": "female",
+        "date_of_birth": "1994-05-02",
+        "country_of_origin": "SY",
+        "protection_status": "refugee",
+        "right_to_work": "on",
+        "arrival_date": "2022-01-10",
+        "french_level": "B1",
+        "home": "Paris (Île-de-France) #2988507",
+        "target_1": "M1805 · Développeur / Développeuse informatique",
+        "target_2": "",
+        "target_3": "",
+        "education_level": "master",
+        "work_experience": "",
+        "meeting_mode": "either",
         "availability": ["mon_am", "sat_pm"],
     }
     payload.update(changes)
     return payload
 
 
-def test_the_territory_dashboard_shows_real_counts(cast: Cast, client_for: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_territory_dashboard_shows_real_counts(
+    cast: Cast, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
     for n in range(3):
         person = create_person(actor=None, first_name=f"Test{n}", last_name="Person", territory=cast.paris)
         create_mentee_profile(person, actor=None, targets=["G1602"], protection_status="refugee", french_level="A2")
@@ -50,7 +65,9 @@ def test_the_people_list_filters_and_keeps_a_fixed_query_count(
 ) -> None:
     for n in range(30):
         person = create_person(actor=None, first_name=f"Extra{n}", last_name="Mentee", territory=cast.paris)
-        create_mentee_profile(person, actor=None, targets=["G1602", "M1805"], protection_status="refugee", french_level="A2")
+        create_mentee_profile(
+            person, actor=None, targets=["G1602", "M1805"], protection_status="refugee", french_level="A2"
+        )
     client = client_for(cast.amara)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("staff_people"), {"kind": "mentee"})
@@ -97,8 +114,15 @@ def test_editing_a_mentee_file_saves_and_names_who_acted(cast: Cast, client_for:
 def test_a_bad_edit_re_renders_with_messages_and_saves_nothing(cast: Cast, client_for: Any) -> None:
     url = reverse("staff_person_edit", args=[cast.chloe.person_id])
     response = client_for(cast.amara).post(
-        url, _edit_payload(cast, first_name="", target_1="Z9999 nonsense", home="Atlantis", date_of_birth="31/02/1990",
-                           french_level="B2")
+        url,
+        _edit_payload(
+            cast,
+            first_name="",
+            target_1="Z9999 nonsense",
+            home="Atlantis",
+            date_of_birth="31/02/1990",
+            french_level="B2",
+        ),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors

@@ -36,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @company_contacts_only
 def company(request: HttpRequest) -> HttpResponse:
     """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
-    companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related("sector", "territory")
+    companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related(
+        "sector", "territory"
+    )
     mentors = (
         access.mentors_visible_to(request.user)
         .filter(company__in=companies)
@@ -48,8 +50,7 @@ def company(request: HttpRequest) -> HttpResponse:
         for row in Duo.objects.filter(mentor__company__in=companies).values("status").annotate(n=Count("pk")).order_by()
     }
     training_counts = {
-        row["training_status"]: row["n"]
-        for row in mentors.values("training_status").annotate(n=Count("pk")).order_by()
+        row["training_status"]: row["n"] for row in mentors.values("training_status").annotate(n=Count("pk")).order_by()
     }
     return render(
         request,
@@ -58,7 +59,9 @@ def company(request: HttpRequest) -> HttpResponse:
             "companies": companies,
             "mentors": mentors,
             "duo_counts": [(label, duo_counts.get(value, 0)) for value, label in Duo.Status.choices],
-            "training_counts": [(label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices],
+            "training_counts": [
+                (label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices
+            ],
         },
     )
 
@@ -94,9 +97,11 @@ def mentee(request: HttpRequest) -> HttpResponse:
 @referrers_only
 def partner(request: HttpRequest) -> HttpResponse:
     """A referrer sees the people their organisation referred, with status and date: nothing else."""
-    referrals = access.referrals_visible_to(request.user).filter(
-        partner_id__in=scope_of(request.user).partner_ids
-    ).select_related("person", "partner")
+    referrals = (
+        access.referrals_visible_to(request.user)
+        .filter(partner_id__in=scope_of(request.user).partner_ids)
+        .select_related("person", "partner")
+    )
     partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
     return render(request, "portals/partner.html", {"referrals": referrals, "partners": partners})
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from binome.accounts import access
 from binome.organisations.models import Organisation
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
-from binome.people.models import MentorProfile, Person
+from binome.people.models import MentorProfile
 from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
@@ -88,9 +88,11 @@ def people(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     found = person_file(access.people_visible_to(request.user), pk)
     audit.record(actor=request.user, verb="viewed", target=found)
-    duos = access.duos_visible_to(request.user).filter(
-        Q(mentor__person=found) | Q(mentee__person=found)
-    ).select_related("cohort", "mentor__person", "mentee__person")
+    duos = (
+        access.duos_visible_to(request.user)
+        .filter(Q(mentor__person=found) | Q(mentee__person=found))
+        .select_related("cohort", "mentor__person", "mentee__person")
+    )
     return render(request, "portals/staff/person.html", {"person": found, "duos": duos})
 
 
@@ -110,7 +112,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 targets=form.cleaned_data["targets"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+            for field, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
@@ -131,7 +135,9 @@ def organisations(request: HttpRequest) -> HttpResponse:
         visible = visible.filter(name__icontains=query)
     if kind in Organisation.Kind.values:
         visible = visible.filter(kind=kind)
-    visible = visible.annotate(mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True)).order_by("name")
+    visible = visible.annotate(
+        mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True)
+    ).order_by("name")
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -17,4 +17,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role in roles:
-            self.stdout.write(f"  {role.user.email:32} {role.get_kind_display()} {role.territory or role.organisation or ''}")
+            self.stdout.write(
+                f"  {role.user.email:32} {role.get_kind_display()} {role.territory or role.organisation or ''}"
+            )

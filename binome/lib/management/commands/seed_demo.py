@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
         parser.add_argument(
-            "--anchor", type=date.fromisoformat, default=None,
+            "--anchor",
+            type=date.fromisoformat,
+            default=None,
             help="Date the demo is built around (YYYY-MM-DD); today by default.",
         )
         parser.add_argument(
