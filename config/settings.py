@@ -192,7 +192,11 @@ ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
 # --- Email ---------------------------------------------------------------------------
-EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_PATH = os.environ.get(
+    "EMAIL_BACKEND",
+    # Development prints emails in the worker's console; production sends them by SMTP.
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 _email_use_tls = env_bool("EMAIL_USE_TLS", False)
 _email_use_ssl = env_bool("EMAIL_USE_SSL", False)
 if _email_use_tls and _email_use_ssl:

@@ -40,7 +40,7 @@ class Scope:
 
     @property
     def kinds(self) -> set[str]:
-        kinds = set()
+        kinds: set[str] = set()
         if self.national_admin:
             kinds.add(Role.Kind.NATIONAL_ADMIN)
         if self.territory_ids:

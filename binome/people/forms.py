@@ -5,11 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from binome.people.models import AVAILABILITY_SLOTS, DAY_PARTS, DAYS, Gender, MeetingMode, MenteeProfile, Person
 from binome.reference.forms import OccupationField, PlaceField
-from binome.reference.models import CefrLevel
+from binome.reference.models import CefrLevel, Occupation
 
 _DAY_LABELS = dict(DAYS)
 _PART_LABELS = dict(DAY_PARTS)
@@ -29,8 +28,8 @@ class MenteeFileForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    country_of_origin = LazyTypedChoiceField(
-        label=_("Country of origin"), choices=[("", "—"), *countries], required=False
+    country_of_origin = forms.ChoiceField(
+        label=_("Country of origin"), choices=lambda: [("", "—"), *countries], required=False
     )
     protection_status = forms.ChoiceField(label=_("Protection status"), choices=MenteeProfile.ProtectionStatus.choices)
     right_to_work = forms.BooleanField(label=_("Has the right to work in France"), required=False)
@@ -73,16 +72,16 @@ class MenteeFileForm(forms.Form):
     def initial_for(cls, person: Person) -> dict[str, Any]:
         profile = person.mentee_profile
         initial: dict[str, Any] = {name: getattr(person, name) for name in cls.PERSON_FIELDS}
-        initial["country_of_origin"] = person.country_of_origin.code or ""
+        initial["country_of_origin"] = str(person.country_of_origin or "")
         initial.update({name: getattr(profile, name) for name in cls.PROFILE_FIELDS})
         for index, occupation in enumerate(profile.target_occupations.all()[:3], start=1):
             initial[f"target_{index}"] = occupation
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        targets = [data.get(f"target_{i}") for i in (1, 2, 3)]
-        codes = [t.code for t in targets if t]
+        super().clean()
+        data = self.cleaned_data
+        codes = [t.code for t in (data.get(f"target_{i}") for i in (1, 2, 3)) if isinstance(t, Occupation)]
         if len(codes) != len(set(codes)):
             raise forms.ValidationError(_("The same target occupation is chosen twice."))
         data["targets"] = codes

@@ -55,7 +55,7 @@ def _set_targets(profile: MenteeProfile, codes: Iterable[str]) -> bool:
     if missing := [c for c in codes if c not in found]:
         raise ValidationError(_("Unknown ROME code: %(codes)s.") % {"codes": ", ".join(missing)})
     before = set(profile.target_occupations.values_list("code", flat=True))
-    profile.target_occupations.set(codes)
+    profile.target_occupations.set(Occupation.objects.filter(code__in=codes))
     return before != set(codes)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count
 
@@ -43,7 +44,7 @@ class TerritoryDashboard:
         return sum(t.count for t in self.cohorts_by_status)
 
 
-def _tallies(counts: dict[str, int], choices: list[tuple[str, str]]) -> list[Tally]:
+def _tallies(counts: dict[str, int], choices: list[tuple[str, Any]]) -> list[Tally]:
     """Every choice in its pipeline order, zeros included, so the board's shape never changes."""
     return [Tally(value, str(label), counts.get(value, 0)) for value, label in choices]
 

@@ -85,6 +85,11 @@ class DemoSeeder:
     def _phone(self) -> str:
         return "06 " + " ".join(str(self.rng.randint(10, 99)) for _ in range(4))
 
+    @staticmethod
+    def _slug(organisation: Organisation) -> str:
+        assert organisation.territory is not None  # demo companies all belong to a territory
+        return organisation.territory.slug
+
     def _availability(self) -> list[str]:
         return sorted(self.rng.sample(AVAILABILITY_SLOTS, self.rng.randint(3, 9)), key=AVAILABILITY_SLOTS.index)
 
@@ -110,7 +115,7 @@ class DemoSeeder:
         return self.report
 
     def _territories(self) -> dict[str, Territory]:
-        territories = {}
+        territories: dict[str, Territory] = {}
         for name, slug, centre_id, radius in data.TERRITORIES:
             territories[slug] = Territory.objects.create(
                 name=name,
@@ -185,7 +190,7 @@ class DemoSeeder:
                         company=company,
                         occupation=occupation,
                         job_title=occupation.label.split(" / ")[0],
-                        workplace=self._pick_place(self.places[company.territory.slug][:60]),
+                        workplace=self._pick_place(self.places[self._slug(company)][:60]),
                         capacity=self.rng.choices([1, 2], weights=[75, 25], k=1)[0],
                         meeting_mode=self.rng.choice(list(MeetingMode)),
                         availability=self._availability(),
@@ -204,7 +209,7 @@ class DemoSeeder:
     ) -> list[MenteeProfile]:
         company_targets: dict[str, list[str]] = {}
         for company in companies:
-            company_targets.setdefault(company.territory.slug, []).extend(
+            company_targets.setdefault(self._slug(company), []).extend(
                 sorted(company.sector.occupations.values_list("code", flat=True))[:12] if company.sector else []
             )
         origins = data.ORIGINS
@@ -331,7 +336,7 @@ class DemoSeeder:
                 status=status,
             )
             self.report.cohorts += 1
-            if not n_duos:
+            if outcome is None:
                 continue
             available_mentors = [
                 m

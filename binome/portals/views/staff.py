@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -48,13 +51,17 @@ def territory(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _filter_form(request: HttpRequest) -> PeopleFilterForm:
     form = PeopleFilterForm(request.GET or None)
-    form.fields["territory"].choices = [("", "—")] + [
-        (t.pk, t.name) for t in access.territories_visible_to(request.user)
-    ]
-    form.fields["status"].choices = [("", "—"), *Referral.Status.choices]
-    form.fields["language"].choices = [("", "—")] + [(lang.code, str(lang)) for lang in Language.objects.all()]
-    form.fields["domain"].choices = [("", "—")] + [(k, f"{k} · {v}") for k, v in ROME_DOMAINS.items()]
-    form.fields["training"].choices = [("", "—"), *MentorProfile.Training.choices]
+    choices: dict[str, list[tuple[Any, Any]]] = {
+        "territory": [("", "—")] + [(t.pk, t.name) for t in access.territories_visible_to(request.user)],
+        "status": [("", "—"), *Referral.Status.choices],
+        "language": [("", "—")] + [(lang.code, str(lang)) for lang in Language.objects.all()],
+        "domain": [("", "—")] + [(k, f"{k} · {v}") for k, v in ROME_DOMAINS.items()],
+        "training": [("", "—"), *MentorProfile.Training.choices],
+    }
+    for name, options in choices.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = options
     return form
 
 
@@ -80,7 +87,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(people_for_list(visible), PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    template = "portals/staff/people_rows.html" if request.htmx else "portals/staff/people.html"
+    template = "portals/staff/people_rows.html" if getattr(request, "htmx", False) else "portals/staff/people.html"
     return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
 
 
