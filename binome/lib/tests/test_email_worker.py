@@ -15,6 +15,14 @@ from binome.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker recycles database connections between tasks; inside a test transaction
+    that would close it (on PostgreSQL) and lose the test's data. Django's test client
+    makes the same exception for requests."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
 def run_worker() -> None:
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
 
