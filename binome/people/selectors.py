@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from binome.people.models import Person
 
@@ -64,8 +65,6 @@ def people_for_list(people: QuerySet[Person]) -> QuerySet[Person]:
 
 def person_file(people: QuerySet[Person], person_id: int) -> Person:
     """A full file, fetched and authorised in one step (404 outside the viewer's scope)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         people_for_list(people)
         .select_related("mentee_profile__home", "mentor_profile__workplace", "updated_by")

@@ -66,13 +66,14 @@ def company(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_person(request: HttpRequest, person_ids: frozenset[int]) -> Person:
+def _own_person(person_ids: frozenset[int]) -> Person:
+    # A user linked to several people (rare: a re-enrolled mentor) sees the oldest record.
     return Person.objects.select_related("territory").get(pk=min(person_ids))
 
 
 @mentors_only
 def mentor(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request, scope_of(request.user).mentor_person_ids)
+    person = _own_person(scope_of(request.user).mentor_person_ids)
     profile = MentorProfile.objects.select_related("company", "occupation", "workplace").get(person=person)
     duos = (
         access.duos_visible_to(request.user)
@@ -85,7 +86,7 @@ def mentor(request: HttpRequest) -> HttpResponse:
 
 @mentees_only
 def mentee(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request, scope_of(request.user).mentee_person_ids)
+    person = _own_person(scope_of(request.user).mentee_person_ids)
     duos = (
         access.duos_visible_to(request.user)
         .filter(mentee__person=person)
