@@ -1,8 +1,7 @@
 # Binôme: every entry point. `make run` and `make test` bootstrap everything they need.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export PATH := $(HOME)/.local/bin:$(PATH)
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV ?= scripts/uv
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -16,9 +15,8 @@ help:
 	@echo "make lint    ruff + mypy"
 	@echo "make bench   run every benchmark in bench/"
 
-# uv, then Python 3.13 (from .python-version) and the locked dependencies.
+# uv (scripts/uv installs it if missing), then Python 3.13 (from .python-version) and the locked dependencies.
 bootstrap:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
 setup: bootstrap
