@@ -119,10 +119,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 targets=form.cleaned_data["targets"],
             )
         except ValidationError as error:
-            for field, errors in (
-                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-            ):
-                for message in errors:
+            # Rules the service enforces across fields come back as form errors, never a 500.
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, field_messages in by_field.items():
+                for message in field_messages:
                     form.add_error(field if field in form.fields else None, message)
         else:
             if changed:
