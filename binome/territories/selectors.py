@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
@@ -92,8 +92,6 @@ _BEYOND_ELIGIBLE = [
 
 
 def national_overview() -> list[TerritoryOverview]:
-    from django.db.models import Q
-
     territories = Territory.objects.annotate(
         n_referred=Count("people__referrals", distinct=True),
         n_eligible=Count("people__referrals", filter=Q(people__referrals__status__in=_BEYOND_ELIGIBLE), distinct=True),

@@ -88,3 +88,13 @@ def test_the_django_admin_is_closed_to_coordinators(cast: Cast, client_for: Any)
     response = client_for(cast.amara).get("/admin/people/person/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_company_page_counts_employees_by_training_status(cast: Cast, client_for: Any) -> None:
+    from binome.people.services import create_mentor_profile, create_person
+
+    person = create_person(actor=None, first_name="Eva", last_name="Roux", territory=cast.paris)
+    create_mentor_profile(person, actor=None, company=cast.acme, job_title="RH", occupation_id="M1503")
+    response = client_for(cast.hugo).get(reverse("company_portal"))
+    counts = dict(response.context["training_counts"])
+    assert [n for n in counts.values() if n] == [1, 1]  # one not trained (Eva), one trained (Ben)

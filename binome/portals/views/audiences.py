@@ -39,19 +39,14 @@ def company(request: HttpRequest) -> HttpResponse:
     companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related(
         "sector", "territory"
     )
-    mentors = (
-        access.mentors_visible_to(request.user)
-        .filter(company__in=companies)
-        .select_related("person", "occupation", "company")
-        .annotate(duo_count=Count("duos"))
-    )
+    employees = access.mentors_visible_to(request.user).filter(company__in=companies)
+    mentors = employees.select_related("person", "occupation", "company").annotate(duo_count=Count("duos"))
     duo_counts = {
         row["status"]: row["n"]
         for row in Duo.objects.filter(mentor__company__in=companies).values("status").annotate(n=Count("pk")).order_by()
     }
-    training_counts = {
-        row["training_status"]: row["n"] for row in mentors.values("training_status").annotate(n=Count("pk")).order_by()
-    }
+    by_training = employees.values("training_status").annotate(n=Count("pk")).order_by()
+    training_counts = {row["training_status"]: row["n"] for row in by_training}
     return render(
         request,
         "portals/company.html",
