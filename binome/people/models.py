@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from binome.organisations.models import Organisation
-from binome.reference.models import CefrLevel, Language, Occupation, Place
+from binome.reference.models import CefrLevel, Language, Occupation, Place, normalise_for_search
 from binome.territories.models import Territory
 
 DAYS = [
@@ -61,6 +61,8 @@ class Person(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Accent-, case- and order-free name, kept by save(): the first half of duplicate detection.
+    name_key = models.CharField(max_length=210, db_index=True, editable=False, default="")
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -70,9 +72,21 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_key = self.name_key_for(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):  # type: ignore[call-overload]
+            kwargs["update_fields"] = {*update_fields, "name_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @staticmethod
+    def name_key_for(first_name: str, last_name: str) -> str:
+        """'Amara DIALLO' and 'Diallo Amara' give the same key: partners swap name order."""
+        return " ".join(sorted(normalise_for_search(f"{first_name} {last_name}").split()))
 
 
 class PersonLanguage(models.Model):
@@ -129,6 +143,13 @@ class MentorProfile(models.Model):
         _("training"), max_length=12, choices=Training.choices, default=Training.NOT_STARTED
     )
     trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    training_waiver_reason = models.TextField(_("why training was waived"), blank=True)
+    enrolled_at = models.DateTimeField(
+        _("enrolled on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the employee enrolled through an invitation link."),
+    )
 
     class Meta:
         verbose_name = _("mentor profile")
@@ -185,6 +206,9 @@ class MenteeProfile(models.Model):
         _("preferred mentor gender"), max_length=10, choices=Gender.choices, blank=True
     )
     gender_preference_required = models.BooleanField(_("gender preference is required"), default=False)
+    available_six_months = models.BooleanField(
+        _("available for the six months of the programme"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("mentee profile")
