@@ -1,0 +1,155 @@
+"""Possible duplicates: the same refugee referred twice, by two partners or by a partner and themselves.
+
+Three keys, any of which is enough: the accent-, case- and order-free name (Person.name_key) together
+with the date of birth; the phone number once reduced to its digits (French numbers written
+"06 12 34 56 78", "+33 6 12 34 56 78" or "0033612345678" are one number); the email, case-insensitive.
+The spreadsheet import uses the same keys to recognise a row it has already imported.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
+
+from binome.people.models import Person
+from binome.territories.models import Territory
+
+# Characters people put inside phone numbers; the database strips the same ones before comparing.
+PHONE_SEPARATORS = (" ", ".", "-", "(", ")", "/", "\u00a0")
+_NON_DIGITS = re.compile(r"\D")
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    return Person.name_key_for(first_name or "", last_name or "")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def normalise_phone(phone: str) -> str:
+    """A canonical international form: '+33612345678'. Empty when there are too few digits to mean
+    anything (a lone '0' or a typo must not make everyone a duplicate of everyone)."""
+    raw = (phone or "").strip()
+    if not raw:
+        return ""
+    international = raw.startswith(("+", "00"))
+    digits = _NON_DIGITS.sub("", raw)
+    if raw.startswith("00"):
+        digits = digits[2:]
+    if not international:
+        if len(digits) == 10 and digits.startswith("0"):
+            digits = "33" + digits[1:]  # French national format
+        elif len(digits) == 9 and digits[0] in "123456789":
+            digits = "33" + digits  # the leading 0 lost by a spreadsheet treating the cell as a number
+        elif len(digits) == 11 and digits.startswith("33"):
+            pass  # "33 6 12 34 56 78": the plus sign forgotten
+    elif digits.startswith("330") and len(digits) == 12:
+        digits = "33" + digits[3:]  # "+33 (0)6 12 34 56 78"
+    if len(digits) < 8:
+        return ""
+    return "+" + digits
+
+
+def phone_variants(phone: str) -> list[str]:
+    """The written forms, separators removed, that mean the same number as ``phone``."""
+    canonical = normalise_phone(phone)
+    if not canonical:
+        return []
+    digits = canonical[1:]
+    variants = {canonical, "00" + digits, digits}
+    if digits.startswith("33") and len(digits) == 11:
+        national = "0" + digits[2:]
+        variants |= {national, digits[2:], "+330" + digits[2:], "00330" + digits[2:]}
+    return sorted(variants)
+
+
+def _stripped_phone() -> Replace:
+    expression: F | Replace = F("phone")
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression  # type: ignore[return-value]
+
+
+def duplicate_filter(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None = None,
+    phone: str = "",
+    email: str = "",
+) -> Q | None:
+    """The Q matching people who share a key with these details, or None when no key is usable."""
+    conditions: list[Q] = []
+    key = name_key(first_name, last_name)
+    if key and date_of_birth is not None:
+        conditions.append(Q(name_key=key, date_of_birth=date_of_birth))
+    variants = phone_variants(phone)
+    if variants:
+        conditions.append(Q(_phone_stripped__in=variants))
+    email_key = normalise_email(email)
+    if email_key:
+        conditions.append(Q(_email_lower=email_key))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def annotate_keys(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    return queryset.annotate(_phone_stripped=_stripped_phone(), _email_lower=Lower("email"))
+
+
+def possible_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None = None,
+    phone: str = "",
+    email: str = "",
+    territory: Territory | None = None,
+    exclude: Iterable[int] = (),
+) -> QuerySet[Person]:
+    """People who may be the person described: same name and date of birth, same phone, or same email."""
+    condition = duplicate_filter(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, phone=phone, email=email
+    )
+    if condition is None:
+        return Person.objects.none()
+    matching = annotate_keys(Person.objects.all()).filter(condition).values("pk")
+    # A plain queryset (no annotations) so callers can chain, count or update it freely.
+    queryset = Person.objects.filter(pk__in=matching)
+    if territory is not None:
+        queryset = queryset.filter(territory=territory)
+    excluded = list(exclude)
+    if excluded:
+        queryset = queryset.exclude(pk__in=excluded)
+    return queryset
+
+
+def identity_keys(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None = None,
+    phone: str = "",
+    email: str = "",
+) -> list[tuple[str, str]]:
+    """The keys as plain tuples, for matching many rows in memory (the import, the duplicates list)."""
+    keys: list[tuple[str, str]] = []
+    key = name_key(first_name, last_name)
+    if key and date_of_birth is not None:
+        keys.append(("name_dob", f"{key}|{date_of_birth.isoformat()}"))
+    canonical = normalise_phone(phone)
+    if canonical:
+        keys.append(("phone", canonical))
+    email_key = normalise_email(email)
+    if email_key:
+        keys.append(("email", email_key))
+    return keys
