@@ -222,6 +222,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Binôme <no-reply@binome.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute address of the site, for links in emails sent by the worker (which has no request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Background work ------------------------------------------------------------------
 TASKS = {
