@@ -9,11 +9,12 @@ leave this module.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import matching
 from django.db.models import Count, Q
 
+import matching
 from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MenteeProfile, MentorProfile, PersonLanguage
@@ -61,7 +62,7 @@ def mentor_pool(cohort: Cohort) -> tuple[list[MentorProfile], dict[int, int]]:
         .select_related("person", "workplace", "company")
         .order_by("pk")
     )
-    free = {m.pk: max(m.capacity - m.load, 0) for m in mentors}  # type: ignore[attr-defined]
+    free = {m.pk: max(m.capacity - m.load, 0) for m in mentors}
     return [m for m in mentors if free[m.pk] > 0], free
 
 
@@ -146,7 +147,7 @@ def options_for(weights: dict[str, float], mode: str) -> matching.Options:
     return matching.Options(weights=matching.Weights(**weights), mode=mode)  # type: ignore[arg-type]
 
 
-def to_indices(problem: matching.Problem, pairs: list[list[int]] | list[tuple[int, int]]) -> list[tuple[int, int]]:
+def to_indices(problem: matching.Problem, pairs: Iterable[Sequence[int]]) -> list[tuple[int, int]]:
     """Database (mentee profile id, mentor profile id) pairs → engine indices; pairs whose people
     left the pool are dropped (a pin or forbid on someone no longer there has nothing to act on)."""
     known_mentees = {person.id: k for k, person in enumerate(problem.mentees)}

@@ -12,13 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import matching
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import matching
 from binome.cohorts.models import Cohort
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
@@ -70,12 +70,14 @@ def run_matching(
         raise ValidationError(_("These weights cannot be used: give at least one positive weight.")) from error
     snapshot = engine.build_snapshot(cohort)
     problem = engine.problem_from_snapshot(snapshot)
-    pins, forbids = _pairs(pins), _pairs(forbids)
+    forbid_pairs = _pairs(forbids)
     # A pin on a pair that is also forbidden: the latest decision (the forbid) wins.
-    pins = [pair for pair in pins if pair not in set(forbids)]
+    pin_pairs = [pair for pair in _pairs(pins) if pair not in set(forbid_pairs)]
     started = time.perf_counter()
     try:
-        result = matching.solve(problem, options, engine.to_indices(problem, pins), engine.to_indices(problem, forbids))
+        result = matching.solve(
+            problem, options, engine.to_indices(problem, pin_pairs), engine.to_indices(problem, forbid_pairs)
+        )
     except matching.PinError as error:
         raise _pin_error(error) from error
     seconds = time.perf_counter() - started
@@ -92,8 +94,8 @@ def run_matching(
             weights=weights,
             options=options.as_dict(),
             inputs=snapshot,
-            pins=[list(p) for p in pins],
-            forbids=[list(p) for p in forbids],
+            pins=[list(p) for p in pin_pairs],
+            forbids=[list(p) for p in forbid_pairs],
             unmatched=_unmatched(problem, result),
             total_score=result.total_score,
             solver=result.solver,

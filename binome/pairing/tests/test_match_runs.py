@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import matching
 import pytest
 from django.core.exceptions import ValidationError
 
+import matching
 from binome.cohorts.models import Cohort
 from binome.pairing import engine, services
 from binome.pairing.models import Duo, MatchRun, Proposal
@@ -46,10 +46,12 @@ def test_the_pool_is_the_enrolled_mentees_and_the_mentors_with_a_free_place(cast
 def test_a_run_stores_its_inputs_weights_engine_version_and_explained_proposals(cast: Cast, autumn: Autumn) -> None:
     run = services.run_matching(autumn.cohort, actor=cast.amara)
 
-    assert run.number == 1 and run.status == MatchRun.Status.PROPOSED
+    assert run.number == 1
+    assert run.status == MatchRun.Status.PROPOSED
     assert run.engine_version == matching.ENGINE_VERSION
     assert run.weights == matching.PRESETS["balanced"].as_dict()
-    assert run.inputs["mentees"] and run.options["mode"] == "coverage_first"
+    assert run.inputs["mentees"]
+    assert run.options["mode"] == "coverage_first"
     # Inès has two places and Omar one: three of the four mentees can be matched; Ali cannot.
     assert pairs(run) == {
         (autumn.samir.pk, autumn.ines.pk),
@@ -93,16 +95,17 @@ def test_a_rejected_proposal_is_forbidden_in_the_rerun_and_an_accepted_one_is_ke
 
 def test_changed_weights_are_stored_and_used(cast: Cast, autumn: Autumn) -> None:
     run = services.run_matching(autumn.cohort, actor=cast.amara)
-    weights = {name: 0.0 for name in matching.CRITERIA} | {"distance": 1.0}
+    weights = dict.fromkeys(matching.CRITERIA, 0.0) | {"distance": 1.0}
     again = services.rerun(run, actor=cast.amara, weights=weights, mode=MatchRun.Mode.QUALITY_FIRST)
-    assert again.weights == weights and again.mode == "quality_first"
+    assert again.weights == weights
+    assert again.mode == "quality_first"
     for proposal in again.proposals.all():
         assert proposal.contributions["occupation"] == 0.0
 
 
 def test_weights_that_are_all_zero_are_refused_with_a_message(cast: Cast, autumn: Autumn) -> None:
     with pytest.raises(ValidationError, match="positive weight"):
-        services.run_matching(autumn.cohort, actor=cast.amara, weights={name: 0.0 for name in matching.CRITERIA})
+        services.run_matching(autumn.cohort, actor=cast.amara, weights=dict.fromkeys(matching.CRITERIA, 0.0))
     assert not MatchRun.objects.exists()
 
 
@@ -139,7 +142,8 @@ def test_swapping_two_mentors_recomputes_both_explanations(cast: Cast, autumn: A
     samir.refresh_from_db()
     yara.refresh_from_db()
     assert (samir.mentor_id, yara.mentor_id) == (autumn.omar.pk, autumn.ines.pk)
-    assert samir.swapped and yara.swapped
+    assert samir.swapped
+    assert yara.swapped
     for proposal in (samir, yara):
         assert sum(proposal.contributions.values()) == pytest.approx(proposal.score, abs=1e-9)
     run.refresh_from_db()
@@ -157,7 +161,8 @@ def test_a_swap_that_would_break_a_constraint_is_refused_and_changes_nothing(cas
     with pytest.raises(ValidationError, match="language"):
         services.swap_mentors(farid, other, actor=cast.amara)
     farid.refresh_from_db()
-    assert farid.mentor_id == autumn.omar.pk and not farid.swapped
+    assert farid.mentor_id == autumn.omar.pk
+    assert not farid.swapped
 
 
 def test_confirming_creates_the_duos_moves_the_pipeline_and_notifies_once(
@@ -176,13 +181,15 @@ def test_confirming_creates_the_duos_moves_the_pipeline_and_notifies_once(
     assert all(d.status == Duo.Status.ACTIVE and d.started_on == autumn.cohort.starts_on for d in duos)
     run.refresh_from_db()
     autumn.cohort.refresh_from_db()
-    assert run.status == MatchRun.Status.CONFIRMED and run.confirmed_by == cast.amara
+    assert run.status == MatchRun.Status.CONFIRMED
+    assert run.confirmed_by == cast.amara
     assert autumn.cohort.status == Cohort.Status.RUNNING
     statuses = dict(Referral.objects.filter(cohort=autumn.cohort).values_list("person_id", "status"))
     assert statuses[autumn.samir.person_id] == Referral.Status.MATCHED
     assert statuses[autumn.mina.person_id] == Referral.Status.ENROLLED  # rejected: stays to be matched
     transition = ReferralTransition.objects.get(referral__person=autumn.samir.person, to_status="matched")
-    assert transition.actor == cast.amara and transition.from_status == "enrolled"
+    assert transition.actor == cast.amara
+    assert transition.from_status == "enrolled"
     assert len(callbacks) >= 1
 
     with pytest.raises(ValidationError, match="already confirmed"):
