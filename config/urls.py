@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reference/", include("binome.reference.urls")),
     path("", include("binome.portals.urls")),
+    path("", include("binome.portals.urls_matching")),
 ]
 
 if settings.DEBUG:

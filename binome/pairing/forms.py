@@ -1,0 +1,61 @@
+"""Forms of the matching board. Weights are typed as whole numbers: only their ratios matter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+import matching
+from binome.pairing.models import MatchRun
+from binome.pairing.reasons import CRITERIA_LABELS, MODE_HELP
+
+PRESET_LABELS = {
+    "balanced": _("Balanced"),
+    "occupation_first": _("Occupation first"),
+    "proximity_first": _("Proximity first"),
+}
+
+
+def weights_as_percent(weights: dict[str, float]) -> dict[str, int]:
+    total = sum(weights.values()) or 1.0
+    return {key: round(100 * weights.get(key, 0.0) / total) for key in matching.CRITERIA}
+
+
+class MatchSettingsForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[(value, f"{label} — {MODE_HELP[value]}") for value, label in MatchRun.Mode.choices],
+        widget=forms.RadioSelect,
+        initial=MatchRun.Mode.COVERAGE_FIRST,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in CRITERIA_LABELS.items():
+            self.fields[f"w_{key}"] = forms.IntegerField(label=str(label), min_value=0, max_value=100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        values = [data.get(f"w_{key}") for key in matching.CRITERIA]
+        if all(v is not None for v in values) and not any(values):
+            raise forms.ValidationError(_("Give at least one criterion a weight above zero."))
+        return data
+
+    def weights(self) -> dict[str, float]:
+        return {key: float(self.cleaned_data[f"w_{key}"]) for key in matching.CRITERIA}
+
+    @classmethod
+    def initial_for(cls, weights: dict[str, float], mode: str) -> dict[str, Any]:
+        return {"mode": mode} | {f"w_{k}": v for k, v in weights_as_percent(weights).items()}
+
+
+class PairForm(forms.Form):
+    mentee = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+
+    def __init__(self, *args: Any, mentees: list[tuple[int, str]], mentors: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].choices = [("", "—"), *mentees]  # type: ignore[attr-defined]
+        self.fields["mentor"].choices = [("", "—"), *mentors]  # type: ignore[attr-defined]

@@ -1,0 +1,175 @@
+"""The matching board as a coordinator uses it: plain posts, htmx posts, scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from binome.pairing import services
+from binome.pairing.models import Duo, MatchRun, Proposal
+from conftest import Cast
+
+from .conftest import Autumn
+
+pytestmark = pytest.mark.django_db
+
+WEIGHTS = {
+    "mode": "coverage_first",
+    "w_occupation": "35",
+    "w_language": "20",
+    "w_distance": "15",
+    "w_availability": "15",
+    "w_gender_preference": "5",
+    "w_meeting_mode": "10",
+}
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def board_url(autumn: Autumn) -> str:
+    return reverse("staff_matching_board", kwargs={"pk": autumn.cohort.pk})
+
+
+def test_the_cohort_list_shows_how_many_people_wait(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    page = client_for(cast.amara).get(reverse("staff_matching")).content.decode()
+    assert "Paris automne" in page
+    assert "Lyon printemps" not in page  # Lucie's cohort
+
+
+def test_running_the_matching_from_the_board_shows_duos_bars_and_reasons(
+    cast: Cast, autumn: Autumn, client_for: Any
+) -> None:
+    client = client_for(cast.amara)
+    response = client.post(board_url(autumn), WEIGHTS)
+    assert response.status_code == 302
+    page = client.get(board_url(autumn)).content.decode()
+    assert MatchRun.objects.get(cohort=autumn.cohort).proposals.count() == 3
+    assert "Samir Mentee" in page
+    assert "Inès Mentor" in page
+    assert page.count("<meter") == 3 * 6  # one bar per criterion per duo
+    assert "Ali Mentee" in page
+    assert "working language at B1" in page or "langue de travail" in page  # the reason, translated or not
+    assert "Tom Mentor" in page  # untrained, listed with the reason
+
+
+def test_an_htmx_post_returns_only_the_board(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    response = client_for(cast.amara).post(board_url(autumn), WEIGHTS, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="board"')
+    assert "<html" not in body
+
+
+def test_bad_weights_re_render_with_a_message_and_run_nothing(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    zero = {**WEIGHTS, **{key: "0" for key in WEIGHTS if key.startswith("w_")}}
+    response = client_for(cast.amara).post(board_url(autumn), zero)
+    assert response.status_code == 422
+    assert not MatchRun.objects.exists()
+    garbage = {**WEIGHTS, "w_distance": "lots", "mode": "fastest"}
+    response = client_for(cast.amara).post(board_url(autumn), garbage)
+    assert response.status_code == 422
+    assert not MatchRun.objects.exists()
+
+
+def test_reject_rerun_and_confirm_through_the_pages(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    client.post(board_url(autumn), WEIGHTS)
+    run = MatchRun.objects.get(cohort=autumn.cohort)
+    samir = run.proposals.get(mentee=autumn.samir)
+    url = reverse("staff_matching_decide", kwargs={"pk": run.pk, "proposal": samir.pk})
+    assert client.post(url, {"decision": "rejected"}, **HTMX).status_code == 200
+    samir.refresh_from_db()
+    assert samir.decision == Proposal.Decision.REJECTED
+
+    client.post(board_url(autumn), WEIGHTS)  # re-run
+    latest = MatchRun.objects.get(cohort=autumn.cohort, status=MatchRun.Status.PROPOSED)
+    assert latest.number == 2
+    assert not latest.proposals.filter(mentee=autumn.samir, mentor=autumn.ines).exists()
+
+    response = client.post(reverse("staff_matching_confirm", kwargs={"pk": latest.pk}))
+    assert response.status_code == 302
+    assert Duo.objects.filter(cohort=autumn.cohort).count() == latest.proposals.count()
+    again = client.post(reverse("staff_matching_confirm", kwargs={"pk": latest.pk}), follow=True)
+    assert Duo.objects.filter(cohort=autumn.cohort).count() == latest.proposals.count()
+    assert "déjà confirm" in again.content.decode() or "already confirmed" in again.content.decode()
+
+
+def test_what_a_pin_costs_is_shown_and_a_refused_pin_explains_why(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    client.post(board_url(autumn), WEIGHTS)
+    run = MatchRun.objects.get(cohort=autumn.cohort)
+    url = reverse("staff_matching_pair", kwargs={"pk": run.pk})
+    shown = client.post(url, {"mentee": autumn.yara.pk, "mentor": autumn.ines.pk, "rule": "cost"}, **HTMX)
+    assert 'id="pin-cost"' in shown.content.decode()
+    refused = client.post(url, {"mentee": autumn.samir.pk, "mentor": autumn.tom.pk, "rule": "pin"}, **HTMX)
+    assert refused.status_code == 422
+    run.refresh_from_db()
+    assert run.pins == []
+    unknown = client.post(url, {"mentee": 999999, "mentor": autumn.ines.pk, "rule": "pin"})
+    assert unknown.status_code == 422
+
+
+def test_swapping_through_the_page_needs_exactly_two_ticks(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    client.post(board_url(autumn), WEIGHTS)
+    run = MatchRun.objects.get(cohort=autumn.cohort)
+    samir, yara = run.proposals.get(mentee=autumn.samir), run.proposals.get(mentee=autumn.yara)
+    url = reverse("staff_matching_swap", kwargs={"pk": run.pk})
+    client.post(url, {"proposal": [samir.pk]})
+    samir.refresh_from_db()
+    assert samir.mentor_id == autumn.ines.pk
+    client.post(url, {"proposal": [samir.pk, yara.pk]})
+    samir.refresh_from_db()
+    assert samir.mentor_id == autumn.omar.pk
+
+
+def test_comparing_two_runs_lists_what_changed(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    first = services.run_matching(autumn.cohort, actor=cast.amara)
+    services.decide(first.proposals.get(mentee=autumn.samir), "rejected", actor=cast.amara)
+    services.rerun(first, actor=cast.amara)
+    page = client_for(cast.amara).get(reverse("staff_matching_compare", kwargs={"pk": autumn.cohort.pk}))
+    assert page.status_code == 200
+    assert "Samir Mentee" in page.content.decode()
+    missing = client_for(cast.amara).get(
+        reverse("staff_matching_compare", kwargs={"pk": autumn.cohort.pk}), {"a": "99"}
+    )
+    assert missing.status_code == 404
+
+
+def test_a_lyon_coordinator_gets_404_on_every_paris_matching_action(
+    cast: Cast, autumn: Autumn, client_for: Any
+) -> None:
+    run = services.run_matching(autumn.cohort, actor=cast.amara)
+    proposal = run.proposals.first()
+    assert proposal is not None
+    client = client_for(cast.lucie)
+    assert client.get(board_url(autumn)).status_code == 404
+    assert client.post(board_url(autumn), WEIGHTS).status_code == 404
+    for name, kwargs, data in [
+        ("staff_matching_decide", {"pk": run.pk, "proposal": proposal.pk}, {"decision": "rejected"}),
+        ("staff_matching_swap", {"pk": run.pk}, {"proposal": [proposal.pk]}),
+        ("staff_matching_pair", {"pk": run.pk}, {"mentee": autumn.samir.pk, "mentor": autumn.ines.pk, "rule": "pin"}),
+        ("staff_matching_confirm", {"pk": run.pk}, {}),
+    ]:
+        assert client.post(reverse(name, kwargs=kwargs), data).status_code == 404, name
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.PROPOSED
+    assert run.pins == []
+    assert not Duo.objects.filter(cohort=autumn.cohort).exists()
+
+
+def test_mentors_and_referrers_cannot_post_to_the_board(cast: Cast, autumn: Autumn, client_for: Any) -> None:
+    run = services.run_matching(autumn.cohort, actor=cast.amara)
+    for user in (cast.ben_user, cast.farah, cast.hugo, cast.chloe_user):
+        assert client_for(user).post(reverse("staff_matching_confirm", kwargs={"pk": run.pk})).status_code == 403
+    assert not Duo.objects.filter(cohort=autumn.cohort).exists()
+
+
+def test_the_board_query_count_does_not_grow_with_the_duos(
+    cast: Cast, autumn: Autumn, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    services.run_matching(autumn.cohort, actor=cast.amara)
+    client = client_for(cast.amara)
+    with django_assert_max_num_queries(20):
+        assert client.get(board_url(autumn)).status_code == 200
