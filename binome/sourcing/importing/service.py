@@ -1,0 +1,618 @@
+"""Import referrals from a partner's spreadsheet: read → check every row → save all or nothing.
+
+The same function serves the command (`import_referrals`) and the staff page: with
+`dry_run=True` it stops before writing and the result is the preview.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.organisations.models import Organisation
+from binome.people.models import MenteeProfile, Person, PersonLanguage
+from binome.privacy.models import AuditEvent
+from binome.reference.models import Language, Occupation, Place, normalise_for_search
+from binome.sourcing.duplicates import identity_keys, name_key, normalise_email, normalise_phone
+from binome.sourcing.importing import values
+from binome.sourcing.importing.columns import BY_KEY, COLUMNS, column_for_header
+from binome.sourcing.importing.reading import MAX_CELL, Table, UnreadableFile, read_table
+from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
+
+OLDEST_BIRTH = datetime.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str  # the header as written in the file, or the column's name when it is missing
+    message: str
+    letter: str = ""  # the spreadsheet column letter, when the column exists
+
+    def __str__(self) -> str:
+        where = f"{self.column} ({self.letter})" if self.letter else self.column
+        return _("line %(line)d, column %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": where,
+            "message": self.message,
+        }
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    name: str
+    action: str  # "create", "update" or "skip"
+    person_id: int | None = None
+    changed: list[str] = field(default_factory=list)
+    possible_duplicates: list[int] = field(default_factory=list)  # other people sharing a key
+
+
+@dataclass
+class ImportResult:
+    partner: Organisation
+    dry_run: bool
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    saved: bool = False
+
+    def _count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count("create")
+
+    @property
+    def updated(self) -> int:
+        return self._count("update")
+
+    @property
+    def skipped(self) -> int:
+        return self._count("skip")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}, skipped {self.skipped}"
+
+
+@dataclass
+class Row:
+    """One checked row, ready to compare with the database and save."""
+
+    line: int
+    first_name: str = ""
+    last_name: str = ""
+    date_of_birth: datetime.date | None = None
+    gender: str = ""
+    email: str = ""
+    phone: str = ""
+    country_of_origin: str = ""
+    protection_status: str = ""
+    right_to_work: bool | None = None
+    arrival_date: datetime.date | None = None
+    french_level: str = ""
+    home_id: int | None = None
+    target_occupations: list[str] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)
+    available_six_months: bool | None = None
+    reason: str = ""
+    consent_date: datetime.date | None = None
+    referrer_name: str = ""
+    referrer_email: str = ""
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        return identity_keys(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            date_of_birth=self.date_of_birth,
+            phone=self.phone,
+            email=self.email,
+        )
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def current_consent_text() -> ConsentText | None:
+    return ConsentText.objects.filter(in_force_from__lte=timezone.localdate()).order_by("-in_force_from", "-pk").first()
+
+
+class _Checker:
+    """Checks every row against the columns, the reference data and each other."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.errors: list[RowError] = []
+        self.warnings: list[str] = []
+        self.positions: dict[str, int] = {}
+        self.headers: dict[str, str] = {}
+        for index, header in enumerate(table.headers):
+            column = column_for_header(header) if header else None
+            if column is None:
+                if header:
+                    self.warnings.append(
+                        _("Column “%(header)s” is not one we know: it was ignored.") % {"header": header}
+                    )
+                continue
+            if column.key in self.positions:
+                self.errors.append(RowError(1, header, _("This column appears twice."), column_letter(index)))
+                continue
+            self.positions[column.key] = index
+            self.headers[column.key] = header
+        for column in COLUMNS:
+            if column.required and column.key not in self.positions:
+                self.errors.append(RowError(1, str(column.label), _("This required column is missing.")))
+        self.known_codes = set(Occupation.objects.values_list("code", flat=True))
+        self.language_index = self._language_index()
+        self.places = self._places()
+
+    @staticmethod
+    def _language_index() -> dict[str, str]:
+        index: dict[str, str] = {}
+        for code, name_en, name_fr in Language.objects.values_list("code", "name_en", "name_fr"):
+            index[code.lower()] = code
+            index[normalise_for_search(name_en)] = code
+            index[normalise_for_search(name_fr)] = code
+        return index
+
+    def _places(self) -> dict[str, list[tuple[int, str, str, int]]]:
+        """Every place named in the file, fetched in one query: {search name: [(id, name, region, population)]}."""
+        if "home" not in self.positions:
+            return {}
+        position = self.positions["home"]
+        names = set()
+        for _line, cells in self.table.rows:
+            if position < len(cells) and cells[position] not in (None, ""):
+                try:
+                    names.add(values.place_query(cells[position])[0])
+                except values.CellError:
+                    continue
+        found: dict[str, list[tuple[int, str, str, int]]] = defaultdict(list)
+        names.discard("")
+        name_list = sorted(names)
+        for start in range(0, len(name_list), 500):
+            for pk, name, region, population, search in Place.objects.filter(
+                search_name__in=name_list[start : start + 500]
+            ).values_list("geonameid", "name", "region_code", "population", "search_name"):
+                found[search].append((pk, name, region, population))
+        return found
+
+    def cell(self, cells: list[Any], key: str) -> Any:
+        position = self.positions.get(key)
+        if position is None or position >= len(cells):
+            return None
+        return cells[position]
+
+    def error(self, line: int, key: str, message: str) -> None:
+        position = self.positions.get(key)
+        header = self.headers.get(key) or str(BY_KEY[key].label)
+        self.errors.append(RowError(line, header, message, column_letter(position) if position is not None else ""))
+
+    def place(self, cell: Any) -> int | None:
+        if cell in (None, ""):
+            return None
+        name, geonameid, region = values.place_query(cell)
+        if geonameid is not None and not name:
+            if Place.objects.filter(pk=geonameid).exists():
+                return geonameid
+            raise values.CellError(_("No place has the GeoNames id %(id)d.") % {"id": geonameid})
+        candidates = self.places.get(name, [])
+        if geonameid is not None:
+            candidates = [c for c in candidates if c[0] == geonameid]
+        elif region is not None:
+            candidates = [c for c in candidates if c[2] == region]
+        if not candidates:
+            raise values.CellError(_("Unknown place “%(value)s”.") % {"value": str(cell)[:80]})
+        if len(candidates) > 1:
+            listed = "; ".join(f"{c[1]} ({values.REGIONS.get(c[2], c[2])}, GeoNames {c[0]})" for c in candidates)
+            raise values.CellError(
+                _("Several places are called “%(value)s”: %(candidates)s. Add the postcode or the GeoNames id.")
+                % {"value": str(cell)[:80], "candidates": listed}
+            )
+        return candidates[0][0]
+
+    def check(self, line: int, cells: list[Any]) -> Row | None:
+        row = Row(line=line)
+        before = len(self.errors)
+        today = timezone.localdate()
+
+        def parse(key: str, parser: Any, *args: Any) -> Any:
+            try:
+                return parser(self.cell(cells, key), *args)
+            except values.CellError as error:
+                self.error(line, key, str(error))
+                return None
+
+        for key, max_length in (("first_name", 100), ("last_name", 100)):
+            value = parse(key, lambda c, m=max_length: values.text(c, max_length=m))
+            if value == "":
+                self.error(line, key, _("Required."))
+            setattr(row, key, value or "")
+        row.date_of_birth = parse("date_of_birth", values.date)
+        if row.date_of_birth and not OLDEST_BIRTH <= row.date_of_birth <= today - datetime.timedelta(days=14 * 365):
+            self.error(line, "date_of_birth", _("This date of birth is not plausible."))
+        row.gender = parse("gender", values.gender) or ""
+        row.email = parse("email", values.email) or ""
+        row.phone = parse("phone", values.phone) or ""
+        row.country_of_origin = parse("country_of_origin", values.country) or ""
+        row.protection_status = parse("protection_status", values.protection_status) or ""
+        row.right_to_work = parse("right_to_work", values.boolean)
+        row.arrival_date = parse("arrival_date", values.date)
+        if row.arrival_date and row.arrival_date > today:
+            self.error(line, "arrival_date", _("The arrival date is in the future."))
+        elif row.arrival_date and row.date_of_birth and row.arrival_date < row.date_of_birth:
+            self.error(line, "arrival_date", _("The arrival date is before the date of birth."))
+        row.french_level = parse("french_level", lambda c: values.cefr(values.text(c, max_length=30), required=True))
+        row.home_id = parse("home", self.place)
+        row.target_occupations = parse("target_occupations", values.rome_codes, self.known_codes) or []
+        row.languages = parse("languages", values.languages, self.language_index) or {}
+        row.available_six_months = parse("available_six_months", values.boolean)
+        row.reason = parse("reason", lambda c: values.text(c, max_length=5000)) or ""
+        row.consent_date = parse("consent_date", values.date)
+        if (
+            "consent_date" in self.positions
+            and values.text(self.cell(cells, "consent_date"), max_length=MAX_CELL) == ""
+        ):
+            self.error(line, "consent_date", _("Required: the date the person agreed to be referred."))
+        elif row.consent_date and row.consent_date > today:
+            self.error(line, "consent_date", _("The consent date is in the future."))
+        row.referrer_name = parse("referrer_name", lambda c: values.text(c, max_length=150)) or ""
+        row.referrer_email = parse("referrer_email", values.email) or ""
+        if len(self.errors) == before and not row.keys:
+            self.error(
+                line,
+                "date_of_birth",
+                _("Give at least a date of birth, a phone or an email, so the person can be recognised."),
+            )
+        return row if len(self.errors) == before else None
+
+
+@dataclass
+class _Known:
+    """What the database already holds about people this file may name."""
+
+    by_key: dict[tuple[str, str], list[int]]
+    referred_by_partner: set[int]
+
+
+def _known_people(partner: Organisation, territory_id: int) -> _Known:
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    referred = set(Referral.objects.filter(partner=partner).values_list("person_id", flat=True))
+    people = Person.objects.filter(Q(territory_id=territory_id) | Q(pk__in=referred)).values_list(
+        "pk", "first_name", "last_name", "date_of_birth", "phone", "email"
+    )
+    for pk, first, last, born, phone, email in people.iterator(chunk_size=5000):
+        for key in identity_keys(first_name=first, last_name=last, date_of_birth=born, phone=phone, email=email):
+            by_key[key].append(pk)
+    return _Known(by_key=by_key, referred_by_partner=referred)
+
+
+PERSON_FIELDS = ("email", "phone", "gender", "date_of_birth", "country_of_origin")
+PROFILE_FIELDS = ("protection_status", "right_to_work", "arrival_date", "french_level", "available_six_months")
+
+
+def _same(field_name: str, current: Any, new: Any) -> bool:
+    if field_name == "phone":
+        return normalise_phone(current) == normalise_phone(new)
+    if field_name == "email":
+        return normalise_email(current) == normalise_email(new)
+    return bool(current == new)
+
+
+def _changes(person: Person, row: Row) -> dict[str, Any]:
+    """The fields where the file brings a value the database does not have; names → new value."""
+    changes: dict[str, Any] = {}
+    for name in PERSON_FIELDS:
+        new = getattr(row, name)
+        if new not in ("", None) and not _same(name, getattr(person, name), new):
+            changes[name] = new
+    profile: MenteeProfile | None = getattr(person, "mentee_profile", None)
+    for name in PROFILE_FIELDS:
+        new = getattr(row, name)
+        if new in ("", None):
+            continue
+        if profile is None or getattr(profile, name) != new:
+            changes[name] = new
+    if row.home_id is not None and (profile is None or profile.home_id != row.home_id):
+        changes["home_id"] = row.home_id
+    if row.target_occupations and (
+        profile is None or {o.code for o in profile.target_occupations.all()} != set(row.target_occupations)
+    ):
+        changes["target_occupations"] = row.target_occupations
+    current_languages = {pl.language_id: pl.level for pl in person.languages.all()}
+    if any(current_languages.get(code) != level for code, level in row.languages.items()):
+        changes["languages"] = row.languages
+    if row.consent_date and not any(
+        c.given_on == row.consent_date and c.method == Consent.Method.PARTNER_ATTESTATION for c in person.consents.all()
+    ):
+        changes["consent"] = row.consent_date
+    return changes
+
+
+def _audit(actor: Any, verb: str, target_type: str, target_id: int, **details: Any) -> AuditEvent:
+    """An audit row built like `audit.record` builds it, for bulk_create."""
+    return AuditEvent(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        verb=verb,
+        target_type=target_type,
+        target_id=str(target_id),
+        details=details,
+    )
+
+
+def import_referrals(
+    data: bytes, filename: str, *, partner: Organisation, actor: Any, dry_run: bool = False
+) -> ImportResult:
+    """Check the whole file; unless it is a dry run and only if every row is good, save it in one transaction."""
+    result = ImportResult(partner=partner, dry_run=dry_run)
+    if partner.territory_id is None:
+        result.errors.append(RowError(0, "", _("This partner has no territory: imports need one.")))
+        return result
+    try:
+        table = read_table(data, filename)
+    except UnreadableFile as error:
+        result.errors.append(RowError(0, "", str(error)))
+        return result
+    checker = _Checker(table)
+    result.warnings = [*table.warnings, *checker.warnings]
+    if checker.errors:  # a column problem: every row would repeat it
+        result.errors = checker.errors
+        return result
+    if not table.rows:
+        result.errors.append(RowError(2, "", _("The file has a header but no rows.")))
+        return result
+    rows = [row for line, cells in table.rows if (row := checker.check(line, cells)) is not None]
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        for key in row.keys:
+            if key in seen:
+                checker.error(
+                    row.line,
+                    {"name_dob": "last_name", "phone": "phone", "email": "email"}[key[0]],
+                    _("The same person as on line %(line)d.") % {"line": seen[key]},
+                )
+                break
+        else:
+            for key in row.keys:
+                seen[key] = row.line
+    result.errors = sorted(checker.errors, key=lambda e: (e.line, e.letter))
+    consent_text = current_consent_text()
+    if consent_text is None:
+        result.errors.insert(0, RowError(0, "", _("No consent text is in force: a national admin must publish one.")))
+    if result.errors:
+        return result
+
+    known = _known_people(partner, partner.territory_id)
+    matched: dict[int, int] = {}  # row line → existing person id (referred by this partner)
+    for row in rows:
+        candidates = [pk for key in row.keys for pk in known.by_key.get(key, [])]
+        own = [pk for pk in candidates if pk in known.referred_by_partner]
+        if own:
+            matched[row.line] = own[0]
+        result.rows.append(
+            RowOutcome(
+                line=row.line,
+                name=f"{row.first_name} {row.last_name}",
+                action="create",
+                possible_duplicates=sorted(set(candidates) - set(own[:1])),
+            )
+        )
+    existing = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in=set(matched.values()))
+        .select_related("mentee_profile")
+        .prefetch_related("languages", "consents", "mentee_profile__target_occupations")
+    }
+    plans: dict[int, dict[str, Any]] = {}
+    for row, outcome in zip(rows, result.rows, strict=True):
+        if row.line not in matched:
+            continue
+        person = existing[matched[row.line]]
+        outcome.person_id = person.pk
+        changes = _changes(person, row)
+        outcome.action = "update" if changes else "skip"
+        outcome.changed = sorted(changes)
+        plans[row.line] = changes
+    if dry_run:
+        return result
+    assert consent_text is not None
+    with transaction.atomic():
+        _save(rows, result, existing, matched, plans, partner=partner, actor=actor, consent_text=consent_text)
+    result.saved = True
+    return result
+
+
+def _save(
+    rows: list[Row],
+    result: ImportResult,
+    existing: dict[int, Person],
+    matched: dict[int, int],
+    plans: dict[int, dict[str, Any]],
+    *,
+    partner: Organisation,
+    actor: Any,
+    consent_text: ConsentText,
+) -> None:
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    territory_id = partner.territory_id
+    assert territory_id is not None
+    new_rows = [row for row in rows if row.line not in matched]
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                first_name=row.first_name,
+                last_name=row.last_name,
+                name_key=name_key(row.first_name, row.last_name),  # bulk_create skips save()
+                email=row.email,
+                phone=row.phone,
+                gender=row.gender,
+                date_of_birth=row.date_of_birth,
+                country_of_origin=row.country_of_origin,
+                territory_id=territory_id,
+                updated_by=user,
+            )
+            for row in new_rows
+        ],
+        batch_size=1000,
+    )
+    profiles = MenteeProfile.objects.bulk_create(
+        [
+            MenteeProfile(
+                person=person,
+                protection_status=row.protection_status,
+                right_to_work=True if row.right_to_work is None else row.right_to_work,
+                arrival_date=row.arrival_date,
+                french_level=row.french_level,
+                home_id=row.home_id,
+                available_six_months=row.available_six_months,
+            )
+            for row, person in zip(new_rows, people, strict=True)
+        ],
+        batch_size=1000,
+    )
+    through = MenteeProfile.target_occupations.through
+    through.objects.bulk_create(
+        [
+            through(menteeprofile_id=profile.pk, occupation_id=code)
+            for row, profile in zip(new_rows, profiles, strict=True)
+            for code in row.target_occupations
+        ],
+        batch_size=1000,
+    )
+    PersonLanguage.objects.bulk_create(
+        [
+            PersonLanguage(person=person, language_id=code, level=level)
+            for row, person in zip(new_rows, people, strict=True)
+            for code, level in row.languages.items()
+        ],
+        batch_size=1000,
+    )
+    consents = [
+        Consent(
+            person=person,
+            text=consent_text,
+            given_on=row.consent_date,  # type: ignore[misc]  # checked: required
+            method=Consent.Method.PARTNER_ATTESTATION,
+            recorded_by=user,
+            recorded_at=now,
+        )
+        for row, person in zip(new_rows, people, strict=True)
+    ]
+    referrals = Referral.objects.bulk_create(
+        [
+            Referral(
+                person=person,
+                partner=partner,
+                reason=row.reason,
+                referred_at=now,
+                status_changed_at=now,
+                created_by=user,
+                source=Referral.Source.IMPORT,
+                referrer_name=row.referrer_name,
+                referrer_email=row.referrer_email,
+            )
+            for row, person in zip(new_rows, people, strict=True)
+        ],
+        batch_size=1000,
+    )
+    ReferralTransition.objects.bulk_create(
+        [
+            ReferralTransition(
+                referral=referral,
+                from_status="",
+                to_status=Referral.Status.RECEIVED,
+                at=now,
+                actor=user,
+                note=_("Imported from a spreadsheet."),
+            )
+            for referral in referrals
+        ],
+        batch_size=1000,
+    )
+    events = [_audit(actor, "created", "people.person", person.pk, source="import") for person in people]
+    by_line = {outcome.line: outcome for outcome in result.rows}
+    for row, person in zip(new_rows, people, strict=True):
+        by_line[row.line].person_id = person.pk
+
+    for row in rows:
+        changes = plans.get(row.line)
+        if not changes:
+            continue
+        person = existing[matched[row.line]]
+        _apply(person, row, changes, user=user)
+        if "consent" in changes:
+            consents.append(
+                Consent(
+                    person=person,
+                    text=consent_text,
+                    given_on=row.consent_date,  # type: ignore[misc]  # checked: required
+                    method=Consent.Method.PARTNER_ATTESTATION,
+                    recorded_by=user,
+                    recorded_at=now,
+                )
+            )
+        events.append(_audit(actor, "updated", "people.person", person.pk, source="import", fields=sorted(changes)))
+    Consent.objects.bulk_create(consents, batch_size=1000)
+    events.append(
+        _audit(
+            actor,
+            "imported",
+            "organisations.organisation",
+            partner.pk,
+            created=result.created,
+            updated=result.updated,
+            skipped=result.skipped,
+        )
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _apply(person: Person, row: Row, changes: dict[str, Any], *, user: Any) -> None:
+    """Write one existing person's changes (rare next to creations, so one row at a time)."""
+    person_fields = [name for name in PERSON_FIELDS if name in changes]
+    for name in person_fields:
+        setattr(person, name, changes[name])
+    if person_fields:
+        person.updated_by = user
+        person.save(update_fields=[*person_fields, "updated_by", "updated_at"])
+    profile: MenteeProfile | None = getattr(person, "mentee_profile", None)
+    profile_fields = [name for name in (*PROFILE_FIELDS, "home_id") if name in changes]
+    if profile is None and (profile_fields or "target_occupations" in changes):
+        profile = MenteeProfile(
+            person=person,
+            protection_status=row.protection_status,
+            french_level=row.french_level,
+            right_to_work=True if row.right_to_work is None else row.right_to_work,
+        )
+        for name in profile_fields:
+            setattr(profile, name, changes[name])
+        profile.save()
+    elif profile is not None and profile_fields:
+        for name in profile_fields:
+            setattr(profile, name, changes[name])
+        profile.save(update_fields=[name.removesuffix("_id") for name in profile_fields])
+    if profile is not None and "target_occupations" in changes:
+        profile.target_occupations.set(changes["target_occupations"])
+    if "languages" in changes:
+        for code, level in changes["languages"].items():
+            PersonLanguage.objects.update_or_create(person=person, language_id=code, defaults={"level": level})
