@@ -1,0 +1,143 @@
+"""Staff pages for mentor training: sessions, registrations, attendance (htmx, one tap per
+person, with a plain-form fallback) and waivers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from binome.accounts import access
+from binome.people.models import MentorProfile
+from binome.portals.decorators import staff_only
+from binome.sourcing import training
+from binome.sourcing.forms_enrolment import RegisterMentorsForm, TrainingSessionForm, WaiverForm
+from binome.sourcing.models import TrainingAttendance
+
+
+def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@staff_only
+def sessions(request: HttpRequest) -> HttpResponse:
+    territories = access.territories_visible_to(request.user)
+    form = TrainingSessionForm(request.POST or None, territories=territories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = training.create_session(actor=request.user, **form.values())
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, _("The training session is created: now register mentors."))
+            return redirect("staff_training_session", pk=session.pk)
+    visible = training.sessions_with_counts(access.training_sessions_visible_to(request.user))
+    now = timezone.now()
+    waiting = (
+        access.mentors_visible_to(request.user)
+        .filter(person__territory__in=territories, training_status=MentorProfile.Training.NOT_STARTED)
+        .select_related("person", "company")
+        .order_by("person__last_name", "person__first_name")
+    )
+    return render(
+        request,
+        "portals/staff/training/sessions.html",
+        {
+            "form": form,
+            "upcoming": visible.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": visible.filter(starts_at__lt=now).order_by("-starts_at")[:30],
+            "waiting": waiting[:200],
+            "waiting_total": waiting.count(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_only
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(access.training_sessions_visible_to(request.user).select_related("territory"), pk=pk)
+    attendances = session.attendances.select_related("mentor__person", "mentor__company").order_by(
+        "mentor__person__last_name", "mentor__person__first_name", "pk"
+    )
+    form = RegisterMentorsForm(candidates=training.mentors_to_register(session))
+    return render(
+        request,
+        "portals/staff/training/session.html",
+        {
+            "session": session,
+            "attendances": attendances,
+            "register_form": form,
+            "free": max(session.capacity - len(attendances), 0),
+        },
+    )
+
+
+@staff_only
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    form = RegisterMentorsForm(request.POST, candidates=training.mentors_to_register(session))
+    if form.is_valid():
+        try:
+            added = training.register_mentors(session, form.cleaned_data["mentors"], actor=request.user)
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(
+                request, _("%(n)s mentor(s) registered; each gets an email with the session.") % {"n": len(added)}
+            )
+    else:
+        messages.error(request, _("Choose at least one mentor to register."))
+    return redirect("staff_training_session", pk=session.pk)
+
+
+@staff_only
+@require_POST
+def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
+    """One tap: `present=1` or `present=0`. htmx swaps the row; without JavaScript, back to the list."""
+    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    attendance = get_object_or_404(TrainingAttendance.objects.filter(session=session), pk=attendance_pk)
+    value = request.POST.get("present")
+    if value not in {"0", "1"}:
+        messages.error(request, _("Choose present or absent."))
+        return redirect("staff_training_session", pk=session.pk)
+    attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
+    if getattr(request, "htmx", False):
+        attendance = TrainingAttendance.objects.select_related("mentor__person", "mentor__company").get(
+            pk=attendance.pk
+        )
+        return render(request, "portals/staff/training/_attendance_row.html", {"session": session, "a": attendance})
+    return redirect("staff_training_session", pk=session.pk)
+
+
+@staff_only
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Waive a mentor's training (pk: the mentor's person), with a written reason."""
+    visible = access.mentors_visible_to(request.user).filter(
+        Q(person__territory__in=access.territories_visible_to(request.user))
+    )
+    mentor = get_object_or_404(visible.select_related("person", "company"), person_id=pk)
+    form = WaiverForm(request.POST or None, initial={"reason": mentor.training_waiver_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            training.waive_training(mentor, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, field_messages in by_field.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Training waived: this mentor can now be matched."))
+            return redirect("staff_person", pk=mentor.person_id)
+    return render(
+        request,
+        "portals/staff/training/waive.html",
+        {"mentor": mentor, "form": form},
+        status=400 if form.errors else 200,
+    )

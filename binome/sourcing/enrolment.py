@@ -1,0 +1,186 @@
+"""Mentor enrolment: a company's secret invitation link, and the employee who enrols through it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.accounts import access
+from binome.accounts.models import Role, User
+from binome.organisations.models import Organisation
+from binome.people.models import MentorProfile
+from binome.people.services import create_mentor_profile, create_person, set_languages
+from binome.privacy import audit
+from binome.sourcing.models import MentorInvitation
+
+
+class LinkState(StrEnum):
+    VALID = "valid"
+    NOT_YET = "not_yet"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def link_state(invitation: MentorInvitation, today: date | None = None) -> LinkState:
+    today = today or timezone.localdate()
+    if invitation.revoked_at is not None:
+        return LinkState.REVOKED
+    if today < invitation.valid_from:
+        return LinkState.NOT_YET
+    if today > invitation.valid_until:
+        return LinkState.EXPIRED
+    return LinkState.VALID
+
+
+def invitation_by_token(token: str) -> MentorInvitation | None:
+    # Tokens are URL-safe base64 of 24 random bytes; anything longer is not one of ours.
+    if not token or len(token) > 64:
+        return None
+    return MentorInvitation.objects.select_related("company__territory").filter(token=token).first()
+
+
+def companies_inviting_for(user: Any) -> QuerySet[Organisation]:
+    """Companies whose invitation links the user may manage: their own company as its contact,
+    the companies of their territories as coordinator, every company as national admin.
+    A company without a territory cannot invite: its mentors would have no territory."""
+    scope = access.scope_of(user)
+    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY, territory__isnull=False)
+    if scope.national_admin:
+        return companies
+    return companies.filter(Q(pk__in=scope.company_ids) | Q(territory_id__in=scope.territory_ids))
+
+
+def invitations_with_counts(user: Any, company: Organisation) -> QuerySet[MentorInvitation]:
+    return (
+        access.mentor_invitations_visible_to(user)
+        .filter(company=company)
+        .annotate(enrolled_count=Count("enrolled"))
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def enrolled_through(invitation: MentorInvitation) -> QuerySet[MentorProfile]:
+    """Who enrolled through a link: the employee's work facts only, never a duo or a mentee."""
+    return invitation.enrolled.select_related("person").order_by("-enrolled_at", "pk")
+
+
+@transaction.atomic
+def create_invitation(
+    company: Organisation, *, label: str, valid_from: date, valid_until: date, actor: Any
+) -> MentorInvitation:
+    if not company.is_company or company.territory_id is None:
+        raise ValidationError(_("Only a company with a territory can invite its employees."))
+    invitation = MentorInvitation(
+        company=company,
+        label=label,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit.record(actor=actor, verb="created", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation: MentorInvitation, *, actor: Any) -> bool:
+    """Revoke a link; returns False if it was already revoked (nothing to do)."""
+    if invitation.revoked_at is not None:
+        return False
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(actor=actor, verb="revoked", target=invitation)
+    return True
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    user: User
+    profile: MentorProfile
+
+
+def already_mentor_at(user: Any, company: Organisation) -> MentorProfile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        MentorProfile.objects.filter(company=company, person__roles__user=user, person__roles__kind=Role.Kind.MENTOR)
+        .select_related("person")
+        .first()
+    )
+
+
+@transaction.atomic
+def enrol_mentor(
+    invitation: MentorInvitation,
+    *,
+    user_fields: Mapping[str, Any],
+    person_fields: Mapping[str, Any],
+    profile_fields: Mapping[str, Any],
+    languages: Mapping[str, str],
+    actor: Any,
+) -> Enrolment:
+    """Enrol an employee through their company's link: account (new, or the signed-in one),
+    person in the company's territory, mentor profile not yet trained, mentor role.
+
+    `user_fields` ({"email", "password"}) is used only when nobody is signed in; a signed-in
+    `actor` gets the mentor role on their own account. Raises ValidationError (keyed by field
+    where it can) and writes nothing if anything is wrong.
+    """
+    # Lock the link so a revocation racing with the enrolment cannot be lost.
+    invitation = MentorInvitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
+    if link_state(invitation) != LinkState.VALID:
+        raise ValidationError(_("This invitation link is no longer valid."))
+    if not languages:
+        raise ValidationError({"languages": _("Give at least one language you speak.")})
+    company = invitation.company
+    if getattr(actor, "is_authenticated", False):
+        user: User = actor
+        if already_mentor_at(user, company) is not None:
+            raise ValidationError(_("You are already enrolled as a mentor for this company."))
+    else:
+        email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
+        if not email:
+            raise ValidationError({"email": _("Enter your email address.")})
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {"email": _("An account already uses this email address: sign in first, then open the link again.")}
+            )
+        password = str(user_fields.get("password", ""))
+        user = User(
+            email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
+        )
+        validate_password(password, user)  # raises with the validators' own messages
+        user.set_password(password)
+        user.save()
+        audit.record(actor=user, verb="created", target=user)
+    person = create_person(actor=user, territory=company.territory, email=user.email, **person_fields)
+    set_languages(person, languages, actor=user)
+    profile = create_mentor_profile(
+        person,
+        actor=user,
+        company=company,
+        enrolled_at=timezone.now(),
+        training_status=MentorProfile.Training.NOT_STARTED,
+        **profile_fields,
+    )
+    Role.objects.create(user=user, kind=Role.Kind.MENTOR, person=person)
+    invitation.enrolled.add(profile)
+    if not (user.first_name or user.last_name):
+        user.first_name, user.last_name = person.first_name, person.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    audit.record(actor=user, verb="enrolled", target=profile, invitation=invitation.pk)
+    # The cached scope predates the new role.
+    if hasattr(user, "_binome_scope"):
+        del user._binome_scope
+    return Enrolment(user=user, profile=profile)
