@@ -18,7 +18,7 @@ from binome.cohorts.models import Cohort
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile, Person
-from binome.sourcing.models import Referral
+from binome.sourcing.models import MentorInvitation, Referral, TrainingSession
 from binome.territories.models import Territory
 
 
@@ -178,3 +178,21 @@ def duos_visible_to(user: Any) -> QuerySet[Duo]:
         | Q(mentor__person_id__in=scope.mentor_person_ids)
         | Q(mentee__person_id__in=scope.mentee_person_ids)
     )
+
+
+def mentor_invitations_visible_to(user: Any) -> QuerySet[MentorInvitation]:
+    """Staff of the company's territory, and the company's own contacts."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return MentorInvitation.objects.all()
+    return MentorInvitation.objects.filter(
+        Q(company__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids)
+    )
+
+
+def training_sessions_visible_to(user: Any) -> QuerySet[TrainingSession]:
+    """Staff of the session's territory."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(territory_id__in=scope.territory_ids)

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("staff_dashboard"), _("Dashboard")),
             (reverse("staff_people"), _("People")),
             (reverse("staff_organisations"), _("Organisations")),
+            (reverse("staff_training"), _("Training")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))

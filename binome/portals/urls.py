@@ -1,6 +1,8 @@
 from django.urls import path
 
 from binome.portals.views import audiences, staff
+from binome.portals.views import enrolment as enrolment_views
+from binome.portals.views import training as training_views
 
 urlpatterns = [
     path("", audiences.home, name="home"),
@@ -16,4 +18,19 @@ urlpatterns = [
     path("mentee/", audiences.mentee, name="mentee_portal"),
     path("partner/", audiences.partner, name="partner_portal"),
     path("funder/", audiences.funder, name="funder_portal"),
+    path("join/<str:token>/", enrolment_views.join, name="mentor_join"),
+    path("join/<str:token>/occupations/", enrolment_views.join_occupations, name="mentor_join_occupations"),
+    path("join/<str:token>/places/", enrolment_views.join_places, name="mentor_join_places"),
+    path("invitations/new/<int:company_pk>/", enrolment_views.invitation_create, name="invitation_create"),
+    path("invitations/<int:pk>/", enrolment_views.invitation_detail, name="invitation_detail"),
+    path("invitations/<int:pk>/revoke/", enrolment_views.invitation_revoke, name="invitation_revoke"),
+    path("staff/training/", training_views.sessions, name="staff_training"),
+    path("staff/training/<int:pk>/", training_views.session_detail, name="staff_training_session"),
+    path("staff/training/<int:pk>/register/", training_views.register, name="staff_training_register"),
+    path(
+        "staff/training/<int:pk>/attendance/<int:attendance_pk>/",
+        training_views.mark,
+        name="staff_training_mark",
+    ),
+    path("staff/people/<int:pk>/waive-training/", training_views.waive, name="staff_training_waive"),
 ]

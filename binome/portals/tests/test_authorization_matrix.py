@@ -47,9 +47,39 @@ class Policy:
     expected_foreign: dict[str, int] = field(default_factory=dict)
 
 
+def invitation(cast: Cast, lyon: bool = False) -> Any:
+    """A current enrolment link of Acme (Paris) or of the Lyon company of the cast."""
+    from datetime import date
+
+    from binome.sourcing.models import MentorInvitation
+
+    company = cast.dev.company if lyon else cast.acme
+    found, _created = MentorInvitation.objects.get_or_create(
+        company=company, label="Matrix", defaults={"valid_from": date(2020, 1, 1), "valid_until": date(2099, 1, 1)}
+    )
+    return found
+
+
+def training_attendance(cast: Cast, lyon: bool = False) -> dict[str, Any]:
+    """A Paris or Lyon training session with the territory's mentor registered."""
+    from datetime import UTC, datetime
+
+    from binome.sourcing.models import TrainingAttendance, TrainingSession
+
+    territory, mentor = (cast.lyon, cast.dev) if lyon else (cast.paris, cast.ben)
+    session, _created = TrainingSession.objects.get_or_create(
+        territory=territory, place="Matrix", defaults={"starts_at": datetime(2026, 1, 10, 9, tzinfo=UTC)}
+    )
+    attendance, _created = TrainingAttendance.objects.get_or_create(session=session, mentor=mentor)
+    return {"pk": session.pk, "attendance_pk": attendance.pk}
+
+
 STAFF_SECTION = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200)
 STAFF_OBJECT_FOREIGN = expect(403, anonymous=LOGIN, national_admin=200, coordinator=404)
 PUBLIC = expect(200)
+INVITATION_MANAGERS = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200, company_contact=200)
+INVITATION_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405, company_contact=405)
+TRAINING_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
 SIGNED_IN_ONLY = expect(200, anonymous=LOGIN)
 # allauth sends signed-in users away from its sign-in, sign-up and reset pages.
 ENTRANCE = expect(302, anonymous=200)
@@ -88,6 +118,67 @@ POLICY: dict[str, Policy] = {
     "mentee_portal": Policy(expect(403, anonymous=LOGIN, mentee=200)),
     "partner_portal": Policy(expect(403, anonymous=LOGIN, referrer=200)),
     "funder_portal": Policy(expect(403, anonymous=LOGIN, national_admin=200, funder=200)),
+    # Mentor enrolment: the link is public while valid; company contacts manage their own company's
+    # links, staff those of their territories' companies. POST-only actions refuse GET (405).
+    "mentor_join": Policy(
+        PUBLIC,
+        own=lambda c: {"token": invitation(c).token},
+        foreign=lambda c: {"token": "not-a-real-token"},
+        expected_foreign=expect(404),
+    ),
+    **{
+        name: Policy(
+            PUBLIC,
+            own=lambda c: {"token": invitation(c).token},
+            foreign=lambda c: {"token": "not-a-real-token"},
+            expected_foreign=expect(404),
+        )
+        for name in ("mentor_join_occupations", "mentor_join_places")
+    },
+    "invitation_create": Policy(
+        INVITATION_POST_ONLY,
+        own=lambda c: {"company_pk": c.acme.pk},
+        foreign=lambda c: {"company_pk": c.dev.company_id},
+        expected_foreign=INVITATION_POST_ONLY,
+    ),
+    "invitation_detail": Policy(
+        INVITATION_MANAGERS,
+        own=lambda c: {"pk": invitation(c).pk},
+        foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
+        expected_foreign=expect(403, anonymous=LOGIN, national_admin=200, coordinator=404, company_contact=404),
+    ),
+    "invitation_revoke": Policy(
+        INVITATION_POST_ONLY,
+        own=lambda c: {"pk": invitation(c).pk},
+        foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
+        expected_foreign=INVITATION_POST_ONLY,
+    ),
+    # Mentor training: staff of the session's territory.
+    "staff_training": Policy(STAFF_SECTION),
+    "staff_training_session": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": training_attendance(c)["pk"]},
+        foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_training_register": Policy(
+        TRAINING_POST_ONLY,
+        own=lambda c: {"pk": training_attendance(c)["pk"]},
+        foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
+        expected_foreign=TRAINING_POST_ONLY,
+    ),
+    "staff_training_mark": Policy(
+        TRAINING_POST_ONLY,
+        own=training_attendance,
+        foreign=lambda c: training_attendance(c, lyon=True),
+        expected_foreign=TRAINING_POST_ONLY,
+    ),
+    "staff_training_waive": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.ben.person_id},
+        foreign=lambda c: {"pk": c.dev.person_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
     "reference:occupations": Policy(SIGNED_IN_ONLY),
     "reference:places": Policy(SIGNED_IN_ONLY),
     "set_language": Policy(expect(302)),  # GET redirects back; the switch itself is a POST

@@ -12,6 +12,9 @@ from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile, Person
 from binome.portals.decorators import company_contacts_only, funders_only, mentees_only, mentors_only, referrers_only
+from binome.sourcing.enrolment import invitations_with_counts
+from binome.sourcing.forms_enrolment import InvitationForm
+from binome.sourcing.training import upcoming_sessions_for
 from binome.territories.selectors import national_overview
 
 
@@ -57,6 +60,12 @@ def company(request: HttpRequest) -> HttpResponse:
             "training_counts": [
                 (label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices
             ],
+            # Each company's enrolment links, and a form to create one.
+            "invitation_sections": [
+                (company, invitations_with_counts(request.user, company), InvitationForm())
+                for company in companies
+                if company.territory_id is not None
+            ],
         },
     )
 
@@ -76,7 +85,18 @@ def mentor(request: HttpRequest) -> HttpResponse:
         .select_related("cohort", "mentee__person")
         .prefetch_related("mentee__target_occupations")
     )
-    return render(request, "portals/mentor.html", {"person": person, "profile": profile, "duos": duos})
+    sessions = upcoming_sessions_for(profile)
+    return render(
+        request,
+        "portals/mentor.html",
+        {
+            "person": person,
+            "profile": profile,
+            "duos": duos,
+            "training_sessions": sessions,
+            "registered": any(getattr(s, "is_mine", False) for s in sessions),
+        },
+    )
 
 
 @mentees_only

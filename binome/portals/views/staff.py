@@ -23,6 +23,8 @@ from binome.portals.decorators import staff_only
 from binome.privacy import audit
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
+from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
+from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
 from binome.territories.selectors import territory_dashboard
 
@@ -162,6 +164,8 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     referrals = access.referrals_visible_to(request.user).filter(partner=found).select_related("person")
     status_counts = referrals.values("status").annotate(n=Count("pk")).order_by()
     labels = dict(Referral.Status.choices)
+    # Enrolment links, for the companies whose links this user manages.
+    manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
     return render(
         request,
         "portals/staff/organisation.html",
@@ -171,5 +175,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "referrals": referrals[:100],
             "referral_total": referrals.count(),
             "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
+            "invitations": invitations_with_counts(request.user, found) if manages_links else None,
+            "invitation_form": InvitationForm() if manages_links else None,
         },
     )
