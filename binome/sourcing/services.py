@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,8 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.cohorts.models import Cohort
+from binome.organisations.models import Organisation
+from binome.people.services import create_mentee_profile, create_person, set_languages
 from binome.privacy import audit
-from binome.sourcing.models import Referral, ReferralTransition
+from binome.reference.models import Place
+from binome.sourcing.eligibility import distance_km, precheck
+from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
+from binome.sourcing.tasks import notify_referrer_of_status
+from binome.territories.models import Territory
 
 S = Referral.Status
 
@@ -48,10 +55,13 @@ def move_referral(
     note: str = "",
     cohort: Cohort | None = None,
     system: bool = False,
+    override: str = "",
 ) -> ReferralTransition:
     """Move one referral along the pipeline, recording who moved it and why.
 
     `system=True` is for the services that own "matched" and "completed" (pairing, delivery).
+    Moving to "eligible" while the pre-check has a rule not met needs `override`, a written
+    justification kept on the referral and in the transition's note.
     Raises ValidationError with a message a coordinator can read.
     """
     with transaction.atomic():
@@ -73,6 +83,19 @@ def move_referral(
             if cohort.territory_id != locked.person.territory_id:
                 raise ValidationError(_("The cohort is in another territory."))
             locked.cohort = cohort
+        update_fields = ["status", "status_changed_at", "cohort", "status_reason"]
+        override = override.strip()
+        if to_status == S.ELIGIBLE and not system:
+            failed = precheck(locked).failed
+            if failed and not override:
+                raise ValidationError(
+                    _("The pre-check finds rules not met (%(rules)s): write why this person is eligible anyway.")
+                    % {"rules": ", ".join(r.label for r in failed)}
+                )
+            if failed:
+                locked.precheck_override = override
+                update_fields.append("precheck_override")
+                note = "\n".join(filter(None, [note, _("Pre-check overridden: %(why)s") % {"why": override}]))
         now = timezone.now()
         transition = ReferralTransition.objects.create(
             referral=locked,
@@ -86,7 +109,7 @@ def move_referral(
         locked.status_changed_at = now
         if to_status in {S.INELIGIBLE, S.WAITLISTED, S.LEFT} and note:
             locked.status_reason = note
-        locked.save(update_fields=["status", "status_changed_at", "cohort", "status_reason"])
+        locked.save(update_fields=update_fields)
         audit.record(actor=actor, verb="moved", target=locked, to=to_status)
     referral.refresh_from_db()
     transaction.on_commit(lambda: _notify_referrer(transition.pk))
@@ -94,17 +117,121 @@ def move_referral(
 
 
 def move_referrals(
-    referrals: Iterable[Referral], to_status: str, *, actor: Any, note: str = "", system: bool = False
+    referrals: Iterable[Referral],
+    to_status: str,
+    *,
+    actor: Any,
+    note: str = "",
+    system: bool = False,
+    override: str = "",
+    cohort: Cohort | None = None,
 ) -> list[ReferralTransition]:
-    """All or nothing: a bulk action that fails on one referral moves none."""
+    """All or nothing: a bulk action that fails on one referral moves none.
+
+    Every referral is tried, so the error lists each one that could not move and why
+    (BulkMoveError), rather than stopping at the first.
+    """
+    moved: list[ReferralTransition] = []
+    failures: list[tuple[Referral, str]] = []
     with transaction.atomic():
-        return [move_referral(r, to_status, actor=actor, note=note, system=system) for r in referrals]
+        for referral in referrals:
+            try:
+                moved.append(
+                    move_referral(
+                        referral, to_status, actor=actor, note=note, system=system, override=override, cohort=cohort
+                    )
+                )
+            except ValidationError as error:
+                failures.append((referral, " ".join(error.messages)))
+        if failures:
+            raise BulkMoveError(failures)  # rolls back the referrals that did move
+    return moved
+
+
+class BulkMoveError(ValidationError):
+    """Which referrals of a bulk move could not move, and why. Nothing was moved."""
+
+    def __init__(self, failures: list[tuple[Referral, str]]) -> None:
+        self.failures = failures
+        super().__init__([f"{referral.person}: {why}" for referral, why in failures])
 
 
 def _notify_referrer(transition_id: int) -> None:
-    """Hook for the referrer's status-change email (a background task, added with the portal)."""
-    try:
-        from binome.sourcing.tasks import notify_referrer_of_status
-    except ImportError:  # the task module lands with the referral portal
-        return
+    """The referrer's status-change email, sent by the background worker."""
     notify_referrer_of_status.enqueue(transition_id)
+
+
+def current_consent_text() -> ConsentText | None:
+    """The version in force today: the latest one whose start date has come."""
+    return ConsentText.objects.filter(in_force_from__lte=timezone.localdate()).order_by("-in_force_from", "-pk").first()
+
+
+def nearest_territory(place: Place | None) -> Territory | None:
+    """The territory whose centre is nearest the place, if the place lies within its radius."""
+    if place is None:
+        return None
+    best: tuple[float, Territory] | None = None
+    for territory in Territory.objects.select_related("centre"):
+        km = distance_km(place, territory.centre)
+        if km <= territory.radius_km and (best is None or km < best[0]):
+            best = (km, territory)
+    return best[1] if best else None
+
+
+@transaction.atomic
+def submit_referral(
+    *,
+    actor: Any,
+    partner: Organisation | None,
+    territory: Territory,
+    source: str,
+    person_fields: Mapping[str, Any],
+    profile_fields: Mapping[str, Any],
+    targets: Iterable[str],
+    languages: Mapping[str, str],
+    consent_text: ConsentText,
+    consent_given_on: date,
+    consent_method: str,
+    reason: str = "",
+    referrer: Mapping[str, str] | None = None,
+) -> Referral:
+    """A new person, their mentee profile, their consent and a referral at "received", in one go.
+
+    Either everything is saved or nothing is: a profile without its consent must never exist.
+    """
+    if consent_given_on > timezone.localdate():
+        raise ValidationError(_("The consent date cannot be in the future."))
+    person = create_person(actor=actor, territory=territory, **person_fields)
+    create_mentee_profile(person, actor=actor, targets=targets, **profile_fields)
+    if languages:
+        set_languages(person, languages, actor=actor)
+    Consent.objects.create(
+        person=person,
+        text=consent_text,
+        given_on=consent_given_on,
+        method=consent_method,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    referrer = referrer or {}
+    now = timezone.now()
+    referral = Referral.objects.create(
+        person=person,
+        partner=partner,
+        source=source,
+        reason=reason.strip(),
+        referred_at=now,
+        status_changed_at=now,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        referrer_name=referrer.get("name", ""),
+        referrer_email=referrer.get("email", ""),
+        referrer_phone=referrer.get("phone", ""),
+    )
+    # The first row of the history: when it arrived, so every status has a date.
+    ReferralTransition.objects.create(
+        referral=referral,
+        to_status=S.RECEIVED,
+        at=now,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, verb="created", target=referral, source=source)
+    return referral

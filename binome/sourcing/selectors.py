@@ -1,0 +1,93 @@
+"""Reads of referrals: the referrer's list, the screening board and one referral's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from binome.sourcing.models import Referral, ReferralTransition
+
+
+def referrals_of_partners(visible: QuerySet[Referral], partner_ids: frozenset[int]) -> QuerySet[Referral]:
+    """A referrer's list: only their own partners' referrals, with the dated history of each."""
+    return (
+        visible.filter(partner_id__in=partner_ids)
+        .select_related("person", "partner")
+        .prefetch_related(Prefetch("transitions", queryset=ReferralTransition.objects.order_by("at", "pk")))
+        .order_by("-referred_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    query: str = ""
+    territory_id: int | None = None
+    partner_id: int | None = None
+    public_only: bool = False  # applications with no partner
+    status: str = ""
+    domain: str = ""  # ROME domain letter of a target occupation
+    language: str = ""
+    french_level: str = ""
+
+
+def filter_referrals(referrals: QuerySet[Referral], f: ReferralFilter) -> QuerySet[Referral]:
+    """Narrow an already access-scoped queryset; never widens it."""
+    for word in f.query.split():
+        referrals = referrals.filter(
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(person__phone__icontains=word)
+        )
+    if f.territory_id:
+        referrals = referrals.filter(person__territory_id=f.territory_id)
+    if f.public_only:
+        referrals = referrals.filter(partner__isnull=True)
+    elif f.partner_id:
+        referrals = referrals.filter(partner_id=f.partner_id)
+    if f.domain:
+        referrals = referrals.filter(person__mentee_profile__target_occupations__code__startswith=f.domain)
+    if f.language:
+        referrals = referrals.filter(person__languages__language_id=f.language)
+    if f.french_level:
+        referrals = referrals.filter(person__mentee_profile__french_level=f.french_level)
+    # The status filter comes last and apart: the board's counts use everything but it.
+    return referrals.distinct()
+
+
+def counts_by_status(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every stage in pipeline order, zeros included."""
+    counts = {
+        row["status"]: row["n"] for row in referrals.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    }
+    return [(value, str(label), counts.get(value, 0)) for value, label in Referral.Status.choices]
+
+
+def referrals_for_board(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    return (
+        referrals.filter(merged_into__isnull=True)
+        .select_related("person__territory", "person__mentee_profile", "partner")
+        .prefetch_related("person__mentee_profile__target_occupations")
+    )
+
+
+def referral_file(visible: QuerySet[Referral], pk: int) -> Referral:
+    """One referral with everything its page shows, fetched and authorised in one step (404)."""
+    return get_object_or_404(
+        visible.select_related(
+            "person__territory__centre",
+            "person__mentee_profile__home",
+            "partner",
+            "cohort",
+            "created_by",
+        ).prefetch_related(
+            "person__languages__language",
+            "person__mentee_profile__target_occupations",
+            "person__consents__text",
+            "person__consents__recorded_by",
+            Prefetch("transitions", queryset=ReferralTransition.objects.select_related("actor").order_by("at", "pk")),
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,58 @@
+"""Background tasks of sourcing: the referrer's status-change email."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.tasks import task
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from binome.accounts.models import Role
+from binome.lib.mail import send_email
+from binome.sourcing.models import ReferralTransition
+
+
+def referrer_addresses(transition: ReferralTransition) -> list[str]:
+    """The referrer named on the referral, else every referrer account of the partner."""
+    referral = transition.referral
+    if referral.partner_id is None:
+        return []  # a public application has no referrer to tell
+    if referral.referrer_email:
+        return [referral.referrer_email]
+    return sorted(
+        set(
+            Role.objects.filter(
+                kind=Role.Kind.REFERRER, organisation_id=referral.partner_id, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+@task()
+def notify_referrer_of_status(transition_id: int) -> int:
+    """Email the referrer that their referral moved. Only the first name and the new status:
+    email crosses servers we do not control, so the rest stays behind the sign-in."""
+    transition = ReferralTransition.objects.select_related("referral__person").filter(pk=transition_id).first()
+    if transition is None:
+        return 0  # the referral was deleted (erasure request) before the worker got to it
+    to = referrer_addresses(transition)
+    if not to:
+        return 0
+    # Partners are French organisations: staff-side emails go out in the staff default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "first_name": transition.referral.person.first_name,
+            "status": transition.referral.Status(transition.to_status).label,
+        }
+        subject = _("Referral of %(first_name)s: %(status)s") % values
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                _("The referral of %(first_name)s is now at the stage: %(status)s.") % values,
+                _("You can follow your referrals on %(url)s") % {"url": settings.SITE_URL + reverse("partner_portal")},
+                _("The Binôme team"),
+            ]
+        )
+    send_email(subject=subject, body=body, to=to)
+    return len(to)
