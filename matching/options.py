@@ -96,6 +96,7 @@ class Options:
     distance_scale_km: float = 15.0
     neutral: float = 0.5
     block_cells: int = 262_144
+    threads: int = 0  # threads scoring blocks for the flow solver; 0 = one per core, up to 4
 
     def __post_init__(self) -> None:
         from matching.profiles import LEVEL_RANK
@@ -116,6 +117,8 @@ class Options:
             raise ValueError("distance_scale_km must be positive")
         if self.block_cells < 1:
             raise ValueError("block_cells must be positive")
+        if self.threads < 0:
+            raise ValueError("threads must be 0 (automatic) or positive")
 
     def as_dict(self) -> dict[str, object]:
         """JSON-friendly form, to store on a match run."""

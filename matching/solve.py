@@ -8,7 +8,9 @@ only same-territory pairs are ever scored.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,18 +48,30 @@ class Candidates:
     pair_score: Index | None = None
 
 
+def _step(options: Options, cols: Index) -> int:
+    return max(1, options.block_cells // max(1, cols.size))
+
+
+def _block(
+    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index, start: int
+) -> tuple[int, NDArray[np.int64], NDArray[np.bool_]]:
+    ii, jj = rows[start : start + _step(options, cols), None], cols[None, :]
+    s = criteria.score(p, ii, jj, options)
+    s *= np.float32(SCALE)
+    ok = constraints.feasible(p, ii, jj, options.min_language_level, forbidden)
+    return start, np.rint(s).astype(np.int64), ok
+
+
 def blocks(
     p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index
 ) -> Iterator[tuple[int, NDArray[np.int64], NDArray[np.bool_]]]:
     """(offset, integer scores, feasibility) for consecutive row blocks of rows x cols."""
-    step = max(1, options.block_cells // max(1, cols.size))
-    jj = cols[None, :]
-    for start in range(0, rows.size, step):
-        ii = rows[start : start + step, None]
-        s = criteria.score(p, ii, jj, options)
-        s *= np.float32(SCALE)
-        ok = constraints.feasible(p, ii, jj, options.min_language_level, forbidden)
-        yield start, np.rint(s).astype(np.int64), ok
+    for start in range(0, rows.size, _step(options, cols)):
+        yield _block(p, options, rows, cols, forbidden, start)
+
+
+def _threads(options: Options) -> int:
+    return options.threads or min(4, os.cpu_count() or 1)
 
 
 def score_matrix(
@@ -107,15 +121,16 @@ def _candidates(
         ok = np.zeros((rows.size, cols.size), dtype=bool)
     k = min(options.top_k, cols.size)
     tie = (cols.size - 1 - np.arange(cols.size, dtype=np.int64))[None, :]
-    parts: list[tuple[Index, Index, Index]] = []
-    for start, s, f in blocks(p, options, rows, cols, forbidden):
+
+    def block(start: int) -> tuple[int, NDArray[np.int64], NDArray[np.bool_]]:
+        start, s, f = _block(p, options, rows, cols, forbidden, start)
         f &= free
         if threshold is not None:
             f &= s >= threshold
-        if dense:
-            score[start : start + s.shape[0]] = s
-            ok[start : start + s.shape[0]] = f
-            continue
+        return start, s, f
+
+    def top_k(start: int) -> tuple[Index, Index, Index]:
+        _start, s, f = block(start)
         # Unique keys (score, then lower mentor index) make the top-K set deterministic.
         key = np.where(f, s * cols.size + tie, -1)
         top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < cols.size else np.argsort(-key, axis=1)
@@ -125,7 +140,22 @@ def _candidates(
         valid = np.take_along_axis(top_key, order, axis=1) >= 0
         r = np.broadcast_to(np.arange(s.shape[0])[:, None], top.shape)[valid]
         c = top[valid]
-        parts.append((rows[start + r], cols[c], s[r, c]))
+        return rows[start + r], cols[c], s[r, c]
+
+    starts = range(0, rows.size, _step(options, cols))
+    parts: list[tuple[Index, Index, Index]] = []
+    if dense:
+        for offset in starts:
+            _start, s, f = block(offset)
+            score[offset : offset + s.shape[0]] = s
+            ok[offset : offset + s.shape[0]] = f
+    elif len(starts) > 1 and _threads(options) > 1:
+        # numpy releases the GIL in the heavy array work: blocks score in parallel, and
+        # `map` returns them in order, so the result is the same as in one thread.
+        with ThreadPoolExecutor(max_workers=_threads(options)) as pool:
+            parts = list(pool.map(top_k, starts))
+    else:
+        parts = [top_k(start) for start in starts]
     if dense:
         return Candidates(rows, cols, score=score, ok=ok)
     if parts:

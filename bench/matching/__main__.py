@@ -20,8 +20,8 @@ from matching.greedy import greedy_pairs
 from matching.solve import candidate_pairs
 
 
-def run_one(size: int, seed: int, solver: str, top_k: int) -> dict[str, object]:
-    mentees, mentors = generate(size, size, seed)
+def run_one(size: int, seed: int, solver: str, top_k: int, single: bool = False) -> dict[str, object]:
+    mentees, mentors = generate(size, size, seed, single_territory=single)
     options = Options(solver=solver, top_k=top_k, dense_max_cells=10**12)  # type: ignore[arg-type]
     if solver == "auto":
         options = Options(top_k=top_k)
@@ -35,6 +35,7 @@ def run_one(size: int, seed: int, solver: str, top_k: int) -> dict[str, object]:
     chosen = greedy_pairs(problem.n, mentee, mentor, score, capacity)
     return {
         "size": size,
+        "territories": 1 if single else len({m.territory for m in mentees}),
         "solver": result.solver,
         "seconds": seconds,
         "peak_rss_mb": peak_mb,
@@ -46,8 +47,9 @@ def run_one(size: int, seed: int, solver: str, top_k: int) -> dict[str, object]:
     }
 
 
-def in_subprocess(size: int, seed: int, solver: str, top_k: int = 50) -> dict[str, object]:
+def in_subprocess(size: int, seed: int, solver: str, top_k: int = 50, single: bool = False) -> dict[str, object]:
     command = ["--one", str(size), "--seed", str(seed), "--solver", solver, "--top-k", str(top_k)]
+    command += ["--single-territory"] if single else []
     out = subprocess.run(
         [sys.executable, "-m", "bench.matching", *command],
         check=True,
@@ -66,22 +68,31 @@ def main() -> None:
     parser.add_argument("--top-k", default="50", help="K of the flow solver; a comma list compares several")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--solver", default="auto", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--single-territory",
+        action="store_true",
+        help="everyone in one territory (default: also measure the largest size this way)",
+    )
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.solver, int(args.top_k))))
+        print(json.dumps(run_one(args.one, args.seed, args.solver, int(args.top_k), args.single_territory)))
         return
     sizes = [500, 2000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     quality = 1000 if args.quick else args.quality_size
     ks = [int(k) for k in str(args.top_k).split(",")]
     header = (
-        f"{'size':>11} {'solver':>14} {'seconds':>8} {'peak RSS MB':>11} {'total':>10} {'matched':>7}"
+        f"{'size':>11} {'terr.':>5} {'solver':>14} {'seconds':>8} {'peak RSS MB':>11} {'total':>10} {'matched':>7}"
         f" {'unmatched':>9} {'greedy total':>12} {'greedy unm.':>11}"
     )
     print(header)
-    for size in sizes:
-        r = in_subprocess(size, args.seed, "auto", ks[-1])
+    runs = [(size, args.single_territory) for size in sizes]
+    if not args.quick and not args.single_territory and sizes:
+        runs.append((max(sizes), True))  # the hardest case: one territory, one block of n x n
+    for size, single in runs:
+        r = in_subprocess(size, args.seed, "auto", ks[-1], single)
         print(
-            f"{size:>5}x{size:<5} {r['solver']:>14} {r['seconds']:>8.2f} {r['peak_rss_mb']:>11.0f} {r['total']:>10.2f}"
+            f"{size:>5}x{size:<5} {r['territories']:>5} {r['solver']:>14} {r['seconds']:>8.2f}"
+            f" {r['peak_rss_mb']:>11.0f} {r['total']:>10.2f}"
             f" {r['matched']:>7} {r['unmatched']:>9} {r['greedy_total']:>12.2f} {r['greedy_unmatched']:>11}"
         )
     if quality:

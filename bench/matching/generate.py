@@ -51,10 +51,13 @@ def _slots(rng: np.random.Generator) -> int:
     return int(sum(1 << int(b) for b in bits)) & ALL_SLOTS
 
 
-def generate(n: int, m: int, seed: int = 0, companies: int = 300) -> tuple[list[Mentee], list[Mentor]]:
+def generate(
+    n: int, m: int, seed: int = 0, companies: int = 300, single_territory: bool = False
+) -> tuple[list[Mentee], list[Mentor]]:
+    """`single_territory` puts everyone in Paris: one block of n x m, the hardest case."""
     rng = np.random.default_rng(seed)
-    territory_ids = list(TERRITORIES)
-    shares = [TERRITORIES[t][0] for t in territory_ids]
+    territory_ids = [1] if single_territory else list(TERRITORIES)
+    shares = [1.0] if single_territory else [TERRITORIES[t][0] for t in territory_ids]
     sectors = list(SECTORS)
     company_sector = [sectors[k % len(sectors)] for k in range(companies)]
     mentees = []
