@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
@@ -41,7 +42,11 @@ def new_mentor(
 ) -> MentorProfile:
     assert company.territory is not None
     person = create_person(
-        actor=None, first_name=first, last_name="Morel", territory=company.territory, email=f"{first.lower()}@acme.test"
+        actor=None,
+        first_name=first,
+        last_name="Morel",
+        territory=company.territory,
+        email=f"{slugify(first)}@acme.test",
     )
     return create_mentor_profile(
         person, actor=None, company=company, job_title="Comptable", occupation_id="M1203", training_status=status
