@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
 from binome.lib.demo import data
+from binome.lib.demo.seed_enrolment import seed_enrolment
 from binome.lib.demo.seed_matching import seed_matching
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -114,6 +115,7 @@ class DemoSeeder:
         mentees = self._mentees(territories, partners, companies)
         self._cohorts_and_duos(territories, mentors, mentees)
         self._accounts(territories, companies, partners, mentors, mentees)
+        seed_enrolment(self)
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
         return self.report
