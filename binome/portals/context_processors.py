@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links += [
             (reverse("staff_dashboard"), _("Dashboard")),
             (reverse("staff_people"), _("People")),
+            (reverse("screening_board"), _("Screening")),
             (reverse("staff_organisations"), _("Organisations")),
             (reverse("staff_training"), _("Training")),
         ]

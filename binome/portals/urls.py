@@ -2,6 +2,8 @@ from django.urls import path
 
 from binome.portals.views import audiences, staff
 from binome.portals.views import enrolment as enrolment_views
+from binome.portals.views import referrals as referral_views
+from binome.portals.views import screening as screening_views
 from binome.portals.views import training as training_views
 
 urlpatterns = [
@@ -18,6 +20,13 @@ urlpatterns = [
     path("mentee/", audiences.mentee, name="mentee_portal"),
     path("partner/", audiences.partner, name="partner_portal"),
     path("funder/", audiences.funder, name="funder_portal"),
+    path("partner/referrals/new/", referral_views.referral_new, name="partner_referral_new"),
+    path("partner/referrals/<int:pk>/", referral_views.referral_detail, name="partner_referral"),
+    path("apply/", referral_views.public_apply, name="public_apply"),
+    path("apply/thanks/", referral_views.public_apply_thanks, name="public_apply_thanks"),
+    path("staff/screening/", screening_views.board, name="screening_board"),
+    path("staff/screening/bulk/", screening_views.bulk_move, name="screening_bulk"),
+    path("staff/screening/<int:pk>/", screening_views.referral, name="screening_referral"),
     path("join/<str:token>/", enrolment_views.join, name="mentor_join"),
     path("join/<str:token>/occupations/", enrolment_views.join_occupations, name="mentor_join_occupations"),
     path("join/<str:token>/places/", enrolment_views.join_places, name="mentor_join_places"),

@@ -179,6 +179,24 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": c.dev.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
+    # Sourcing, refugee side: referrers see their own partner's referrals only; the application is public.
+    "partner_referral_new": Policy(expect(403, anonymous=LOGIN, referrer=200)),
+    "partner_referral": Policy(
+        expect(403, anonymous=LOGIN, referrer=200),
+        own=lambda c: {"pk": c.chloe_referral.pk},
+        foreign=lambda c: {"pk": c.leila_referral.pk},
+        expected_foreign=expect(403, anonymous=LOGIN, referrer=404),
+    ),
+    "public_apply": Policy(PUBLIC),
+    "public_apply_thanks": Policy(PUBLIC),
+    "screening_board": Policy(STAFF_SECTION),
+    "screening_bulk": Policy(expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)),  # POST only
+    "screening_referral": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.chloe_referral.pk},
+        foreign=lambda c: {"pk": c.leila_referral.pk},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
     "reference:occupations": Policy(SIGNED_IN_ONLY),
     "reference:places": Policy(SIGNED_IN_ONLY),
     "set_language": Policy(expect(302)),  # GET redirects back; the switch itself is a POST

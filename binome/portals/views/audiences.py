@@ -14,6 +14,7 @@ from binome.people.models import MentorProfile, Person
 from binome.portals.decorators import company_contacts_only, funders_only, mentees_only, mentors_only, referrers_only
 from binome.sourcing.enrolment import invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
+from binome.sourcing.selectors import referrals_of_partners
 from binome.sourcing.training import upcoming_sessions_for
 from binome.territories.selectors import national_overview
 
@@ -113,11 +114,7 @@ def mentee(request: HttpRequest) -> HttpResponse:
 @referrers_only
 def partner(request: HttpRequest) -> HttpResponse:
     """A referrer sees the people their organisation referred, with status and date: nothing else."""
-    referrals = (
-        access.referrals_visible_to(request.user)
-        .filter(partner_id__in=scope_of(request.user).partner_ids)
-        .select_related("person", "partner")
-    )
+    referrals = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
     return render(request, "portals/partner.html", {"referrals": referrals, "partners": partners})
 

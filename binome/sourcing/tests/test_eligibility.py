@@ -41,7 +41,8 @@ def test_a_complete_file_meets_every_rule(chloe_complete: Cast) -> None:
         "six_months",
         "project",
     ]
-    assert check.all_met and not check.failed
+    assert check.all_met
+    assert not check.failed
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,9 @@ def test_residence_is_unknown_without_a_home_town(chloe_complete: Cast) -> None:
     assert outcome(chloe_complete, "residence") == Outcome.UNKNOWN
 
 
-@pytest.mark.parametrize(("value", "expected"), [(True, Outcome.MET), (False, Outcome.NOT_MET), (None, Outcome.UNKNOWN)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(True, Outcome.MET), (False, Outcome.NOT_MET), (None, Outcome.UNKNOWN)]
+)
 def test_six_month_availability(chloe_complete: Cast, value: bool | None, expected: Outcome) -> None:
     chloe_complete.chloe.available_six_months = value
     chloe_complete.chloe.save()
@@ -183,5 +186,3 @@ def test_without_any_rule_set_the_precheck_is_empty(cast: Cast) -> None:
 
 def test_a_fresh_install_has_a_national_default(db: object) -> None:
     assert EligibilityRules.objects.filter(territory=None).exists()  # from the data migration
-
-

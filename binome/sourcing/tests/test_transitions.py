@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -133,7 +132,8 @@ def test_making_someone_eligible_against_the_precheck_needs_a_written_justificat
     referral.refresh_from_db()
     assert referral.status == S.ELIGIBLE
     assert referral.precheck_override == "Suit des cours intensifs"
-    assert "Entretien" in transition.note and "Suit des cours intensifs" in transition.note
+    assert "Entretien" in transition.note
+    assert "Suit des cours intensifs" in transition.note
 
 
 def test_an_unknown_rule_does_not_need_an_override(eligible_chloe: Cast) -> None:
@@ -143,7 +143,8 @@ def test_an_unknown_rule_does_not_need_an_override(eligible_chloe: Cast) -> None
     eligible_chloe.chloe.person.save()
     move_referral(referral, S.ELIGIBLE, actor=eligible_chloe.amara)
     referral.refresh_from_db()
-    assert referral.status == S.ELIGIBLE and referral.precheck_override == ""
+    assert referral.status == S.ELIGIBLE
+    assert referral.precheck_override == ""
 
 
 def test_a_bulk_move_is_all_or_nothing_and_says_which_could_not_move(eligible_chloe: Cast) -> None:
