@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
@@ -153,3 +155,41 @@ def identity_keys(
     if email_key:
         keys.append(("email", email_key))
     return keys
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Person
+    second: Person
+    reasons: tuple[str, ...]  # "name_dob", "phone", "email"
+
+
+def duplicate_pairs(people: QuerySet[Person], *, limit: int = 200) -> list[DuplicatePair]:
+    """Pairs of people in the same territory sharing a key, most keys first, then newest first.
+
+    Keys are computed in Python over one narrow query: phone numbers are stored as typed, so
+    the database can't group them, and a territory's few thousand people read in milliseconds."""
+    rows = people.values_list("pk", "first_name", "last_name", "date_of_birth", "phone", "email", "territory_id")
+    groups: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+    for pk, first, last, born, phone, email, territory_id in rows.iterator(chunk_size=5000):
+        for kind, value in identity_keys(
+            first_name=first, last_name=last, date_of_birth=born, phone=phone, email=email
+        ):
+            groups[(territory_id, kind, value)].append(pk)
+    reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for (_territory, kind, _value), pks in groups.items():
+        if len(pks) < 2 or len(pks) > 20:  # a shared office phone or email is not a duplicate signal
+            continue
+        ordered = sorted(pks)
+        for index, first_pk in enumerate(ordered):
+            for second_pk in ordered[index + 1 :]:
+                reasons[(first_pk, second_pk)].add(kind)
+    chosen = sorted(reasons, key=lambda pair: (-len(reasons[pair]), -pair[1]))[:limit]
+    wanted = {pk for pair in chosen for pk in pair}
+    loaded = Person.objects.in_bulk(wanted) if wanted else {}
+    order = ("name_dob", "phone", "email")
+    return [
+        DuplicatePair(loaded[a], loaded[b], tuple(k for k in order if k in reasons[(a, b)]))
+        for a, b in chosen
+        if a in loaded and b in loaded
+    ]
