@@ -51,7 +51,7 @@ def test_the_referrer_is_emailed_the_first_name_and_the_new_status_only(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["farah.direct@paris-ngo.test"]
-    text = message.subject + message.body
+    text = f"{message.subject} {message.body}"
     assert "Chloé" in text
     assert "Contact pris" in text  # the new status, in French
     person = cast.chloe.person
