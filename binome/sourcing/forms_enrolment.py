@@ -79,7 +79,7 @@ class MentorEnrolmentForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices])
     job_title = forms.CharField(label=_("Job title"), max_length=150)
     occupation = OccupationField(label=_("Occupation (ROME)"))
     workplace = PlaceField(label=_("Workplace (town)"))

@@ -150,6 +150,8 @@ def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: obj
         TrainingAttendance.objects.select_for_update().select_related("session", "mentor__person").get(pk=attendance.pk)
     )
     mentor, session = attendance.mentor, attendance.session
+    if session_date(session) > timezone.localdate():
+        raise ValidationError(_("Attendance can be taken from the day of the session."))
     if attendance.present == present:
         return attendance
     attendance.present = present

@@ -200,6 +200,19 @@ def test_an_odd_attendance_value_changes_nothing(cast: Cast, client_for: Any, se
     assert _reload(ines).training_status == T.SCHEDULED
 
 
+def test_attendance_waits_for_the_day_of_the_session(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+    ines = new_mentor(cast.acme)
+    coming = session(cast.paris, days_from_now=3)
+    register_mentors(coming, [ines], actor=cast.amara)
+    attendance = coming.attendances.get()
+    client = client_for(cast.amara)
+    assert client.get(reverse("staff_training_session", args=[coming.pk])).context["attendance_open"] is False
+    client.post(reverse("staff_training_mark", args=[coming.pk, attendance.pk]), {"present": "1"})
+    attendance.refresh_from_db()
+    assert attendance.present is None
+    assert _reload(ines).training_status == T.SCHEDULED
+
+
 def test_an_attendance_of_another_session_is_not_found_through_this_one(cast: Cast, client_for: Any) -> None:
     one, other = session(cast.paris), session(cast.paris, days_from_now=3)
     attendance = TrainingAttendance.objects.create(session=other, mentor=new_mentor(cast.acme))

@@ -74,6 +74,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendances": attendances,
             "register_form": form,
             "free": max(session.capacity - len(attendances), 0),
+            "attendance_open": training.session_date(session) <= timezone.localdate(),
         },
     )
 
@@ -107,12 +108,20 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
     if value not in {"0", "1"}:
         messages.error(request, _("Choose present or absent."))
         return redirect("staff_training_session", pk=session.pk)
-    attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
+    try:
+        attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect("staff_training_session", pk=session.pk)
     if getattr(request, "htmx", False):
         attendance = TrainingAttendance.objects.select_related("mentor__person", "mentor__company").get(
             pk=attendance.pk
         )
-        return render(request, "portals/staff/training/_attendance_row.html", {"session": session, "a": attendance})
+        return render(
+            request,
+            "portals/staff/training/_attendance_row.html",
+            {"session": session, "a": attendance, "attendance_open": True},
+        )
     return redirect("staff_training_session", pk=session.pk)
 
 
