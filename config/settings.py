@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "binome.sourcing",
     "binome.cohorts",
     "binome.pairing",
+    "binome.meetings",
     "binome.privacy",
     "binome.portals",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reference/", include("binome.reference.urls")),
     path("", include("binome.portals.urls")),
     path("", include("binome.portals.urls_matching")),
+    path("", include("binome.portals.urls_duos")),
 ]
 
 if settings.DEBUG:

@@ -40,7 +40,8 @@ def mentee_pool(cohort: Cohort) -> list[MenteeProfile]:
     enrolled = Referral.objects.filter(cohort=cohort, status=Referral.Status.ENROLLED).values("person_id")
     return list(
         MenteeProfile.objects.filter(person_id__in=enrolled, person__territory_id=cohort.territory_id)
-        .exclude(duos__cohort=cohort)
+        # A duo that ended early leaves the mentee free to be paired again in the same cohort.
+        .exclude(pk__in=Duo.objects.filter(cohort=cohort, status__in=BUSY_DUO_STATUSES).values("mentee_id"))
         .select_related("person", "home")
         .prefetch_related("target_occupations")
         .order_by("pk")

@@ -25,14 +25,33 @@ class Duo(models.Model):
     proposal = models.OneToOneField(
         "Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="duo", editable=False
     )
+    end_reason = models.TextField(_("why the duo ended early"), blank=True)
+    pause_reason = models.TextField(_("why the duo is paused"), blank=True)
+    # Each member decides what the other sees of their contact details.
+    mentor_shares_email = models.BooleanField(_("mentor shares their email"), default=False)
+    mentor_shares_phone = models.BooleanField(_("mentor shares their phone"), default=False)
+    mentee_shares_email = models.BooleanField(_("mentee shares their email"), default=False)
+    mentee_shares_phone = models.BooleanField(_("mentee shares their phone"), default=False)
 
     class Meta:
         ordering = ["-started_on", "pk"]
         verbose_name = _("duo")
-        constraints = [models.UniqueConstraint(fields=["cohort", "mentee"], name="one_duo_per_mentee_per_cohort")]
+        constraints = [
+            # One live duo per mentee and cohort; a duo that ended early stays as history when
+            # the coordinator pairs the mentee again.
+            models.UniqueConstraint(
+                fields=["cohort", "mentee"],
+                condition=models.Q(status__in=["active", "paused"]),
+                name="one_live_duo_per_mentee_per_cohort",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor.person.first_name} & {self.mentee.person.first_name}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in {self.Status.ACTIVE, self.Status.PAUSED}
 
 
 class MatchRun(models.Model):

@@ -1,0 +1,84 @@
+"""Reads of the meeting log: a duo's meetings, skills-sponsorship hours per mentor and company."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet, Sum
+
+from binome.cohorts.models import Cohort
+from binome.meetings.models import Meeting
+from binome.organisations.models import Organisation
+from binome.people.models import MentorProfile
+
+TRAINING_DAY_HOURS = 7
+#: The sponsorship agreement: three days of seven hours per six-month cohort.
+COMMITMENT_HOURS = 3 * 7
+#: The training day happens before the cohort starts; it counts towards that cohort.
+TRAINING_LEAD_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Hours:
+    training: float
+    meetings: float
+    workshops: float = 0.0
+    commitment: float = COMMITMENT_HOURS
+
+    @property
+    def total(self) -> float:
+        return self.training + self.meetings + self.workshops
+
+    @property
+    def days(self) -> float:
+        return self.total / TRAINING_DAY_HOURS
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total / self.commitment) if self.commitment else 0
+
+
+def period_of(cohort: Cohort) -> tuple[date, date]:
+    return cohort.starts_on - timedelta(days=TRAINING_LEAD_DAYS), cohort.ends_on
+
+
+def _training_hours(mentor: MentorProfile, start: date, end: date) -> float:
+    trained = mentor.training_status == MentorProfile.Training.COMPLETED and mentor.trained_on is not None
+    return float(TRAINING_DAY_HOURS) if trained and start <= mentor.trained_on <= end else 0.0  # type: ignore[operator]
+
+
+def confirmed_meetings(mentor_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        duo__mentor_id__in=mentor_ids, confirmed_at__isnull=False, held_on__gte=start, held_on__lte=end
+    )
+
+
+def mentor_hours(mentor: MentorProfile, *, start: date, end: date) -> Hours:
+    minutes = confirmed_meetings([mentor.pk], start, end).aggregate(m=Sum("duration_minutes"))["m"] or 0
+    return Hours(training=_training_hours(mentor, start, end), meetings=minutes / 60)
+
+
+@dataclass(frozen=True)
+class CompanyHours:
+    company: Organisation
+    rows: list[tuple[MentorProfile, Hours]]
+
+    @property
+    def total(self) -> float:
+        return sum(hours.total for _mentor, hours in self.rows)
+
+
+def company_hours(company: Organisation, *, start: date, end: date) -> CompanyHours:
+    """Each employee's hours over a period, in two queries whatever the number of employees."""
+    mentors = list(MentorProfile.objects.filter(company=company).select_related("person").order_by("person__last_name"))
+    minutes = dict(
+        confirmed_meetings([m.pk for m in mentors], start, end)
+        .values("duo__mentor_id")
+        .annotate(m=Sum("duration_minutes"))
+        .values_list("duo__mentor_id", "m")
+    )
+    return CompanyHours(
+        company,
+        [(m, Hours(training=_training_hours(m, start, end), meetings=(minutes.get(m.pk) or 0) / 60)) for m in mentors],
+    )
