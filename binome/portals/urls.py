@@ -1,7 +1,9 @@
 from django.urls import path
 
 from binome.portals.views import audiences, staff
+from binome.portals.views import duplicates as duplicate_views
 from binome.portals.views import enrolment as enrolment_views
+from binome.portals.views import imports as import_views
 from binome.portals.views import referrals as referral_views
 from binome.portals.views import screening as screening_views
 from binome.portals.views import training as training_views
@@ -42,4 +44,9 @@ urlpatterns = [
         name="staff_training_mark",
     ),
     path("staff/people/<int:pk>/waive-training/", training_views.waive, name="staff_training_waive"),
+    path("staff/imports/", import_views.upload, name="staff_imports"),
+    path("staff/imports/template.<str:kind>", import_views.template, name="staff_import_template"),
+    path("staff/imports/<str:token>/", import_views.preview, name="staff_import_preview"),
+    path("staff/duplicates/", duplicate_views.duplicates, name="staff_duplicates"),
+    path("staff/duplicates/<int:first>/<int:second>/", duplicate_views.merge, name="staff_merge"),
 ]
