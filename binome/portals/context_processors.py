@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("staff_people"), _("People")),
             (reverse("screening_board"), _("Screening")),
             (reverse("staff_organisations"), _("Organisations")),
+            (reverse("staff_duplicates"), _("Duplicates")),
             (reverse("staff_training"), _("Training")),
         ]
     if scope.company_ids:

@@ -220,6 +220,20 @@ POLICY: dict[str, Policy] = {
     ),
     "account_reset_password_from_key_done": Policy(PUBLIC),
     "static": Policy(expect(404), own=lambda c: {"path": "does-not-exist.css"}),
+    # Spreadsheet imports and duplicates (staff). A preview token that was never issued is not found.
+    "staff_imports": Policy(STAFF_SECTION),
+    "staff_import_template": Policy(STAFF_SECTION, own=lambda c: {"kind": "xlsx"}),
+    "staff_import_preview": Policy(
+        expect(403, anonymous=LOGIN, national_admin=404, coordinator=404),
+        own=lambda c: {"token": "never-issued-token-0123456789"},
+    ),
+    "staff_duplicates": Policy(STAFF_SECTION),
+    "staff_merge": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"first": c.chloe.person_id, "second": c.ben.person_id},
+        foreign=lambda c: {"first": c.leila.person_id, "second": c.dev.person_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
 }
 
 ADMIN_DENIED = expect(302, national_admin=200)
