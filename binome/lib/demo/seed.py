@@ -20,6 +20,7 @@ from binome.cohorts.models import Cohort
 from binome.lib.demo import data
 from binome.lib.demo.seed_enrolment import seed_enrolment
 from binome.lib.demo.seed_matching import seed_matching
+from binome.lib.demo.seed_sourcing import seed_sourcing
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person
@@ -115,6 +116,7 @@ class DemoSeeder:
         mentees = self._mentees(territories, partners, companies)
         self._cohorts_and_duos(territories, mentors, mentees)
         self._accounts(territories, companies, partners, mentors, mentees)
+        seed_sourcing(self)
         seed_enrolment(self)
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
