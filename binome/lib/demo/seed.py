@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
 from binome.lib.demo import data
+from binome.lib.demo.seed_duplicates import seed_duplicates
 from binome.lib.demo.seed_enrolment import seed_enrolment
 from binome.lib.demo.seed_matching import seed_matching
 from binome.lib.demo.seed_sourcing import seed_sourcing
@@ -120,6 +121,7 @@ class DemoSeeder:
         seed_enrolment(self)
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
+        seed_duplicates(self)  # last: duplicates of people the other parts created
         return self.report
 
     def _territories(self) -> dict[str, Territory]:
