@@ -227,3 +227,42 @@ def precheck_person(person: Person, *, rules: EligibilityRules | None = None, to
 
 def precheck(referral: Referral, *, today: date | None = None) -> PreCheck:
     return precheck_person(referral.person, today=today)
+
+
+def describe(rules: EligibilityRules) -> list[tuple[str, str]]:
+    """The rule set in plain words, for the read-only display on the screening pages."""
+    statuses = [s for s in rules.protection_statuses if s in MenteeProfile.ProtectionStatus.values]
+    if rules.min_age is not None and rules.max_age is not None:
+        age = _("from %(min)d to %(max)d") % {"min": rules.min_age, "max": rules.max_age}
+    elif rules.min_age is not None:
+        age = _("%(min)d or older") % {"min": rules.min_age}
+    elif rules.max_age is not None:
+        age = _("%(max)d or younger") % {"max": rules.max_age}
+    else:
+        age = _("any")
+    places = ", ".join(p.name for p in rules.places.all())
+    distance = (
+        _("within %(km)d km of the centre") % {"km": rules.max_distance_km}
+        if rules.max_distance_km
+        else _("within the territory's radius")
+    )
+    return [
+        (
+            _("Protection status"),
+            ", ".join(str(MenteeProfile.ProtectionStatus(s).label) for s in statuses) or _("any"),
+        ),
+        (_("Right to work"), _("required") if rules.require_right_to_work else _("not required")),
+        (_("Age"), age),
+        (
+            _("French level"),
+            _("at least %(level)s") % {"level": CefrLevel(rules.min_french_level).label}
+            if rules.min_french_level
+            else _("any"),
+        ),
+        (_("Lives in the territory"), f"{distance}, {_('or in')} {places}" if places else distance),
+        (
+            _("Available for six months"),
+            _("required") if rules.require_six_month_availability else _("not required"),
+        ),
+        (_("Professional project"), _("required") if rules.require_target_occupation else _("not required")),
+    ]

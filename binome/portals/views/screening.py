@@ -19,7 +19,7 @@ from binome.cohorts.models import Cohort
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
 from binome.privacy import audit
-from binome.sourcing.eligibility import precheck
+from binome.sourcing.eligibility import describe, precheck, rules_for
 from binome.sourcing.forms import BoardFilterForm, MoveForm, selected_ids
 from binome.sourcing.models import Referral
 from binome.sourcing.selectors import (
@@ -87,7 +87,17 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         "without_status": without_status.urlencode(),
         "statuses": MANUAL_STATUSES,
         "cohorts": _open_cohorts(request.user),
+        "rule_sets": _rule_sets(request.user),
     }
+
+
+def _rule_sets(user: Any) -> list[tuple[Any, Any, list[tuple[str, str]]]]:
+    """Each visible territory with the rules that apply to it (its own, or the national default)."""
+    rows = []
+    for territory in access.territories_visible_to(user).select_related("centre"):
+        rules = rules_for(territory)
+        rows.append((territory, rules, describe(rules) if rules else []))
+    return rows
 
 
 @staff_only
@@ -179,6 +189,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             "person": found.person,
             "profile": getattr(found.person, "mentee_profile", None),
             "check": check,
+            "rules_described": describe(check.rules) if check.rules else [],
             "form": form,
             "consents": list(found.person.consents.all()),
         },

@@ -146,3 +146,13 @@ def test_odd_bulk_input_gives_a_message_not_an_error(screening: Cast, client_for
     response = client_for(screening.nadia).post(reverse("screening_bulk"), data, follow=True)
     assert response.status_code == 200
     assert list(response.context["messages"])
+
+
+def test_the_rules_are_shown_read_only_on_the_board_and_the_referral_page(screening: Cast, client_for: Any) -> None:
+    EligibilityRules.objects.create(territory=screening.paris, min_french_level="B1", min_age=21, max_age=55)
+    client = client_for(screening.nadia)
+    board = client.get(reverse("screening_board")).content.decode()
+    assert "21 à 55" in board or "from 21 to 55" in board  # Paris's own rules
+    assert "Lyon" in board
+    page = client.get(reverse("screening_referral", args=[screening.chloe_referral.pk])).content.decode()
+    assert "21 à 55" in page or "from 21 to 55" in page
