@@ -21,6 +21,7 @@ from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
 from binome.people.services import create_mentor_profile, create_person, set_languages
 from binome.privacy import audit
+from binome.reference.models import CefrLevel, Language
 from binome.sourcing.models import MentorInvitation
 
 
@@ -143,6 +144,9 @@ def enrol_mentor(
         raise ValidationError(_("This invitation link is no longer valid."))
     if not languages:
         raise ValidationError({"languages": _("Give at least one language you speak.")})
+    known = set(Language.objects.filter(code__in=list(languages)).values_list("code", flat=True))
+    if set(languages) - known or any(level not in CefrLevel.values for level in languages.values()):
+        raise ValidationError({"languages": _("Choose languages and levels from the lists.")})
     company = invitation.company
     if getattr(actor, "is_authenticated", False):
         user: User = actor
