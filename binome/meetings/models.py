@@ -104,3 +104,105 @@ class NetworkIntroduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duo_id} · {self.contact_role} ({self.company})"
+
+
+class EngagementRules(models.Model):
+    """Thresholds that raise "needs attention" alerts. One row per territory; the row without a
+    territory is the programme default."""
+
+    territory = models.OneToOneField(
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="engagement_rules",
+    )
+    first_meeting_days = models.PositiveSmallIntegerField(_("days to the first meeting"), default=14)
+    silence_days = models.PositiveSmallIntegerField(_("days without a confirmed meeting"), default=21)
+    missed_workshops = models.PositiveSmallIntegerField(_("workshops missed"), default=2)
+    reminder_interval_days = models.PositiveSmallIntegerField(_("days between two reminders to a duo"), default=7)
+
+    class Meta:
+        verbose_name = _("engagement rules")
+        verbose_name_plural = _("engagement rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory"], condition=models.Q(territory__isnull=True), name="one_default_engagement_rules"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.territory or _("Programme default"))
+
+
+class Alert(models.Model):
+    """A duo that needs the coordinator's attention, and why. Resolved by hand or when the cause goes."""
+
+    class Kind(models.TextChoices):
+        NO_FIRST_MEETING = "no_first_meeting", _("No first meeting yet")
+        SILENCE = "silence", _("No confirmed meeting for a while")
+        MISSED_WORKSHOPS = "missed_workshops", _("Workshops missed")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SNOOZED = "snoozed", _("Snoozed")
+        RESOLVED = "resolved", _("Resolved")
+
+    duo = models.ForeignKey(Duo, verbose_name=_("duo"), on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("reason"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_on = models.DateField(_("raised on"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["raised_on", "pk"]
+        verbose_name = _("alert")
+        indexes = [models.Index(fields=["status", "raised_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duo", "kind"],
+                condition=models.Q(status__in=["open", "snoozed"]),
+                name="one_live_alert_per_duo_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo_id} · {self.kind} · {self.status}"
+
+
+class AlertNote(models.Model):
+    """The history of an alert: what the coordinator noted or did, and what the system did."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notes")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20)  # raised, note, snoozed, resolved, reopened, auto_resolved, reminded
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]  # the order things happened in, whatever the clocks said
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} · {self.action}"
+
+
+class Reminder(models.Model):
+    """An email nudging a duo; the log that keeps reminders to at most one per duo per interval."""
+
+    duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Alert.Kind.choices)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.duo_id} · {self.sent_on}"

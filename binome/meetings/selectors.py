@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
+from binome.accounts import access
 from binome.cohorts.models import Cohort
-from binome.meetings.models import Meeting
+from binome.meetings.models import Alert, AlertNote, Meeting
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
 
@@ -81,4 +83,32 @@ def company_hours(company: Organisation, *, start: date, end: date) -> CompanyHo
     return CompanyHours(
         company,
         [(m, Hours(training=_training_hours(m, start, end), meetings=(minutes.get(m.pk) or 0) / 60)) for m in mentors],
+    )
+
+
+def alerts_needing_attention(user: object, *, territory_id: int | None = None) -> QuerySet[Alert]:
+    """Open alerts of the duos the viewer coordinates, oldest first, with what the page shows.
+
+    A constant number of queries whatever the number of duos and meetings (the notes are
+    prefetched; the last confirmed meeting is an annotation).
+    """
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN, duo__cohort__in=access.cohorts_visible_to(user))
+    if territory_id is not None:
+        alerts = alerts.filter(duo__cohort__territory_id=territory_id)
+    return (
+        alerts.select_related(
+            "duo__cohort__territory", "duo__mentor__person", "duo__mentor__company", "duo__mentee__person"
+        )
+        .annotate(
+            last_meeting=Max("duo__meetings__held_on", filter=Q(duo__meetings__confirmed_at__isnull=False)),
+            meetings=Count("duo__meetings", filter=Q(duo__meetings__confirmed_at__isnull=False), distinct=True),
+        )
+        .prefetch_related(Prefetch("notes", queryset=AlertNote.objects.select_related("actor")))
+        .order_by("raised_on", "pk")
+    )
+
+
+def alert_for(user: object, alert_id: int) -> Alert:
+    return get_object_or_404(
+        Alert.objects.filter(duo__cohort__in=access.cohorts_visible_to(user)).select_related("duo"), pk=alert_id
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.meetings import engagement
 from binome.meetings.models import Meeting, NetworkIntroduction
 from binome.pairing.models import Duo
 from binome.privacy import audit
@@ -37,6 +38,8 @@ def record_meeting(duo: Duo, *, actor: Any, author: str, **fields: Any) -> Meeti
     meeting.full_clean()
     meeting.save()
     audit.record(actor=actor, verb="recorded meeting", target=meeting, duo=duo.pk)
+    if meeting.is_confirmed:
+        engagement.refresh_duo(duo)
     return meeting
 
 
@@ -53,6 +56,7 @@ def confirm_meeting(meeting: Meeting, *, actor: Any, as_role: str) -> Meeting:
     meeting.confirmed_at, meeting.confirmed_by = timezone.now(), actor
     meeting.save(update_fields=["confirmed_at", "confirmed_by"])
     audit.record(actor=actor, verb="confirmed meeting", target=meeting)
+    engagement.refresh_duo(meeting.duo)  # the duo's "no meeting" alert goes at once
     return meeting
 
 

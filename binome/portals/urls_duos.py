@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from binome.portals.views import duos
+from binome.portals.views import attention, duos
 
 urlpatterns = [
     path("mentor/duos/<int:pk>/", duos.mentor_duo, name="mentor_duo"),
@@ -28,4 +28,6 @@ urlpatterns = [
         "staff/duos/<int:pk>/meetings/<int:meeting>/confirm/", duos.staff_confirm_meeting, name="staff_confirm_meeting"
     ),
     path("staff/duos/<int:pk>/status/", duos.staff_duo_status, name="staff_duo_status"),
+    path("staff/attention/", attention.attention, name="staff_attention"),
+    path("staff/attention/<int:pk>/", attention.alert_action, name="staff_alert_action"),
 ]

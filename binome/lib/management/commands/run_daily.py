@@ -1,0 +1,31 @@
+"""The one cron entry point: `python manage.py run_daily` (idempotent: a second run the same
+day changes nothing). Each daily job is a function of the date; later issues add theirs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from binome.meetings import engagement
+
+
+class Command(BaseCommand):
+    help = "Run all daily work: engagement alerts, reminders to duos."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--date", help="run as of this day (YYYY-MM-DD); default today")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            today = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from error
+        evaluation = engagement.evaluate(today)
+        reminded = engagement.send_reminders(today)
+        self.stdout.write(
+            f"{today}: alerts raised {len(evaluation.raised)}, resolved {evaluation.resolved},"
+            f" reopened {evaluation.reopened}; duos reminded {reminded}"
+        )

@@ -1,0 +1,63 @@
+"""The coordinator's "needs attention" list: duos whose engagement rules raised an alert."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from binome.accounts import access
+from binome.meetings import engagement, selectors
+from binome.portals.decorators import staff_only
+
+
+class AlertActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("note", gettext_lazy("Note")),
+            ("snoozed", gettext_lazy("Snooze")),
+            ("resolved", gettext_lazy("Resolve")),
+        ]
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Snooze until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@staff_only
+def attention(request: HttpRequest) -> HttpResponse:
+    territories = list(access.territories_visible_to(request.user))
+    chosen = request.GET.get("territory", "")
+    territory_id = int(chosen) if chosen.isdigit() and int(chosen) in {t.pk for t in territories} else None
+    alerts = list(selectors.alerts_needing_attention(request.user, territory_id=territory_id))
+    return render(
+        request,
+        "portals/staff/attention.html",
+        {"alerts": alerts, "territories": territories, "territory_id": territory_id, "form": AlertActionForm()},
+    )
+
+
+@staff_only
+@require_POST
+def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_for(request.user, pk)
+    form = AlertActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action."))
+        return redirect("staff_attention")
+    data = form.cleaned_data
+    try:
+        engagement.note_alert(alert, actor=request.user, text=data["text"], action=data["action"], until=data["until"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("staff_attention")
