@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -112,7 +113,7 @@ class Row:
     referrer_name: str = ""
     referrer_email: str = ""
 
-    @property
+    @cached_property
     def keys(self) -> list[tuple[str, str]]:
         return identity_keys(
             first_name=self.first_name,
@@ -161,6 +162,7 @@ class _Checker:
         for column in COLUMNS:
             if column.required and column.key not in self.positions:
                 self.errors.append(RowError(1, str(column.label), _("This required column is missing.")))
+        self.today = timezone.localdate()
         self.known_codes = set(Occupation.objects.values_list("code", flat=True))
         self.language_index = self._language_index()
         self.places = self._places()
@@ -233,7 +235,7 @@ class _Checker:
     def check(self, line: int, cells: list[Any]) -> Row | None:
         row = Row(line=line)
         before = len(self.errors)
-        today = timezone.localdate()
+        today = self.today
 
         def parse(key: str, parser: Any, *args: Any) -> Any:
             try:
@@ -296,8 +298,9 @@ class _Known:
 
 def _known_people(partner: Organisation, territory_id: int) -> _Known:
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-    referred = set(Referral.objects.filter(partner=partner).values_list("person_id", flat=True))
-    people = Person.objects.filter(Q(territory_id=territory_id) | Q(pk__in=referred)).values_list(
+    referrals = Referral.objects.filter(partner=partner).values("person_id")
+    referred = set(referrals.values_list("person_id", flat=True))
+    people = Person.objects.filter(Q(territory_id=territory_id) | Q(pk__in=referrals)).values_list(
         "pk", "first_name", "last_name", "date_of_birth", "phone", "email"
     )
     for pk, first, last, born, phone, email in people.iterator(chunk_size=5000):
@@ -318,32 +321,67 @@ def _same(field_name: str, current: Any, new: Any) -> bool:
     return bool(current == new)
 
 
-def _changes(person: Person, row: Row) -> dict[str, Any]:
+@dataclass
+class _Snapshot:
+    """What the database holds about one known person, read with plain value queries: comparing
+    thousands of unchanged rows must not build thousands of model instances."""
+
+    person: dict[str, Any]
+    profile: dict[str, Any] | None = None
+    targets: set[str] = field(default_factory=set)
+    languages: dict[str, str] = field(default_factory=dict)
+    attested_on: set[datetime.date] = field(default_factory=set)
+
+
+def _snapshots(partner: Organisation) -> dict[int, _Snapshot]:
+    """Every person this partner referred (the only ones a row can update), in five queries."""
+    referred = Referral.objects.filter(partner=partner).values("person_id")
+    snapshots = {
+        row["pk"]: _Snapshot(person=row)
+        for row in Person.objects.filter(pk__in=referred).values("pk", *PERSON_FIELDS).iterator(chunk_size=5000)
+    }
+    profile_values = MenteeProfile.objects.filter(person_id__in=referred).values(
+        "person_id", *PROFILE_FIELDS, "home_id"
+    )
+    for row in profile_values.iterator(chunk_size=5000):
+        snapshots[row["person_id"]].profile = row
+    through = MenteeProfile.target_occupations.through
+    for person_id, code in through.objects.filter(menteeprofile__person_id__in=referred).values_list(
+        "menteeprofile__person_id", "occupation_id"
+    ):
+        snapshots[person_id].targets.add(code)
+    for person_id, code, level in PersonLanguage.objects.filter(person_id__in=referred).values_list(
+        "person_id", "language_id", "level"
+    ):
+        snapshots[person_id].languages[code] = level
+    for person_id, given_on in Consent.objects.filter(
+        person_id__in=referred, method=Consent.Method.PARTNER_ATTESTATION
+    ).values_list("person_id", "given_on"):
+        snapshots[person_id].attested_on.add(given_on)
+    return snapshots
+
+
+def _changes(known: _Snapshot, row: Row) -> dict[str, Any]:
     """The fields where the file brings a value the database does not have; names → new value."""
     changes: dict[str, Any] = {}
     for name in PERSON_FIELDS:
         new = getattr(row, name)
-        if new not in ("", None) and not _same(name, getattr(person, name), new):
+        if new not in ("", None) and not _same(name, known.person[name], new):
             changes[name] = new
-    profile: MenteeProfile | None = getattr(person, "mentee_profile", None)
+    profile = known.profile
     for name in PROFILE_FIELDS:
         new = getattr(row, name)
         if new in ("", None):
             continue
-        if profile is None or getattr(profile, name) != new:
+        if profile is None or profile[name] != new:
             changes[name] = new
-    if row.home_id is not None and (profile is None or profile.home_id != row.home_id):
+    if row.home_id is not None and (profile is None or profile["home_id"] != row.home_id):
         changes["home_id"] = row.home_id
-    if row.target_occupations and (
-        profile is None or {o.code for o in profile.target_occupations.all()} != set(row.target_occupations)
-    ):
+    if row.target_occupations and known.targets != set(row.target_occupations):
         changes["target_occupations"] = row.target_occupations
-    current_languages = {pl.language_id: pl.level for pl in person.languages.all()}
-    if any(current_languages.get(code) != level for code, level in row.languages.items()):
+    if any(known.languages.get(code) != level for code, level in row.languages.items()):
         changes["languages"] = row.languages
-    if row.consent_date and not any(
-        c.given_on == row.consent_date and c.method == Consent.Method.PARTNER_ATTESTATION for c in person.consents.all()
-    ):
+    if row.consent_date and row.consent_date not in known.attested_on:
         changes["consent"] = row.consent_date
     return changes
 
@@ -419,27 +457,22 @@ def import_referrals(
                 possible_duplicates=sorted(set(candidates) - set(own[:1])),
             )
         )
-    existing = {
-        person.pk: person
-        for person in Person.objects.filter(pk__in=set(matched.values()))
-        .select_related("mentee_profile")
-        .prefetch_related("languages", "consents", "mentee_profile__target_occupations")
-    }
+    snapshots = _snapshots(partner) if matched else {}
     plans: dict[int, dict[str, Any]] = {}
     for row, outcome in zip(rows, result.rows, strict=True):
         if row.line not in matched:
             continue
-        person = existing[matched[row.line]]
-        outcome.person_id = person.pk
-        changes = _changes(person, row)
+        outcome.person_id = matched[row.line]
+        changes = _changes(snapshots[matched[row.line]], row)
         outcome.action = "update" if changes else "skip"
         outcome.changed = sorted(changes)
-        plans[row.line] = changes
+        if changes:
+            plans[row.line] = changes
     if dry_run:
         return result
     assert consent_text is not None
     with transaction.atomic():
-        _save(rows, result, existing, matched, plans, partner=partner, actor=actor, consent_text=consent_text)
+        _save(rows, result, matched, plans, partner=partner, actor=actor, consent_text=consent_text)
     result.saved = True
     return result
 
@@ -447,7 +480,6 @@ def import_referrals(
 def _save(
     rows: list[Row],
     result: ImportResult,
-    existing: dict[int, Person],
     matched: dict[int, int],
     plans: dict[int, dict[str, Any]],
     *,
@@ -570,7 +602,9 @@ def _save(
         changes = plans.get(row.line)
         if not changes:
             continue
-        known = existing[matched[row.line]]
+        known = Person.objects.select_related("mentee_profile").get(
+            pk=matched[row.line]
+        )  # few: updates are the exception
         _apply(known, row, changes, user=user)
         if "consent" in changes:
             consents.append({"person_id": known.pk, "given_on": row.consent_date, **consent})

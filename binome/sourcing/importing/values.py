@@ -29,6 +29,8 @@ def plain(value: str) -> str:
 
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+FRENCH_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 
 
@@ -56,6 +58,13 @@ def date(cell: Cell) -> datetime.date | None:
     if not value:
         return None
     value = value.split(" ")[0] if re.fullmatch(r"\S+ \d{1,2}:\d{2}(:\d{2})?", value) else value
+    # The two forms nearly every file uses, without strptime's cost (a 10,000-row file has 30,000 dates).
+    if match := FRENCH_DATE.fullmatch(value) or ISO_DATE.fullmatch(value):
+        parts = match.groupdict()
+        try:
+            return datetime.date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, fmt).date()
