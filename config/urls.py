@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("binome.portals.urls")),
     path("", include("binome.portals.urls_matching")),
     path("", include("binome.portals.urls_duos")),
+    path("", include("binome.portals.urls_programmes")),
 ]
 
 if settings.DEBUG:

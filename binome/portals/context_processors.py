@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("staff_organisations"), _("Organisations")),
             (reverse("staff_duplicates"), _("Duplicates")),
             (reverse("staff_training"), _("Training")),
+            (reverse("staff_cohorts"), _("Cohorts")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))
@@ -29,9 +30,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append((reverse("mentee_portal"), _("My duo")))
     if scope.partner_ids:
         links.append((reverse("partner_portal"), _("My referrals")))
+    if scope.mentor_person_ids or scope.mentee_person_ids:
+        links.append((reverse("resources"), _("Resources")))
+    if scope.is_staff or scope.mentor_person_ids or scope.mentee_person_ids:
+        links.append((reverse("calendar_feed_manage"), _("My calendar")))
     if scope.funder or scope.national_admin:
         links.append((reverse("funder_portal"), _("Results")))
     if scope.national_admin:
+        links.append((reverse("staff_national"), _("Territories")))
         links.append((reverse("admin:index"), _("Administration")))
     return {
         "nav_links": links,

@@ -121,3 +121,100 @@ def national_overview() -> list[TerritoryOverview]:
         )
         for t in territories
     ]
+
+
+# --- opening a territory and comparing territories --------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    count: int
+    done: bool
+
+
+def opening_checklist(territory: Territory) -> list[ChecklistItem]:
+    """What a new territory still needs before its first cohort can run."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from binome.accounts.models import Role
+    from binome.organisations.models import Organisation
+
+    organisations = _count_by(Organisation.objects.filter(territory=territory), "kind")
+    partners = organisations.get(Organisation.Kind.NGO, 0) + organisations.get(Organisation.Kind.PUBLIC_INSTITUTION, 0)
+    companies = organisations.get(Organisation.Kind.COMPANY, 0)
+    coordinators = Role.objects.filter(kind=Role.Kind.COORDINATOR, territory=territory).count()
+    trained = MentorProfile.objects.filter(
+        person__territory=territory,
+        training_status__in=[MentorProfile.Training.COMPLETED, MentorProfile.Training.WAIVED],
+    ).count()
+    cohorts = Cohort.objects.filter(territory=territory, ends_on__gte=timezone.localdate()).count()
+    return [
+        ChecklistItem(str(_("Coordinators")), coordinators, coordinators > 0),
+        ChecklistItem(str(_("Referral partners (NGOs, public institutions)")), partners, partners > 0),
+        ChecklistItem(str(_("Companies")), companies, companies > 0),
+        ChecklistItem(str(_("A first cohort with its dates")), cohorts, cohorts > 0),
+        ChecklistItem(str(_("Trained mentors")), trained, trained > 0),
+    ]
+
+
+@dataclass(frozen=True)
+class TerritoryComparison:
+    territory: Territory
+    partners: int
+    companies: int
+    mentors_trained: int
+    referred: int
+    eligible: int
+    enrolled: int
+    duos_active: int
+    cohorts: int
+
+
+def _grouped(queryset, *fields: str) -> dict[tuple[Any, ...], int]:  # type: ignore[no-untyped-def]
+    return {
+        tuple(row[f] for f in fields): row["n"]
+        for row in queryset.values(*fields).annotate(n=Count("pk", distinct=True)).order_by()
+    }
+
+
+def territory_comparison() -> list[TerritoryComparison]:
+    """Territories side by side, in six queries whatever their number."""
+    from binome.organisations.models import Organisation
+
+    territories = list(Territory.objects.order_by("name"))
+    organisations = _grouped(Organisation.objects.exclude(territory=None), "territory_id", "kind")
+    trained = _grouped(
+        MentorProfile.objects.filter(
+            training_status__in=[MentorProfile.Training.COMPLETED, MentorProfile.Training.WAIVED]
+        ),
+        "person__territory_id",
+    )
+    referrals = _grouped(Referral.objects.filter(merged_into=None), "person__territory_id", "status")
+    duos = _grouped(Duo.objects.filter(status=Duo.Status.ACTIVE), "cohort__territory_id")
+    cohorts = _grouped(Cohort.objects.all(), "territory_id")
+
+    def referred(tid: int, statuses: list[str] | None = None) -> int:
+        return sum(n for (t, s), n in referrals.items() if t == tid and (statuses is None or s in statuses))
+
+    enrolled_or_beyond = [
+        Referral.Status.ENROLLED,
+        Referral.Status.MATCHED,
+        Referral.Status.COMPLETED,
+    ]
+    return [
+        TerritoryComparison(
+            territory=t,
+            partners=organisations.get((t.pk, Organisation.Kind.NGO), 0)
+            + organisations.get((t.pk, Organisation.Kind.PUBLIC_INSTITUTION), 0),
+            companies=organisations.get((t.pk, Organisation.Kind.COMPANY), 0),
+            mentors_trained=trained.get((t.pk,), 0),
+            referred=referred(t.pk),
+            eligible=referred(t.pk, [str(s) for s in _BEYOND_ELIGIBLE]),
+            enrolled=referred(t.pk, [str(s) for s in enrolled_or_beyond]),
+            duos_active=duos.get((t.pk,), 0),
+            cohorts=cohorts.get((t.pk,), 0),
+        )
+        for t in territories
+    ]

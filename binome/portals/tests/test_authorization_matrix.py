@@ -236,6 +236,92 @@ POLICY: dict[str, Policy] = {
     ),
 }
 
+def workshop(cast: Cast, lyon: bool = False) -> dict[str, Any]:
+    """A workshop of the cast's Paris or Lyon cohort, with the duo's mentee invited."""
+    from datetime import UTC, datetime
+
+    from binome.cohorts.models import Workshop, WorkshopInvitation
+
+    duo = cast.lyon_duo if lyon else cast.paris_duo
+    found, _created = Workshop.objects.get_or_create(
+        cohort=duo.cohort,
+        title="Matrix",
+        defaults={
+            "kind": "kick_off",
+            "starts_at": datetime(2026, 3, 1, 17, tzinfo=UTC),
+            "ends_at": datetime(2026, 3, 1, 19, tzinfo=UTC),
+        },
+    )
+    invited, _created = WorkshopInvitation.objects.get_or_create(
+        workshop=found, person=duo.mentee.person, defaults={"role": "mentee"}
+    )
+    return {"pk": found.pk, "invitation_pk": invited.pk}
+
+
+def calendar_token(cast: Cast) -> dict[str, Any]:
+    from binome.cohorts.models import CalendarFeed
+
+    feed, _created = CalendarFeed.objects.get_or_create(user=cast.chloe_user)
+    return {"token": feed.token}
+
+
+NATIONAL_ONLY = expect(403, anonymous=LOGIN, national_admin=200)
+PROGRAMME_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
+
+# Programme delivery (binome/portals/urls_programmes.py): staff of the cohort's territory;
+# national pages for national admins; the calendar feed is public to whoever holds its token.
+POLICY.update(
+    {
+        "staff_cohorts": Policy(STAFF_SECTION),
+        "staff_cohort_calendar": Policy(
+            STAFF_SECTION,
+            own=lambda c: {"pk": c.paris_duo.cohort_id},
+            foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
+            expected_foreign=STAFF_OBJECT_FOREIGN,
+        ),
+        **{
+            name: Policy(
+                STAFF_SECTION,
+                own=lambda c: {"pk": workshop(c)["pk"]},
+                foreign=lambda c: {"pk": workshop(c, lyon=True)["pk"]},
+                expected_foreign=STAFF_OBJECT_FOREIGN,
+            )
+            for name in ("staff_workshop", "staff_workshop_attendance")
+        },
+        **{
+            name: Policy(
+                PROGRAMME_POST_ONLY,
+                own=lambda c: {"pk": workshop(c)["pk"]},
+                foreign=lambda c: {"pk": workshop(c, lyon=True)["pk"]},
+                expected_foreign=PROGRAMME_POST_ONLY,
+            )
+            for name in ("staff_workshop_invite", "staff_workshop_cancel")
+        },
+        "staff_workshop_mark": Policy(
+            PROGRAMME_POST_ONLY,
+            own=workshop,
+            foreign=lambda c: workshop(c, lyon=True),
+            expected_foreign=PROGRAMME_POST_ONLY,
+        ),
+        "staff_national": Policy(NATIONAL_ONLY),
+        "staff_open_territory": Policy(NATIONAL_ONLY),
+        "staff_territory_checklist": Policy(
+            STAFF_SECTION,
+            own=lambda c: {"slug": c.paris.slug},
+            foreign=lambda c: {"slug": c.lyon.slug},
+            expected_foreign=STAFF_OBJECT_FOREIGN,
+        ),
+        "calendar_feed_manage": Policy(SIGNED_IN_ONLY),
+        "calendar_feed": Policy(
+            PUBLIC,
+            own=calendar_token,
+            foreign=lambda c: {"token": "not-a-real-token"},
+            expected_foreign=expect(404),
+        ),
+        "resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
+    }
+)
+
 ADMIN_DENIED = expect(302, national_admin=200)
 # Read-only in the admin: the audit trail and the task queue can't be added to or deleted from.
 ADMIN_READ_ONLY = expect(302, national_admin=403)

@@ -1,0 +1,201 @@
+"""Staff pages for programme delivery: cohorts and their calendars, workshops (edit, invite,
+cancel, attendance on a phone), the national comparison and opening a territory."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from binome.accounts import access
+from binome.cohorts import selectors, services
+from binome.cohorts.forms import CohortForm, WorkshopForm
+from binome.cohorts.models import WorkshopInvitation
+from binome.portals.decorators import section, staff_only
+from binome.territories.forms import OpenTerritoryForm
+from binome.territories.selectors import opening_checklist, territory_comparison
+from binome.territories.services import open_territory as open_territory_service
+
+national_admins_only = section(lambda s: s.national_admin)
+
+
+def _errors_to_form(form: Form, error: ValidationError) -> None:
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_messages in by_field.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@staff_only
+def cohorts(request: HttpRequest) -> HttpResponse:
+    territories = access.territories_visible_to(request.user)
+    form = CohortForm(request.POST or None, territories=territories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.create_cohort(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("The cohort is created with its calendar: check the dates and places."))
+            return redirect("staff_cohort_calendar", pk=cohort.pk)
+    return render(
+        request,
+        "portals/programmes/cohorts.html",
+        {"form": form, "cohorts": selectors.cohorts_with_counts(access.cohorts_visible_to(request.user))},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_only
+def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(access.cohorts_visible_to(request.user).select_related("territory", "template"), pk=pk)
+    return render(
+        request,
+        "portals/programmes/calendar.html",
+        {"cohort": cohort, "workshops": selectors.cohort_calendar(cohort)},
+    )
+
+
+def _workshop_for(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(selectors.workshops_visible_to(request.user).select_related("cohort__territory"), pk=pk)
+
+
+@staff_only
+def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _workshop_for(request, pk)
+    form = WorkshopForm.for_workshop(found, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_workshop(found, actor=request.user, **form.values())
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Workshop saved."))
+            return redirect("staff_cohort_calendar", pk=found.cohort_id)
+    invitations = found.invitations.select_related("person").order_by("person__last_name", "person__first_name")
+    return render(
+        request,
+        "portals/programmes/workshop.html",
+        {
+            "workshop": found,
+            "form": form,
+            "invitations": invitations,
+            "attendance_open": services.attendance_open(found),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_only
+@require_POST
+def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _workshop_for(request, pk)
+    try:
+        n = services.invite_to_workshop(found, actor=request.user)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        if n:
+            messages.success(request, _("%(n)s invitation(s) sent, each with a calendar file.") % {"n": n})
+        else:
+            messages.info(request, _("Everyone this workshop is for is already invited."))
+    return redirect("staff_workshop", pk=found.pk)
+
+
+@staff_only
+@require_POST
+def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _workshop_for(request, pk)
+    try:
+        n = services.cancel_workshop(found, actor=request.user)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        messages.success(request, _("Workshop cancelled; %(n)s invited person(s) are told by email.") % {"n": n})
+    return redirect("staff_workshop", pk=found.pk)
+
+
+@staff_only
+def workshop_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _workshop_for(request, pk)
+    invitations = found.invitations.select_related("person").order_by("person__last_name", "person__first_name", "pk")
+    counts = invitations.aggregate(
+        n_present=Count("pk", filter=Q(present=True)), n_absent=Count("pk", filter=Q(present=False))
+    )
+    return render(
+        request,
+        "portals/programmes/attendance.html",
+        {
+            "workshop": found,
+            "invitations": invitations,
+            "counts": counts,
+            "attendance_open": services.attendance_open(found),
+        },
+    )
+
+
+@staff_only
+@require_POST
+def workshop_mark(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """One tap: `present=1` or `present=0`. htmx swaps the row; without JavaScript, back to the list."""
+    found = _workshop_for(request, pk)
+    invitation = get_object_or_404(
+        WorkshopInvitation.objects.filter(workshop=found).select_related("person"), pk=invitation_pk
+    )
+    value = request.POST.get("present")
+    if value not in {"0", "1"}:
+        messages.error(request, _("Choose present or absent."))
+        return redirect("staff_workshop_attendance", pk=found.pk)
+    invitation.workshop = found
+    try:
+        services.mark_workshop_attendance(invitation, present=value == "1", actor=request.user)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect("staff_workshop_attendance", pk=found.pk)
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "portals/programmes/_attendance_row.html",
+            {"workshop": found, "i": invitation, "attendance_open": True},
+        )
+    return redirect("staff_workshop_attendance", pk=found.pk)
+
+
+@national_admins_only
+def national(request: HttpRequest) -> HttpResponse:
+    rows = territory_comparison()
+    return render(request, "portals/programmes/national.html", {"rows": rows})
+
+
+@national_admins_only
+def open_territory(request: HttpRequest) -> HttpResponse:
+    form = OpenTerritoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = open_territory_service(actor=request.user, request=request, **form.values())
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("%(name)s is open.") % {"name": opened.territory.name})
+            return redirect("staff_territory_checklist", slug=opened.territory.slug)
+    return render(request, "portals/programmes/open_territory.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_only
+def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "portals/programmes/checklist.html",
+        {"territory": territory, "checklist": opening_checklist(territory)},
+    )
