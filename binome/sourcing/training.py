@@ -173,6 +173,22 @@ def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: obj
 
 
 @transaction.atomic
+def unregister_mentor(attendance: TrainingAttendance, *, actor: object) -> None:
+    """Take a mentor off a session's list (registered by mistake, or cannot come)."""
+    attendance = (
+        TrainingAttendance.objects.select_for_update().select_related("session", "mentor").get(pk=attendance.pk)
+    )
+    if attendance.present is not None:
+        raise ValidationError(_("Attendance is already taken for this person: mark them absent instead."))
+    mentor, session = attendance.mentor, attendance.session
+    attendance.delete()
+    if mentor.training_status == Training.SCHEDULED:
+        mentor.training_status, mentor.trained_on = _status_after_losing(mentor, session)
+        mentor.save(update_fields=["training_status", "trained_on"])
+    audit.record(actor=actor, verb="unregistered", target=mentor, session=session.pk)
+
+
+@transaction.atomic
 def waive_training(mentor: MentorProfile, *, reason: str, actor: object) -> MentorProfile:
     reason = (reason or "").strip()
     if not reason:

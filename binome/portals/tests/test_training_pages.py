@@ -222,6 +222,34 @@ def test_an_attendance_of_another_session_is_not_found_through_this_one(cast: Ca
     assert response.status_code == 404
 
 
+def test_a_mentor_taken_off_the_list_is_no_longer_scheduled(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+    ines = new_mentor(cast.acme)
+    coming = session(cast.paris, days_from_now=5)
+    register_mentors(coming, [ines], actor=cast.amara)
+    attendance = coming.attendances.get()
+    response = client_for(cast.amara).post(reverse("staff_training_unregister", args=[coming.pk, attendance.pk]))
+    assert response.status_code == 302
+    assert not coming.attendances.exists()
+    assert _reload(ines).training_status == T.NOT_STARTED
+    assert AuditEvent.objects.filter(verb="unregistered", actor=cast.amara, target_id=str(ines.pk)).exists()
+
+
+def test_someone_whose_attendance_is_taken_stays_on_the_list(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+    ines = new_mentor(cast.acme)
+    held = session(cast.paris, days_from_now=-1)
+    register_mentors(held, [ines], actor=cast.amara)
+    attendance = held.attendances.get()
+    mark_attendance(attendance, present=True, actor=cast.amara)
+    client = client_for(cast.amara)
+    client.post(reverse("staff_training_unregister", args=[held.pk, attendance.pk]))
+    assert held.attendances.filter(pk=attendance.pk, present=True).exists()
+    assert _reload(ines).training_status == T.COMPLETED
+    assert (
+        client_for(cast.lucie).post(reverse("staff_training_unregister", args=[held.pk, attendance.pk])).status_code
+        == 404
+    )
+
+
 # --- waivers ----------------------------------------------------------------------------
 def test_a_waiver_needs_a_written_reason(cast: Cast, client_for: Any) -> None:
     ines = new_mentor(cast.acme)

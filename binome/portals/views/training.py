@@ -126,6 +126,20 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
 
 
 @staff_only
+@require_POST
+def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
+    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    attendance = get_object_or_404(TrainingAttendance.objects.filter(session=session), pk=attendance_pk)
+    try:
+        training.unregister_mentor(attendance, actor=request.user)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        messages.success(request, _("Taken off the list."))
+    return redirect("staff_training_session", pk=session.pk)
+
+
+@staff_only
 def waive(request: HttpRequest, pk: int) -> HttpResponse:
     """Waive a mentor's training (pk: the mentor's person), with a written reason."""
     visible = access.mentors_visible_to(request.user).filter(
