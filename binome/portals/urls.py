@@ -43,6 +43,11 @@ urlpatterns = [
         training_views.mark,
         name="staff_training_mark",
     ),
+    path(
+        "staff/training/<int:pk>/attendance/<int:attendance_pk>/remove/",
+        training_views.unregister,
+        name="staff_training_unregister",
+    ),
     path("staff/people/<int:pk>/waive-training/", training_views.waive, name="staff_training_waive"),
     path("staff/imports/", import_views.upload, name="staff_imports"),
     path("staff/imports/template.<str:kind>", import_views.template, name="staff_import_template"),

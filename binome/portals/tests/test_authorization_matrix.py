@@ -173,6 +173,12 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: training_attendance(c, lyon=True),
         expected_foreign=TRAINING_POST_ONLY,
     ),
+    "staff_training_unregister": Policy(
+        TRAINING_POST_ONLY,
+        own=training_attendance,
+        foreign=lambda c: training_attendance(c, lyon=True),
+        expected_foreign=TRAINING_POST_ONLY,
+    ),
     "staff_training_waive": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.ben.person_id},
