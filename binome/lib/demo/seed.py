@@ -21,6 +21,7 @@ from binome.lib.demo import data
 from binome.lib.demo.seed_duplicates import seed_duplicates
 from binome.lib.demo.seed_enrolment import seed_enrolment
 from binome.lib.demo.seed_matching import seed_matching
+from binome.lib.demo.seed_meetings import seed_meetings
 from binome.lib.demo.seed_sourcing import seed_sourcing
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -121,6 +122,7 @@ class DemoSeeder:
         seed_enrolment(self)
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
+        seed_meetings(self)  # after matching: the Lyon duos come from the engine
         seed_duplicates(self)  # last: duplicates of people the other parts created
         return self.report
 
@@ -329,7 +331,7 @@ class DemoSeeder:
         plan = [
             # territory, name, start offset (days from anchor), status, duos to form, duo outcome
             ("paris", "Paris 2025–2026", -400, Cohort.Status.CLOSED, 10, Duo.Status.COMPLETED),
-            ("paris", "Paris printemps", -75, Cohort.Status.RUNNING, 12, Duo.Status.ACTIVE),
+            ("paris", "Paris printemps", -150, Cohort.Status.RUNNING, 12, Duo.Status.ACTIVE),  # five months in
             ("paris", "Paris automne", 21, Cohort.Status.MATCHING, 0, None),
             # Lyon printemps is matched by the real engine at the end of the seed (seed_matching).
             ("lyon", "Lyon printemps", -60, Cohort.Status.RUNNING, 0, None),
