@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -92,6 +93,34 @@ def read_csv(data: bytes) -> Table:
 
 
 def read_xlsx(data: bytes) -> Table:
+    from binome.sourcing.importing import xlsx
+
+    try:
+        return _table(xlsx.iter_rows(data))
+    except UnreadableFile:
+        raise
+    except Exception:  # an XLSX written by an unusual tool: let openpyxl try
+        return read_xlsx_with_openpyxl(data)
+
+
+def _table(rows: Iterator[tuple[int, list[Cell]]]) -> Table:
+    headers: list[str] | None = None
+    table: list[tuple[int, list[Cell]]] = []
+    for line, cells in rows:
+        if _is_blank(cells):
+            continue
+        if headers is None:
+            headers = ["" if c is None else str(c).strip() for c in cells]
+            continue
+        table.append((line, cells))
+        if len(table) > MAX_ROWS:
+            raise UnreadableFile(_("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS})
+    if headers is None:
+        raise UnreadableFile(_("The file is empty."))
+    return Table(headers=headers, rows=table)
+
+
+def read_xlsx_with_openpyxl(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:

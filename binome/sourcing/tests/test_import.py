@@ -282,3 +282,23 @@ def test_an_unknown_partner_slug_is_a_command_error(cast: Cast, tmp_path: Any) -
     path.write_bytes(csv_bytes([example_row(1)]))
     with pytest.raises(CommandError):
         call_command("import_referrals", str(path), "--partner", "nope")
+
+
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads() -> None:
+    import datetime
+
+    from openpyxl import Workbook
+
+    from binome.sourcing.importing.reading import read_xlsx, read_xlsx_with_openpyxl
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["prénom", "date de naissance", "téléphone", "oui/non", "formule"])
+    sheet.append(["Aïcha", datetime.date(1990, 3, 4), 612345678, True, "=1+1"])
+    sheet.append([None, None, 3.5])
+    sheet["C6"] = "seul"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for data in (buffer.getvalue(), xlsx_bytes([example_row(i) for i in range(20)]), template_bytes("xlsx")):
+        fast, reference = read_xlsx(data), read_xlsx_with_openpyxl(data)
+        assert (fast.headers, fast.rows) == (reference.headers, reference.rows)
