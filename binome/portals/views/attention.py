@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_POST
 from binome.accounts import access
 from binome.meetings import engagement, selectors
 from binome.portals.decorators import staff_only
+
+PAGE_SIZE = 50
 
 
 class AlertActionForm(forms.Form):
@@ -37,11 +40,12 @@ def attention(request: HttpRequest) -> HttpResponse:
     territories = list(access.territories_visible_to(request.user))
     chosen = request.GET.get("territory", "")
     territory_id = int(chosen) if chosen.isdigit() and int(chosen) in {t.pk for t in territories} else None
-    alerts = list(selectors.alerts_needing_attention(request.user, territory_id=territory_id))
+    alerts = selectors.alerts_needing_attention(request.user, territory_id=territory_id)
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portals/staff/attention.html",
-        {"alerts": alerts, "territories": territories, "territory_id": territory_id, "form": AlertActionForm()},
+        {"alerts": page, "page": page, "territories": territories, "territory_id": territory_id},
     )
 
 
