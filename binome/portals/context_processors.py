@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("staff_duplicates"), _("Duplicates")),
             (reverse("staff_training"), _("Training")),
             (reverse("staff_cohorts"), _("Cohorts")),
+            (reverse("staff_matching"), _("Matching")),
+            (reverse("staff_attention"), _("Needs attention")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))

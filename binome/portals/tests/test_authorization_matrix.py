@@ -47,6 +47,16 @@ class Policy:
     expected_foreign: dict[str, int] = field(default_factory=dict)
 
 
+def match_run(cast: Cast, lyon: bool = False) -> dict[str, Any]:
+    """A stored matching run (with one proposal) of the Paris or the Lyon cohort of the cast."""
+    from binome.pairing.models import MatchRun, Proposal
+
+    duo = cast.lyon_duo if lyon else cast.paris_duo
+    run, _created = MatchRun.objects.get_or_create(cohort=duo.cohort, number=1, defaults={"engine_version": "test"})
+    proposal, _created = Proposal.objects.get_or_create(run=run, mentee=duo.mentee, mentor=duo.mentor, score=0.5)
+    return {"pk": run.pk, "proposal": proposal.pk}
+
+
 def invitation(cast: Cast, lyon: bool = False) -> Any:
     """A current enrolment link of Acme (Paris) or of the Lyon company of the cast."""
     from datetime import date
@@ -75,6 +85,9 @@ def training_attendance(cast: Cast, lyon: bool = False) -> dict[str, Any]:
 
 
 STAFF_SECTION = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200)
+# POST-only staff actions: GET is refused (405) before any record is looked up; POST scoping is
+# tested in binome/pairing/tests/test_board_pages.py.
+STAFF_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
 STAFF_OBJECT_FOREIGN = expect(403, anonymous=LOGIN, national_admin=200, coordinator=404)
 PUBLIC = expect(200)
 INVITATION_MANAGERS = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200, company_contact=200)
@@ -118,6 +131,53 @@ POLICY: dict[str, Policy] = {
     "mentee_portal": Policy(expect(403, anonymous=LOGIN, mentee=200)),
     "partner_portal": Policy(expect(403, anonymous=LOGIN, referrer=200)),
     "funder_portal": Policy(expect(403, anonymous=LOGIN, national_admin=200, funder=200)),
+    # Sourcing, refugee side: referrers see their own partner's referrals only; the application is public.
+    "partner_referral_new": Policy(expect(403, anonymous=LOGIN, referrer=200)),
+    "partner_referral": Policy(
+        expect(403, anonymous=LOGIN, referrer=200),
+        own=lambda c: {"pk": c.chloe_referral.pk},
+        foreign=lambda c: {"pk": c.leila_referral.pk},
+        expected_foreign=expect(403, anonymous=LOGIN, referrer=404),
+    ),
+    "public_apply": Policy(PUBLIC),
+    "public_apply_thanks": Policy(PUBLIC),
+    "screening_board": Policy(STAFF_SECTION),
+    "screening_bulk": Policy(expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)),  # POST only
+    "screening_referral": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.chloe_referral.pk},
+        foreign=lambda c: {"pk": c.leila_referral.pk},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    # Matching board: cohorts and runs of the coordinator's territory only.
+    "staff_matching": Policy(STAFF_SECTION),
+    "staff_matching_board": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.paris_duo.cohort_id},
+        foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_matching_compare": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.paris_duo.cohort_id},
+        foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_matching_decide": Policy(
+        STAFF_POST_ONLY,
+        own=match_run,
+        foreign=lambda c: match_run(c, lyon=True),
+        expected_foreign=STAFF_POST_ONLY,
+    ),
+    **{
+        name: Policy(
+            STAFF_POST_ONLY,
+            own=lambda c: {"pk": match_run(c)["pk"]},
+            foreign=lambda c: {"pk": match_run(c, lyon=True)["pk"]},
+            expected_foreign=STAFF_POST_ONLY,
+        )
+        for name in ("staff_matching_swap", "staff_matching_pair", "staff_matching_confirm")
+    },
     # Mentor enrolment: the link is public while valid; company contacts manage their own company's
     # links, staff those of their territories' companies. POST-only actions refuse GET (405).
     "mentor_join": Policy(
@@ -185,24 +245,57 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": c.dev.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    # Sourcing, refugee side: referrers see their own partner's referrals only; the application is public.
-    "partner_referral_new": Policy(expect(403, anonymous=LOGIN, referrer=200)),
-    "partner_referral": Policy(
-        expect(403, anonymous=LOGIN, referrer=200),
-        own=lambda c: {"pk": c.chloe_referral.pk},
-        foreign=lambda c: {"pk": c.leila_referral.pk},
-        expected_foreign=expect(403, anonymous=LOGIN, referrer=404),
+    # A duo's pages: its two members, and staff of its territory.
+    "mentor_duo": Policy(
+        expect(403, anonymous=LOGIN, mentor=200),
+        own=lambda c: {"pk": c.paris_duo.pk},
+        foreign=lambda c: {"pk": c.lyon_duo.pk},
+        expected_foreign=expect(403, anonymous=LOGIN, mentor=404),
     ),
-    "public_apply": Policy(PUBLIC),
-    "public_apply_thanks": Policy(PUBLIC),
-    "screening_board": Policy(STAFF_SECTION),
-    "screening_bulk": Policy(expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)),  # POST only
-    "screening_referral": Policy(
+    "mentee_duo": Policy(
+        expect(403, anonymous=LOGIN, mentee=200),
+        own=lambda c: {"pk": c.paris_duo.pk},
+        foreign=lambda c: {"pk": c.lyon_duo.pk},
+        expected_foreign=expect(403, anonymous=LOGIN, mentee=404),
+    ),
+    "staff_duo": Policy(
         STAFF_SECTION,
-        own=lambda c: {"pk": c.chloe_referral.pk},
-        foreign=lambda c: {"pk": c.leila_referral.pk},
+        own=lambda c: {"pk": c.paris_duo.pk},
+        foreign=lambda c: {"pk": c.lyon_duo.pk},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
+    **{
+        name: Policy(
+            expected,
+            own=lambda c: {"pk": c.paris_duo.pk},
+            foreign=lambda c: {"pk": c.lyon_duo.pk},
+            expected_foreign=expected,
+        )
+        for name, expected in [
+            ("mentor_log_meeting", expect(403, anonymous=LOGIN, mentor=405)),
+            ("mentor_introduction", expect(403, anonymous=LOGIN, mentor=405)),
+            ("mentor_sharing", expect(403, anonymous=LOGIN, mentor=405)),
+            ("mentee_log_meeting", expect(403, anonymous=LOGIN, mentee=405)),
+            ("mentee_sharing", expect(403, anonymous=LOGIN, mentee=405)),
+            ("staff_log_meeting", STAFF_POST_ONLY),
+            ("staff_duo_status", STAFF_POST_ONLY),
+        ]
+    },
+    **{
+        name: Policy(
+            expected,
+            own=lambda c: {"pk": c.paris_duo.pk, "meeting": 1},
+            foreign=lambda c: {"pk": c.lyon_duo.pk, "meeting": 1},
+            expected_foreign=expected,
+        )
+        for name, expected in [
+            ("mentor_confirm_meeting", expect(403, anonymous=LOGIN, mentor=405)),
+            ("mentee_confirm_meeting", expect(403, anonymous=LOGIN, mentee=405)),
+            ("staff_confirm_meeting", STAFF_POST_ONLY),
+        ]
+    },
+    "staff_attention": Policy(STAFF_SECTION),
+    "staff_alert_action": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
     "reference:occupations": Policy(SIGNED_IN_ONLY),
     "reference:places": Policy(SIGNED_IN_ONLY),
     "set_language": Policy(expect(302)),  # GET redirects back; the switch itself is a POST
