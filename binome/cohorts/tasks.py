@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email.mime.text import MIMEText
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,9 +14,15 @@ from django.tasks import task
 def deliver_calendar_email(subject: str, body: str, to: list[str], ics: str, method: str) -> int:
     message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     # text/calendar with its METHOD parameter: what mail clients look for to offer "add to calendar".
-    part = MIMEText(ics, "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    part = MIMEPart()
+    part.set_content(
+        ics,
+        subtype="calendar",
+        charset="utf-8",
+        params={"method": method},
+        disposition="attachment",
+        filename="invitation.ics",
+    )
     message.attach(part)
     return message.send()
 
