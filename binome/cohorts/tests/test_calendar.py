@@ -28,7 +28,7 @@ def test_the_default_french_programme_exists_with_every_kind_of_curriculum_item(
 
 def test_creating_the_default_programme_again_changes_nothing() -> None:
     before = CurriculumItem.objects.count(), Resource.objects.count()
-    template, created = create_default_programme(ProgrammeTemplate, CurriculumItem, Resource)
+    _template, created = create_default_programme(ProgrammeTemplate, CurriculumItem, Resource)
     assert not created
     assert (CurriculumItem.objects.count(), Resource.objects.count()) == before
 
@@ -59,7 +59,8 @@ def test_moving_one_event_does_not_touch_the_template_or_the_other_cohorts(progr
     )
 
     kick_off.refresh_from_db()
-    assert kick_off.starts_at == moved and kick_off.place == "Mairie du 11e"
+    assert kick_off.starts_at == moved
+    assert kick_off.place == "Mairie du 11e"
     item.refresh_from_db()
     assert (item.offset_days, item.start_time) == (0, time(18, 30))
     lyon_kick_off.refresh_from_db()
@@ -101,8 +102,10 @@ def test_a_coordinator_creates_a_cohort_from_the_template_on_the_page(cast: Any,
         },
     )
     cohort = Cohort.objects.get(name="Paris hiver")
-    assert response.status_code == 302 and response["Location"] == f"/staff/cohorts/{cohort.pk}/calendar/"
-    assert cohort.template == template and cohort.workshops.count() == template.items.count()
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/cohorts/{cohort.pk}/calendar/"
+    assert cohort.template == template
+    assert cohort.workshops.count() == template.items.count()
     page = client_for(cast.amara).get(response["Location"])
     assert "Lancement de la promotion" in page.content.decode()
 
@@ -135,7 +138,8 @@ def test_a_coordinator_cannot_create_a_cohort_in_another_territory(cast: Any, cl
 
 def test_the_cohort_list_shows_only_the_coordinators_territory(cast: Any, client_for: Any) -> None:
     page = client_for(cast.amara).get("/staff/cohorts/").content.decode()
-    assert "Paris printemps" in page and "Lyon printemps" not in page
+    assert "Paris printemps" in page
+    assert "Lyon printemps" not in page
 
 
 def test_editing_an_event_on_its_page_with_bad_times_re_renders(programme: Programme, client_for: Any) -> None:
