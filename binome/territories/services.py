@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.forms import ResetPasswordForm
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -64,7 +65,9 @@ def _send_set_password_email(user: User, request: HttpRequest | None) -> None:
         )
     form = ResetPasswordForm(data={"email": user.email})
     if form.is_valid():
-        form.save(request)
+        # allauth reads the request from its own context, which only its middleware sets.
+        with allauth_context.request_context(request):
+            form.save(request)
 
 
 @transaction.atomic
