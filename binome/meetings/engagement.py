@@ -7,7 +7,6 @@ on the same day changes nothing the second time; so does `send_reminders(today)`
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.cohorts.selectors import missed_workshops_by_person
 from binome.lib.mail import send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
@@ -38,12 +38,8 @@ def rules_by_territory() -> tuple[dict[int, EngagementRules], EngagementRules]:
 
 
 def _missed_workshops(person_ids: list[int], since: date) -> dict[int, int]:
-    """Workshops each person was invited to, that took place, and they missed (delivery issue)."""
-    try:
-        missed_workshops_by_person = importlib.import_module("binome.cohorts.selectors").missed_workshops_by_person
-    except (ImportError, AttributeError):  # workshops and their attendance are not installed yet
-        return {}
-    return dict(missed_workshops_by_person(person_ids, since))
+    """Workshops each person was invited to, that took place, and they were marked absent."""
+    return missed_workshops_by_person(person_ids, since)
 
 
 @dataclass

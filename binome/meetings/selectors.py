@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from binome.accounts import access
 from binome.cohorts.models import Cohort
+from binome.cohorts.selectors import workshop_minutes_by_mentor
 from binome.meetings.models import Alert, AlertNote, Meeting
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
@@ -58,7 +59,8 @@ def confirmed_meetings(mentor_ids: list[int], start: date, end: date) -> QuerySe
 
 def mentor_hours(mentor: MentorProfile, *, start: date, end: date) -> Hours:
     minutes = confirmed_meetings([mentor.pk], start, end).aggregate(m=Sum("duration_minutes"))["m"] or 0
-    return Hours(training=_training_hours(mentor, start, end), meetings=minutes / 60)
+    workshops = workshop_minutes_by_mentor([mentor.pk], start, end).get(mentor.pk, 0)
+    return Hours(training=_training_hours(mentor, start, end), meetings=minutes / 60, workshops=workshops / 60)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class CompanyHours:
 
 
 def company_hours(company: Organisation, *, start: date, end: date) -> CompanyHours:
-    """Each employee's hours over a period, in two queries whatever the number of employees."""
+    """Each employee's hours over a period, in three queries whatever the number of employees."""
     mentors = list(MentorProfile.objects.filter(company=company).select_related("person").order_by("person__last_name"))
     minutes = dict(
         confirmed_meetings([m.pk for m in mentors], start, end)
@@ -80,10 +82,19 @@ def company_hours(company: Organisation, *, start: date, end: date) -> CompanyHo
         .annotate(m=Sum("duration_minutes"))
         .values_list("duo__mentor_id", "m")
     )
-    return CompanyHours(
-        company,
-        [(m, Hours(training=_training_hours(m, start, end), meetings=(minutes.get(m.pk) or 0) / 60)) for m in mentors],
-    )
+    workshops = workshop_minutes_by_mentor([m.pk for m in mentors], start, end)
+    rows = [
+        (
+            m,
+            Hours(
+                training=_training_hours(m, start, end),
+                meetings=(minutes.get(m.pk) or 0) / 60,
+                workshops=workshops.get(m.pk, 0) / 60,
+            ),
+        )
+        for m in mentors
+    ]
+    return CompanyHours(company, rows)
 
 
 def alerts_needing_attention(user: object, *, territory_id: int | None = None) -> QuerySet[Alert]:

@@ -104,7 +104,7 @@ def test_staff_entries_count_at_once_and_hours_add_up(cast: Cast, client_for: An
 
 def test_company_hours_take_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries: Any) -> None:
     start, end = selectors.period_of(cast.paris_duo.cohort)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         selectors.company_hours(cast.acme, start=start, end=end)
 
 

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,7 +17,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from binome.meetings import engagement, services
+from binome.cohorts.models import Workshop, WorkshopInvitation
+from binome.meetings import engagement, selectors, services
 from binome.meetings.models import Alert, EngagementRules, Reminder
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
@@ -26,6 +28,7 @@ from conftest import Cast
 pytestmark = pytest.mark.django_db
 
 STARTED = date(2026, 3, 8)  # the cast's duos started then
+PARIS_TZ = ZoneInfo("Europe/Paris")
 
 
 def meeting(duo: Duo, day: date, *, by: Any, author: str = "mentee") -> Any:
@@ -184,3 +187,31 @@ def test_reminder_emails_go_through_the_worker_with_first_names_only(
     assert "Ben" in to_chloe.body
     assert cast.ben.person.last_name not in to_chloe.body
     assert f"/mentee/duos/{cast.paris_duo.pk}/" in to_chloe.body
+
+
+def _workshop(cast: Cast, day: date, *, chloe_present: bool | None, ben_present: bool | None = True) -> Workshop:
+    starts = datetime.combine(day, time(18), PARIS_TZ)
+    workshop = Workshop.objects.create(
+        cohort=cast.paris_duo.cohort,
+        kind="codes_workshop",
+        title="Codes professionnels",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    WorkshopInvitation.objects.create(workshop=workshop, person=cast.chloe.person, role="mentee", present=chloe_present)
+    WorkshopInvitation.objects.create(workshop=workshop, person=cast.ben.person, role="mentor", present=ben_present)
+    return workshop
+
+
+def test_two_missed_workshops_raise_an_alert_and_attended_ones_count_as_hours(cast: Cast) -> None:
+    with time_machine.travel(date(2026, 4, 1), tick=False):
+        meeting(cast.paris_duo, date(2026, 3, 30), by=cast.amara, author="staff")
+    _workshop(cast, date(2026, 3, 20), chloe_present=False)
+    engagement.evaluate(date(2026, 4, 1))
+    assert "missed_workshops" not in kinds(cast.paris_duo)
+    _workshop(cast, date(2026, 3, 27), chloe_present=False)
+    engagement.evaluate(date(2026, 4, 1))
+    assert "missed_workshops" in kinds(cast.paris_duo)
+    assert Alert.objects.get(duo=cast.paris_duo, kind="missed_workshops").details == {"missed": 2}
+    start, end = selectors.period_of(cast.paris_duo.cohort)
+    assert selectors.mentor_hours(cast.ben, start=start, end=end).workshops == 4  # Ben attended both
