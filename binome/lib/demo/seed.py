@@ -22,6 +22,7 @@ from binome.lib.demo.seed_duplicates import seed_duplicates
 from binome.lib.demo.seed_enrolment import seed_enrolment
 from binome.lib.demo.seed_matching import seed_matching
 from binome.lib.demo.seed_meetings import seed_meetings
+from binome.lib.demo.seed_programmes import seed_programmes
 from binome.lib.demo.seed_sourcing import seed_sourcing
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -120,6 +121,7 @@ class DemoSeeder:
         self._accounts(territories, companies, partners, mentors, mentees)
         seed_sourcing(self)
         seed_enrolment(self)
+        seed_programmes(self)  # cohort calendars from the default template, invitations, attendance
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
         seed_meetings(self)  # after matching: the Lyon duos come from the engine
