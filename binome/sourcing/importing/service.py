@@ -669,6 +669,13 @@ def _insert(
     placeholders = "({})".format(", ".join(["%s"] * len(fields)))
     ids: list[int] = []
     with connection.cursor() as cursor:
+        if not returning and connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: several times faster than INSERTs, even pipelined.
+            columns = ", ".join(quote(str(f.column)) for f in fields)
+            with cursor.copy(f"COPY {quote(str(meta.db_table))} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(values(record))
+            return ids
         if not returning:
             for start in range(0, len(records), 2000):
                 cursor.executemany(f"{head} VALUES {placeholders}", [values(r) for r in records[start : start + 2000]])

@@ -95,7 +95,10 @@ def test_an_imported_row_becomes_a_full_mentee_file_with_consent_referral_and_hi
     assert (referral.partner, referral.status, referral.referrer_name) == (cast.paris_ngo, "received", "Farah Benali")
     transition = ReferralTransition.objects.get(referral=referral)
     assert (transition.from_status, transition.to_status, transition.actor) == ("", "received", None)
-    assert AuditEvent.objects.filter(target_type="people.person", target_id=str(person.pk), verb="created").exists()
+    created = AuditEvent.objects.get(target_type="people.person", target_id=str(person.pk), verb="created")
+    assert (created.actor, created.details) == (None, {"source": "import"})
+    imported = AuditEvent.objects.get(verb="imported")
+    assert imported.details == {"created": 1, "updated": 0, "skipped": 0}
 
 
 def test_english_headers_are_accepted_too(cast: Cast) -> None:
