@@ -32,7 +32,7 @@ def test_a_logged_and_confirmed_meeting_clears_the_coordinators_alert(
     sign_in(coordinator, "coord.paris@demo.binome.fr")
     coordinator.wait_for_url(re.compile(r"/staff/"))
     coordinator.goto("/staff/attention/")
-    assert coordinator.locator(f"article[data-duo='{duo.pk}']").count() == 1
+    assert coordinator.locator(f"article[data-duo='{duo.pk}'][data-kind='no_first_meeting']").count() == 1
 
     mentee = context(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     sign_in(mentee, "mentee@demo.binome.fr")
@@ -57,5 +57,5 @@ def test_a_logged_and_confirmed_meeting_clears_the_coordinators_alert(
     assert meeting.is_confirmed
 
     coordinator.reload()
-    assert coordinator.locator(f"article[data-duo='{duo.pk}']").count() == 0
-    assert not Alert.objects.filter(duo=duo, status=Alert.Status.OPEN).exists()
+    assert coordinator.locator(f"article[data-duo='{duo.pk}'][data-kind='no_first_meeting']").count() == 0
+    assert not Alert.objects.filter(duo=duo, status=Alert.Status.OPEN, kind="no_first_meeting").exists()
