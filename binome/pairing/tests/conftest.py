@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import translation
 from django.utils.text import slugify
 
 from binome.cohorts.models import Cohort
@@ -76,3 +78,10 @@ def autumn(cast: Cast) -> Autumn:
         mina=mentee(cohort, cast, "Mina", "M1805", "B1", {"fa": "native"}),
         ali=mentee(cohort, cast, "Ali", "M1805", "A2", {"ps": "native"}),
     )
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Service errors are asserted on their English source text; pages set their own language."""
+    with translation.override("en"):
+        yield
