@@ -335,6 +335,7 @@ POLICY: dict[str, Policy] = {
     ),
 }
 
+
 def workshop(cast: Cast, lyon: bool = False) -> dict[str, Any]:
     """A workshop of the cast's Paris or Lyon cohort, with the duo's mentee invited."""
     from datetime import UTC, datetime
