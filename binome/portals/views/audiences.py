@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.cohorts.models import Workshop
+from binome.cohorts.selectors import workshops_for_user
+from binome.meetings.models import Meeting
+from binome.meetings.selectors import company_hours
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile, Person
@@ -17,6 +25,8 @@ from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.selectors import referrals_of_partners
 from binome.sourcing.training import upcoming_sessions_for
 from binome.territories.selectors import national_overview
+
+HOURS_WINDOW = timedelta(days=183)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,6 +71,10 @@ def company(request: HttpRequest) -> HttpResponse:
             "training_counts": [
                 (label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices
             ],
+            # Skills-sponsorship hours of the last six months, per employee (statements come later).
+            "hours": [
+                company_hours(c, start=timezone.localdate() - HOURS_WINDOW, end=timezone.localdate()) for c in companies
+            ],
             # Each company's enrolment links, and a form to create one.
             "invitation_sections": [
                 (company, invitations_with_counts(request.user, company), InvitationForm())
@@ -96,8 +110,28 @@ def mentor(request: HttpRequest) -> HttpResponse:
             "duos": duos,
             "training_sessions": sessions,
             "registered": any(getattr(s, "is_mine", False) for s in sessions),
+            **_whats_next(request, duos, side="mentor"),
         },
     )
+
+
+def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str) -> dict[str, Any]:
+    """The next workshops, and the meetings the other member recorded that wait for this one."""
+    upcoming = workshops_for_user(request.user).filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED)[
+        :3
+    ]
+    to_confirm = (
+        Meeting.objects.filter(duo__in=duos, duo__status=Duo.Status.ACTIVE, confirmed_at__isnull=True)
+        .exclude(recorded_as=side)
+        .values("duo_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "upcoming_workshops": list(upcoming),
+        "to_confirm": [(row["duo_id"], row["n"]) for row in to_confirm],
+        "side": side,
+    }
 
 
 @mentees_only
@@ -108,7 +142,9 @@ def mentee(request: HttpRequest) -> HttpResponse:
         .filter(mentee__person=person)
         .select_related("cohort", "mentor__person", "mentor__company", "mentor__occupation")
     )
-    return render(request, "portals/mentee.html", {"person": person, "duos": duos})
+    return render(
+        request, "portals/mentee.html", {"person": person, "duos": duos, **_whats_next(request, duos, side="mentee")}
+    )
 
 
 @referrers_only
