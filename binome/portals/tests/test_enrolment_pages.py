@@ -23,6 +23,12 @@ def fresh_rate_limit() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def pages_in_english(client: Any) -> None:
+    """These tests read the English source text of the pages (French is the site's default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def _counts() -> tuple[int, int, int, int]:
     return User.objects.count(), Person.objects.count(), MentorProfile.objects.count(), Role.objects.count()
 
