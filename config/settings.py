@@ -223,6 +223,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Binôme <no-reply@binome.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Uploaded referral spreadsheets wait here between preview and confirmation (deleted after a day).
+# One server assumed; on several, point it at shared storage.
+IMPORT_PENDING_DIR = Path(os.environ.get("IMPORT_PENDING_DIR", str(BASE_DIR / "var" / "imports")))
 # Absolute address of the site, for links in emails sent by the worker (which has no request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -41,7 +41,7 @@ CONTENT_TYPES = {
 
 
 def pending_dir() -> Path:
-    directory = Path(getattr(settings, "IMPORT_PENDING_DIR", settings.BASE_DIR / "var" / "imports"))
+    directory = Path(settings.IMPORT_PENDING_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 
