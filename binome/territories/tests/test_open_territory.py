@@ -188,9 +188,12 @@ def test_the_command_fails_clearly_with_exit_code_1_and_creates_nothing(
     assert (Territory.objects.count(), User.objects.count(), Role.objects.count()) == before
 
 
-def test_the_command_exits_with_status_1_from_the_shell(cast: Any) -> None:
+def test_the_command_exits_with_status_1_from_the_shell(cast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from django.core.management import ManagementUtility
 
+    # run_from_argv closes every connection when it ends; inside the test transaction that would
+    # close PostgreSQL's (as with the worker, see binome/lib/tests/test_email_worker.py).
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_:
         ManagementUtility(
             ["manage.py", "open_territory", "--name=X", "--slug=x", "--centre=Atlantis", "--coordinator=a@b.test"]
