@@ -5,6 +5,7 @@ Loaded from files shipped in `binome/reference/data/`; never edited through the 
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from django.db import models
@@ -100,6 +101,12 @@ class Place(models.Model):
     @property
     def region(self) -> str:
         return REGIONS.get(self.region_code, "")
+
+    def km_to(self, other: Place) -> float:
+        """Great-circle (haversine) distance: good to a few hundred metres at the scale of a city."""
+        lat1, lon1, lat2, lon2 = map(math.radians, (self.latitude, self.longitude, other.latitude, other.longitude))
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 class Language(models.Model):

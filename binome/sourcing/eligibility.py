@@ -6,7 +6,6 @@ birth is a question to ask at the interview, not a reason to turn someone away.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.people.models import MenteeProfile, Person
-from binome.reference.models import CefrLevel, Place
+from binome.reference.models import CefrLevel
 from binome.sourcing.models import EligibilityRules, Referral
 from binome.territories.models import Territory
 
@@ -66,13 +65,6 @@ def rules_for(territory: Territory | None) -> EligibilityRules | None:
         if own is not None:
             return own
     return EligibilityRules.objects.filter(territory=None).prefetch_related("places").first()
-
-
-def distance_km(a: Place, b: Place) -> float:
-    """Great-circle (haversine) distance: good to a few hundred metres at the scale of a city."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def age_on(born: date, today: date) -> int:
@@ -160,7 +152,7 @@ def _residence(rules: EligibilityRules, person: Person, profile: MenteeProfile |
             "residence", label, Outcome.MET, _("%(place)s is one of the listed places.") % {"place": home.name}
         )
     limit = rules.max_distance_km or territory.radius_km
-    km = distance_km(home, territory.centre)
+    km = home.km_to(territory.centre)
     values = {"place": home.name, "km": round(km), "limit": limit, "centre": territory.centre.name}
     if km <= limit:
         return _result(

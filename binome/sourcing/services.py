@@ -16,7 +16,7 @@ from binome.organisations.models import Organisation
 from binome.people.services import create_mentee_profile, create_person, set_languages
 from binome.privacy import audit
 from binome.reference.models import Place
-from binome.sourcing.eligibility import distance_km, precheck
+from binome.sourcing.eligibility import precheck
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
 from binome.sourcing.tasks import notify_referrer_of_status
 from binome.territories.models import Territory
@@ -172,7 +172,7 @@ def nearest_territory(place: Place | None) -> Territory | None:
         return None
     best: tuple[float, Territory] | None = None
     for territory in Territory.objects.select_related("centre"):
-        km = distance_km(place, territory.centre)
+        km = place.km_to(territory.centre)
         if km <= territory.radius_km and (best is None or km < best[0]):
             best = (km, territory)
     return best[1] if best else None

@@ -47,12 +47,6 @@ class SeedReport:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
-
-
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=PARIS_TZ)
 
@@ -72,7 +66,7 @@ class DemoSeeder:
             latitude__range=(centre.latitude - box, centre.latitude + box),
             longitude__range=(centre.longitude - 1.5 * box, centre.longitude + 1.5 * box),
         ).order_by("-population", "pk")
-        return [p for p in candidates if _km(p, centre) <= territory.radius_km]
+        return [p for p in candidates if p.km_to(centre) <= territory.radius_km]
 
     def _pick_place(self, places: list[Place]) -> Place:
         # People live mostly in the bigger towns: weight by the square root of population.
