@@ -19,11 +19,13 @@ def notify_new_duos(duo_ids: list[int]) -> int:
     start: contact details are shared later, by each member's own choice.
     """
     sent = 0
-    duos = Duo.objects.filter(pk__in=duo_ids).select_related(
-        "cohort", "mentor__person", "mentor__occupation", "mentee__person"
+    duos = (
+        Duo.objects.filter(pk__in=duo_ids)
+        .select_related("cohort", "mentor__person", "mentor__occupation", "mentee__person")
+        .prefetch_related("mentee__target_occupations")
     )
     for duo in duos:
-        targets = ", ".join(o.label for o in duo.mentee.target_occupations.all()[:3])
+        targets = ", ".join(o.label for o in list(duo.mentee.target_occupations.all())[:3])
         context = {"duo": duo, "targets": targets, "site_url": settings.SITE_URL}
         for person, template in ((duo.mentor.person, "mentor"), (duo.mentee.person, "mentee")):
             if not person.email:
