@@ -95,6 +95,10 @@ INSTALLED_APPS = [
     "binome.cohorts",
     "binome.pairing",
     "binome.meetings",
+    "binome.surveys",
+    "binome.impact",
+    "binome.sponsorship",
+    "binome.events",
     "binome.privacy",
     "binome.portals",
 ]

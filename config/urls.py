@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("binome.portals.urls_matching")),
     path("", include("binome.portals.urls_duos")),
     path("", include("binome.portals.urls_programmes")),
+    path("", include("binome.portals.urls_surveys")),
+    path("", include("binome.portals.urls_impact")),
+    path("", include("binome.portals.urls_sponsorship")),
+    path("", include("binome.portals.urls_events")),
+    path("", include("binome.portals.urls_privacy")),
 ]
 
 if settings.DEBUG:

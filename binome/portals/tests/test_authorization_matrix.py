@@ -7,44 +7,33 @@ new page cannot ship without saying who may open it. "Own" records are Paris rec
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from binome.portals.tests import policies
+from binome.portals.tests.policy_kit import (
+    ENTRANCE,
+    INVITATION_MANAGERS,
+    INVITATION_POST_ONLY,
+    LOGIN,
+    PUBLIC,
+    SIGNED_IN_ONLY,
+    STAFF_OBJECT_FOREIGN,
+    STAFF_POST_ONLY,
+    STAFF_SECTION,
+    TRAINING_POST_ONLY,
+    Policy,
+    expect,
+    users,
+)
 from conftest import Cast
-
-ROLES = ["anonymous", "national_admin", "coordinator", "company_contact", "mentor", "mentee", "referrer", "funder"]
-LOGIN = 302  # anonymous visitors are sent to the sign-in page
-
-
-def users(cast: Cast) -> dict[str, Any]:
-    return {
-        "anonymous": None,
-        "national_admin": cast.nadia,
-        "coordinator": cast.amara,
-        "company_contact": cast.hugo,
-        "mentor": cast.ben_user,
-        "mentee": cast.chloe_user,
-        "referrer": cast.farah,
-        "funder": cast.fiona,
-    }
-
-
-def expect(default: int, **overrides: int) -> dict[str, int]:
-    return {role: overrides.get(role, default) for role in ROLES}
-
-
-@dataclass
-class Policy:
-    expected: dict[str, int]
-    own: Callable[[Cast], dict[str, Any]] | None = None  # kwargs of an in-scope record
-    foreign: Callable[[Cast], dict[str, Any]] | None = None  # kwargs of an out-of-scope record
-    expected_foreign: dict[str, int] = field(default_factory=dict)
 
 
 def match_run(cast: Cast, lyon: bool = False) -> dict[str, Any]:
@@ -83,19 +72,6 @@ def training_attendance(cast: Cast, lyon: bool = False) -> dict[str, Any]:
     attendance, _created = TrainingAttendance.objects.get_or_create(session=session, mentor=mentor)
     return {"pk": session.pk, "attendance_pk": attendance.pk}
 
-
-STAFF_SECTION = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200)
-# POST-only staff actions: GET is refused (405) before any record is looked up; POST scoping is
-# tested in binome/pairing/tests/test_board_pages.py.
-STAFF_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
-STAFF_OBJECT_FOREIGN = expect(403, anonymous=LOGIN, national_admin=200, coordinator=404)
-PUBLIC = expect(200)
-INVITATION_MANAGERS = expect(403, anonymous=LOGIN, national_admin=200, coordinator=200, company_contact=200)
-INVITATION_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405, company_contact=405)
-TRAINING_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
-SIGNED_IN_ONLY = expect(200, anonymous=LOGIN)
-# allauth sends signed-in users away from its sign-in, sign-up and reset pages.
-ENTRANCE = expect(302, anonymous=200)
 
 POLICY: dict[str, Policy] = {
     "home": Policy(expect(302, anonymous=302)),
@@ -421,6 +397,10 @@ POLICY.update(
         "resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
     }
 )
+
+# Each area's own policies (binome/portals/tests/policies/<area>.py).
+for _module in pkgutil.iter_modules(policies.__path__):
+    POLICY.update(importlib.import_module(f"{policies.__name__}.{_module.name}").POLICY)
 
 ADMIN_DENIED = expect(302, national_admin=200)
 # Read-only in the admin: the audit trail and the task queue can't be added to or deleted from.
