@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -123,25 +124,35 @@ def _send_invitation(workshop: Workshop, invitation: WorkshopInvitation, *, upda
     )
 
 
+@dataclass(frozen=True)
+class Invited:
+    sent: int  # invitations sent now
+    left_out: int  # people the workshop is for who could not be invited: it is full
+
+
 @transaction.atomic
-def invite_to_workshop(workshop: Workshop, *, actor: Any) -> int:
+def invite_to_workshop(workshop: Workshop, *, actor: Any) -> Invited:
     """Invite the cohort's mentors and/or mentees (by the workshop's audience) who are not
-    invited yet, by email with an .ics. Returns how many were invited."""
+    invited yet, by email with an .ics, up to the workshop's capacity."""
+    # The row lock makes two coordinators pressing "invite" at once count the same places.
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if workshop.is_cancelled:
         raise ValidationError(_("A cancelled workshop can't be sent out."))
     if workshop.ends_at <= timezone.now():
         raise ValidationError(_("This workshop is over: there is nobody to invite any more."))
     already = set(workshop.invitations.values_list("person_id", flat=True))
-    new = [
+    candidates = [
         WorkshopInvitation(workshop=workshop, person=person, role=role)
         for person, role in cohort_members(workshop.cohort, workshop.audience)
         if person.pk not in already
     ]
+    places = len(candidates) if workshop.capacity is None else max(workshop.capacity - len(already), 0)
+    new = candidates[:places]
     WorkshopInvitation.objects.bulk_create(new)
     for invitation in new:
         _send_invitation(workshop, invitation)
     audit.record(actor=actor, verb="invited", target=workshop, count=len(new))
-    return len(new)
+    return Invited(sent=len(new), left_out=len(candidates) - len(new))
 
 
 @transaction.atomic

@@ -83,7 +83,7 @@ def test_invitations_go_to_the_audience_by_email_with_an_ics_through_the_worker(
     mentees_only = programme.workshop(ItemKind.CODES_WORKSHOP)
     assert mentees_only.audience == Audience.MENTEES
     with django_capture_on_commit_callbacks(execute=True):
-        assert invite_to_workshop(mentees_only, actor=programme.cast.amara) == 1
+        assert invite_to_workshop(mentees_only, actor=programme.cast.amara).sent == 1
     assert mail.outbox == []  # nothing leaves inside the request
     run_worker()
     (message,) = mail.outbox
@@ -97,7 +97,7 @@ def test_invitations_go_to_the_audience_by_email_with_an_ics_through_the_worker(
     ]
     # Sending again invites nobody twice.
     with django_capture_on_commit_callbacks(execute=True):
-        assert invite_to_workshop(mentees_only, actor=programme.cast.amara) == 0
+        assert invite_to_workshop(mentees_only, actor=programme.cast.amara).sent == 0
 
 
 def test_cancelling_a_workshop_emails_everyone_invited_a_cancel_ics_through_the_worker(
@@ -152,6 +152,22 @@ def test_moving_an_invited_workshop_sends_the_update_with_the_next_sequence(
     assert {str(e["UID"]) for e in events} == {workshop.uid}
     updated = [e for e in events if e["SEQUENCE"] == 1]
     assert all(e.decoded("DTSTART") == moved for e in updated)
+
+
+def test_invitations_stop_at_the_workshop_capacity_and_say_who_was_left_out(programme: Programme) -> None:
+    from binome.cohorts.services import Invited
+
+    workshop = programme.workshop(ItemKind.MID_POINT)  # for mentors and mentees: two people in this cohort
+    workshop.capacity = 1
+    workshop.save(update_fields=["capacity"])
+    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=1)
+    assert workshop.invitations.count() == 1
+    # Still full: nobody more is invited, and the page can still say one person is left out.
+    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=0, left_out=1)
+    workshop.capacity = 5
+    workshop.save(update_fields=["capacity"])
+    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=0)
+    assert workshop.invitations.count() == 2
 
 
 def test_a_workshop_that_is_over_or_cancelled_cannot_be_sent_out(programme: Programme, frozen: Any) -> None:

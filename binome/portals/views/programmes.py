@@ -101,14 +101,23 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
 def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
     found = _workshop_for(request, pk)
     try:
-        n = services.invite_to_workshop(found, actor=request.user)
+        invited = services.invite_to_workshop(found, actor=request.user)
     except ValidationError as error:
         _errors_to_messages(request, error)
     else:
-        if n:
-            messages.success(request, _("%(n)s invitation(s) sent, each with a calendar file.") % {"n": n})
-        else:
+        if invited.sent:
+            messages.success(request, _("%(n)s invitation(s) sent, each with a calendar file.") % {"n": invited.sent})
+        elif not invited.left_out:
             messages.info(request, _("Everyone this workshop is for is already invited."))
+        if invited.left_out:
+            messages.warning(
+                request,
+                _(
+                    "The workshop is full: %(n)s person(s) it is for could not be invited."
+                    " Raise its capacity or plan another session."
+                )
+                % {"n": invited.left_out},
+            )
     return redirect("staff_workshop", pk=found.pk)
 
 
