@@ -25,6 +25,7 @@ from binome.meetings.models import Meeting
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
 from binome.portals.decorators import mentees_only, mentors_only, staff_only
+from binome.privacy import audit
 
 ROLES = ("mentor", "mentee", "staff")
 PAGE = {"mentor": "mentor_duo", "mentee": "mentee_duo", "staff": "staff_duo"}
@@ -88,7 +89,9 @@ def _view(role: str) -> Any:
 
     @guard
     def page(request: HttpRequest, pk: int) -> HttpResponse:
-        return _page(request, role, _duo(request, role, pk))
+        duo = _duo(request, role, pk)
+        audit.viewed(request, duo, what=f"duo ({role})")
+        return _page(request, role, duo)
 
     @guard
     @require_POST

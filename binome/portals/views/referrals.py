@@ -170,6 +170,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner's referral does not exist for them (404), even if it is the same person."""
     visible = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     referral = get_object_or_404(visible, pk=pk)
+    audit.viewed(request, referral, what="referral status")
     return render(request, "portals/partner/referral.html", {"referral": referral})
 
 

@@ -158,6 +158,7 @@ def bulk_move(request: HttpRequest) -> HttpResponse:
 @staff_only
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
     found = referral_file(access.referrals_visible_to(request.user), pk)
+    audit.viewed(request, found, what="screening")
     allowed = [(s, Referral.Status(s).label) for s in allowed_next(found)]
     cohorts = _open_cohorts(request.user).filter(territory_id=found.person.territory_id)
     form = MoveForm(request.POST or None, allowed=allowed, cohorts=cohorts)

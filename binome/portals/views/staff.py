@@ -96,7 +96,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @staff_only
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     found = person_file(access.people_visible_to(request.user), pk)
-    audit.record(actor=request.user, verb="viewed", target=found)
+    audit.viewed(request, found, what="file")
     duos = (
         access.duos_visible_to(request.user)
         .filter(Q(mentor__person=found) | Q(mentee__person=found))
