@@ -8,6 +8,7 @@ with a message naming the variable, rather than running half-configured.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
     "django_htmx",
     "django_tasks_db",
     "binome.lib",
@@ -113,8 +116,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "binome.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "binome.accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "binome.lib.middleware.NoStoreForSignedInMiddleware",
+    # Last, so that it sees the lockout flag set while the sign-in view ran.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Widgets render with the project templates too (the reference pickers have their own).
@@ -169,6 +176,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt on a locked-out account before a password is checked.
+    "binome.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -198,6 +207,29 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Staff (national admins, coordinators) are signed out after this many seconds without a request.
+STAFF_IDLE_TIMEOUT = env_int("STAFF_IDLE_TIMEOUT", 30 * 60)
+
+# Second factor (allauth.mfa): required for every role but mentors and mentees
+# (binome.accounts.middleware.RequireMFAMiddleware). WebAuthn is left out: its pages need inline scripts.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Binôme"
+# Demo accounts (this email domain) skip the second factor, and only while DEMO_MODE is on.
+DEMO_EMAIL_DOMAIN = "demo.binome.fr"
+
+# Lockout (django-axes): 5 failed sign-ins for one email, or from one address (password spraying),
+# lock it for AXES_COOLOFF_MINUTES. Behind the TLS proxy the client's address is the last hop it adds.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0 if DEBUG else 1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if not DEBUG else ["REMOTE_ADDR"]
+AXES_USERNAME_CALLABLE = "binome.accounts.backends.attempted_email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "binome.accounts.backends.lockout_response"
+AXES_VERBOSE = False
+# Unlock by hand with `manage.py axes_reset_username EMAIL`; the cool-off also lifts it.
+AXES_ENABLE_ADMIN = False
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = os.environ.get(
@@ -230,6 +262,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Uploaded referral spreadsheets wait here between preview and confirmation (deleted after a day).
 # One server assumed; on several, point it at shared storage.
 IMPORT_PENDING_DIR = Path(os.environ.get("IMPORT_PENDING_DIR", str(BASE_DIR / "var" / "imports")))
+# Uploaded files (teaching material). Never served as public /media/: a view checks who may read each file.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Absolute address of the site, for links in emails sent by the worker (which has no request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

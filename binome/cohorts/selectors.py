@@ -135,9 +135,9 @@ def workshops_for_user(user: Any) -> QuerySet[Workshop]:
     return Workshop.objects.filter(condition, ends_at__gte=since).distinct().order_by("starts_at", "pk")
 
 
-def resources_for_user(user: Any, language: str) -> QuerySet[Resource]:
+def resources_for_user(user: Any, language: str | None) -> QuerySet[Resource]:
     """Resources of the curriculum items behind the workshops of the user's cohorts, in one
-    language, for the user's audience."""
+    language (None: all languages), for the user's audience."""
     scope = scope_of(user)
     member = _member_filter(user, any_audience=True)
     if member is None:
@@ -148,11 +148,10 @@ def resources_for_user(user: Any, language: str) -> QuerySet[Resource]:
     if scope.mentee_person_ids:
         audiences.append(Audience.MENTEES)
     item_ids = Workshop.objects.filter(member, item__isnull=False).values("item_id")
-    return (
-        Resource.objects.filter(item_id__in=item_ids, language=language, audience__in=audiences)
-        .select_related("item")
-        .order_by("item__offset_days", "item_id", "title", "pk")
-    )
+    found = Resource.objects.filter(item_id__in=item_ids, audience__in=audiences)
+    if language is not None:
+        found = found.filter(language=language)
+    return found.select_related("item").order_by("item__offset_days", "item_id", "title", "pk")
 
 
 def workshops_visible_to(user: Any) -> QuerySet[Workshop]:

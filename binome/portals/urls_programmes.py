@@ -23,4 +23,5 @@ urlpatterns = [
     path("calendar/", calendar.feed_manage, name="calendar_feed_manage"),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("resources/", calendar.resources, name="resources"),
+    path("resources/<int:pk>/file/", calendar.resource_file, name="resource_file"),
 ]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from binome.cohorts.models import Cohort
+from binome.meetings.models import Alert, Meeting
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
@@ -30,6 +33,12 @@ class TerritoryDashboard:
     mentors: int
     cohorts_by_status: list[Tally]
     duos_by_status: list[Tally]
+    alerts_by_kind: list[Tally]  # open alerts: the duos on the "needs attention" list
+    meetings_last_30_days: int  # confirmed meetings held in the last 30 days
+
+    @property
+    def alerts(self) -> int:
+        return sum(t.count for t in self.alerts_by_kind)
 
     @property
     def referrals(self) -> int:
@@ -68,6 +77,15 @@ def territory_dashboard(territory: Territory) -> TerritoryDashboard:
         duos_by_status=_tallies(
             _count_by(Duo.objects.filter(cohort__territory=territory), "status"), Duo.Status.choices
         ),
+        alerts_by_kind=_tallies(
+            _count_by(Alert.objects.filter(status=Alert.Status.OPEN, duo__cohort__territory=territory), "kind"),
+            Alert.Kind.choices,
+        ),
+        meetings_last_30_days=Meeting.objects.filter(
+            duo__cohort__territory=territory,
+            confirmed_at__isnull=False,
+            held_on__gt=timezone.localdate() - timedelta(days=30),
+        ).count(),
     )
 
 

@@ -153,6 +153,29 @@ def test_a_mentee_outside_any_cohort_with_a_template_sees_no_resources(cast: Any
     assert "Le contrat de travail" not in page
 
 
+def test_an_uploaded_document_is_downloaded_only_by_the_cohorts_members(
+    programme: Programme, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from binome.cohorts.models import Resource
+
+    settings.MEDIA_ROOT = tmp_path
+    item = programme.workshop(ItemKind.CODES_WORKSHOP).item
+    document = Resource(item=item, title="Fiche CV", kind=Resource.Kind.DOCUMENT, language="fr", audience="both")
+    document.file.save("fiche-cv.pdf", ContentFile(b"%PDF-1.4 fiche"), save=True)
+    url = f"/resources/{document.pk}/file/"
+    assert url in client_for(programme.cast.chloe_user).get("/resources/").content.decode()
+    response = client_for(programme.cast.chloe_user).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 fiche"
+    assert "attachment" in response["Content-Disposition"]
+    # A company contact is in no cohort: not found, like any record outside one's scope.
+    assert client_for(programme.cast.hugo).get(url).status_code == 404
+    assert client_for(programme.cast.chloe_user).get(f"/resources/{document.pk + 1000}/file/").status_code == 404
+    assert client_for(None).get(url).status_code == 302
+
+
 # --- selectors for meetings/ ----------------------------------------------------------------
 
 

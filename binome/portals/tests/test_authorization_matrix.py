@@ -395,6 +395,8 @@ POLICY.update(
             expected_foreign=expect(404),
         ),
         "resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
+        # Downloads are checked against the viewer's cohorts in binome/cohorts/tests/test_feeds_and_resources.py.
+        "resource_file": Policy(expect(404, anonymous=LOGIN), own=lambda c: {"pk": 999_999}),
     }
 )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from binome.people.models import MenteeProfile, Person
 from binome.people.services import create_mentee_profile, create_person
@@ -44,10 +45,28 @@ def test_the_territory_dashboard_shows_real_counts(
         person = create_person(actor=None, first_name=f"Test{n}", last_name="Person", territory=cast.paris)
         create_mentee_profile(person, actor=None, targets=["G1602"], protection_status="refugee", french_level="A2")
         Referral.objects.create(person=person, partner=cast.paris_ngo, status=Referral.Status.RECEIVED)
+    from binome.meetings.models import Alert, Meeting
+    from binome.meetings.services import record_meeting
+
+    today = timezone.localdate()
+    record_meeting(
+        cast.paris_duo,
+        actor=cast.amara,
+        author=Meeting.Author.STAFF,
+        held_on=today,
+        duration_minutes=60,
+        mode="video",
+        topics=["cv"],
+    )
+    Alert.objects.create(duo=cast.paris_duo, kind=Alert.Kind.MISSED_WORKSHOPS, raised_on=today)
+    Alert.objects.create(duo=cast.lyon_duo, kind=Alert.Kind.SILENCE, raised_on=today)  # Lyon's: not counted
     client = client_for(cast.amara)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("staff_territory", args=["paris"]))
     board = response.context["board"]
+    assert board.alerts == 1
+    assert {t.value: t.count for t in board.alerts_by_kind}["missed_workshops"] == 1
+    assert board.meetings_last_30_days == 1
     assert board.mentees == 4
     assert board.mentors == 1
     assert {t.value: t.count for t in board.referrals_by_status}["received"] == 3

@@ -3,12 +3,13 @@ its management page, and the teaching material of the person's cohorts."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
 from binome.cohorts import ics, selectors, services
-from binome.cohorts.models import CalendarFeed, Language
+from binome.cohorts.models import CalendarFeed, Language, Resource
 from binome.portals.decorators import section
 
 signed_in = section(lambda s: True)
@@ -92,3 +93,23 @@ def resources(request: HttpRequest) -> HttpResponse:
             "base_template": "base_mentee.html" if mentee_only else "base.html",
         },
     )
+
+
+@signed_in
+def resource_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An uploaded document, for the mentors and mentees whose cohorts use it (404 otherwise)."""
+    scope = scope_of(request.user)
+    if scope.is_staff:
+        found = get_object_or_404(Resource.objects.exclude(file=""), pk=pk)
+    else:
+        found = get_object_or_404(
+            Resource.objects.filter(pk__in=selectors.resources_for_user(request.user, None).values("pk")).exclude(
+                file=""
+            ),
+            pk=pk,
+        )
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=Path(found.file.name).name)
