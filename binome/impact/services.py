@@ -1,0 +1,230 @@
+"""Every write of outcomes: staff pages and survey answers both come through here, audited.
+
+The surveys app calls `record_outcome(..., source=Source.SURVEY, survey_ref=...)`,
+`record_network(...)` and `record_mentor_skills(...)` when an answer is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.impact.models import (
+    OPPORTUNITY_KINDS,
+    MentorSkillsScore,
+    NetworkReport,
+    Outcome,
+    OutcomeConflict,
+    Source,
+)
+from binome.pairing.models import Duo
+from binome.people.models import Person
+from binome.privacy import audit
+from binome.reference.models import Occupation, Sector
+
+
+def _facts(outcome: Outcome) -> tuple[Any, ...]:
+    return (outcome.kind, outcome.date, outcome.sector_id, outcome.occupation_id)
+
+
+def _disagreeing_staff_outcomes(survey_outcome: Outcome) -> list[Outcome]:
+    """Staff-recorded outcomes the survey answer contradicts.
+
+    Same kind with other facts (date, sector, occupation); or a survey "no opportunity yet" while
+    staff recorded an opportunity dated on or before the answer.
+    """
+    staff = Outcome.objects.filter(
+        person_id=survey_outcome.person_id, source=Source.STAFF, status=Outcome.Status.ACTIVE
+    ).exclude(pk=survey_outcome.pk)
+    if survey_outcome.kind == Outcome.Kind.NONE:
+        return list(staff.filter(kind__in=OPPORTUNITY_KINDS, date__lte=survey_outcome.date))
+    same_kind = list(staff.filter(kind=survey_outcome.kind))
+    if any(_facts(o) == _facts(survey_outcome) for o in same_kind):
+        return []  # the survey confirms what staff recorded
+    return same_kind
+
+
+def _check_duo(person: Person, duo: Duo | None) -> None:
+    if duo is not None and duo.mentee.person_id != person.pk:
+        raise ValidationError(_("This duo is not this mentee's."))
+
+
+@transaction.atomic
+def record_outcome(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    date: Date,
+    source: str,
+    sector: Sector | None = None,
+    occupation: Occupation | None = None,
+    duo: Duo | None = None,
+    survey_ref: str | int | None = None,
+) -> Outcome:
+    """Record an opportunity (or "none yet") for a mentee. A survey answer that disagrees with a
+    staff record is kept aside (status "conflict") until staff decide."""
+    if kind not in Outcome.Kind.values:
+        raise ValidationError(_("Unknown kind of outcome."))
+    if source not in Source.values:
+        raise ValidationError(_("Unknown source."))
+    if date > timezone.localdate():
+        raise ValidationError(_("An outcome cannot be dated in the future."))
+    _check_duo(person, duo)
+    outcome = Outcome.objects.create(
+        person=person,
+        duo=duo,
+        kind=kind,
+        date=date,
+        sector=sector,
+        occupation=occupation,
+        source=source,
+        survey_ref="" if survey_ref is None else str(survey_ref),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, verb="recorded", target=outcome, person_id=person.pk, kind=kind, source=source)
+    if source == Source.SURVEY:
+        disagreeing = _disagreeing_staff_outcomes(outcome)
+        if disagreeing:
+            outcome.status = Outcome.Status.CONFLICT
+            outcome.save(update_fields=["status"])
+            for staff_outcome in disagreeing:
+                conflict = OutcomeConflict.objects.create(
+                    person=person, staff_outcome=staff_outcome, survey_outcome=outcome
+                )
+                audit.record(actor=actor, verb="conflict_raised", target=conflict, person_id=person.pk)
+    return outcome
+
+
+@transaction.atomic
+def update_outcome(
+    outcome: Outcome,
+    *,
+    actor: Any,
+    kind: str,
+    date: Date,
+    sector: Sector | None = None,
+    occupation: Occupation | None = None,
+) -> Outcome:
+    """Staff correct an outcome they recorded; survey answers are corrected by a conflict decision."""
+    if outcome.source != Source.STAFF:
+        raise ValidationError(_("A survey answer cannot be edited; record the correct fact instead."))
+    if date > timezone.localdate():
+        raise ValidationError(_("An outcome cannot be dated in the future."))
+    changed = [
+        name
+        for name, value in (("kind", kind), ("date", date), ("sector", sector), ("occupation", occupation))
+        if getattr(outcome, name) != value
+    ]
+    outcome.kind, outcome.date, outcome.sector, outcome.occupation = kind, date, sector, occupation
+    outcome.save(update_fields=["kind", "date", "sector", "occupation"])
+    audit.record(actor=actor, verb="updated", target=outcome, person_id=outcome.person_id, fields=changed)
+    return outcome
+
+
+@transaction.atomic
+def delete_outcome(outcome: Outcome, *, actor: Any) -> None:
+    if outcome.source != Source.STAFF:
+        raise ValidationError(_("A survey answer cannot be deleted; decide on its conflict instead."))
+    audit.record(actor=actor, verb="deleted", target=outcome, person_id=outcome.person_id, kind=outcome.kind)
+    OutcomeConflict.objects.filter(staff_outcome=outcome, decision=OutcomeConflict.Decision.PENDING).delete()
+    outcome.delete()
+
+
+@transaction.atomic
+def resolve_conflict(conflict: OutcomeConflict, *, actor: Any, decision: str) -> OutcomeConflict:
+    """Keep the staff record, the survey answer, or both. The discarded row stays, marked."""
+    conflict = OutcomeConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.decision != OutcomeConflict.Decision.PENDING:
+        raise ValidationError(_("This conflict has already been decided."))
+    if decision not in {
+        OutcomeConflict.Decision.KEEP_STAFF,
+        OutcomeConflict.Decision.KEEP_SURVEY,
+        OutcomeConflict.Decision.KEEP_BOTH,
+    }:
+        raise ValidationError(_("Choose which record to keep."))
+    staff, survey = conflict.staff_outcome, conflict.survey_outcome
+    if decision == OutcomeConflict.Decision.KEEP_STAFF:
+        survey.status = Outcome.Status.DISCARDED
+    elif decision == OutcomeConflict.Decision.KEEP_SURVEY:
+        staff.status = Outcome.Status.DISCARDED
+        survey.status = Outcome.Status.ACTIVE
+    else:
+        survey.status = Outcome.Status.ACTIVE
+    conflict.decision = decision
+    conflict.decided_at = timezone.now()
+    conflict.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    conflict.save(update_fields=["decision", "decided_at", "decided_by"])
+    staff.save(update_fields=["status"])
+    # The survey answer may disagree with several staff rows: it stays aside while any is pending.
+    if (
+        survey.status == Outcome.Status.ACTIVE
+        and OutcomeConflict.objects.filter(survey_outcome=survey, decision=OutcomeConflict.Decision.PENDING).exists()
+    ):
+        survey.status = Outcome.Status.CONFLICT
+    survey.save(update_fields=["status"])
+    audit.record(actor=actor, verb="resolved", target=conflict, person_id=conflict.person_id, decision=decision)
+    return conflict
+
+
+@transaction.atomic
+def record_network(
+    *,
+    actor: Any,
+    person: Person,
+    contacts: int,
+    date: Date,
+    source: str,
+    duo: Duo | None = None,
+    survey_ref: str | int | None = None,
+) -> NetworkReport:
+    """Record how many professional contacts (as the Definitions say) a mentee reports."""
+    if contacts < 0:
+        raise ValidationError(_("A number of contacts cannot be negative."))
+    if source not in Source.values:
+        raise ValidationError(_("Unknown source."))
+    _check_duo(person, duo)
+    report = NetworkReport.objects.create(
+        person=person,
+        duo=duo,
+        date=date,
+        contacts=contacts,
+        source=source,
+        survey_ref="" if survey_ref is None else str(survey_ref),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, verb="recorded", target=report, person_id=person.pk, source=source)
+    return report
+
+
+@transaction.atomic
+def record_mentor_skills(
+    *,
+    actor: Any,
+    person: Person,
+    moment: str,
+    score: float,
+    date: Date,
+    duo: Duo | None = None,
+    survey_ref: str | int | None = None,
+) -> MentorSkillsScore:
+    """A mentor's skills self-assessment (0–100) before or after, from the mentor surveys."""
+    if moment not in MentorSkillsScore.Moment.values:
+        raise ValidationError(_("Unknown moment."))
+    if not 0 <= score <= 100:
+        raise ValidationError(_("A skills score is between 0 and 100."))
+    row = MentorSkillsScore.objects.create(
+        person=person,
+        duo=duo,
+        moment=moment,
+        score=score,
+        date=date,
+        survey_ref="" if survey_ref is None else str(survey_ref),
+    )
+    audit.record(actor=actor, verb="recorded", target=row, person_id=person.pk, moment=moment)
+    return row
