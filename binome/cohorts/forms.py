@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from binome.cohorts.models import Audience, ProgrammeTemplate, Workshop
+from binome.cohorts.models import Audience, ItemKind, ProgrammeTemplate, Workshop
 from binome.territories.models import Territory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -101,3 +101,20 @@ class WorkshopForm(forms.Form):
             "facilitator": data["facilitator"],
             "audience": data["audience"],
         }
+
+
+class CurriculumItemForm(forms.Form):
+    """One event of a template's curriculum. Changing it changes cohorts created afterwards,
+    never the calendars already generated."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    offset_days = forms.IntegerField(
+        label=_("Days from the cohort's start"),
+        min_value=-60,
+        max_value=400,
+        help_text=_("Negative: before the start (mentor training)."),
+    )
+    start_time = forms.TimeField(label=_("Usual start time"), widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=600)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.access import scope_of
-from binome.cohorts.models import Audience, Cohort, ItemKind, Resource, Workshop, WorkshopInvitation
+from binome.cohorts.models import (
+    Audience,
+    Cohort,
+    ItemKind,
+    ProgrammeTemplate,
+    Resource,
+    Workshop,
+    WorkshopInvitation,
+)
 from binome.people.models import Person
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -190,3 +198,20 @@ def feed_entries(user: Any) -> list[Any]:
             for a in sessions
         ]
     return entries
+
+
+def templates_visible_to(user: Any) -> QuerySet[ProgrammeTemplate]:
+    """National templates and those of the territories the user coordinates."""
+    from binome.accounts.access import territories_visible_to
+
+    return ProgrammeTemplate.objects.filter(
+        Q(territory=None) | Q(territory__in=territories_visible_to(user))
+    ).select_related("territory")
+
+
+def template_editable_by(template: ProgrammeTemplate, user: Any) -> bool:
+    """A territory's copy is adapted by its coordinators; national templates by national admins."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return True
+    return template.territory_id is not None and template.territory_id in scope.territory_ids

@@ -240,3 +240,29 @@ def clone_template(template: ProgrammeTemplate, *, territory: Territory, name: s
             resource.item = item
         Resource.objects.bulk_create(resources)
     return copy
+
+
+# --- curriculum of a template ------------------------------------------------------
+
+
+@transaction.atomic
+def save_curriculum_item(
+    template: ProgrammeTemplate, *, actor: Any, item: CurriculumItem | None = None, **fields: Any
+) -> CurriculumItem:
+    """Add or change one event of a template. Cohorts already created keep their calendar."""
+    item = item or CurriculumItem(template=template)
+    if item.template_id != template.pk:
+        raise ValidationError(_("This event belongs to another template."))
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    audit.record(actor=actor, verb="saved curriculum item", target=item, fields=sorted(fields))
+    return item
+
+
+@transaction.atomic
+def remove_curriculum_item(item: CurriculumItem, *, actor: Any) -> None:
+    """Remove an event from a template; generated workshops keep their copy (their link is cleared)."""
+    audit.record(actor=actor, verb="removed curriculum item", target=item, title=item.title)
+    item.delete()

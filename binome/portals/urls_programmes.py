@@ -17,6 +17,8 @@ urlpatterns = [
         programmes.workshop_mark,
         name="staff_workshop_mark",
     ),
+    path("staff/templates/", programmes.templates, name="staff_templates"),
+    path("staff/templates/<int:pk>/", programmes.template_detail, name="staff_template"),
     path("staff/national/", programmes.national, name="staff_national"),
     path("staff/open-territory/", programmes.open_territory, name="staff_open_territory"),
     path("staff/territories/<slug:slug>/checklist/", programmes.territory_checklist, name="staff_territory_checklist"),

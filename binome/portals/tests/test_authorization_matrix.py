@@ -341,6 +341,15 @@ def calendar_token(cast: Cast) -> dict[str, Any]:
     return {"token": feed.token}
 
 
+def programme_template(cast: Cast, lyon: bool = False) -> Any:
+    """Paris's or Lyon's own copy of a programme template."""
+    from binome.cohorts.models import ProgrammeTemplate
+
+    territory = cast.lyon if lyon else cast.paris
+    found, _created = ProgrammeTemplate.objects.get_or_create(name=f"Matrix {territory.slug}", territory=territory)
+    return found
+
+
 NATIONAL_ONLY = expect(403, anonymous=LOGIN, national_admin=200)
 PROGRAMME_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
 
@@ -378,6 +387,13 @@ POLICY.update(
             own=workshop,
             foreign=lambda c: workshop(c, lyon=True),
             expected_foreign=PROGRAMME_POST_ONLY,
+        ),
+        "staff_templates": Policy(STAFF_SECTION),
+        "staff_template": Policy(
+            STAFF_SECTION,
+            own=lambda c: {"pk": programme_template(c).pk},
+            foreign=lambda c: {"pk": programme_template(c, lyon=True).pk},
+            expected_foreign=STAFF_OBJECT_FOREIGN,
         ),
         "staff_national": Policy(NATIONAL_ONLY),
         "staff_open_territory": Policy(NATIONAL_ONLY),

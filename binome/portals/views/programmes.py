@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.accounts import access
 from binome.cohorts import selectors, services
-from binome.cohorts.forms import CohortForm, WorkshopForm
+from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
 from binome.portals.decorators import section, staff_only
 from binome.territories.forms import OpenTerritoryForm
@@ -207,4 +207,72 @@ def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "portals/programmes/checklist.html",
         {"territory": territory, "checklist": opening_checklist(territory)},
+    )
+
+
+# --- programme templates -----------------------------------------------------------
+
+
+@staff_only
+def templates(request: HttpRequest) -> HttpResponse:
+    found = selectors.templates_visible_to(request.user).annotate(
+        n_items=Count("items", distinct=True), n_cohorts=Count("cohorts", distinct=True)
+    )
+    return render(request, "portals/programmes/templates.html", {"templates": found})
+
+
+ITEM_FIELDS = ["kind", "title", "offset_days", "start_time", "duration_minutes", "audience"]
+
+
+@staff_only
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The curriculum of a template, its teaching material, and (when the viewer may adapt it)
+    a form per event and one to add an event. Plain POSTs: works without JavaScript."""
+    template = get_object_or_404(selectors.templates_visible_to(request.user), pk=pk)
+    editable = selectors.template_editable_by(template, request.user)
+    items = list(template.items.annotate(n_resources=Count("resources")).order_by("offset_days", "pk"))
+    new_form = CurriculumItemForm(prefix="new", initial={"start_time": "18:30", "duration_minutes": 120})
+    bound_item: int | None = None
+    bound_form: CurriculumItemForm | None = None
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        item_pk = request.POST.get("item")
+        item = get_object_or_404(template.items, pk=item_pk) if item_pk else None
+        if request.POST.get("action") == "remove" and item is not None:
+            services.remove_curriculum_item(item, actor=request.user)
+            messages.success(request, _("The event is removed from the template."))
+            return redirect("staff_template", pk=template.pk)
+        form = CurriculumItemForm(request.POST, prefix=f"item-{item.pk}" if item else "new")
+        if form.is_valid():
+            try:
+                services.save_curriculum_item(template, actor=request.user, item=item, **form.cleaned_data)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(
+                    request, _("Saved. Cohorts created from now on use it; existing calendars are unchanged.")
+                )
+                return redirect("staff_template", pk=template.pk)
+        if item is None:
+            new_form = form
+        else:
+            bound_item, bound_form = item.pk, form
+    rows = [
+        (
+            item,
+            bound_form
+            if item.pk == bound_item
+            else CurriculumItemForm(
+                prefix=f"item-{item.pk}", initial={name: getattr(item, name) for name in ITEM_FIELDS}
+            ),
+        )
+        for item in items
+    ]
+    failed = new_form.is_bound or bound_form is not None
+    return render(
+        request,
+        "portals/programmes/template.html",
+        {"template": template, "rows": rows, "new_form": new_form, "editable": editable},
+        status=400 if failed else 200,
     )
