@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from binome.accounts.admin_site import restrict_admin_to_national_admins
+from binome.portals.views.language import set_language
 
 restrict_admin_to_national_admins(admin.site)
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
@@ -24,6 +23,7 @@ from binome.cohorts.models import (
 )
 from binome.cohorts.selectors import cohort_members
 from binome.cohorts.tasks import send_calendar_email
+from binome.lib.mail import language_of
 from binome.privacy import audit
 from binome.territories.models import Territory
 
@@ -108,7 +108,7 @@ def _send_invitation(workshop: Workshop, invitation: WorkshopInvitation, *, upda
     email = invitation.person.email
     if not email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(person=invitation.person)):
         subject = (_("Updated: %(title)s") if updated else _("Invitation: %(title)s")) % {"title": workshop.title}
         body = _(
             "Hello %(first_name)s,\n\nYou are invited to “%(title)s” on %(when)s.\n%(place)s\n\n"
@@ -171,7 +171,7 @@ def cancel_workshop(workshop: Workshop, *, actor: Any) -> int:
         email = invitation.person.email
         if not email:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(person=invitation.person)):
             subject = _("Cancelled: %(title)s") % {"title": workshop.title}
             body = _(
                 "Hello %(first_name)s,\n\n“%(title)s” planned on %(when)s is cancelled. "

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.cohorts.selectors import missed_workshops_by_person
-from binome.lib.mail import send_email
+from binome.lib.mail import language_of, send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
 from binome.privacy import audit
@@ -153,7 +153,7 @@ def _email_reminder(duo: Duo, kind: str) -> None:
             continue
         other = duo.mentee.person if person == duo.mentor.person else duo.mentor.person
         context = {"person": person, "other": other.first_name, "kind": kind, "url": settings.SITE_URL + page}
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(person=person)):
             subject = render_to_string("meetings/email/reminder_subject.txt", context).strip()
             body = render_to_string("meetings/email/reminder.txt", context)
         send_email(subject=subject, body=body, to=[person.email])

@@ -8,6 +8,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from binome.lib.mail import language_of
 from binome.pairing.models import Duo
 
 
@@ -30,7 +31,7 @@ def notify_new_duos(duo_ids: list[int]) -> int:
         for person, template in ((duo.mentor.person, "mentor"), (duo.mentee.person, "mentee")):
             if not person.email:
                 continue
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(language_of(person=person)):
                 subject = render_to_string(f"pairing/email/new_duo_{template}_subject.txt", context).strip()
                 body = render_to_string(f"pairing/email/new_duo_{template}.txt", {**context, "person": person})
             sent += EmailMultiAlternatives(

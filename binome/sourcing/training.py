@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
-from binome.lib.mail import send_email
+from binome.lib.mail import language_of, send_email
 from binome.people.models import MentorProfile
 from binome.privacy import audit
 from binome.sourcing.models import TrainingAttendance, TrainingSession
@@ -112,7 +111,7 @@ def _notify_registration(session: TrainingSession, mentor: MentorProfile) -> Non
     if not to:
         return
     # Mentors have no language preference on file yet: the programme's default language (French).
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(person=mentor.person)):
         starts_at = timezone.localtime(session.starts_at)
         context = {"session": session, "first_name": mentor.person.first_name, "starts_at": starts_at}
         subject = _("Your mentor training on %(day)s") % {"day": starts_at.strftime("%d/%m/%Y")}
