@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from binome.events.models import CompanyEvent
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = CompanyEvent
+        fields = ["company", "kind", "title", "starts_at", "duration_minutes", "format", "place", "capacity"]
+        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args: Any, companies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["company"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = companies
+
+
+class RegisterForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = people

@@ -1,0 +1,98 @@
+"""Relations (pipeline, contacts, exchanges, partner agreements and figures) and in-company events.
+
+Own records are Paris's (Acme, the Paris NGO, an event at Acme); foreign ones are Lyon's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from binome.portals.tests.policy_kit import LOGIN, STAFF_OBJECT_FOREIGN, STAFF_POST_ONLY, STAFF_SECTION, Policy, expect
+from conftest import Cast
+
+
+def company_event(cast: Cast, lyon: bool = False) -> dict[str, Any]:
+    """An event at Acme (Paris) or at the Lyon company, with the territory's mentor registered."""
+    from binome.events.models import CompanyEvent, EventRegistration
+
+    company, mentor = (cast.dev.company, cast.dev) if lyon else (cast.acme, cast.ben)
+    event, _created = CompanyEvent.objects.get_or_create(
+        company=company,
+        title="Matrix",
+        defaults={
+            "territory_id": company.territory_id,
+            "kind": "awareness",
+            "starts_at": datetime(2026, 3, 1, 12, tzinfo=UTC),
+            "place": "Salle A",
+            "capacity": 10,
+        },
+    )
+    registration, _created = EventRegistration.objects.get_or_create(
+        event=event, person=mentor.person, defaults={"audience": "employee"}
+    )
+    return {"pk": event.pk, "registration_pk": registration.pk}
+
+
+def _org(cast: Cast, lyon: bool, company: bool) -> dict[str, Any]:
+    if company:
+        return {"pk": (cast.dev.company_id if lyon else cast.acme.pk)}
+    return {"pk": (cast.lyon_ngo.pk if lyon else cast.paris_ngo.pk)}
+
+
+COMPANY_SECTION = expect(403, anonymous=LOGIN, company_contact=200)
+
+POLICY: dict[str, Policy] = {
+    "staff_relations": Policy(STAFF_SECTION),
+    "staff_partners": Policy(STAFF_SECTION),
+    "staff_relation": Policy(
+        STAFF_SECTION,
+        own=lambda c: _org(c, False, True),
+        foreign=lambda c: _org(c, True, True),
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    **{
+        name: Policy(
+            STAFF_POST_ONLY,
+            own=lambda c: _org(c, False, True),
+            foreign=lambda c: _org(c, True, True),
+            expected_foreign=STAFF_POST_ONLY,
+        )
+        for name in ("staff_relation_move", "staff_relation_contact", "staff_relation_exchange")
+    },
+    "staff_relation_agreement": Policy(
+        STAFF_POST_ONLY,
+        own=lambda c: _org(c, False, False),
+        foreign=lambda c: _org(c, True, False),
+        expected_foreign=STAFF_POST_ONLY,
+    ),
+    "staff_events": Policy(STAFF_SECTION),
+    "staff_event": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": company_event(c)["pk"]},
+        foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
+    "staff_event_register": Policy(
+        STAFF_POST_ONLY,
+        own=lambda c: {"pk": company_event(c)["pk"]},
+        foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
+        expected_foreign=STAFF_POST_ONLY,
+    ),
+    **{
+        name: Policy(
+            STAFF_POST_ONLY,
+            own=company_event,
+            foreign=lambda c: company_event(c, lyon=True),
+            expected_foreign=STAFF_POST_ONLY,
+        )
+        for name in ("staff_event_mark", "staff_event_unregister")
+    },
+    "company_events": Policy(COMPANY_SECTION),
+    "company_event": Policy(
+        COMPANY_SECTION,
+        own=lambda c: {"pk": company_event(c)["pk"]},
+        foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
+        expected_foreign=expect(403, anonymous=LOGIN, company_contact=404),
+    ),
+}

@@ -1,0 +1,172 @@
+"""Staff pages for company and partner relations: the pipeline board per territory, each
+organisation's contacts, exchanges and (partners) agreements and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from binome.accounts import access
+from binome.organisations import selectors, services
+from binome.organisations.forms import ContactForm, ExchangeForm, PartnerAgreementForm, ProspectForm, StageForm
+from binome.organisations.models import CompanyRelation, Organisation
+from binome.portals.decorators import staff_only
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Rules the service enforces come back as form errors, never a 500."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, field_messages in by_field.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+@staff_only
+def board(request: HttpRequest) -> HttpResponse:
+    territories = access.territories_visible_to(request.user).order_by("name")
+    slug = request.GET.get("territory") or request.POST.get("territory_slug")
+    territory = get_object_or_404(territories, slug=slug) if slug else territories.first()
+    form = ProspectForm(
+        request.POST or None, territories=territories, initial={"territory": territory.pk if territory else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            relation = services.add_prospect(
+                territory=data["territory"],
+                name=data["name"],
+                next_action=data["next_action"],
+                next_action_on=data["next_action_on"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The company is in the pipeline."))
+            return redirect("staff_relation", pk=relation.company_id)
+    return render(
+        request,
+        "portals/relations/board.html",
+        {
+            "territories": territories,
+            "board": selectors.pipeline_board(territory) if territory else None,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _page(request: HttpRequest, organisation: Organisation, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
+    relation = CompanyRelation.objects.filter(company=organisation).first()
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "relation": relation,
+        "changes": relation.changes.select_related("actor")[:20] if relation else [],
+        "contacts": organisation.contacts.all(),
+        "exchanges": organisation.exchanges.select_related("contact", "recorded_by")[:50],
+        "contact_form": bound.get("contact_form") or ContactForm(),
+        "exchange_form": bound.get("exchange_form") or ExchangeForm(organisation=organisation),
+    }
+    if organisation.is_company:
+        initial = (
+            {
+                "stage": relation.stage,
+                "next_action": relation.next_action,
+                "next_action_on": relation.next_action_on,
+            }
+            if relation
+            else {}
+        )
+        context["stage_form"] = bound.get("stage_form") or StageForm(initial=initial)
+    else:
+        context["agreements"] = organisation.partner_agreements.all()
+        context["agreement_form"] = bound.get("agreement_form") or PartnerAgreementForm()
+        context["figures"] = selectors.partner_figures(access.referrals_visible_to(request.user), [organisation.pk])[
+            organisation.pk
+        ]
+    return render(request, "portals/relations/organisation.html", context, status=status)
+
+
+@staff_only
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, selectors.relation_organisation_for(request.user, pk))
+
+
+@staff_only
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.relation_organisation_for(request.user, pk)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_company(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The pipeline is updated."))
+            return redirect("staff_relation", pk=found.pk)
+    return _page(request, found, status=400, stage_form=form)
+
+
+@staff_only
+@require_POST
+def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.relation_organisation_for(request.user, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_contact(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The contact is added."))
+            return redirect("staff_relation", pk=found.pk)
+    return _page(request, found, status=400, contact_form=form)
+
+
+@staff_only
+@require_POST
+def add_exchange(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.relation_organisation_for(request.user, pk)
+    form = ExchangeForm(request.POST, organisation=found)
+    if form.is_valid():
+        try:
+            services.record_exchange(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The exchange is recorded."))
+            return redirect("staff_relation", pk=found.pk)
+    return _page(request, found, status=400, exchange_form=form)
+
+
+@staff_only
+@require_POST
+def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.relation_organisation_for(request.user, pk)
+    form = PartnerAgreementForm(request.POST)
+    if found.is_company:
+        form.add_error(None, _("Agreements with companies are managed under sponsorship."))
+    elif form.is_valid():
+        try:
+            services.add_partner_agreement(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agreement is recorded."))
+            return redirect("staff_relation", pk=found.pk)
+    return _page(request, found, status=400, agreement_form=form)
+
+
+@staff_only
+def partners(request: HttpRequest) -> HttpResponse:
+    rows = selectors.partners_with_figures(request.user)
+    totals = {name: sum(getattr(f, name) for _p, f in rows) for name in selectors.FIGURE_COLUMNS}
+    return render(request, "portals/relations/partners.html", {"rows": rows, "totals": totals})
