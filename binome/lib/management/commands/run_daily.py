@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from binome.meetings import engagement
+from binome.surveys import services as surveys
 
 
 class Command(BaseCommand):
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from error
         evaluation = engagement.evaluate(today)
         reminded = engagement.send_reminders(today)
+        invited = surveys.open_due_waves(today)
+        survey_reminded = surveys.send_survey_reminders(today)
         self.stdout.write(
             f"{today}: alerts raised {len(evaluation.raised)}, resolved {evaluation.resolved},"
-            f" reopened {evaluation.reopened}; duos reminded {reminded}"
+            f" reopened {evaluation.reopened}; duos reminded {reminded};"
+            f" surveys: invited {invited}, reminded {survey_reminded}"
         )

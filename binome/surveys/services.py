@@ -1,0 +1,422 @@
+"""Every write of the surveys app: instruments and their versions, waves, invitations and links,
+answers and submissions. Writes of personal data are audited and name who acted (None when the
+respondent answers through their personal link, or when the daily job acts)."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.cohorts.models import Cohort
+from binome.pairing.models import Duo
+from binome.privacy import audit
+from binome.surveys import answers as answer_rules
+from binome.surveys.instruments import INSTRUMENTS
+from binome.surveys.models import (
+    Answer,
+    Audience,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    InvitationLink,
+    Moment,
+    Question,
+    Response,
+    Wave,
+)
+
+REMINDER_INTERVAL_DAYS = 7
+# How long each wave stays open, in days after it opens.
+OPEN_FOR_DAYS = {Moment.BASELINE: 21, Moment.MID: 21, Moment.END: 28, Moment.FOLLOW6: 28, Moment.FOLLOW12: 28}
+QUESTION_DEFAULTS: dict[str, Any] = {
+    "section": "",
+    "help": {},
+    "choices": [],
+    "min_value": None,
+    "max_value": None,
+    "min_label": {},
+    "max_label": {},
+    "required": False,
+    "show_if": None,
+}
+
+
+class PostedData(Protocol):
+    def getlist(self, key: str) -> list[str]: ...
+
+
+# --- instruments ------------------------------------------------------------------------
+
+
+def _normalise(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**QUESTION_DEFAULTS, "order": (i + 1) * 10, **spec} for i, spec in enumerate(questions)]
+
+
+@transaction.atomic
+def revise_instrument(
+    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Any, note: str = ""
+) -> InstrumentVersion:
+    """Make `questions` the instrument's current questions. Unchanged: nothing happens. A version
+    nobody has answered yet is edited in place; a version with answers is frozen, so a new
+    version is created and past answers keep pointing at the questions they answered."""
+    wanted = _normalise(questions)
+    keys = [q["key"] for q in wanted]
+    if len(set(keys)) != len(keys):
+        raise ValidationError(_("Two questions have the same key."))
+    current = instrument.current_version()
+    if current is not None and [q.signature() for q in current.questions.all()] == wanted:
+        return current
+    if current is not None and not current.is_frozen:
+        current.questions.all().delete()
+        version = current
+        verb = "edited"
+    else:
+        version = InstrumentVersion.objects.create(
+            instrument=instrument, number=(current.number + 1) if current else 1, note=note
+        )
+        verb = "versioned"
+    Question.objects.bulk_create(Question(version=version, **spec) for spec in wanted)
+    # Waves ask the newest questions from now on; responses already started keep their version.
+    Wave.objects.filter(instrument=instrument).exclude(version=version).update(version=version)
+    audit.record(actor=actor, verb=verb, target=version, questions=len(wanted))
+    return version
+
+
+@transaction.atomic
+def load_instruments(*, actor: Any = None) -> list[Instrument]:
+    """Write the built-in instruments (idempotent: a second call changes nothing)."""
+    loaded = []
+    for spec in INSTRUMENTS:
+        instrument, created = Instrument.objects.get_or_create(
+            code=spec["code"],
+            defaults={"audience": spec["audience"], "moment": spec["moment"], "title": spec["title"]},
+        )
+        if not created and instrument.title != spec["title"]:
+            instrument.title = spec["title"]
+            instrument.save(update_fields=["title"])
+        revise_instrument(instrument, spec["questions"], actor=actor, note="built-in")
+        loaded.append(instrument)
+    return loaded
+
+
+# --- waves ------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def wave_dates(cohort: Cohort, moment: str) -> tuple[date, date]:
+    """When a wave of this moment opens and closes, from the cohort's dates."""
+    start, end = cohort.starts_on, cohort.ends_on
+    opens = {
+        Moment.BASELINE: start,
+        Moment.MID: start + (end - start) // 2,
+        Moment.END: end,
+        Moment.FOLLOW6: add_months(end, 6),
+        Moment.FOLLOW12: add_months(end, 12),
+    }[Moment(moment)]
+    return opens, opens + timedelta(days=OPEN_FOR_DAYS[Moment(moment)])
+
+
+@transaction.atomic
+def schedule_waves(cohort: Cohort) -> list[Wave]:
+    """One wave per instrument for the cohort (idempotent); waves not opened yet follow the
+    cohort's dates if they moved."""
+    waves = []
+    for instrument in Instrument.objects.all():
+        version = instrument.current_version()
+        if version is None:
+            continue
+        opens, closes = wave_dates(cohort, instrument.moment)
+        wave, created = Wave.objects.get_or_create(
+            cohort=cohort,
+            instrument=instrument,
+            defaults={"version": version, "opens_on": opens, "closes_on": closes},
+        )
+        if not created and wave.opened_at is None and (wave.opens_on, wave.closes_on) != (opens, closes):
+            wave.opens_on, wave.closes_on = opens, closes
+            wave.save(update_fields=["opens_on", "closes_on"])
+        waves.append(wave)
+    return waves
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def wave_members(wave: Wave) -> list[tuple[int, int, str]]:
+    """(person id, duo id, role) of the people a wave asks: the mentees or mentors of the cohort's
+    duos. Drop-outs stay asked at the end and after (intent-to-treat); the mid-point check-in
+    goes to live duos only."""
+    duos = Duo.objects.filter(cohort_id=wave.cohort_id).order_by("pk")
+    if wave.instrument.moment in (Moment.BASELINE, Moment.MID):
+        duos = duos.filter(status__in=[Duo.Status.ACTIVE, Duo.Status.PAUSED])
+    side = "mentee" if wave.instrument.audience == Audience.MENTEE else "mentor"
+    members: dict[int, tuple[int, int, str]] = {}
+    for duo_id, person_id in duos.values_list("pk", f"{side}__person_id"):
+        members.setdefault(person_id, (person_id, duo_id, side))
+    return list(members.values())
+
+
+@transaction.atomic
+def invite_wave(wave: Wave, today: date, *, notify: bool = True) -> list[Invitation]:
+    """Create the missing invitations of an open wave and email each person their link."""
+    from binome.surveys.tasks import email_survey_link
+
+    existing = set(wave.invitations.values_list("person_id", flat=True))
+    created = []
+    for person_id, duo_id, role in wave_members(wave):
+        if person_id in existing:
+            continue
+        created.append(
+            Invitation.objects.create(
+                wave=wave, person_id=person_id, duo_id=duo_id, role=role, expires_at=_end_of(wave.closes_on)
+            )
+        )
+    if wave.opened_at is None:
+        wave.opened_at = timezone.now()
+        wave.save(update_fields=["opened_at"])
+    if created:
+        audit.record(actor=None, verb="invited", target=wave, count=len(created))
+    if notify:
+        for invitation in Invitation.objects.filter(pk__in=[i.pk for i in created]).select_related("person"):
+            if invitation.person.email:
+                Invitation.objects.filter(pk=invitation.pk).update(sent_on=today, last_contacted_on=today)
+                transaction.on_commit(lambda pk=invitation.pk: email_survey_link.enqueue(pk, "invitation"))
+    return created
+
+
+def open_due_waves(today: date) -> int:
+    """Schedule waves for cohorts with duos, then invite the members of every wave open today.
+    Idempotent: a second run the same day creates nothing. Returns how many invitations."""
+    if not Instrument.objects.exists():
+        load_instruments()
+    cohorts = Cohort.objects.filter(duos__isnull=False, ends_on__gte=today - timedelta(days=400)).distinct()
+    for cohort in cohorts:
+        schedule_waves(cohort)
+    created = 0
+    waves = Wave.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related("instrument")
+    for wave in waves:
+        created += len(invite_wave(wave, today))
+    return created
+
+
+@transaction.atomic
+def send_survey_reminders(today: date) -> int:
+    """Remind people who have not answered an open wave: at most one email per invitation every
+    7 days, none after submission or expiry. Returns how many were reminded."""
+    from binome.surveys.tasks import email_survey_link
+
+    due = list(
+        Invitation.objects.select_for_update()
+        .filter(
+            submitted_at__isnull=True,
+            wave__opens_on__lte=today,
+            wave__closes_on__gte=today,
+            expires_at__gt=timezone.make_aware(datetime.combine(today, time(0, 0))),
+            last_contacted_on__lte=today - timedelta(days=REMINDER_INTERVAL_DAYS),
+        )
+        .exclude(person__email="")
+        .order_by("pk")
+    )
+    for invitation in due:
+        invitation.last_contacted_on = today
+        invitation.reminders_sent += 1
+        invitation.save(update_fields=["last_contacted_on", "reminders_sent"])
+        transaction.on_commit(lambda pk=invitation.pk: email_survey_link.enqueue(pk, "reminder"))
+    return len(due)
+
+
+@transaction.atomic
+def resend_link(invitation: Invitation, *, actor: Any, today: date | None = None) -> Invitation:
+    """Staff send the link again (a new link; earlier ones keep working). An expired invitation
+    gets two more weeks."""
+    from binome.surveys.tasks import email_survey_link
+
+    today = today or timezone.localdate()
+    if invitation.is_submitted:
+        raise ValidationError(_("This person has already answered."))
+    if not invitation.person.email:
+        raise ValidationError(_("This person has no email address: enter their answers from a phone interview."))
+    if invitation.is_expired():
+        invitation.expires_at = _end_of(today + timedelta(days=14))
+    invitation.last_contacted_on = today
+    invitation.sent_on = invitation.sent_on or today
+    invitation.save(update_fields=["expires_at", "last_contacted_on", "sent_on"])
+    audit.record(actor=actor, verb="resent survey link", target=invitation)
+    transaction.on_commit(lambda: email_survey_link.enqueue(invitation.pk, "invitation"))
+    return invitation
+
+
+# --- links ------------------------------------------------------------------------------
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_link(invitation: Invitation) -> str:
+    """A new personal link's secret; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    InvitationLink.objects.create(invitation=invitation, token_hash=hash_token(raw))
+    return raw
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    if not raw or len(raw) > 100:
+        return None
+    link = (
+        InvitationLink.objects.filter(token_hash=hash_token(raw))
+        .select_related("invitation__wave__instrument", "invitation__wave__cohort", "invitation__person")
+        .first()
+    )
+    return link.invitation if link else None
+
+
+# --- answers ----------------------------------------------------------------------------
+
+
+def version_of(invitation: Invitation) -> InstrumentVersion:
+    """The questions this invitation is answered with: its response's version once started."""
+    response = Response.objects.filter(invitation=invitation).select_related("version").first()
+    return response.version if response else invitation.wave.version
+
+
+def answers_of(invitation: Invitation) -> dict[str, Any]:
+    return dict(Answer.objects.filter(response__invitation=invitation).values_list("question__key", "value"))
+
+
+@transaction.atomic
+def save_answers(
+    invitation: Invitation,
+    data: PostedData,
+    *,
+    actor: Any = None,
+    source: str = Response.Source.SELF,
+) -> dict[str, str]:
+    """Store the valid answers among the posted questions (those listed in "shown"); returns the
+    error message of each invalid one, by question key. Nothing valid is lost to an error."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_submitted:
+        raise ValidationError(_("These answers were already sent."))
+    response, _created = Response.objects.get_or_create(
+        invitation=invitation, defaults={"version": invitation.wave.version, "source": source}
+    )
+    if source == Response.Source.STAFF_INTERVIEW and response.source != source:
+        response.source = source
+        response.save(update_fields=["source"])
+    shown = set(data.getlist("shown"))
+    errors: dict[str, str] = {}
+    changed = 0
+    for question in response.version.questions.all():
+        if question.key not in shown:
+            continue
+        try:
+            value = answer_rules.parse(question, data.getlist(answer_rules.field_name(question)))
+        except answer_rules.AnswerError as error:
+            errors[question.key] = str(error)
+            continue
+        if value is None:
+            changed += Answer.objects.filter(response=response, question=question).delete()[0]
+            continue
+        answer = Answer.objects.filter(response=response, question=question).first()
+        if answer is not None and answer.value == value:
+            continue
+        Answer.objects.update_or_create(
+            response=response,
+            question=question,
+            defaults={
+                "value": value,
+                "source": source,
+                "entered_by": actor if source == Response.Source.STAFF_INTERVIEW else None,
+                "saved_at": timezone.now(),
+            },
+        )
+        changed += 1
+    if changed and source == Response.Source.STAFF_INTERVIEW:
+        audit.record(actor=actor, verb="entered survey answers", target=response, count=changed)
+    return errors
+
+
+def missing_required(invitation: Invitation) -> dict[str, str]:
+    version = version_of(invitation)
+    given = answers_of(invitation)
+    return {
+        q.key: _("This question needs an answer.")
+        for q in answer_rules.visible(version.questions.all(), given)
+        if q.required and q.key not in given
+    }
+
+
+@transaction.atomic
+def submit_response(invitation: Invitation, *, actor: Any = None, source: str = Response.Source.SELF) -> dict[str, str]:
+    """Send the answers: every required question shown must be answered; answers to questions
+    that ended up hidden are dropped. Returns the errors (empty when sent)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_submitted:
+        raise ValidationError(_("These answers were already sent."))
+    errors = missing_required(invitation)
+    if errors:
+        return errors
+    response, _created = Response.objects.get_or_create(
+        invitation=invitation, defaults={"version": invitation.wave.version, "source": source}
+    )
+    given = answers_of(invitation)
+    shown = {q.key for q in answer_rules.visible(response.version.questions.all(), given)}
+    response.answers.exclude(question__key__in=shown).delete()
+    now = timezone.now()
+    response.submitted_at = now
+    response.source = source
+    response.submitted_by = actor if source == Response.Source.STAFF_INTERVIEW else None
+    response.save(update_fields=["submitted_at", "source", "submitted_by"])
+    invitation.submitted_at = now
+    invitation.save(update_fields=["submitted_at"])
+    audit.record(actor=actor, verb="submitted survey", target=response, source=source)
+    transaction.on_commit(lambda: feed_outcomes(response.pk))
+    return {}
+
+
+def feed_outcomes(response_id: int) -> None:
+    """Hand a submitted mentee response's opportunity and employment facts to the impact app."""
+    from binome.surveys.selectors import outcome_answers
+
+    response = Response.objects.select_related("invitation__wave__instrument", "invitation__person").get(pk=response_id)
+    facts = outcome_answers(response)
+    if facts is None:
+        return
+    try:
+        from binome.impact import services as impact_services
+    except ImportError:  # the impact app is not there yet
+        return
+    record = getattr(impact_services, "record_survey_outcome", None)
+    if record is not None:
+        record(response=response, facts=facts)
+
+
+def record_answers_directly(
+    invitation: Invitation, values: Mapping[str, Any], *, submitted_at: datetime | None
+) -> Response:
+    """Write already-valid answers (the demo seed): no parsing, no audit of a person's action."""
+    response, _created = Response.objects.get_or_create(
+        invitation=invitation, defaults={"version": invitation.wave.version}
+    )
+    questions = {q.key: q for q in response.version.questions.all()}
+    for key, value in values.items():
+        if value is not None:
+            Answer.objects.update_or_create(response=response, question=questions[key], defaults={"value": value})
+    if submitted_at is not None:
+        Response.objects.filter(pk=response.pk).update(submitted_at=submitted_at, started_at=submitted_at)
+        Invitation.objects.filter(pk=invitation.pk).update(submitted_at=submitted_at)
+    return response
