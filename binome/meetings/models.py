@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.pairing.models import Duo
+from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import Sector
 
 
@@ -185,7 +186,7 @@ class AlertNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=20)  # raised, note, snoozed, resolved, reopened, auto_resolved, reminded
-    text = models.TextField(blank=True)
+    text = EncryptedTextField(blank=True)  # the coordinator's note: encrypted at rest
 
     class Meta:
         ordering = ["pk"]  # the order things happened in, whatever the clocks said

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from binome.organisations.models import Organisation
+from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import CefrLevel, Language, Occupation, Place, normalise_for_search
 from binome.territories.models import Territory
 
@@ -184,7 +185,8 @@ class MenteeProfile(models.Model):
         MASTER = "master", _("Master's degree or higher")
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mentee_profile")
-    protection_status = models.CharField(_("protection status"), max_length=15, choices=ProtectionStatus.choices)
+    # Encrypted at rest: the database cannot filter on it (see binome/privacy/fields.py).
+    protection_status = EncryptedTextField(_("protection status"), choices=ProtectionStatus.choices)
     right_to_work = models.BooleanField(_("has the right to work"), default=True)
     arrival_date = models.DateField(_("arrival in France"), null=True, blank=True)
     french_level = models.CharField(_("French level"), max_length=6, choices=CefrLevel.choices)

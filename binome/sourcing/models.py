@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from binome.cohorts.models import Cohort
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile, Person
+from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import CefrLevel, Place
 from binome.territories.models import Territory
 
@@ -49,7 +50,7 @@ class Referral(models.Model):
         help_text=_("Empty for people who applied through the public form."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
-    reason = models.TextField(_("referral reason"), blank=True)
+    reason = EncryptedTextField(_("referral reason"), blank=True)
     referred_at = models.DateTimeField(_("referred on"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed on"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -69,10 +70,10 @@ class Referral(models.Model):
         blank=True,
         help_text=_("The cohort the person is enrolled in, once enrolled."),
     )
-    status_reason = models.TextField(
+    status_reason = EncryptedTextField(
         _("reason for the status"), blank=True, help_text=_("Why ineligible, waitlisted or left.")
     )
-    precheck_override = models.TextField(_("justification for overriding the eligibility pre-check"), blank=True)
+    precheck_override = EncryptedTextField(_("justification for overriding the eligibility pre-check"), blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -106,7 +107,7 @@ class ReferralTransition(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -654,7 +654,11 @@ def _insert(
     names = [f.attname for f in fields]
     # Text, numbers and keys go to the driver as they are; dates, datetimes and JSON need the
     # field's preparation (time zones, JSON adapters), which is too slow to spend on every value.
-    prepare = [f if isinstance(f, (models.DateField, models.JSONField)) else None for f in fields]
+    # Encrypted fields (binome.privacy.fields) must go through it too, or they would be stored in clear.
+    prepare = [
+        f if isinstance(f, (models.DateField, models.JSONField)) or getattr(f, "encrypted", False) else None
+        for f in fields
+    ]
 
     def values(record: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(

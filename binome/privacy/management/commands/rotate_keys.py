@@ -1,0 +1,20 @@
+"""Re-encrypt every encrypted column under the newest key of FIELD_ENCRYPTION_KEYS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from binome.privacy.rotation import reencrypt_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt all encrypted fields with the newest key. Rotate a key: put the new key first in "
+        "FIELD_ENCRYPTION_KEYS (comma-separated), run this command, then remove the old key."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for label, count in reencrypt_all().items():
+            self.stdout.write(f"{label}: {count} rows re-encrypted")
