@@ -50,6 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @company_contacts_only
 def company(request: HttpRequest) -> HttpResponse:
     """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
+    from binome.sponsorship.forms import HourlyCostForm
+    from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
+
     companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related(
         "sector", "territory"
     )
@@ -81,6 +84,9 @@ def company(request: HttpRequest) -> HttpResponse:
                 for company in companies
                 if company.territory_id is not None
             ],
+            # Agreements, balances, invoices, approved statements, hourly cost, duo outcomes (counts).
+            **sponsorship_figures(request.user),
+            "hourly_cost_form": HourlyCostForm(),
         },
     )
 
