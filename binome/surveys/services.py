@@ -384,25 +384,10 @@ def submit_response(invitation: Invitation, *, actor: Any = None, source: str = 
     invitation.submitted_at = now
     invitation.save(update_fields=["submitted_at"])
     audit.record(actor=actor, verb="submitted survey", target=response, source=source)
-    transaction.on_commit(lambda: feed_outcomes(response.pk))
+    from binome.surveys.outcomes import feed_outcomes
+
+    feed_outcomes(response, actor=actor)  # in the same transaction: the answers and their outcomes agree
     return {}
-
-
-def feed_outcomes(response_id: int) -> None:
-    """Hand a submitted mentee response's opportunity and employment facts to the impact app."""
-    from binome.surveys.selectors import outcome_answers
-
-    response = Response.objects.select_related("invitation__wave__instrument", "invitation__person").get(pk=response_id)
-    facts = outcome_answers(response)
-    if facts is None:
-        return
-    try:
-        from binome.impact import services as impact_services
-    except ImportError:  # the impact app is not there yet
-        return
-    record = getattr(impact_services, "record_survey_outcome", None)
-    if record is not None:
-        record(response=response, facts=facts)
 
 
 def record_answers_directly(
