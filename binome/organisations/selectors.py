@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from binome.accounts import access
+from binome.impact.models import OPPORTUNITY_KINDS, Outcome
 from binome.organisations.models import CompanyRelation, Organisation
 from binome.pairing.models import Duo
 from binome.sourcing.models import Referral, ReferralTransition
@@ -104,19 +105,23 @@ class PartnerFigures:
     enrolled: int = 0
     matched: int = 0
     completed: int = 0
+    with_opportunity: int = 0
 
 
-FIGURE_COLUMNS = ["referred", "eligible", "enrolled", "matched", "completed"]
+FIGURE_COLUMNS = ["referred", "eligible", "enrolled", "matched", "completed", "with_opportunity"]
 
 
 def partner_figures(referrals: QuerySet[Referral], partner_ids: Iterable[int]) -> dict[int, PartnerFigures]:
-    """Per partner: referred, eligible, enrolled, matched, completed, in one aggregate query.
+    """Per partner: referred, eligible, enrolled, matched, completed, with an opportunity, in one
+    aggregate query.
 
     `referrals` is already scoped to the viewer (a coordinator counts only their territories'
     people). Merged duplicates are not counted twice. Definitions:
     - eligible / enrolled: the referral is at that status or later now, or passed through it;
     - matched: the person has a duo (any status), or the referral is matched or completed;
-    - completed: the person's duo completed, or the referral is completed.
+    - completed: the person's duo completed, or the referral is completed;
+    - with an opportunity: the person has a counted outcome of a concrete-opportunity kind
+      (`binome.impact.models.OPPORTUNITY_KINDS`; a job interview alone does not count).
     """
     ids = list(partner_ids)
     passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
@@ -128,6 +133,11 @@ def partner_figures(referrals: QuerySet[Referral], partner_ids: Iterable[int]) -
             passed_enrolled=Exists(passed.filter(to_status__in=REACHED_ENROLLED)),
             has_duo=Exists(duos),
             has_completed_duo=Exists(duos.filter(status=Duo.Status.COMPLETED)),
+            has_opportunity=Exists(
+                Outcome.objects.filter(
+                    person=OuterRef("person_id"), kind__in=OPPORTUNITY_KINDS, status=Outcome.Status.ACTIVE
+                )
+            ),
         )
         .values("partner_id")
         .annotate(
@@ -136,6 +146,7 @@ def partner_figures(referrals: QuerySet[Referral], partner_ids: Iterable[int]) -
             enrolled=Count("pk", filter=Q(status__in=REACHED_ENROLLED) | Q(passed_enrolled=True)),
             matched=Count("pk", filter=Q(status__in=[Status.MATCHED, Status.COMPLETED]) | Q(has_duo=True)),
             completed=Count("pk", filter=Q(status=Status.COMPLETED) | Q(has_completed_duo=True)),
+            with_opportunity=Count("pk", filter=Q(has_opportunity=True)),
         )
         .order_by()
     )

@@ -158,7 +158,15 @@ def partner(request: HttpRequest) -> HttpResponse:
     """A referrer sees the people their organisation referred, with status and date: nothing else."""
     referrals = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
-    return render(request, "portals/partner.html", {"referrals": referrals, "partners": partners})
+    # Their own organisation's figures (aggregate counts over its own referrals), above the list.
+    from binome.organisations.selectors import partner_figures
+
+    figures = partner_figures(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
+    return render(
+        request,
+        "portals/partner.html",
+        {"referrals": referrals, "partners": partners, "figures": [(p, figures[p.pk]) for p in partners]},
+    )
 
 
 @funders_only

@@ -137,7 +137,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def organisations(request: HttpRequest) -> HttpResponse:
-    visible = access.organisations_visible_to(request.user).select_related("territory", "sector")
+    visible = access.organisations_visible_to(request.user).select_related("territory", "sector", "relation")
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     if query:
@@ -166,6 +166,16 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(Referral.Status.choices)
     # Enrolment links, for the companies whose links this user manages.
     manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
+    # Relations: pipeline stage, contacts, latest exchanges; a partner's figures (scoped referrals).
+    from binome.organisations.models import CompanyRelation
+    from binome.organisations.selectors import partner_figures
+
+    relation_context = {
+        "relation": CompanyRelation.objects.filter(company=found).first(),
+        "contacts": list(found.contacts.all()),
+        "exchanges": list(found.exchanges.select_related("contact")[:5]),
+        "figures": None if found.is_company else partner_figures(referrals, [found.pk])[found.pk],
+    }
     return render(
         request,
         "portals/staff/organisation.html",
@@ -177,5 +187,6 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
             "invitations": invitations_with_counts(request.user, found) if manages_links else None,
             "invitation_form": InvitationForm() if manages_links else None,
+            **relation_context,
         },
     )
