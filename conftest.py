@@ -176,13 +176,24 @@ def cast(db: Any) -> Cast:
     return build_cast()
 
 
+def give_second_factor(user: User) -> None:
+    """The roles that must use two-factor authentication get an authenticator app, as in production."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from binome.accounts.security import has_second_factor, mfa_required
+
+    if mfa_required(user) and not has_second_factor(user):
+        TOTP.activate(user, generate_totp_secret())
+
+
 @pytest.fixture
 def client_for(client: Any) -> Any:
-    """`client_for(user)` returns the test client signed in as that user."""
+    """`client_for(user)` returns the test client signed in as that user (past its second factor)."""
 
     def sign_in(user: User | None) -> Any:
         client.logout()
         if user is not None:
+            give_second_factor(user)
             client.force_login(user)
         return client
 
