@@ -1,15 +1,35 @@
 """Who may open the privacy pages: staff of the person's territory for a person's access
-history, export and erasure; national admins for the registers."""
+history, export (POST only) and erasure; national admins for the two registers."""
 
 from __future__ import annotations
 
-from binome.portals.tests.policy_kit import STAFF_OBJECT_FOREIGN, STAFF_SECTION, Policy
+from binome.portals.tests.policy_kit import (
+    LOGIN,
+    STAFF_OBJECT_FOREIGN,
+    STAFF_POST_ONLY,
+    STAFF_SECTION,
+    Policy,
+    expect,
+)
+
+NATIONAL_ONLY = expect(403, anonymous=LOGIN, national_admin=200)
 
 POLICY: dict[str, Policy] = {
-    "staff_person_access": Policy(
-        STAFF_SECTION,
+    **{
+        name: Policy(
+            STAFF_SECTION,
+            own=lambda c: {"pk": c.chloe.person_id},
+            foreign=lambda c: {"pk": c.leila.person_id},
+            expected_foreign=STAFF_OBJECT_FOREIGN,
+        )
+        for name in ("staff_person_access", "staff_person_erase")
+    },
+    "staff_person_export": Policy(
+        STAFF_POST_ONLY,
         own=lambda c: {"pk": c.chloe.person_id},
         foreign=lambda c: {"pk": c.leila.person_id},
-        expected_foreign=STAFF_OBJECT_FOREIGN,
+        expected_foreign=STAFF_POST_ONLY,
     ),
+    "privacy_register": Policy(NATIONAL_ONLY),
+    "privacy_breaches": Policy(NATIONAL_ONLY),
 }

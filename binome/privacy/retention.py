@@ -1,0 +1,151 @@
+"""The retention policy, applied by `run_daily` (and shown first by `apply_retention --dry-run`).
+
+Rules (see RETENTION in inventory.py): a refugee's file is anonymised two years after the last
+contact, an unsuccessful referral one year after the decision, a mentor's file two years after
+their last duo or enrolment; audit events are deleted after five years. "Last contact" is the
+latest of: the file's last change, a referral's last status change, a duo's start or end, a
+meeting. Nobody with a live duo or a referral still in progress is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from binome.people.models import Person
+from binome.privacy.erasure import erase_person
+from binome.privacy.inventory import RETENTION
+from binome.privacy.models import AuditEvent
+
+IN_PROGRESS = [
+    "received",
+    "contacted",
+    "interview_scheduled",
+    "interviewed",
+    "eligible",
+    "waitlisted",
+    "enrolled",
+    "matched",
+]
+UNSUCCESSFUL = ["ineligible", "left"]
+LIVE_DUO = ["active", "paused"]
+
+
+@dataclass
+class Plan:
+    today: date
+    people: dict[str, list[int]] = field(default_factory=dict)  # rule key → person ids
+    audit_events: int = 0
+    audit_cutoff: datetime | None = None
+
+    @property
+    def people_count(self) -> int:
+        return sum(len(ids) for ids in self.people.values())
+
+    def report(self) -> str:
+        lines = [f"Retention as of {self.today}:"]
+        for key, ids in self.people.items():
+            shown = ", ".join(f"#{pk}" for pk in ids[:50]) + (" …" if len(ids) > 50 else "")
+            lines.append(f"  {key}: {len(ids)} file(s) to anonymise{': ' + shown if ids else ''}")
+        lines.append(
+            f"  audit: {self.audit_events} event(s) older than {RETENTION['audit'].period.days} days to delete"
+        )  # type: ignore[union-attr]
+        return "\n".join(lines)
+
+
+def _cutoff(today: date, key: str) -> datetime:
+    period = RETENTION[key].period
+    assert period is not None
+    return timezone.make_aware(datetime.combine(today - period, time.min))
+
+
+def _latest(values: list[object | None]) -> datetime | None:
+    moments = []
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            moments.append(value)
+        elif isinstance(value, date):
+            moments.append(timezone.make_aware(datetime.combine(value, time.min)))
+    return max(moments) if moments else None
+
+
+def _candidates() -> object:
+    return (
+        Person.objects.filter(erasure__isnull=True)
+        .exclude(mentee_profile__duos__status__in=LIVE_DUO)
+        .exclude(mentor_profile__duos__status__in=LIVE_DUO)
+        .exclude(referrals__status__in=IN_PROGRESS)
+        .annotate(
+            last_referral=Max("referrals__status_changed_at"),
+            last_mentee_start=Max("mentee_profile__duos__started_on"),
+            last_mentee_end=Max("mentee_profile__duos__ended_on"),
+            last_mentee_meeting=Max("mentee_profile__duos__meetings__held_on"),
+            last_mentor_start=Max("mentor_profile__duos__started_on"),
+            last_mentor_end=Max("mentor_profile__duos__ended_on"),
+            last_mentor_meeting=Max("mentor_profile__duos__meetings__held_on"),
+        )
+        .select_related("mentee_profile", "mentor_profile")
+        .order_by("pk")
+    )
+
+
+def plan(today: date | None = None) -> Plan:
+    today = today or timezone.localdate()
+    result = Plan(today=today, people={"unsuccessful_referral": [], "participant_file": [], "mentor_file": []})
+    for person in _candidates():  # type: ignore[attr-defined]
+        mentee = getattr(person, "mentee_profile", None)
+        mentor = getattr(person, "mentor_profile", None)
+        had_duo = any(v is not None for v in (person.last_mentee_start, person.last_mentor_start))
+        last = _latest(
+            [
+                person.updated_at,
+                person.last_referral,
+                person.last_mentee_start,
+                person.last_mentee_end,
+                person.last_mentee_meeting,
+                person.last_mentor_start,
+                person.last_mentor_end,
+                person.last_mentor_meeting,
+                getattr(mentor, "enrolled_at", None),
+            ]
+        )
+        if last is None:
+            continue
+        statuses = set(person.referrals.values_list("status", flat=True))
+        if statuses and statuses <= set(UNSUCCESSFUL) and not had_duo:
+            if last < _cutoff(today, "unsuccessful_referral"):
+                result.people["unsuccessful_referral"].append(person.pk)
+        elif mentee is not None and last < _cutoff(today, "participant_file"):
+            result.people["participant_file"].append(person.pk)
+        elif mentor is not None and mentee is None and last < _cutoff(today, "mentor_file"):
+            result.people["mentor_file"].append(person.pk)
+    result.audit_cutoff = _cutoff(today, "audit")
+    result.audit_events = AuditEvent.objects.filter(at__lt=result.audit_cutoff).count()
+    return result
+
+
+def apply(today: date | None = None) -> Plan:
+    """Carry out the plan: anonymise the files (reason: the rule), delete the old audit events."""
+    result = plan(today)
+    for key, ids in result.people.items():
+        for person in Person.objects.filter(pk__in=ids):
+            erase_person(person, actor=None, reason=key)
+    if result.audit_events:
+        purge_audit(result.audit_cutoff)  # type: ignore[arg-type]
+    return result
+
+
+@transaction.atomic
+def purge_audit(before: datetime) -> int:
+    """The only deletion the audit trail allows (its PostgreSQL trigger checks this setting)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL binome.audit_purge = 'on'")
+    deleted, _per_model = AuditEvent.objects.filter(at__lt=before).delete()
+    return deleted

@@ -1,0 +1,142 @@
+"""Erasure anonymises a person, keeps aggregates and the audit trail, and is idempotent."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from binome.accounts.models import User
+from binome.meetings.models import AlertNote, Meeting
+from binome.pairing.models import Duo, MatchRun
+from binome.people.models import Person
+from binome.privacy.erasure import erase_person, pseudonym_for
+from binome.privacy.models import AuditEvent, Erasure
+from binome.privacy.tests.canaries import plant_duo_texts, plant_identity, plant_in_mentee, with_decrypted_tokens
+from binome.sourcing.models import Referral
+from conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def table_dump() -> str:
+    """Every row of every table of the project, as text (the SQLite stand-in for a pg_dump)."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            chunks.append(repr(cursor.fetchall()))
+    return with_decrypted_tokens("\n".join(chunks))
+
+
+def seed(cast: Cast) -> dict[str, str]:
+    person = cast.chloe.person
+    planted = plant_identity(person, prefix="er")
+    planted |= plant_in_mentee(cast.chloe, cast.paris_duo, cast.chloe_referral, prefix="er")
+    planted |= plant_duo_texts(cast.paris_duo, prefix="er")
+    MatchRun.objects.create(
+        cohort=cast.paris_duo.cohort,
+        number=9,
+        engine_version="t",
+        inputs={"mentees": [{"id": cast.chloe.pk, "lat": 48.85, "lon": 2.35, "gender": "female"}], "mentors": []},
+    )
+    cast.chloe_user.email = planted["email"]
+    cast.chloe_user.first_name = planted["first_name"]
+    cast.chloe_user.save()
+    return planted
+
+
+def counts() -> dict[str, int]:
+    return {
+        "people": Person.objects.count(),
+        "duos": Duo.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "referrals": Referral.objects.count(),
+        "alert_notes": AlertNote.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def test_erasure_leaves_no_canary_in_the_database_and_keeps_the_counts(cast: Cast) -> None:
+    planted = seed(cast)
+    dump = table_dump()
+    assert all(value in dump for value in planted.values() if value != planted["phone"])  # the check can fail
+    before = counts()
+    erasure = erase_person(cast.chloe.person, actor=cast.amara)
+    after = counts()
+    dump = table_dump()
+    leaked = [name for name, value in planted.items() if value in dump]
+    assert leaked == []
+    assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
+    assert after["audit"] == before["audit"] + 1  # the erasure itself, nothing removed
+    person = Person.objects.get(pk=cast.chloe.person_id)
+    assert person.full_name == erasure.pseudonym == pseudonym_for(person.pk)
+    user = User.objects.get(pk=cast.chloe_user.pk)
+    assert not user.is_active
+    assert not user.has_usable_password()
+    run = MatchRun.objects.get(number=9)
+    assert run.inputs["mentees"][0]["lat"] is None
+    assert run.inputs["mentees"][0]["id"] == cast.chloe.pk  # the run still explains its proposals
+
+
+def test_a_second_erasure_changes_nothing(cast: Cast) -> None:
+    seed(cast)
+    first = erase_person(cast.chloe.person, actor=cast.amara)
+    dump = table_dump()
+    second = erase_person(Person.objects.get(pk=cast.chloe.person_id), actor=cast.nadia)
+    assert second.pk == first.pk
+    assert table_dump() == dump
+    assert Erasure.objects.count() == 1
+
+
+def test_the_audit_trail_keeps_actor_and_target_after_erasure(cast: Cast, client_for: Any) -> None:
+    client_for(cast.amara).get(f"/staff/people/{cast.chloe.person_id}/")
+    erase_person(cast.chloe.person, actor=cast.amara)
+    viewed = AuditEvent.objects.get(verb="viewed", target_type="people.person")
+    assert (viewed.actor, viewed.target_id) == (cast.amara, str(cast.chloe.person_id))
+    page = client_for(cast.amara).get(f"/staff/people/{cast.chloe.person_id}/access/").content.decode()
+    assert pseudonym_for(cast.chloe.person_id) in page
+    assert "Haddad" not in page
+
+
+def test_staff_erase_from_the_page_after_confirming(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    url = f"/staff/people/{cast.chloe.person_id}/erase/"
+    assert client.post(url, {}).status_code == 200  # not confirmed: nothing happens
+    assert not Erasure.objects.exists()
+    response = client.post(url, {"confirm": "on"})
+    assert response.status_code == 302
+    assert Erasure.objects.get().actor == cast.amara
+    assert (
+        client_for(cast.lucie).post(f"/staff/people/{cast.dev.person_id}/erase/", {"confirm": "on"}).status_code == 302
+    )
+    assert client_for(cast.lucie).post(url, {"confirm": "on"}).status_code == 404  # Paris file, Lyon coordinator
+
+
+def test_the_subject_access_export_holds_the_person_s_data_and_not_the_other_member_s(
+    cast: Cast, client_for: Any
+) -> None:
+    planted = seed(cast)
+    response = client_for(cast.amara).post(f"/staff/people/{cast.chloe.person_id}/export/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["data.json", "data.pdf"]
+    data = json.loads(archive.read("data.json"))
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["person"]["last_name"] == planted["last_name"]
+    assert data["referrals"][0]["reason"] == planted["reason"]
+    assert data["mentee_profile"]["protection_status"] == "Refugee"
+    assert planted["meeting_note"] in text
+    assert "Durand" not in text  # Ben, the other member of the duo
+    assert "ben@example.com" not in text
+    assert archive.read("data.pdf").startswith(b"%PDF")
+    assert AuditEvent.objects.filter(verb="exported", actor=cast.amara, target_id=str(cast.chloe.person_id)).exists()
+
+
+def test_the_export_of_a_lyon_person_is_not_found_for_the_paris_coordinator(cast: Cast, client_for: Any) -> None:
+    assert client_for(cast.amara).post(f"/staff/people/{cast.leila.person_id}/export/").status_code == 404
