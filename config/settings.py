@@ -220,6 +220,9 @@ DEMO_EMAIL_DOMAIN = "demo.binome.fr"
 # Lockout (django-axes): 5 failed sign-ins for one email, or from one address (password spraying),
 # lock it for AXES_COOLOFF_MINUTES. Behind the TLS proxy the client's address is the last hop it adds.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# axes is the one lockout (in the database, shared by every process); allauth's own limit on failed
+# sign-ins lives in a per-process cache and would answer first with a vaguer message.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0 if DEBUG else 1)
