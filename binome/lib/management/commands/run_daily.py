@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from binome.meetings import engagement
+from binome.privacy import retention
 from binome.surveys import services as surveys
 
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
         reminded = engagement.send_reminders(today)
         invited = surveys.open_due_waves(today)
         survey_reminded = surveys.send_survey_reminders(today)
+        retained = retention.apply(today)  # `manage.py apply_retention --dry-run` shows it first
         self.stdout.write(
             f"{today}: alerts raised {len(evaluation.raised)}, resolved {evaluation.resolved},"
             f" reopened {evaluation.reopened}; duos reminded {reminded};"
-            f" surveys: invited {invited}, reminded {survey_reminded}"
+            f" surveys: invited {invited}, reminded {survey_reminded};"
+            f" retention: files anonymised {retained.people_count}, audit events deleted {retained.audit_events}"
         )

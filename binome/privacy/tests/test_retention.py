@@ -1,0 +1,75 @@
+"""Retention: files past their period are anonymised by run_daily, after a dry-run report."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from binome.pairing.models import Duo
+from binome.people.models import Person
+from binome.people.services import create_person
+from binome.privacy import retention
+from binome.privacy.models import AuditEvent, Erasure
+from binome.sourcing.models import Referral
+from conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def old_ineligible_referral(cast: Cast) -> Person:
+    with time_machine.travel(datetime(2024, 1, 10, 9, tzinfo=UTC), tick=False):
+        person = create_person(actor=None, first_name="Omar", last_name="Oldfile", territory=cast.paris)
+        Referral.objects.create(person=person, partner=cast.paris_ngo, status=Referral.Status.INELIGIBLE)
+    return person
+
+
+def test_the_dry_run_lists_what_would_be_erased_and_changes_nothing(cast: Cast) -> None:
+    person = old_ineligible_referral(cast)
+    out = io.StringIO()
+    call_command("apply_retention", "--dry-run", "--date", "2025-06-01", stdout=out)
+    assert f"unsuccessful_referral: 1 file(s) to anonymise: #{person.pk}" in out.getvalue()
+    assert "Oldfile" not in out.getvalue()  # the report names ids, not people
+    assert not Erasure.objects.exists()
+    assert Person.objects.get(pk=person.pk).last_name == "Oldfile"
+
+
+def test_run_daily_anonymises_an_unsuccessful_referral_after_a_year_not_before(cast: Cast) -> None:
+    person = old_ineligible_referral(cast)
+    call_command("run_daily", "--date", "2024-12-01", stdout=io.StringIO())
+    assert Person.objects.get(pk=person.pk).last_name == "Oldfile"
+    out = io.StringIO()
+    call_command("run_daily", "--date", "2025-02-01", stdout=out)
+    assert "retention: files anonymised 1" in out.getvalue()
+    assert Erasure.objects.get(person=person).reason == "unsuccessful_referral"
+    assert Person.objects.get(pk=person.pk).last_name == ""
+
+
+def test_a_refugee_with_a_live_duo_is_never_erased(cast: Cast) -> None:
+    plan = retention.plan(date(2031, 1, 1))
+    erased = [pk for ids in plan.people.values() for pk in ids]
+    assert cast.chloe.person_id not in erased
+    assert cast.ben.person_id not in erased
+
+
+def test_a_refugee_file_goes_two_years_after_the_last_contact(cast: Cast) -> None:
+    Duo.objects.filter(pk=cast.paris_duo.pk).update(status="completed", ended_on=date(2026, 9, 1))
+    Referral.objects.filter(pk=cast.chloe_referral.pk).update(
+        status="completed", status_changed_at=datetime(2026, 9, 1, tzinfo=UTC)
+    )
+    Person.objects.filter(pk=cast.chloe.person_id).update(updated_at=datetime(2026, 9, 1, tzinfo=UTC))
+    assert cast.chloe.person_id not in retention.plan(date(2028, 8, 1)).people["participant_file"]
+    assert cast.chloe.person_id in retention.plan(date(2028, 9, 2)).people["participant_file"]
+
+
+def test_audit_events_older_than_five_years_are_deleted(cast: Cast) -> None:
+    with time_machine.travel(datetime(2020, 1, 1, tzinfo=UTC), tick=False):
+        old = AuditEvent.objects.create(verb="viewed", target_type="people.person", target_id="1")
+    recent = AuditEvent.objects.create(verb="viewed", target_type="people.person", target_id="1")
+    result = retention.apply(date(2026, 6, 1))
+    assert result.audit_events == 1
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=recent.pk).exists()
