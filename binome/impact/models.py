@@ -186,3 +186,46 @@ class MentorSkillsScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moment} · {self.score}"
+
+
+class Report(models.Model):
+    """A report generated in the background: who asked, for what, how far it got, where the file is."""
+
+    class Kind(models.TextChoices):
+        COHORT = "cohort", _("Cohort")
+        TERRITORY = "territory", _("Territory")
+        COMPANY = "company", _("Company")
+        FUNDER = "funder", _("Funders (aggregates only)")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", _("Spreadsheet (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being computed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("report"), max_length=10, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    target_id = models.PositiveIntegerField(null=True, blank=True)  # cohort, territory or company id
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # whose staff may open it; empty: national
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("impact report")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_id or ''} {self.format}"

@@ -1,0 +1,232 @@
+"""Impact reports per cohort, territory, company and for funders: the same figures as HTML, PDF and XLSX.
+
+A company's report is computed on the duos involving its employees only; the funders' report is
+national, by territory, and shows every count of 1 to 4 people as "<5".
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.cohorts.models import Cohort
+from binome.impact import charts, kpis
+from binome.impact.export import PERSON_COLUMNS, person_rows
+from binome.impact.kpis import Figure, Slice
+from binome.organisations.models import Organisation
+from binome.territories.models import Territory
+
+SMALL_CELL = 5
+CHART_KEYS = ["opportunity", "network", "job_training_6", "job_training_12", "completion", "workshops"]
+
+
+def _count(value: float | None, suppress: bool) -> str:
+    if value is None:
+        return "—"
+    if suppress and 0 < value < SMALL_CELL:
+        return "<5"
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure as shown: every count of people possibly suppressed, the rate only on ≥ 5 people."""
+
+    figure: Figure
+    numerator: str
+    denominator: str
+    unknown: str
+    rate: str
+    interval: str
+    target: str
+
+
+def display(fig: Figure, *, suppress: bool = False) -> Row:
+    people = fig.kind == "proportion"
+    small = suppress and people and (fig.denominator or 0) < SMALL_CELL
+    if fig.kind == "total":
+        rate = ""
+    elif fig.rate is None:
+        rate = _("unknown")
+    elif small:
+        rate = "<5"
+    elif fig.kind == "ratio":
+        rate = f"{fig.rate:.2f}"
+    else:
+        rate = f"{round(100 * fig.rate)} %"
+    interval = ""
+    if fig.interval is not None and not small:
+        interval = f"{round(100 * fig.interval[0])}–{round(100 * fig.interval[1])} %"
+    return Row(
+        figure=fig,
+        numerator=_count(fig.numerator, suppress and people),
+        denominator="" if fig.denominator is None else _count(fig.denominator, suppress and people),
+        unknown=_count(fig.unknown, suppress and people),
+        rate=rate,
+        interval=interval,
+        target="" if fig.target is None else f"{round(100 * fig.target)} %",
+    )
+
+
+def _series(groups: list[tuple[str, list[Figure]]], *, suppress: bool) -> list[dict[str, Any]]:
+    series = []
+    for key in CHART_KEYS:
+        points = []
+        for label, figures in groups:
+            fig = next(f for f in figures if f.key == key)
+            if suppress and (fig.denominator or 0) < SMALL_CELL:
+                fig = kpis._blank(key)  # too few people to show a rate
+            points.append((label, fig))
+        if points:
+            series.append({"label": points[0][1].label, "chart": charts.series_chart(points)})
+    return series
+
+
+def build(
+    kind: str, *, target_id: int | None = None, territory_ids: frozenset[int] | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Everything a report shows. `territory_ids` is the viewer's scope (None: national)."""
+    today = today or timezone.localdate()
+    suppress = kind == "funder"
+    if kind == "cohort":
+        cohort = Cohort.objects.select_related("territory").get(pk=target_id)
+        slice_ = Slice(cohort_id=cohort.pk, territory_ids=territory_ids)
+        title = _("Impact report: cohort %(name)s") % {"name": cohort.name}
+        subtitle = f"{cohort.territory.name} · {cohort.starts_on:%d/%m/%Y} – {cohort.ends_on:%d/%m/%Y}"
+        group = None
+    elif kind == "territory":
+        territory = Territory.objects.get(pk=target_id)
+        slice_ = Slice(territory_id=territory.pk, territory_ids=territory_ids)
+        title = _("Impact report: %(name)s") % {"name": territory.name}
+        subtitle, group = "", "cohort"
+    elif kind == "company":
+        company = Organisation.objects.get(pk=target_id)
+        slice_ = Slice(company_id=company.pk, territory_ids=territory_ids)
+        title = _("Impact report: duos with %(name)s's employees") % {"name": company.name}
+        subtitle, group = _("Only the duos that involve the company's employees are counted."), "cohort"
+    else:
+        slice_ = Slice(territory_ids=territory_ids)
+        title = _("Impact report for funders")
+        subtitle, group = _("Anonymous aggregates. Counts between 1 and 4 people are shown as “<5”."), "territory"
+    figures = kpis.figures(slice_, today=today)
+    funnel = kpis.funnel(slice_, today=today)
+    groups: list[tuple[str, list[Figure]]] = []
+    if group == "cohort":
+        grouped = kpis.compute(slice_, today=today, group="cohort")
+        for cohort in Cohort.objects.filter(pk__in=[k for k in grouped if k]).order_by("starts_on", "pk"):
+            groups.append((cohort.name, grouped[cohort.pk]))
+    elif group == "territory":
+        grouped = kpis.compute(slice_, today=today, group="territory")
+        for territory in Territory.objects.filter(pk__in=[k for k in grouped if k]).order_by("name"):
+            groups.append((territory.name, grouped[territory.pk]))
+    return {
+        "kind": kind,
+        "title": title,
+        "subtitle": subtitle,
+        "computed_at": timezone.localtime(),
+        "today": today,
+        "suppress": suppress,
+        "rows": [display(f, suppress=suppress) for f in figures],
+        "funnel": funnel,
+        "funnel_chart": charts.funnel_chart(funnel, suppress=suppress),
+        "group_kind": group,
+        "groups": [(label, [display(f, suppress=suppress) for f in figs]) for label, figs in groups],
+        "series": _series(groups, suppress=suppress) if groups else [],
+        "slice": slice_,
+        # Person-level rows (pseudonymous ids) only in staff reports of a cohort or a territory.
+        "with_people": kind in {"cohort", "territory"},
+    }
+
+
+def pdf(context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("portals/impact/report_pdf.html", context)
+    return HTML(string=html).write_pdf()
+
+
+def xlsx(context: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = _("Figures")[:31]
+    sheet.append([context["title"]])
+    sheet["A1"].font = bold
+    sheet.append([_("Computed on"), context["computed_at"].strftime("%Y-%m-%d %H:%M")])
+    sheet.append([])
+    header = [_("Figure"), _("Numerator"), _("Denominator"), _("Unknown"), _("Rate"), _("95 % interval"), _("Target")]
+    sheet.append(header)
+    for row in context["rows"]:
+        sheet.append(
+            [
+                str(row.figure.label),
+                _cell(row.numerator),
+                _cell(row.denominator),
+                _cell(row.unknown),
+                row.rate,
+                row.interval,
+                row.target,
+            ]
+        )
+    funnel = wb.create_sheet(_("Funnel")[:31])
+    funnel.append([_("Step"), _("People")])
+    for step in context["funnel"]:
+        funnel.append([str(step.label), _cell(_count(step.count, context["suppress"]))])
+    if context["groups"]:
+        by = wb.create_sheet((_("By territory") if context["group_kind"] == "territory" else _("By cohort"))[:31])
+        by.append([_("Group"), *header])
+        for label, rows in context["groups"]:
+            for row in rows:
+                by.append(
+                    [
+                        label,
+                        str(row.figure.label),
+                        _cell(row.numerator),
+                        _cell(row.denominator),
+                        _cell(row.unknown),
+                        row.rate,
+                        row.interval,
+                        row.target,
+                    ]
+                )
+    definitions = wb.create_sheet(_("Definitions")[:31])
+    definitions.append([_("Figure"), _("Definition in force")])
+    for row in context["rows"]:
+        definitions.append([str(row.figure.label), str(row.figure.definition)])
+    definitions.append([])
+    definitions.append([_("Computed on"), context["computed_at"].strftime("%Y-%m-%d %H:%M")])
+    if context["with_people"]:
+        people = wb.create_sheet(_("People")[:31])
+        people.append(PERSON_COLUMNS)
+        for record in person_rows(context["slice"], today=context["today"]):
+            people.append([record[c] for c in PERSON_COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cells(row: Row) -> list[Any]:
+    return [_cell(row.numerator), _cell(row.denominator), _cell(row.unknown), row.rate, row.interval, row.target]
+
+
+def _cell(shown: str) -> Any:
+    """Numbers as numbers in the spreadsheet; '<5' and '—' stay text."""
+    try:
+        value = float(shown)
+    except ValueError:
+        return shown
+    return int(value) if value.is_integer() else value
+
+
+def filename(context: dict[str, Any], fmt: str) -> str:
+    stamp: datetime = context["computed_at"]
+    return f"binome-impact-{context['kind']}-{stamp:%Y%m%d-%H%M}.{fmt}"

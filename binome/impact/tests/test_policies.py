@@ -1,0 +1,28 @@
+"""The impact pages against their policies, on their own (the full matrix runs every area)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from binome.portals.tests.policies.impact import POLICY
+from binome.portals.tests.policy_kit import users
+
+pytestmark = pytest.mark.django_db
+
+
+def test_impact_pages_follow_their_policies(cast, client_for: Any) -> None:
+    role_users = users(cast)
+    mismatches = []
+    for name, policy in POLICY.items():
+        urls = [(reverse(name, kwargs=policy.own(cast) if policy.own else {}), policy.expected)]
+        if policy.foreign:
+            urls.append((reverse(name, kwargs=policy.foreign(cast)), policy.expected_foreign))
+        for url, expected in urls:
+            for role, code in expected.items():
+                got = client_for(role_users[role]).get(url, HTTP_ACCEPT_LANGUAGE="en").status_code
+                if got != code:
+                    mismatches.append((name, role, url, code, got))
+    assert not mismatches
