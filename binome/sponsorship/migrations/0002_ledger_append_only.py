@@ -10,7 +10,7 @@ COLUMNS = '"kind", "amount_cents", "on", "agreement_id", "invoice_id", "reverses
 PG_CREATE = f"""
 CREATE OR REPLACE FUNCTION sponsorship_ledger_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'The contributions ledger is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'The contributions ledger is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER sponsorship_ledger_no_update
