@@ -30,9 +30,11 @@ members_only = section(lambda s: bool(s.mentor_person_ids or s.mentee_person_ids
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """A page reached by a secret link: never cached, never sent on as a referrer."""
+    """A page reached by a secret link: never cached, never sent to another site as a referrer."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = (
+        "same-origin"  # no-referrer would make browsers send "Origin: null", which CSRF refuses
+    )
     return response
 
 

@@ -47,7 +47,7 @@ def test_the_form_shows_the_questions_in_the_mentee_language(client: Any, chloe_
     html = page.content.decode()
     assert 'dir="rtl"' in html
     assert "ما هو وضعك اليوم؟" in html  # the employment question, in Arabic
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     english = client.get(url, **EN).content.decode()
     assert "What is your situation today?" in english
     assert "Which ones?" not in english  # conditional: shown only after "yes" is saved
