@@ -29,6 +29,9 @@ from binome.privacy import audit
 K = Alert.Kind
 LIVE = (Alert.Status.OPEN, Alert.Status.SNOOZED)
 REMINDED_KINDS = (K.NO_FIRST_MEETING, K.SILENCE)
+# A poor check-in does not go away by itself when time passes: only the coordinator, having
+# talked to the duo, resolves it. A later poor answer raises a new alert.
+MANUAL_KINDS = (K.POOR_CHECKIN,)
 
 
 def rules_by_territory() -> tuple[dict[int, EngagementRules], EngagementRules]:
@@ -66,6 +69,7 @@ def evaluate(today: date | None = None, duo_ids: Iterable[int] | None = None) ->
     missed = _missed_workshops(
         [row["mentee__person_id"] for row in rows] + [row["mentor__person_id"] for row in rows], earliest
     )
+    poor = _poor_checkins(rows, earliest, by_territory, default)
     live = {
         (a.duo_id, a.kind): a
         for a in Alert.objects.select_for_update().filter(duo_id__in=[r["pk"] for r in rows], status__in=LIVE)
@@ -87,6 +91,7 @@ def evaluate(today: date | None = None, duo_ids: Iterable[int] | None = None) ->
             if (n := max(missed.get(row["mentee__person_id"], 0), missed.get(row["mentor__person_id"], 0)))
             >= rules.missed_workshops
             else None,
+            K.POOR_CHECKIN: poor.get(row["pk"]),
         }
         for kind, details in conditions.items():
             alert = live.get((row["pk"], kind))
@@ -94,7 +99,7 @@ def evaluate(today: date | None = None, duo_ids: Iterable[int] | None = None) ->
                 alert = Alert.objects.create(duo_id=row["pk"], kind=kind, raised_on=today, details=details)
                 notes.append(AlertNote(alert=alert, action="raised"))
                 result.raised.append(alert)
-            elif details is None and alert is not None:
+            elif details is None and alert is not None and kind not in MANUAL_KINDS:
                 alert.status, alert.resolved_at = Alert.Status.RESOLVED, timezone.now()
                 alert.save(update_fields=["status", "resolved_at"])
                 notes.append(AlertNote(alert=alert, action="auto_resolved"))
@@ -106,6 +111,34 @@ def evaluate(today: date | None = None, duo_ids: Iterable[int] | None = None) ->
                 result.reopened += 1
     AlertNote.objects.bulk_create(notes)
     return result
+
+
+def _poor_checkins(
+    rows: list[dict[str, Any]], since: date, by_territory: dict[int, EngagementRules], default: EngagementRules
+) -> dict[int, dict[str, Any]]:
+    """Each duo's latest poor check-in answer (by its territory's threshold) given after the
+    duo's last resolved poor-check-in alert: what the coordinator has not dealt with yet."""
+    from binome.surveys.selectors import poor_checkins
+
+    territory_of = {row["pk"]: row["cohort__territory_id"] for row in rows}
+    loosest = max([r.poor_checkin_score for r in by_territory.values()] + [default.poor_checkin_score])
+    dealt_with = dict(
+        Alert.objects.filter(duo_id__in=list(territory_of), kind=K.POOR_CHECKIN, status=Alert.Status.RESOLVED)
+        .values("duo_id")
+        .annotate(last=Max("resolved_at"))
+        .values_list("duo_id", "last")
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for duo_id, answered_on, score in poor_checkins(since, at_most=loosest):
+        if duo_id not in territory_of:
+            continue
+        if score > by_territory.get(territory_of[duo_id], default).poor_checkin_score:
+            continue
+        resolved = dealt_with.get(duo_id)
+        if resolved is not None and answered_on <= timezone.localdate(resolved):
+            continue
+        found[duo_id] = {"score": score, "answered_on": answered_on.isoformat()}
+    return found
 
 
 def refresh_duo(duo: Duo) -> Evaluation:

@@ -123,6 +123,12 @@ class EngagementRules(models.Model):
     silence_days = models.PositiveSmallIntegerField(_("days without a confirmed meeting"), default=21)
     missed_workshops = models.PositiveSmallIntegerField(_("workshops missed"), default=2)
     reminder_interval_days = models.PositiveSmallIntegerField(_("days between two reminders to a duo"), default=7)
+    poor_checkin_score = models.PositiveSmallIntegerField(
+        _("poor check-in score"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("A mid-point check-in answer at or below this score (on 1 to 5) alerts the coordinator."),
+    )
 
     class Meta:
         verbose_name = _("engagement rules")
@@ -144,6 +150,7 @@ class Alert(models.Model):
         NO_FIRST_MEETING = "no_first_meeting", _("No first meeting yet")
         SILENCE = "silence", _("No confirmed meeting for a while")
         MISSED_WORKSHOPS = "missed_workshops", _("Workshops missed")
+        POOR_CHECKIN = "poor_checkin", _("Poor check-in answer")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

@@ -87,14 +87,15 @@ def surveys_due_for_person(person: Person, today: date | None = None) -> list[In
     )
 
 
-def poor_checkins(since: date) -> list[tuple[int, date, int]]:
-    """(duo id, day answered, score) of every mid-point check-in scored 2 or less since `since`,
-    from the mentee or the mentor, in answer order."""
+def poor_checkins(since: date, at_most: int = POOR_CHECKIN) -> list[tuple[int, date, int]]:
+    """(duo id, day answered, score) of every mid-point check-in scored `at_most` or less since
+    `since`, from the mentee or the mentor, in answer order."""
     rows = (
         Answer.objects.filter(
             question__key=CHECKIN_KEY,
             response__submitted_at__isnull=False,
             response__invitation__duo__isnull=False,
+            response__submitted_at__date__gte=since,
         )
         .values_list("response__invitation__duo_id", "response__submitted_at", "value")
         .order_by("response__submitted_at", "pk")
@@ -102,7 +103,7 @@ def poor_checkins(since: date) -> list[tuple[int, date, int]]:
     found = []
     for duo_id, submitted_at, value in rows:
         answered_on = timezone.localdate(submitted_at)
-        if answered_on >= since and isinstance(value, int | float) and value <= POOR_CHECKIN:
+        if answered_on >= since and isinstance(value, int | float) and value <= at_most:
             found.append((duo_id, answered_on, int(value)))
     return found
 

@@ -215,3 +215,60 @@ def test_two_missed_workshops_raise_an_alert_and_attended_ones_count_as_hours(ca
     assert Alert.objects.get(duo=cast.paris_duo, kind="missed_workshops").details == {"missed": 2}
     start, end = selectors.period_of(cast.paris_duo.cohort)
     assert selectors.mentor_hours(cast.ben, start=start, end=end).workshops == 4  # Ben attended both
+
+
+def _checkin(cast: Cast, score: str, day: datetime) -> None:
+    """The Paris mentee answers the mid-point check-in through the surveys app, on `day`."""
+    from django.http import QueryDict
+
+    from binome.surveys import services as surveys
+    from binome.surveys.models import Invitation, Wave
+
+    surveys.load_instruments()
+    with time_machine.travel(day, tick=False):
+        surveys.schedule_waves(cast.paris_duo.cohort)
+        wave = Wave.objects.get(cohort=cast.paris_duo.cohort, instrument__code="mentee_mid")
+        Invitation.objects.filter(wave=wave).delete()  # a fresh link each time: one answer per call
+        surveys.invite_wave(wave, wave.opens_on, notify=False)
+        invitation = wave.invitations.get()
+        data = QueryDict(mutable=True)
+        values = {"duo_checkin": score, "employment_status": "job_seeking", "had_opportunity": "no", "confidence": "3"}
+        data.setlist("shown", list(values))
+        for key, value in values.items():
+            data.setlist(f"q_{key}", [value])
+        assert surveys.save_answers(invitation, data) == {}
+        surveys.submit_response(invitation)
+
+
+def test_a_poor_check_in_alerts_the_coordinator_until_they_resolve_it(cast: Cast) -> None:
+    meeting(cast.paris_duo, date(2026, 5, 28), by=cast.ben_user, author="staff")  # the duo meets: no other alert
+    _checkin(cast, "4", datetime(2026, 6, 2, 10, tzinfo=PARIS_TZ))
+    engagement.evaluate(date(2026, 6, 3))
+    assert "poor_checkin" not in kinds(cast.paris_duo)
+
+    _checkin(cast, "2", datetime(2026, 6, 3, 10, tzinfo=PARIS_TZ))
+    raised = engagement.evaluate(date(2026, 6, 4)).raised
+    assert [(a.duo_id, a.kind, a.details["score"]) for a in raised] == [(cast.paris_duo.pk, "poor_checkin", 2)]
+    assert not engagement.evaluate(date(2026, 6, 4)).raised  # idempotent
+    # Time passing does not make it go: a person has to call the duo.
+    assert engagement.evaluate(date(2026, 6, 14)).resolved == 0
+    assert "poor_checkin" in kinds(cast.paris_duo)
+    assert cast.paris_duo.pk not in {r.duo_id for r in Reminder.objects.all()}  # no automated nudge for this one
+
+    alert = Alert.objects.get(duo=cast.paris_duo, kind="poor_checkin")
+    with time_machine.travel(datetime(2026, 6, 15, 9, tzinfo=PARIS_TZ), tick=False):
+        engagement.note_alert(alert, actor=cast.amara, action="resolved", text="Called both: a scheduling issue.")
+    engagement.evaluate(date(2026, 6, 16))
+    assert "poor_checkin" not in kinds(cast.paris_duo)  # the answer they dealt with does not come back
+
+    _checkin(cast, "1", datetime(2026, 6, 20, 10, tzinfo=PARIS_TZ))  # a new poor answer later: a new alert
+    engagement.evaluate(date(2026, 6, 21))
+    assert "poor_checkin" in kinds(cast.paris_duo)
+
+
+def test_the_poor_check_in_threshold_is_data_per_territory(cast: Cast) -> None:
+    meeting(cast.paris_duo, date(2026, 5, 28), by=cast.ben_user, author="staff")
+    EngagementRules.objects.create(territory=cast.paris, poor_checkin_score=3)
+    _checkin(cast, "3", datetime(2026, 6, 3, 10, tzinfo=PARIS_TZ))
+    engagement.evaluate(date(2026, 6, 4))
+    assert "poor_checkin" in kinds(cast.paris_duo)
