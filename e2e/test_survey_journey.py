@@ -25,7 +25,9 @@ def test_a_mentee_answers_the_end_survey_on_a_phone_and_the_coordinator_sees_it(
     demo: None, browser: Any, live_server: Any
 ) -> None:
     person = Role.objects.get(user__email="mentee@demo.binome.fr").person
+    assert person is not None
     duo = Duo.objects.filter(mentee__person=person).order_by("-started_on").first()
+    assert duo is not None
     wave = Wave.objects.get(cohort=duo.cohort, instrument__code="mentee_end")
     services.invite_wave(wave, timezone.localdate(), notify=False)
     invitation = Invitation.objects.get(wave=wave, person=person)

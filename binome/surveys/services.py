@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -194,7 +195,7 @@ def invite_wave(wave: Wave, today: date, *, notify: bool = True) -> list[Invitat
         for invitation in Invitation.objects.filter(pk__in=[i.pk for i in created]).select_related("person"):
             if invitation.person.email:
                 Invitation.objects.filter(pk=invitation.pk).update(sent_on=today, last_contacted_on=today)
-                transaction.on_commit(lambda pk=invitation.pk: email_survey_link.enqueue(pk, "invitation"))
+                transaction.on_commit(partial(email_survey_link.enqueue, invitation.pk, "invitation"))
     return created
 
 
@@ -235,7 +236,7 @@ def send_survey_reminders(today: date) -> int:
         invitation.last_contacted_on = today
         invitation.reminders_sent += 1
         invitation.save(update_fields=["last_contacted_on", "reminders_sent"])
-        transaction.on_commit(lambda pk=invitation.pk: email_survey_link.enqueue(pk, "reminder"))
+        transaction.on_commit(partial(email_survey_link.enqueue, invitation.pk, "reminder"))
     return len(due)
 
 
