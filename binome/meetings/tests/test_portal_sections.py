@@ -51,3 +51,28 @@ def test_unconfirmed_meetings_do_not_count_as_hours(cast: Cast, client_for: Any)
     page = client_for(cast.hugo).get(reverse("company_portal")).content.decode()
     assert "3,0" not in page
     assert "3.0" not in page
+
+
+def test_a_survey_due_shows_on_the_members_home_page_and_opens_their_link(cast: Cast, client_for: Any) -> None:
+    from binome.surveys import services as surveys
+    from binome.surveys.models import Wave
+
+    surveys.load_instruments()
+    surveys.schedule_waves(cast.paris_duo.cohort)
+    wave = Wave.objects.get(cohort=cast.paris_duo.cohort, instrument__code="mentee_mid")
+    Wave.objects.filter(pk=wave.pk).update(
+        opens_on=timezone.localdate() - timedelta(days=1), closes_on=timezone.localdate() + timedelta(days=20)
+    )
+    wave.refresh_from_db()
+    surveys.invite_wave(wave, timezone.localdate(), notify=False)
+    invitation = wave.invitations.get(person=cast.chloe.person)
+
+    mentee = client_for(cast.chloe_user)
+    home = mentee.get(reverse("mentee_portal")).content.decode()
+    start = reverse("survey_start", kwargs={"pk": invitation.pk})
+    assert 'class="survey-due"' in home
+    assert start in home
+    assert mentee.get(start)["Location"].startswith("/s/")  # a fresh personal link
+    assert 'class="survey-due"' not in client_for(cast.dev_user).get(reverse("mentor_portal")).content.decode()
+    # Somebody else's survey is not found.
+    assert client_for(cast.leila_user).get(start).status_code == 404

@@ -116,13 +116,16 @@ def mentor(request: HttpRequest) -> HttpResponse:
             "duos": duos,
             "training_sessions": sessions,
             "registered": any(getattr(s, "is_mine", False) for s in sessions),
-            **_whats_next(request, duos, side="mentor"),
+            **_whats_next(request, duos, side="mentor", person=person),
         },
     )
 
 
-def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str) -> dict[str, Any]:
-    """The next workshops, and the meetings the other member recorded that wait for this one."""
+def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person: Any) -> dict[str, Any]:
+    """The surveys due, the next workshops, and the meetings the other member recorded that wait
+    for this one."""
+    from binome.surveys.selectors import surveys_due_for_person
+
     upcoming = workshops_for_user(request.user).filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED)[
         :3
     ]
@@ -134,6 +137,7 @@ def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str) -> dict
         .order_by()
     )
     return {
+        "surveys_due": surveys_due_for_person(person),
         "upcoming_workshops": list(upcoming),
         "to_confirm": [(row["duo_id"], row["n"]) for row in to_confirm],
         "side": side,
@@ -149,7 +153,9 @@ def mentee(request: HttpRequest) -> HttpResponse:
         .select_related("cohort", "mentor__person", "mentor__company", "mentor__occupation")
     )
     return render(
-        request, "portals/mentee.html", {"person": person, "duos": duos, **_whats_next(request, duos, side="mentee")}
+        request,
+        "portals/mentee.html",
+        {"person": person, "duos": duos, **_whats_next(request, duos, side="mentee", person=person)},
     )
 
 
