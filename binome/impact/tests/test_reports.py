@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from binome.impact import reports
+from binome.impact.models import Outcome, Report, Source
+from binome.impact.tasks import run_report
+from binome.pairing.models import Duo
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _october():
+    with time_machine.travel("2026-10-01 10:00 +0200", tick=False):
+        yield
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path):
+    """Paris: Chloé with Ben (Acme) and Omar with Eve (Boulangerie Martin); Lyon: Leïla with Dev."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    f.add_meetings(cast.paris_duo, 2)
+    f.add_meetings(cast.lyon_duo, 2)
+    Duo.objects.filter(pk__in=[cast.paris_duo.pk, cast.lyon_duo.pk]).update(status="completed")
+    eve = f.mentor(cast.paris, cast.boulangerie, "Eve")
+    omar = f.mentee(cast.paris, "Omar")
+    f.duo(cast.paris_duo.cohort, eve, omar, status=Duo.Status.ENDED_EARLY, ended_on=date(2026, 5, 1))
+    for person, kind in ((cast.chloe.person, "cdi"), (omar.person, "training"), (cast.leila.person, "cdd")):
+        Outcome.objects.create(person=person, kind=kind, date=date(2026, 7, 1), source=Source.STAFF)
+    return cast
+
+
+def _cells(content: bytes) -> list[str]:
+    wb = load_workbook(io.BytesIO(content))
+    return [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _sheet(content: bytes, title: str) -> list[list]:
+    wb = load_workbook(io.BytesIO(content))
+    return [list(r) for r in wb[title].iter_rows(values_only=True)]
+
+
+def test_company_report_holds_only_its_employees_duos(world, client_for):
+    client = client_for(world.hugo)
+    xlsx = client.get("/company/impact/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert xlsx.status_code == 200
+    figures = {row[0]: row for row in _sheet(xlsx.content, "Figures") if row and row[0]}
+    opportunity = figures["Concrete professional opportunity by the programme's end"]
+    assert opportunity[1:4] == [1, 1, 0]  # Chloé only; Omar (Boulangerie) and Leïla (Lyon) are not counted
+    assert figures["Duos completed"][1:3] == [1, 1]
+    cells = " ".join(_cells(xlsx.content))
+    for foreign in ("Boulangerie", "Lyon", "Rhône", "Omar", "Chloé", "Haddad"):
+        assert foreign not in cells
+    assert "Definitions" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    pdf = client.get("/company/impact/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert pdf.status_code == 200
+    text = _pdf_text(pdf.content)
+    assert "Acme" in text
+    assert "Computed on" in text
+    for foreign in ("Boulangerie", "Lyon", "Omar", "Chloé", "Haddad"):
+        assert foreign not in text
+
+
+def test_company_contact_cannot_ask_for_another_company(world, client_for):
+    client = client_for(world.hugo)
+    assert client.get(f"/company/impact/report.xlsx?company={world.boulangerie.pk}").status_code == 404
+    assert client.get(f"/company/impact/?company={world.boulangerie.pk}").status_code == 404
+    assert client.get("/company/impact/?company=x").status_code == 404
+
+
+def test_funder_report_suppresses_small_cells(world, client_for):
+    client = client_for(world.fiona)
+    xlsx = client.get("/funder/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert xlsx.status_code == 200
+    figures = {row[0]: row for row in _sheet(xlsx.content, "Figures") if row and row[0]}
+    opportunity = figures["Concrete professional opportunity by the programme's end"]
+    assert opportunity[1:5] == ["<5", "<5", 0, "<5"]  # 3 of 3: too few to show, even as a rate
+    funnel = dict(r for r in _sheet(xlsx.content, "Funnel")[1:])
+    assert funnel["Matched"] == "<5"
+    cells = " ".join(_cells(xlsx.content))
+    assert "Chloé" not in cells
+    assert "Omar" not in cells
+    text = _pdf_text(client.get("/funder/report.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "<5" in text
+    assert "Chloé" not in text
+
+
+def test_funder_cells_of_five_or_more_are_shown():
+    fig = reports.kpis._blank("opportunity")
+    big = reports.kpis.Figure(**{**fig.__dict__, "numerator": 5, "denominator": 12, "unknown": 4, "rate": 5 / 12})
+    row = reports.display(big, suppress=True)
+    assert (row.numerator, row.denominator, row.unknown, row.rate) == ("5", "12", "<5", "42 %")
+    small = reports.display(big, suppress=False)
+    assert small.unknown == "4"
+
+
+def test_lyon_coordinator_cannot_open_paris_cohort_reports(world, client_for):
+    paris_cohort = world.paris_duo.cohort_id
+    lucie = client_for(world.lucie)
+    for fmt in ("pdf", "xlsx"):
+        assert lucie.get(f"/staff/impact/cohort/{paris_cohort}/report.{fmt}").status_code == 404
+    assert lucie.get(f"/staff/impact/territory/{world.paris.pk}/report.xlsx").status_code == 404
+    assert lucie.get(f"/staff/impact/company/{world.acme.pk}/report.xlsx").status_code == 404
+    assert lucie.get(f"/staff/impact/?cohort={paris_cohort}").status_code == 404
+    amara = client_for(world.amara)
+    response = amara.get(f"/staff/impact/cohort/{paris_cohort}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "Paris printemps" in text
+    assert "Definitions in force" in text
+
+
+def test_cohort_xlsx_has_figures_definitions_and_people(world, client_for):
+    response = client_for(world.amara).get(
+        f"/staff/impact/cohort/{world.paris_duo.cohort_id}/report.xlsx", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    wb = load_workbook(io.BytesIO(response.content))
+    assert {"Figures", "Funnel", "Definitions", "People"} <= set(wb.sheetnames)
+    people = _sheet(response.content, "People")
+    assert len(people) == 1 + 2  # header and the two Paris duos
+    definitions = dict(r[:2] for r in _sheet(response.content, "Definitions")[1:] if r[0])
+    assert "interview alone does not count" in definitions["Concrete professional opportunity by the programme's end"]
+
+
+def test_background_report_runs_and_downloads(world, client_for):
+    client = client_for(world.amara)
+    response = client.post("/staff/impact/reports/", {"kind": "territory", "target": world.paris.pk, "format": "pdf"})
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/impact/reports/{report.pk}/"
+    page = client.get(f"/staff/impact/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b'hx-trigger="every 2s"' in page.content
+    assert client.get(f"/staff/impact/reports/{report.pk}/download/").status_code == 404  # not ready yet
+    run_report(report)
+    report.refresh_from_db()
+    assert (report.status, report.progress) == (Report.Status.READY, 100)
+    assert report.file.startswith(str(world_tmp(world)))
+    partial = client.get(f"/staff/impact/reports/{report.pk}/", HTTP_X_REQUESTED_WITH="x", HTTP_HX_REQUEST="true")
+    assert b"hx-trigger" not in partial.content
+    assert b"download" in partial.content
+    download = client.get(f"/staff/impact/reports/{report.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # Lucie (Lyon) cannot see or download it, nor ask for a Paris report.
+    lucie = client_for(world.lucie)
+    assert lucie.get(f"/staff/impact/reports/{report.pk}/").status_code == 404
+    assert lucie.get(f"/staff/impact/reports/{report.pk}/download/").status_code == 404
+    assert (
+        lucie.post(
+            "/staff/impact/reports/", {"kind": "cohort", "target": world.paris_duo.cohort_id, "format": "pdf"}
+        ).status_code
+        == 404
+    )
+    assert lucie.post("/staff/impact/reports/", {"kind": "funder", "format": "pdf"}).status_code == 404
+
+
+def world_tmp(world):
+    from django.conf import settings
+
+    return settings.MEDIA_ROOT
+
+
+def test_kpis_command_both_formats(world):
+    out = io.StringIO()
+    call_command("kpis", "--territory", "paris", "--format", "json", stdout=out)
+    payload = json.loads(out.getvalue())
+    opportunity = next(x for x in payload["figures"] if x["key"] == "opportunity")
+    assert (opportunity["numerator"], opportunity["denominator"], opportunity["unknown"]) == (2, 2, 0)
+    assert opportunity["interval"] == [pytest.approx(0.3424, abs=1e-4), 1.0]
+    assert "interview" in opportunity["definition"]
+    out = io.StringIO()
+    call_command("kpis", "--cohort", str(world.lyon_duo.cohort_id), "--year", "2026", stdout=out)
+    table = out.getvalue()
+    assert "Concrete professional opportunity" in table
+    assert "Definitions:" in table
+    line = next(x for x in table.splitlines() if x.startswith("Concrete professional opportunity"))
+    assert line.split()[-6:-3] == ["1", "1", "0"]
+    with pytest.raises(Exception, match="No territory"):
+        call_command("kpis", "--territory", "nowhere", stdout=io.StringIO())
