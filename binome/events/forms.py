@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from binome.events.models import CompanyEvent
+from binome.people.models import Person
 
 
 class EventForm(forms.ModelForm):
@@ -22,7 +23,7 @@ class EventForm(forms.ModelForm):
 
 
 class RegisterForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)  # type: ignore[arg-type]
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from binome.organisations.models import Organisation
+from binome.organisations.models import CompanyRelation, Contact, Organisation, PartnerAgreement
 
 
 @admin.register(Organisation)
@@ -10,3 +10,24 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["sector", "city"]
+
+
+@admin.register(CompanyRelation)
+class CompanyRelationAdmin(admin.ModelAdmin):
+    list_display = ["company", "stage", "next_action_on"]
+    list_filter = ["stage", "company__territory"]
+    search_fields = ["company__name"]
+    raw_id_fields = ["company"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(PartnerAgreement)
+class PartnerAgreementAdmin(admin.ModelAdmin):
+    list_display = ["partner", "purpose", "starts_on", "ends_on", "signed_on"]
+    raw_id_fields = ["partner"]

@@ -158,9 +158,9 @@ def partners_with_figures(
     user: Any, *, territory: Territory | None = None
 ) -> list[tuple[Organisation, PartnerFigures]]:
     """Staff: every partner they may see, with figures counted over the referrals they may see."""
-    partners = relation_organisations_visible_to(user).exclude(kind=Organisation.Kind.COMPANY)
+    visible = relation_organisations_visible_to(user).exclude(kind=Organisation.Kind.COMPANY)
     if territory is not None:
-        partners = partners.filter(Q(territory=territory) | Q(territory=None))
-    partners = list(partners.select_related("territory").order_by("name"))
+        visible = visible.filter(Q(territory=territory) | Q(territory=None))
+    partners = list(visible.select_related("territory").order_by("name"))
     figures = partner_figures(access.referrals_visible_to(user), [p.pk for p in partners])
     return [(p, figures[p.pk]) for p in partners]

@@ -51,7 +51,7 @@ CONTACTS = [
     ("Nadia Benali", "Responsable mécénat de compétences"),
     ("Marc Lefèvre", "Chargé de recrutement"),
 ]
-EXCHANGES = {
+EXCHANGES: dict[str, list[tuple[str, str]]] = {
     Stage.CONTACTED: [("email", "Plaquette du programme envoyée, avec les résultats de l'an dernier.")],
     Stage.MEETING: [
         ("call", "Premier appel : intérêt pour 5 à 8 mentors, question sur le temps à libérer."),

@@ -124,3 +124,17 @@ def test_a_partner_agreement_is_recorded_and_the_period_checked(cast: Cast, clie
     assert client_for(cast.lucie).post(url, {"purpose": "x", "starts_on": "2026-01-01"}).status_code == 404
     with pytest.raises(Exception, match="sponsorship"):
         services.add_partner_agreement(cast.acme, purpose="x", starts_on=date(2026, 1, 1), actor=cast.amara)
+
+
+def test_the_partners_page_costs_the_same_queries_with_more_partners(
+    cast: Cast, dataset: dict[str, Referral], client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    from binome.organisations.models import Organisation
+
+    client = client_for(cast.nadia)
+    client.get(reverse("staff_partners"))
+    for n in range(10):
+        Organisation.objects.create(name=f"NGO {n}", slug=f"ngo-{n}", kind="ngo", territory=cast.paris)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("staff_partners"))
+    assert len(response.context["rows"]) == 12

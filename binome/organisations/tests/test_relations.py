@@ -168,3 +168,16 @@ def test_forms_on_the_relation_page_re_render_with_their_errors(cast: Cast, clie
     assert "Hélène Roux" in page
     assert "Premier rendez-vous" in page
     assert "Meeting" in page
+
+
+def test_the_board_page_costs_the_same_queries_with_more_companies(
+    cast: Cast, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(12):
+        services.add_prospect(
+            territory=cast.paris, name=f"Prospect {n}", next_action_on=date(2026, 1, n + 1), actor=None
+        )
+    client = client_for(cast.amara)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("staff_relations"))
+    assert response.context["board"].total == 12

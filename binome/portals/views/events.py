@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from binome.organisations.selectors import relation_organisations_visible_to
 from binome.portals.decorators import company_contacts_only, staff_only
 
 
-def _companies(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _companies(request: HttpRequest) -> QuerySet[Organisation]:
     return (
         relation_organisations_visible_to(request.user)
         .filter(kind=Organisation.Kind.COMPANY, territory__isnull=False)

@@ -20,7 +20,7 @@ from binome.organisations.models import CompanyRelation, Organisation
 from binome.portals.decorators import staff_only
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
+def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Rules the service enforces come back as form errors, never a 500."""
     by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for name, field_messages in by_field.items():
@@ -63,7 +63,9 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, organisation: Organisation, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _page(
+    request: HttpRequest, organisation: Organisation, *, status: int = 200, **bound: forms.BaseForm
+) -> HttpResponse:
     relation = CompanyRelation.objects.filter(company=organisation).first()
     context: dict[str, Any] = {
         "organisation": organisation,
