@@ -52,6 +52,9 @@ class ProgrammeTemplate(models.Model):
         related_name="programme_templates",
         help_text=_("Empty: a national template."),
     )
+    # Codes of the survey instruments its cohorts use (binome.surveys); empty means every
+    # instrument. Codes rather than a relation: surveys build on cohorts, not the reverse.
+    survey_plan = models.JSONField(_("survey plan"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

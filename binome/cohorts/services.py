@@ -229,6 +229,7 @@ def clone_template(template: ProgrammeTemplate, *, territory: Territory, name: s
         description=template.description,
         duration_weeks=template.duration_weeks,
         territory=territory,
+        survey_plan=template.survey_plan,
     )
     for item in template.items.prefetch_related("resources"):
         resources = list(item.resources.all())
@@ -266,3 +267,12 @@ def remove_curriculum_item(item: CurriculumItem, *, actor: Any) -> None:
     """Remove an event from a template; generated workshops keep their copy (their link is cleared)."""
     audit.record(actor=actor, verb="removed curriculum item", target=item, title=item.title)
     item.delete()
+
+
+@transaction.atomic
+def set_survey_plan(template: ProgrammeTemplate, *, actor: Any, codes: list[str]) -> ProgrammeTemplate:
+    """Which questionnaires the template's cohorts use; waves already opened are kept."""
+    template.survey_plan = sorted(set(codes))
+    template.save(update_fields=["survey_plan"])
+    audit.record(actor=actor, verb="set survey plan", target=template, codes=template.survey_plan)
+    return template

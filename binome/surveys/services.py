@@ -136,7 +136,11 @@ def schedule_waves(cohort: Cohort) -> list[Wave]:
     """One wave per instrument for the cohort (idempotent); waves not opened yet follow the
     cohort's dates if they moved."""
     waves = []
-    for instrument in Instrument.objects.all():
+    instruments = Instrument.objects.all()
+    plan = cohort.template.survey_plan if cohort.template_id else []
+    if plan:  # the programme template chooses its questionnaires; none chosen: all of them
+        instruments = instruments.filter(code__in=plan)
+    for instrument in instruments:
         version = instrument.current_version()
         if version is None:
             continue

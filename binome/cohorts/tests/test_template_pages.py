@@ -89,3 +89,40 @@ def test_another_territorys_template_is_not_found(programme: Programme, client_f
     listed = client.get("/staff/templates/", **EN).context["templates"]
     assert lyon_copy not in listed
     assert ProgrammeTemplate.objects.get(pk=programme.template.pk) in listed
+
+
+def test_the_survey_plan_chooses_the_questionnaires_of_the_next_waves(programme: Programme, client_for: Any) -> None:
+    from binome.surveys import services as surveys
+    from binome.surveys.models import Wave
+
+    surveys.load_instruments()
+    paris_copy = clone_template(programme.template, territory=programme.cast.paris, name="Binôme Paris")
+    client = client_for(programme.cast.amara)
+    page = client.get(f"/staff/templates/{paris_copy.pk}/", **EN).content.decode()
+    assert 'value="mentee_follow12" checked' in page  # nothing chosen yet: every questionnaire
+
+    response = client.post(
+        f"/staff/templates/{paris_copy.pk}/",
+        {"action": "survey_plan", "instruments": ["mentee_baseline", "mentee_end", "not-a-code"]},
+        **EN,
+    )
+    assert response.status_code == 302
+    paris_copy.refresh_from_db()
+    assert paris_copy.survey_plan == ["mentee_baseline", "mentee_end"]
+    cohort = create_cohort(
+        territory=programme.cast.paris,
+        name="Paris automne 2027",
+        starts_on=date(2027, 9, 6),
+        ends_on=date(2028, 3, 6),
+        template=paris_copy,
+        actor=programme.cast.amara,
+    )
+    surveys.schedule_waves(cohort)
+    assert set(Wave.objects.filter(cohort=cohort).values_list("instrument__code", flat=True)) == {
+        "mentee_baseline",
+        "mentee_end",
+    }
+    # Choosing nothing is refused and keeps the plan.
+    client.post(f"/staff/templates/{paris_copy.pk}/", {"action": "survey_plan"}, **EN)
+    paris_copy.refresh_from_db()
+    assert paris_copy.survey_plan == ["mentee_baseline", "mentee_end"]

@@ -17,6 +17,7 @@ from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
 from binome.portals.decorators import section, staff_only
+from binome.surveys.models import Instrument
 from binome.territories.forms import OpenTerritoryForm
 from binome.territories.selectors import opening_checklist, territory_comparison
 from binome.territories.services import open_territory as open_territory_service
@@ -234,9 +235,20 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     new_form = CurriculumItemForm(prefix="new", initial={"start_time": "18:30", "duration_minutes": 120})
     bound_item: int | None = None
     bound_form: CurriculumItemForm | None = None
+    instruments = list(Instrument.objects.order_by("audience", "code"))
+    plan = set(template.survey_plan) or {i.code for i in instruments}
     if request.method == "POST":
         if not editable:
             raise Http404
+        if request.POST.get("action") == "survey_plan":
+            known = {i.code for i in instruments}
+            chosen = [code for code in request.POST.getlist("instruments") if code in known]
+            if not chosen:
+                messages.error(request, _("Choose at least one questionnaire."))
+                return redirect("staff_template", pk=template.pk)
+            services.set_survey_plan(template, actor=request.user, codes=chosen)
+            messages.success(request, _("Survey plan saved: cohorts follow it for the waves not opened yet."))
+            return redirect("staff_template", pk=template.pk)
         item_pk = request.POST.get("item")
         item = get_object_or_404(template.items, pk=item_pk) if item_pk else None
         if request.POST.get("action") == "remove" and item is not None:
@@ -273,6 +285,12 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portals/programmes/template.html",
-        {"template": template, "rows": rows, "new_form": new_form, "editable": editable},
+        {
+            "template": template,
+            "rows": rows,
+            "new_form": new_form,
+            "editable": editable,
+            "survey_plan": [(i, i.code in plan) for i in instruments],
+        },
         status=400 if failed else 200,
     )
