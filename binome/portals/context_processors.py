@@ -17,12 +17,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("staff_dashboard"), _("Dashboard")),
             (reverse("staff_people"), _("People")),
             (reverse("screening_board"), _("Screening")),
-            (reverse("staff_organisations"), _("Organisations")),
-            (reverse("staff_duplicates"), _("Duplicates")),
             (reverse("staff_training"), _("Training")),
             (reverse("staff_cohorts"), _("Cohorts")),
             (reverse("staff_matching"), _("Matching")),
             (reverse("staff_attention"), _("Needs attention")),
+            (reverse("staff_impact"), _("Impact")),
+            (reverse("staff_relations"), _("Companies")),
+            (reverse("staff_partners"), _("Partners")),
+            (reverse("staff_events"), _("Events")),
+            (reverse("staff_sponsorship"), _("Contributions")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))
@@ -40,6 +43,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append((reverse("funder_portal"), _("Results")))
     if scope.national_admin:
         links.append((reverse("staff_national"), _("Territories")))
+        links.append((reverse("privacy_register"), _("Personal data")))
         links.append((reverse("admin:index"), _("Administration")))
     return {
         "nav_links": links,
