@@ -24,6 +24,7 @@ from binome.lib.demo.seed_matching import seed_matching
 from binome.lib.demo.seed_meetings import seed_meetings
 from binome.lib.demo.seed_programmes import seed_programmes
 from binome.lib.demo.seed_sourcing import seed_sourcing
+from binome.lib.demo.seed_sponsorship import seed_sponsorship
 from binome.lib.demo.seed_surveys import seed_surveys
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -120,6 +121,7 @@ class DemoSeeder:
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
         seed_meetings(self)  # after matching: the Lyon duos come from the engine
+        seed_sponsorship(self)  # after meetings: the approved statement freezes their hours
         seed_surveys(self)  # waves, invitations and answers of the cohorts with duos
         seed_duplicates(self)  # last: duplicates of people the other parts created
         return self.report
