@@ -237,3 +237,15 @@ def test_the_wave_page_lists_who_answered_and_resends_a_link(
     assert resent.status_code == 302
     assert len(callbacks) == 1
     assert AuditEvent.objects.filter(actor=cast.amara, verb="resent survey link").exists()
+
+
+def test_the_due_surveys_partial_links_each_to_its_own_start(cast: Cast, chloe_end: Invitation) -> None:
+    from django.template.loader import render_to_string
+
+    from binome.surveys.selectors import surveys_due_for_person
+
+    html = render_to_string(
+        "portals/surveys/_due.html", {"surveys_due": surveys_due_for_person(cast.chloe.person, chloe_end.wave.opens_on)}
+    )
+    assert reverse("survey_start", kwargs={"pk": chloe_end.pk}) in html
+    assert "End-of-programme questionnaire" in html
