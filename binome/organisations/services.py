@@ -119,13 +119,16 @@ def add_contact(
 
 @transaction.atomic
 def update_contact(contact: Contact, *, actor: Any, **fields: str) -> Contact:
+    """Save the changed fields of a contact; the audit names the fields, never their values."""
     allowed = {"name", "role", "email", "phone"}
-    changed = [k for k, v in fields.items() if k in allowed and getattr(contact, k) != v.strip()]
-    for key in changed:
-        setattr(contact, key, fields[key].strip())
+    current = Contact.objects.get(pk=contact.pk)
+    changed = [k for k, v in fields.items() if k in allowed and getattr(current, k) != (v or "").strip()]
+    for key in allowed & fields.keys():
+        setattr(contact, key, (fields[key] or "").strip())
     contact.full_clean()
-    contact.save()
-    audit.record(actor=actor, verb="updated", target=contact, fields=changed)
+    if changed:
+        contact.save(update_fields=changed)
+        audit.record(actor=actor, verb="updated", target=contact, fields=changed)
     return contact
 
 

@@ -11,6 +11,16 @@ urlpatterns = [
     path("staff/relations/<int:pk>/", relations.organisation, name="staff_relation"),
     path("staff/relations/<int:pk>/move/", relations.move, name="staff_relation_move"),
     path("staff/relations/<int:pk>/contacts/", relations.add_contact, name="staff_relation_contact"),
+    path(
+        "staff/relations/<int:pk>/contacts/<int:contact_pk>/",
+        relations.edit_contact,
+        name="staff_relation_contact_edit",
+    ),
+    path(
+        "staff/relations/<int:pk>/contacts/<int:contact_pk>/remove/",
+        relations.remove_contact,
+        name="staff_relation_contact_remove",
+    ),
     path("staff/relations/<int:pk>/exchanges/", relations.add_exchange, name="staff_relation_exchange"),
     path("staff/relations/<int:pk>/agreements/", relations.add_agreement, name="staff_relation_agreement"),
     path("staff/partners/", relations.partners, name="staff_partners"),

@@ -181,3 +181,36 @@ def test_the_board_page_costs_the_same_queries_with_more_companies(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("staff_relations"))
     assert response.context["board"].total == 12
+
+
+def test_a_contact_is_corrected_then_removed_and_both_are_audited(cast: Cast, client_for: Any) -> None:
+    contact = services.add_contact(cast.acme, name="Hélène Roux", role="DRH", actor=cast.amara)
+    exchange = services.record_exchange(
+        cast.acme, happened_on=date(2026, 1, 5), kind="call", summary="Appel", contact=contact, actor=cast.amara
+    )
+    client = client_for(cast.amara)
+    url = reverse("staff_relation_contact_edit", args=[cast.acme.pk, contact.pk])
+    bad = client.post(url, {"name": "Hélène Roux", "email": "pas-un-email"}, **EN)
+    assert bad.status_code == 400
+    contact.refresh_from_db()
+    assert contact.email == ""
+    assert client.post(url, {"name": "Hélène Roux", "role": "DRH groupe", "email": "h@acme.test"}).status_code == 302
+    contact.refresh_from_db()
+    assert (contact.role, contact.email) == ("DRH groupe", "h@acme.test")
+    updated = AuditEvent.objects.get(verb="updated", target_type="organisations.contact", target_id=str(contact.pk))
+    assert updated.actor == cast.amara
+    assert sorted(updated.details["fields"]) == ["email", "role"]
+    assert (
+        client_for(cast.lucie)
+        .post(reverse("staff_relation_contact_remove", args=[cast.acme.pk, contact.pk]))
+        .status_code
+        == 404
+    )
+    client = client_for(cast.amara)
+    assert client.post(reverse("staff_relation_contact_remove", args=[cast.acme.pk, contact.pk])).status_code == 302
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    exchange.refresh_from_db()
+    assert exchange.contact is None
+    assert AuditEvent.objects.filter(
+        verb="deleted", target_type="organisations.contact", target_id=str(contact.pk), actor=cast.amara
+    ).exists()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from binome.accounts import access
 from binome.organisations import selectors, services
 from binome.organisations.forms import ContactForm, ExchangeForm, PartnerAgreementForm, ProspectForm, StageForm
-from binome.organisations.models import CompanyRelation, Organisation
+from binome.organisations.models import CompanyRelation, Contact, Organisation
 from binome.portals.decorators import staff_only
 
 
@@ -131,6 +131,38 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The contact is added."))
             return redirect("staff_relation", pk=found.pk)
     return _page(request, found, status=400, contact_form=form)
+
+
+@staff_only
+def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Correct a contact's details (GET: the form; POST: save, or re-render with errors)."""
+    found = selectors.relation_organisation_for(request.user, pk)
+    contact = get_object_or_404(Contact.objects.filter(organisation=found), pk=contact_pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(contact, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The contact is saved."))
+            return redirect("staff_relation", pk=found.pk)
+    return render(
+        request,
+        "portals/relations/contact_edit.html",
+        {"organisation": found, "contact": contact, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_only
+@require_POST
+def remove_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    found = selectors.relation_organisation_for(request.user, pk)
+    contact = get_object_or_404(Contact.objects.filter(organisation=found), pk=contact_pk)
+    services.remove_contact(contact, actor=request.user)
+    messages.success(request, _("The contact is removed."))
+    return redirect("staff_relation", pk=found.pk)
 
 
 @staff_only

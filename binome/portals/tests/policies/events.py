@@ -40,6 +40,15 @@ def _org(cast: Cast, lyon: bool, company: bool) -> dict[str, Any]:
     return {"pk": (cast.lyon_ngo.pk if lyon else cast.paris_ngo.pk)}
 
 
+def contact(cast: Cast, lyon: bool = False) -> dict[str, Any]:
+    """A contact at Acme (Paris) or at the Lyon company."""
+    from binome.organisations.models import Contact
+
+    company = cast.dev.company if lyon else cast.acme
+    found, _created = Contact.objects.get_or_create(organisation=company, name="Matrix Contact")
+    return {"pk": company.pk, "contact_pk": found.pk}
+
+
 COMPANY_SECTION = expect(403, anonymous=LOGIN, company_contact=200)
 
 POLICY: dict[str, Policy] = {
@@ -60,6 +69,12 @@ POLICY: dict[str, Policy] = {
         )
         for name in ("staff_relation_move", "staff_relation_contact", "staff_relation_exchange")
     },
+    "staff_relation_contact_edit": Policy(
+        STAFF_SECTION, own=contact, foreign=lambda c: contact(c, lyon=True), expected_foreign=STAFF_OBJECT_FOREIGN
+    ),
+    "staff_relation_contact_remove": Policy(
+        STAFF_POST_ONLY, own=contact, foreign=lambda c: contact(c, lyon=True), expected_foreign=STAFF_POST_ONLY
+    ),
     "staff_relation_agreement": Policy(
         STAFF_POST_ONLY,
         own=lambda c: _org(c, False, False),
