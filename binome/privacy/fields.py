@@ -2,7 +2,8 @@
 harm the person: protection status, referral reasons, coordinator notes.
 
 The database holds only ciphertext, so it cannot filter, sort or group on these columns: any
-lookup other than `isnull` raises at once instead of silently matching nothing. Filter in Python
+lookup other than `isnull` and "is empty" (`field=""`) raises at once instead of silently matching
+nothing. Filter in Python
 after loading the rows (the volumes are one territory's files).
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from cryptography.fernet import InvalidToken
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from binome.privacy.keys import fernet
 
@@ -36,6 +38,18 @@ def decrypt(value: str) -> str:
         ) from error
 
 
+class EmptyOnlyExact(Exact):
+    """`field=""` works (empty values are stored empty); comparing with any other value cannot."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None):
+            raise FieldError(
+                f"{self.lhs.target.model.__name__}.{self.lhs.target.name} is encrypted at rest: "
+                "the database can only tell whether it is empty; filter in Python instead."
+            )
+        return super().get_prep_lookup()
+
+
 class EncryptedTextField(models.TextField):
     """A TextField stored encrypted. Choices still validate (forms and `full_clean`) on the plaintext."""
 
@@ -54,6 +68,8 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value))
 
     def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "exact":
+            return EmptyOnlyExact
         if lookup_name not in self.ALLOWED_LOOKUPS:
             raise FieldError(
                 f"{self.model.__name__}.{self.name} is encrypted at rest: the database cannot compare it "

@@ -48,6 +48,12 @@ def test_the_protection_status_still_validates_its_choices(cast: Cast) -> None:
 def test_filtering_on_an_encrypted_column_fails_loudly_instead_of_matching_nothing(cast: Cast) -> None:
     with pytest.raises(FieldError, match="encrypted"):
         list(MenteeProfile.objects.filter(protection_status="refugee"))
+    with pytest.raises(FieldError, match="encrypted"):
+        list(Referral.objects.filter(reason__icontains="network"))
+    assert Referral.objects.filter(reason="").count() == 2  # "is it empty?" still works
+    cast.chloe_referral.reason = "Filled"
+    cast.chloe_referral.save()
+    assert list(Referral.objects.exclude(reason="")) == [cast.chloe_referral]
 
 
 def test_rotating_keys_re_encrypts_every_row_under_the_new_key(cast: Cast) -> None:
