@@ -192,3 +192,12 @@ def test_kpis_command_both_formats(world):
     assert line.split()[-6:-3] == ["1", "1", "0"]
     with pytest.raises(Exception, match="No territory"):
         call_command("kpis", "--territory", "nowhere", stdout=io.StringIO())
+
+
+def test_funder_portal_shows_aggregates_with_small_cells(world, client_for):
+    page = client_for(world.fiona).get("/funder/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert b"Programme results" in page.content
+    assert b"&lt;5" in page.content
+    assert "Chloé".encode() not in page.content
+    assert b"staff/impact/people" not in page.content

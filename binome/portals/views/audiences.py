@@ -14,6 +14,7 @@ from binome.accounts import access
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Workshop
 from binome.cohorts.selectors import workshops_for_user
+from binome.impact import reports as impact_reports
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import company_hours
 from binome.organisations.models import Organisation
@@ -177,4 +178,7 @@ def partner(request: HttpRequest) -> HttpResponse:
 
 @funders_only
 def funder(request: HttpRequest) -> HttpResponse:
-    return render(request, "portals/funder.html", {"rows": national_overview()})
+    # The impact figures: aggregates only, every cell of 1 to 4 people shown as "<5".
+    impact = impact_reports.build("funder")
+    impact["impact_rows"] = impact.pop("rows")
+    return render(request, "portals/funder.html", {**impact, "rows": national_overview()})
