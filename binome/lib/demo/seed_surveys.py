@@ -76,6 +76,9 @@ class _Story:
         self.opportunity = set(shuffled[:half])
         # Network and opportunity go together often, not always.
         self.network = set(rng.sample(shuffled[:half], k=min(half, most - 1))) | set(shuffled[half : half + 1])
+        # One mentee without a result stops answering after the mid-point: an unknown, shown as such.
+        self.silent = {p for p in shuffled if p not in self.opportunity | self.network}
+        self.silent = set(sorted(self.silent)[:1])
         self.poor_checkin_duos: set[int] = set()
         self.completed_id = completed.pk if completed else None
 
@@ -90,8 +93,11 @@ def _maybe_answer(rng: Random, anchor: date, wave: Wave, invitation: Invitation,
     moment = wave.instrument.moment
     still_open = wave.closes_on >= anchor
     rate = ANSWER_RATE[Moment(moment)] * (0.6 if still_open else 1)
-    if rng.random() > rate:
-        return  # no answer: an unknown
+    if moment in (Moment.END, Moment.FOLLOW6) and invitation.person_id in story.silent:
+        return
+    told_us = wave.cohort_id == story.completed_id and invitation.person_id in story.opportunity | story.network
+    if rng.random() > rate and not (moment == Moment.END and told_us):
+        return  # no answer: an unknown (at the end, among those the story gives no result)
     values = _values(rng, wave, invitation, story)
     response = services.record_answers_directly(invitation, values, submitted_at=_when(rng, wave, anchor))
     response.refresh_from_db()

@@ -27,12 +27,7 @@ def test_the_demo_has_waves_and_realistic_answers_for_the_completed_cohort() -> 
     asked = end.count()
     assert asked >= 8
     answered = end.filter(submitted_at__isnull=False)
-    assert (
-        asked - answered.count() > 0
-        or Invitation.objects.filter(
-            wave__cohort__name=completed, wave__instrument__code="mentee_follow6", submitted_at__isnull=True
-        ).exists()
-    )  # some unknowns
+    assert asked - answered.count() >= 1  # some unknowns, counted, never hidden
     values = Answer.objects.filter(response__invitation__in=answered)
     opportunity = values.filter(question__key="had_opportunity", value="yes").count()
     network = sum(1 for v in values.filter(question__key="network_contacts").values_list("value", flat=True) if v >= 3)
