@@ -20,6 +20,7 @@ from binome.cohorts.models import Cohort
 from binome.lib.demo import data
 from binome.lib.demo.seed_duplicates import seed_duplicates
 from binome.lib.demo.seed_enrolment import seed_enrolment
+from binome.lib.demo.seed_impact import seed_impact
 from binome.lib.demo.seed_matching import seed_matching
 from binome.lib.demo.seed_meetings import seed_meetings
 from binome.lib.demo.seed_programmes import seed_programmes
@@ -121,6 +122,7 @@ class DemoSeeder:
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
         seed_meetings(self)  # after matching: the Lyon duos come from the engine
+        seed_impact(self)  # staff-recorded outcomes, before the survey answers that may disagree
         seed_sponsorship(self)  # after meetings: the approved statement freezes their hours
         seed_surveys(self)  # waves, invitations and answers of the cohorts with duos
         seed_duplicates(self)  # last: duplicates of people the other parts created
