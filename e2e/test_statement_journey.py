@@ -30,6 +30,7 @@ def _number(text: str) -> float:
 def test_the_statement_pdf_matches_the_mentors_hours_page(demo: None, browser: Any, live_server: Any) -> None:
     statement = Statement.objects.get(company__slug="acme", status=Statement.Status.APPROVED)
     mentor_person = Role.objects.get(user__email="mentor@demo.binome.fr").person
+    assert mentor_person is not None
     duo = Duo.objects.get(mentor__person=mentor_person, status=Duo.Status.ACTIVE)
 
     # The company contact opens the portal and downloads the statement.

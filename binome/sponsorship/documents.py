@@ -22,7 +22,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # imported here: loading it takes a second, most requests never need it
 
     html = render_to_string(template, {"issuer": ISSUER, **context})
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:

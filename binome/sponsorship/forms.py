@@ -25,7 +25,7 @@ class EurosField(forms.DecimalField):
         self.widget.attrs.setdefault("step", "0.01")
         self.widget.attrs.setdefault("inputmode", "decimal")
 
-    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+    def clean(self, value: Any) -> int | None:
         euros = super().clean(value)
         return None if euros is None else int(euros * 100)
 

@@ -129,9 +129,8 @@ def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: 
     agreement.save(update_fields=["status", "signed_on"])
     audit.record(actor=actor, verb="status_changed", target=agreement, before=before, after=status)
     if status == Status.SIGNED and agreement.contribution_cents > 0:
-        _append(
-            agreement, kind=Kind.PLEDGE, amount_cents=agreement.contribution_cents, on=agreement.signed_on, actor=actor
-        )
+        signed = agreement.signed_on or timezone.localdate()
+        _append(agreement, kind=Kind.PLEDGE, amount_cents=agreement.contribution_cents, on=signed, actor=actor)
     return agreement
 
 
@@ -233,7 +232,7 @@ def reverse_entry(entry: LedgerEntry, *, reason: str, actor: Any, on: date | Non
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("This entry has already been reversed."))
     agreement_totals = selectors.agreement_totals(entry.agreement)
-    if entry.kind == Kind.INVOICE:
+    if entry.kind == Kind.INVOICE and entry.invoice_id is not None:
         invoice = selectors.with_payments(Invoice.objects.filter(pk=entry.invoice_id)).get()
         if invoice.paid_cents > 0:  # type: ignore[attr-defined]
             raise ValidationError(_("Reverse the payments of this invoice first."))

@@ -40,7 +40,7 @@ def sponsorship(cast: Cast, lyon: bool = False) -> dict[str, Any]:
         "invoice": invoice.pk,
         "receipt": entry.receipt.pk,
         "entry": entry.pk,
-        "statement": Statement.objects.filter(company=company).first().pk,
+        "statement": Statement.objects.filter(company=company).values_list("pk", flat=True)[0],
     }
 
 
