@@ -249,3 +249,30 @@ def test_the_due_surveys_partial_links_each_to_its_own_start(cast: Cast, chloe_e
     )
     assert reverse("survey_start", kwargs={"pk": chloe_end.pk}) in html
     assert "End-of-programme questionnaire" in html
+
+
+def test_the_wave_page_runs_the_same_queries_for_one_or_many_people(
+    client_for: Any, cast: Cast, chloe_end: Invitation
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from binome.people.models import Person
+
+    client = client_for(cast.amara)
+    url = reverse("staff_survey_wave", kwargs={"pk": chloe_end.wave_id})
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url, **EN).status_code == 200
+    for n in range(6):
+        person = Person.objects.create(first_name=f"P{n}", last_name="Test", territory=cast.paris)
+        invitation = Invitation.objects.create(
+            wave=chloe_end.wave, person=person, role="mentee", expires_at=datetime(2099, 1, 1, tzinfo=UTC)
+        )
+        if n % 2:
+            services.record_answers_directly(
+                invitation, {"employment_status": "working"}, submitted_at=datetime(2026, 9, 5, tzinfo=UTC)
+            )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, **EN)
+    assert "3 answered out of 7" in page.content.decode()
+    assert len(many.captured_queries) == len(one.captured_queries)
