@@ -10,7 +10,7 @@ meeting. Nobody with a live duo or a referral still in progress is touched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -60,6 +60,10 @@ class Plan:
 def _cutoff(today: date, key: str) -> datetime:
     period = RETENTION[key].period
     assert period is not None
+    return _cutoff_for(today, period)
+
+
+def _cutoff_for(today: date, period: timedelta) -> datetime:
     return timezone.make_aware(datetime.combine(today - period, time.min))
 
 
@@ -75,9 +79,12 @@ def _latest(values: list[object | None]) -> datetime | None:
     return max(moments) if moments else None
 
 
-def _candidates() -> object:
+def _candidates(today: date) -> object:
+    # The last contact is at least the file's last change: a file changed within the shortest
+    # period is nobody's candidate, so most rows are left out by the index before any join.
+    shortest = min(r.period for r in RETENTION.values() if r.period is not None and r.key != "audit")
     return (
-        Person.objects.filter(erasure__isnull=True)
+        Person.objects.filter(erasure__isnull=True, updated_at__lt=_cutoff_for(today, shortest))
         .exclude(mentee_profile__duos__status__in=LIVE_DUO)
         .exclude(mentor_profile__duos__status__in=LIVE_DUO)
         .exclude(referrals__status__in=IN_PROGRESS)
@@ -98,7 +105,7 @@ def _candidates() -> object:
 def plan(today: date | None = None) -> Plan:
     today = today or timezone.localdate()
     result = Plan(today=today, people={"unsuccessful_referral": [], "participant_file": [], "mentor_file": []})
-    for person in _candidates():  # type: ignore[attr-defined]
+    for person in _candidates(today):  # type: ignore[attr-defined]
         mentee = getattr(person, "mentee_profile", None)
         mentor = getattr(person, "mentor_profile", None)
         had_duo = any(v is not None for v in (person.last_mentee_start, person.last_mentor_start))
