@@ -98,6 +98,7 @@ def _candidates(today: date) -> object:
             last_mentor_meeting=Max("mentor_profile__duos__meetings__held_on"),
         )
         .select_related("mentee_profile", "mentor_profile")
+        .prefetch_related("referrals")
         .order_by("pk")
     )
 
@@ -124,7 +125,7 @@ def plan(today: date | None = None) -> Plan:
         )
         if last is None:
             continue
-        statuses = set(person.referrals.values_list("status", flat=True))
+        statuses = {referral.status for referral in person.referrals.all()}
         if statuses and statuses <= set(UNSUCCESSFUL) and not had_duo:
             if last < _cutoff(today, "unsuccessful_referral"):
                 result.people["unsuccessful_referral"].append(person.pk)
