@@ -8,12 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
+from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
 from binome.organisations.models import Organisation
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
 from binome.people.models import MentorProfile
@@ -110,23 +112,34 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = person_file(access.people_visible_to(request.user), pk)
     if not hasattr(found, "mentee_profile"):
         raise Http404("Only mentees' files are edited here for now.")
-    form = MenteeFileForm(request.POST or None, initial=MenteeFileForm.initial_for(found))
+    form_class = with_version(MenteeFileForm)
+    current = MenteeFileForm.initial_for(found)
+    form: Any = form_class(request.POST or None, initial={**current, "version": version_of(current)})
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = update_mentee_file(
-                found,
-                actor=request.user,
-                person_fields=form.person_values(),
-                profile_fields=form.profile_values(),
-                targets=form.cleaned_data["targets"],
-            )
-        except ValidationError as error:
-            # Rules the service enforces across fields come back as form errors, never a 500.
-            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, field_messages in by_field.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        with transaction.atomic():
+            # Read the file again under a row lock: a save between the page and now is a conflict.
+            locked = person_file(access.people_visible_to(request.user).select_for_update(of=("self",)), pk)
+            current = MenteeFileForm.initial_for(locked)
+            conflicting = changed_since(form.cleaned_data["version"], current)
+            if conflicting:
+                report_conflict(form, conflicting, current)
+                return render(request, "portals/staff/person_edit.html", {"person": locked, "form": form})
+            try:
+                changed = update_mentee_file(
+                    locked,
+                    actor=request.user,
+                    person_fields=form.person_values(),
+                    profile_fields=form.profile_values(),
+                    targets=form.cleaned_data["targets"],
+                )
+            except ValidationError as error:
+                # Rules the service enforces across fields come back as form errors, never a 500.
+                by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                for field, field_messages in by_field.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+                changed = None
+        if changed is not None:
             if changed:
                 messages.success(request, _("The file was saved."))
             else:
