@@ -185,3 +185,23 @@ def test_creating_an_event_from_the_page_re_renders_errors(cast: Cast, client_fo
     assert good.status_code == 302
     assert (event.territory, event.capacity, event.created_by) == (cast.paris, 30, cast.amara)
     assert EventRegistration.objects.count() == 0
+
+
+@time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=UTC), tick=False)
+def test_the_company_portal_section_lists_upcoming_events_with_counts_only(cast: Cast) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    event = _event(cast, capacity=5)
+    services.register(event, cast.ben.person, actor=None)
+    services.register(event, cast.chloe.person, actor=None)
+    _event(cast, company=cast.dev.company)  # another company's event
+    rows = selectors.company_section_events(cast.hugo)
+    assert [e.pk for e in rows] == [event.pk]
+    html = render_to_string(
+        "portals/events/_company_section.html", {"company_events": rows}, request=RequestFactory().get("/")
+    )
+    assert "Sensibilisation" in html
+    assert "Chloé" not in html
+    assert "Haddad" not in html
+    assert reverse("company_event", args=[event.pk]) in html
