@@ -115,13 +115,27 @@ def renew_agreement(previous: Agreement, *, actor: Any) -> Agreement:
 
 @transaction.atomic
 def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: date | None = None) -> Agreement:
-    """Change an agreement's status. Signing records the pledge of its contribution in the ledger."""
+    """Change an agreement's status. Signing records the pledge of its contribution in the ledger;
+    cancelling reverses the pledge, once nothing invoiced is left on the agreement."""
     agreement = Agreement.objects.select_for_update().select_related("offer", "company").get(pk=agreement.pk)
     if status not in TRANSITIONS.get(agreement.status, set()):
         raise ValidationError(
             _("An agreement that is %(from)s cannot become %(to)s.")
             % {"from": agreement.get_status_display(), "to": Status(status).label}
         )
+    if status == Status.CANCELLED:
+        if selectors.agreement_totals(agreement).invoiced > 0:
+            raise ValidationError(_("Reverse the invoices of this agreement before cancelling it."))
+        for pledge in agreement.entries.filter(kind=Kind.PLEDGE, reversed_by__isnull=True):
+            _append(
+                agreement,
+                kind=Kind.REVERSAL,
+                amount_cents=pledge.amount_cents,
+                on=timezone.localdate(),
+                actor=actor,
+                reverses=pledge,
+                note=str(_("Agreement cancelled")),
+            )
     if status == Status.SIGNED:
         agreement.signed_on = signed_on or timezone.localdate()
     before = agreement.status

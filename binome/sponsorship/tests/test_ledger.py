@@ -201,3 +201,15 @@ def test_only_a_signed_agreement_is_invoiced(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="Only a signed agreement"):
         services.issue_invoice(draft, amount_cents=100, actor=None)
     assert not Agreement.objects.get(pk=draft.pk).entries.exists()
+
+
+def test_cancelling_reverses_the_pledge_once_nothing_invoiced_is_left(cast: Cast) -> None:
+    agreement = signed_agreement(cast.acme)
+    invoice = services.issue_invoice(agreement, amount_cents=100_000, actor=None)
+    with pytest.raises(ValidationError, match="Reverse the invoices"):
+        services.move_agreement(agreement, status="cancelled", actor=cast.amara)
+    services.reverse_entry(agreement.entries.get(invoice=invoice, kind="invoice"), reason="Void", actor=None)
+    services.move_agreement(agreement, status="cancelled", actor=cast.amara)
+    totals = selectors.agreement_totals(agreement)
+    assert (totals.pledged, totals.invoiced, totals.balance) == (0, 0, 0)
+    assert agreement.entries.filter(kind="reversal").count() == 2
