@@ -123,6 +123,17 @@ def agreement_totals(agreement: Agreement) -> Totals:
     return totals(LedgerEntry.objects.filter(agreement=agreement))
 
 
+def totals_by_agreement(agreements: QuerySet[Agreement]) -> dict[int, Totals]:
+    """Each agreement's totals in one aggregate query (agreements without entries are absent)."""
+    rows = (
+        LedgerEntry.objects.filter(agreement__in=agreements)
+        .values("agreement_id")
+        .annotate(pledged=_net(Kind.PLEDGE), invoiced=_net(Kind.INVOICE), paid=_net(Kind.PAYMENT))
+        .order_by()
+    )
+    return {r["agreement_id"]: Totals(pledged=r["pledged"], invoiced=r["invoiced"], paid=r["paid"]) for r in rows}
+
+
 def balances_by_company(companies: QuerySet[Organisation]) -> list[tuple[Organisation, Totals]]:
     """One row per company with ledger entries, in one aggregate query (plus the companies)."""
     rows = (
@@ -299,8 +310,9 @@ def company_portal_figures(user: Any) -> dict[str, Any]:
     companies = companies_of_contact(user)
     agreements = agreements_of_contact(user).order_by("-starts_on", "-pk")
     duos = Duo.objects.filter(mentor__company__in=companies)
+    totals_of = totals_by_agreement(agreements)
     return {
-        "agreements": [(a, agreement_totals(a)) for a in agreements],
+        "agreements": [(a, totals_of.get(a.pk, Totals())) for a in agreements],
         "late_invoices": late_invoices(invoices_in(agreements)),
         "statements": approved_statements_of_contact(user).order_by("-ends_on", "-pk"),
         "hourly_costs": [(c, declared_hourly_cost(c)) for c in companies],

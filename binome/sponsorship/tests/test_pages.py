@@ -229,3 +229,22 @@ def test_a_user_with_two_companies_sees_both_and_nothing_else(cast: Cast, client
     client = client_for(both)
     assert client.get(f"/company/agreements/{acme['agreement']}/").status_code == 200
     assert client.get(f"/company/agreements/{lyon['agreement']}/").status_code == 404
+
+
+def _portal_queries(client: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/company/", **EN).status_code == 200
+    return len(captured)
+
+
+def test_the_company_portal_costs_the_same_queries_for_one_agreement_or_three(cast: Cast, client_for: Any) -> None:
+    _documents(cast.acme)
+    client = client_for(cast.hugo)
+    one = _portal_queries(client)
+    for year in (2027, 2028):
+        agreement = signed_agreement(cast.acme, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31))
+        services.issue_invoice(agreement, amount_cents=1_000, issued_on=date(year, 1, 2), actor=None)
+    assert _portal_queries(client) == one
