@@ -96,7 +96,7 @@ def person_rows(slice_: Slice, *, today: date | None = None) -> list[dict[str, A
     for person_id, moment, day, score in MentorSkillsScore.objects.filter(person_id__in=mentor_people).values_list(
         "person_id", "moment", "date", "score"
     ):
-        scores[person_id].append(f"{moment}@{day.isoformat()}@{score:g}")
+        scores[person_id].append(f"{moment}@{day.isoformat()}@{score!r}")
     invitations: dict[tuple[int, int], list[str]] = defaultdict(list)
     for pk, cohort_id, person_id, present, role, starts, ends, kind in WorkshopInvitation.objects.filter(
         workshop__status=Workshop.Status.PLANNED,

@@ -12,13 +12,15 @@ grouped by cohort or territory for the dashboards, whatever the number of people
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Avg,
     BooleanField,
     Count,
     DateField,
@@ -29,7 +31,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -37,16 +38,15 @@ from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from binome.cohorts.models import ItemKind, Workshop, WorkshopInvitation
+from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
 from binome.impact.models import (
     JOB_OR_TRAINING_KINDS,
     OPPORTUNITY_KINDS,
     MentorSkillsScore,
-    NetworkReport,
     Outcome,
 )
-from binome.meetings.models import Meeting, NetworkIntroduction
-from binome.meetings.selectors import TRAINING_DAY_HOURS, TRAINING_LEAD_DAYS
+from binome.meetings.models import Meeting
+from binome.meetings.selectors import TRAINING_LEAD_DAYS
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile, Person
 from binome.sourcing.models import Referral
@@ -182,87 +182,82 @@ def participants(duos: QuerySet[Duo]) -> QuerySet[Duo]:
     return duos.filter(Exists(Meeting.objects.filter(duo_id=OuterRef("pk"), confirmed_at__isnull=False)))
 
 
-def _outcomes() -> QuerySet[Outcome]:
-    return Outcome.objects.filter(person_id=OuterRef("mentee__person_id"), status=Outcome.Status.ACTIVE)
+# Each yes/no below is "this duo is in a set of duo ids" where the set is one uncorrelated query
+# (joins evaluated once, then a hashed lookup per duo): a correlated EXISTS per row would be run
+# 100,000 times at national scale.
 
 
-def _opportunity_rows(duos: QuerySet[Duo], today: date) -> QuerySet[Duo]:
-    return (
-        participants(duos)
-        .filter(cohort__ends_on__lte=today)
-        .annotate(
-            yes=Exists(
-                _outcomes().filter(
-                    kind__in=OPPORTUNITY_KINDS,
-                    date__gte=OuterRef("cohort__starts_on"),
-                    date__lte=OuterRef("cohort__ends_on"),
-                )
-            ),
-            no=Exists(
-                _outcomes().filter(
-                    kind=Outcome.Kind.NONE, date__gte=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS)
-                )
-            ),
-        )
+def _with_outcome(*, kinds: Any, since: Any, until: Any) -> QuerySet[Duo]:
+    """Duos whose mentee has a counted outcome of these kinds dated in [since, until]."""
+    lookups = {
+        "mentee__person__outcomes__status": Outcome.Status.ACTIVE,
+        "mentee__person__outcomes__date__gte": since,
+    }
+    if until is not None:
+        lookups["mentee__person__outcomes__date__lte"] = until
+    if isinstance(kinds, str):
+        lookups["mentee__person__outcomes__kind"] = kinds
+    else:
+        lookups["mentee__person__outcomes__kind__in"] = list(kinds)
+    return Duo.objects.filter(**lookups).values("pk")
+
+
+@dataclass(frozen=True)
+class DuoParts:
+    """A duo-based proportion: which duos are in the denominator, and each one's yes / no."""
+
+    scope: Q
+    yes: Any
+    no: Any
+    participants_only: bool = True
+
+
+def _opportunity_parts(today: date) -> DuoParts:
+    yes = _with_outcome(kinds=OPPORTUNITY_KINDS, since=F("cohort__starts_on"), until=F("cohort__ends_on"))
+    no = _with_outcome(kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None)
+    return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+
+
+def _network_parts(today: date) -> DuoParts:
+    introduced = (
+        Duo.objects.filter(introductions__introduced_on__lte=F("cohort__ends_on"))
+        .annotate(n_introduced=Count("introductions"))
+        .filter(n_introduced__gte=NETWORK_CONTACTS)
+        .values("pk")
+    )
+
+    def reported(**contacts: int) -> QuerySet[Duo]:
+        return Duo.objects.filter(
+            **{f"mentee__person__network_reports__contacts__{k}": v for k, v in contacts.items()},
+            mentee__person__network_reports__date__gte=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
+        ).values("pk")
+
+    return DuoParts(
+        Q(cohort__ends_on__lte=today),
+        _flag(Q(pk__in=introduced) | Q(pk__in=reported(gte=NETWORK_CONTACTS))),
+        _flag(Q(pk__in=reported(lt=NETWORK_CONTACTS))),
     )
 
 
-def _network_rows(duos: QuerySet[Duo], today: date) -> QuerySet[Duo]:
-    introductions = (
-        NetworkIntroduction.objects.filter(
-            duo__cohort_id=OuterRef("cohort_id"),
-            duo__mentee_id=OuterRef("mentee_id"),
-            introduced_on__lte=OuterRef("cohort__ends_on"),
+def _job_parts(days: int) -> Callable[[date], DuoParts]:
+    def parts(today: date) -> DuoParts:
+        yes = _with_outcome(
+            kinds=JOB_OR_TRAINING_KINDS, since=F("cohort__starts_on"), until=_shift(F("cohort__ends_on"), days)
         )
-        .order_by()
-        .values("duo__mentee_id")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    reports = NetworkReport.objects.filter(
-        person_id=OuterRef("mentee__person_id"),
-        date__gte=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
-    )
-    return (
-        participants(duos)
-        .filter(cohort__ends_on__lte=today)
-        .annotate(
-            n_introduced=Coalesce(Subquery(introductions), 0),
-            reported_yes=Exists(reports.filter(contacts__gte=NETWORK_CONTACTS)),
-            no=Exists(reports.filter(contacts__lt=NETWORK_CONTACTS)),
+        no = _with_outcome(
+            kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), days - ANSWER_WINDOW_DAYS), until=None
         )
-        .annotate(yes=_flag(Q(n_introduced__gte=NETWORK_CONTACTS) | Q(reported_yes=True)))
-    )
+        return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+
+    return parts
 
 
-def _job_rows(days: int) -> Callable[[QuerySet[Duo], date], QuerySet[Duo]]:
-    def rows(duos: QuerySet[Duo], today: date) -> QuerySet[Duo]:
-        return (
-            participants(duos)
-            .filter(cohort__ends_on__lte=today - timedelta(days=days))
-            .annotate(
-                yes=Exists(
-                    _outcomes().filter(
-                        kind__in=JOB_OR_TRAINING_KINDS,
-                        date__gte=OuterRef("cohort__starts_on"),
-                        date__lte=_shift(OuterRef("cohort__ends_on"), days),
-                    )
-                ),
-                no=Exists(
-                    _outcomes().filter(
-                        kind=Outcome.Kind.NONE,
-                        date__gte=_shift(OuterRef("cohort__ends_on"), days - ANSWER_WINDOW_DAYS),
-                    )
-                ),
-            )
-        )
-
-    return rows
-
-
-def _completion_rows(duos: QuerySet[Duo], today: date) -> QuerySet[Duo]:
-    return duos.filter(cohort__ends_on__lte=today, started_on__lte=today).annotate(
-        yes=_flag(Q(status=Duo.Status.COMPLETED)), no=_flag(Q(status=Duo.Status.ENDED_EARLY))
+def _completion_parts(today: date) -> DuoParts:
+    return DuoParts(
+        Q(cohort__ends_on__lte=today, started_on__lte=today),
+        _flag(Q(status=Duo.Status.COMPLETED)),
+        _flag(Q(status=Duo.Status.ENDED_EARLY)),
+        participants_only=False,
     )
 
 
@@ -288,17 +283,23 @@ def _workshop_rows(duos: QuerySet[Duo], today: date) -> QuerySet[WorkshopInvitat
     )
 
 
-def _skills_rows(duos: QuerySet[Duo], today: date) -> QuerySet[Duo]:
-    scores = MentorSkillsScore.objects.filter(person_id=OuterRef("mentor__person_id")).order_by("-date", "-pk")
-    before = scores.filter(moment=MentorSkillsScore.Moment.BASELINE, date__lte=OuterRef("cohort__ends_on"))
-    after = scores.filter(moment=MentorSkillsScore.Moment.END, date__gte=OuterRef("cohort__starts_on"))
-    return (
-        duos.filter(cohort__ends_on__lte=today)
-        .annotate(before=Subquery(before.values("score")[:1]), after=Subquery(after.values("score")[:1]))
+def _skills_parts(today: date) -> DuoParts:
+    by_mentor = (
+        MentorSkillsScore.objects.order_by()
+        .values("person_id")
         .annotate(
-            yes=_flag(Q(after__isnull=False, before__isnull=False) & Q(after__gt=F("before"))),
-            no=_flag(Q(after__isnull=False, before__isnull=False) & Q(after__lte=F("before"))),
+            before=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.BASELINE)),
+            after=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.END)),
         )
+        .filter(before__isnull=False, after__isnull=False)
+    )
+    rose = by_mentor.filter(after__gt=F("before")).values("person_id")
+    did_not = by_mentor.filter(after__lte=F("before")).values("person_id")
+    return DuoParts(
+        Q(cohort__ends_on__lte=today),
+        _flag(Q(mentor__person_id__in=rose)),
+        _flag(Q(mentor__person_id__in=did_not)),
+        participants_only=False,
     )
 
 
@@ -308,13 +309,19 @@ class Proportion:
     label: Any
     definition: Any
     unit: Any
-    rows: Callable[[QuerySet[Duo], date], QuerySet[Any]]
-    count_field: str  # what one counted case is (distinct)
+    parts: Callable[[date], DuoParts] | None  # None: invitation-based (workshops)
+    count_field: str  # what one counted case is (distinct within a cohort)
     person_field: str  # the person behind a case, for the traceability lists
-    groups: dict[str, str] = field(default_factory=dict)
+
+    def rows(self, duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+        """The cases of the denominator, each with its yes / no (for the traceability lists)."""
+        if self.parts is None:
+            return _workshop_rows(duos, today)
+        parts = self.parts(today)
+        base = participants(duos) if parts.participants_only else duos
+        return base.filter(parts.scope).annotate(yes=parts.yes, no=parts.no)
 
 
-DUO_GROUPS = {"cohort": "cohort_id", "territory": "cohort__territory_id"}
 PROPORTIONS = [
     Proportion(
         "opportunity",
@@ -327,10 +334,9 @@ PROPORTIONS = [
             "given from 31 days before the end."
         ),
         _("participants"),
-        _opportunity_rows,
+        _opportunity_parts,
         "mentee_id",
         "mentee__person_id",
-        DUO_GROUPS,
     ),
     Proportion(
         "network",
@@ -342,10 +348,9 @@ PROPORTIONS = [
             "3 introductions and no such answer."
         ),
         _("participants"),
-        _network_rows,
+        _network_parts,
         "mentee_id",
         "mentee__person_id",
-        DUO_GROUPS,
     ),
     Proportion(
         "job_training_6",
@@ -357,10 +362,9 @@ PROPORTIONS = [
             "follow-up."
         ),
         _("participants"),
-        _job_rows(SIX_MONTHS_DAYS),
+        _job_parts(SIX_MONTHS_DAYS),
         "mentee_id",
         "mentee__person_id",
-        DUO_GROUPS,
     ),
     Proportion(
         "job_training_12",
@@ -370,10 +374,9 @@ PROPORTIONS = [
             "12 months after the end."
         ),
         _("participants"),
-        _job_rows(TWELVE_MONTHS_DAYS),
+        _job_parts(TWELVE_MONTHS_DAYS),
         "mentee_id",
         "mentee__person_id",
-        DUO_GROUPS,
     ),
     Proportion(
         "completion",
@@ -383,10 +386,9 @@ PROPORTIONS = [
             "marked active or paused."
         ),
         _("duos"),
-        _completion_rows,
+        _completion_parts,
         "pk",
         "mentee__person_id",
-        DUO_GROUPS,
     ),
     Proportion(
         "workshops",
@@ -396,66 +398,117 @@ PROPORTIONS = [
             "cancelled): present over invited. Unknown: attendance not taken."
         ),
         _("invitations"),
-        _workshop_rows,
+        None,
         "pk",
         "person_id",
-        {"cohort": "workshop__cohort_id", "territory": "workshop__cohort__territory_id"},
     ),
     Proportion(
         "mentor_skills",
         _("Mentors whose skills rose"),
         _(
-            "Mentors of cohorts that have ended whose end-survey score of soft and intercultural skills is "
-            "higher than their baseline score. Unknown: either survey missing."
+            "Mentors of cohorts that have ended whose average end-survey score of soft and intercultural "
+            "skills is higher than their average baseline score. Unknown: either survey missing."
         ),
         _("mentors"),
-        _skills_rows,
+        _skills_parts,
         "mentor_id",
         "mentor__person_id",
-        DUO_GROUPS,
     ),
 ]
 BY_KEY = {p.key: p for p in PROPORTIONS}
 
 
-def _grouped(qs: QuerySet[Any], group_field: str | None, **aggregates: Any) -> dict[Any, dict[str, Any]]:
-    if group_field is None:
-        return {None: qs.aggregate(**aggregates)}
-    return {row.pop("g"): row for row in qs.order_by().annotate(g=F(group_field)).values("g").annotate(**aggregates)}
+# --- Computation: one pass per table, grouped by cohort; territories and totals are sums ---------
+#
+# The unit of every people figure is a person in a cohort (a mentee who took part in two cohorts
+# counts in each), so cohort rows add up exactly to territories and to the whole programme.
 
 
-def _proportion(spec: Proportion, duos: QuerySet[Duo], today: date, group: str | None) -> dict[Any, Figure]:
-    rows = spec.rows(duos, today)
-    unit = spec.count_field
-    distinct = unit != "pk"
-    results = _grouped(
-        rows,
-        spec.groups[group] if group else None,
-        # (aggregate aliases must differ from the annotations "yes" and "no" they read)
-        n_all=Count(unit, distinct=distinct),
-        n_yes=Count(unit, distinct=distinct, filter=Q(yes=True)),
-        n_no=Count(unit, distinct=distinct, filter=Q(no=True) & Q(yes=False)),
-    )
-    goal = targets().get(spec.key)
-    figures = {}
-    for key, row in results.items():
-        den, num, no = row["n_all"] or 0, row["n_yes"] or 0, row["n_no"] or 0
-        unknown = max(0, den - num - no)
-        known = den - unknown
-        figures[key] = Figure(
-            key=spec.key,
-            label=spec.label,
-            kind="proportion",
-            numerator=num,
-            denominator=den,
-            unknown=unknown,
-            rate=num / den if den and known else None,
-            interval=wilson(num, den) if den and known else None,
-            definition=spec.definition,
-            unit=spec.unit,
-            target=goal,
+def _per_cohort(qs: QuerySet[Any], cohort_field: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    return {row.pop("c"): row for row in qs.order_by().annotate(c=F(cohort_field)).values("c").annotate(**aggregates)}
+
+
+DUO_KEYS = [p.key for p in PROPORTIONS if p.parts is not None]
+
+
+def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[int, dict[str, Any]]:
+    """These duo-based proportions, per cohort, in one query."""
+    confirmed = Meeting.objects.filter(confirmed_at__isnull=False).values("duo_id")
+    annotations: dict[str, Any] = {"is_participant": _flag(Q(pk__in=confirmed))}
+    aggregates: dict[str, Any] = {}
+    for key in keys:
+        spec = BY_KEY[key]
+        parts = spec.parts(today)  # type: ignore[misc]
+        annotations[f"{key}_yes"], annotations[f"{key}_no"] = parts.yes, parts.no
+        base = parts.scope & Q(is_participant=True) if parts.participants_only else parts.scope
+        unit, distinct = spec.count_field, spec.count_field != "pk"
+        # (aggregate aliases must differ from the annotations they read)
+        aggregates[f"n_{key}_all"] = Count(unit, distinct=distinct, filter=base)
+        aggregates[f"n_{key}_yes"] = Count(unit, distinct=distinct, filter=base & Q(**{f"{key}_yes": True}))
+        aggregates[f"n_{key}_no"] = Count(
+            unit, distinct=distinct, filter=base & Q(**{f"{key}_no": True}) & Q(**{f"{key}_yes": False})
         )
-    return figures
+    return _per_cohort(duos.annotate(**annotations), "cohort_id", **aggregates)
+
+
+def _workshop_attendance(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    rows = _workshop_rows(duos, today)
+    return _per_cohort(
+        rows,
+        "workshop__cohort_id",
+        n_workshops_all=Count("pk"),
+        n_workshops_yes=Count("pk", filter=Q(yes=True)),
+        n_workshops_no=Count("pk", filter=Q(no=True)),
+    )
+
+
+def _meeting_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    running = duos.filter(started_on__lte=today)
+    spans = _per_cohort(
+        running.annotate(
+            span=ExpressionWrapper(
+                Least(Coalesce("ended_on", "cohort__ends_on"), F("cohort__ends_on"), Value(today, DateField()))
+                - F("started_on"),
+                output_field=DurationField(),
+            )
+        ),
+        "cohort_id",
+        total_span=Sum("span"),
+    )
+    meetings = _per_cohort(
+        Meeting.objects.filter(confirmed_at__isnull=False, duo__in=duos.values("pk")),
+        "duo__cohort_id",
+        n_meetings=Count("pk", filter=Q(held_on__lte=today, duo__started_on__lte=today)),
+        minutes=Sum("duration_minutes"),
+    )
+    workshop_rows = (
+        WorkshopInvitation.objects.filter(
+            present=True,
+            workshop__status=Workshop.Status.PLANNED,
+            workshop__cohort_id__in=duos.values("cohort_id"),
+            workshop__starts_at__lt=timezone.now(),
+        )
+        .exclude(workshop__kind=ItemKind.MENTOR_TRAINING)
+        .filter(Exists(duos.filter(cohort_id=OuterRef("workshop__cohort_id"), mentor__person_id=OuterRef("person_id"))))
+        .annotate(
+            length=ExpressionWrapper(F("workshop__ends_at") - F("workshop__starts_at"), output_field=DurationField())
+        )
+    )
+    workshops = _per_cohort(workshop_rows, "workshop__cohort_id", workshop_time=Sum("length"))
+    trained = _per_cohort(
+        duos.filter(
+            mentor__training_status=MentorProfile.Training.COMPLETED,
+            mentor__trained_on__gte=_shift(F("cohort__starts_on"), -TRAINING_LEAD_DAYS),
+            mentor__trained_on__lte=F("cohort__ends_on"),
+        ),
+        "cohort_id",
+        n_trained=Count("mentor_id", distinct=True),
+    )
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    for part in (spans, meetings, workshops, trained):
+        for cohort_id, row in part.items():
+            out[cohort_id].update(row)
+    return out
 
 
 MEETINGS_DEFINITION = _(
@@ -468,126 +521,94 @@ HOURS_DEFINITION = _(
 )
 
 
-def _meetings_per_month(duos: QuerySet[Duo], today: date, group: str | None) -> dict[Any, Figure]:
-    group_field = DUO_GROUPS[group] if group else None
-    running = duos.filter(started_on__lte=today).annotate(
-        span=ExpressionWrapper(
-            Least(Coalesce("ended_on", "cohort__ends_on"), F("cohort__ends_on"), Value(today, DateField()))
-            - F("started_on"),
-            output_field=DurationField(),
+def _figure(key: str, row: dict[str, Any]) -> Figure:
+    """One figure from the summed counts of a group of cohorts."""
+    if key in BY_KEY:
+        spec = BY_KEY[key]
+        den, num, no = row.get(f"n_{key}_all", 0), row.get(f"n_{key}_yes", 0), row.get(f"n_{key}_no", 0)
+        unknown = max(0, den - num - no)
+        measurable = bool(den) and den > unknown
+        return Figure(
+            key=key,
+            label=spec.label,
+            kind="proportion",
+            numerator=num,
+            denominator=den,
+            unknown=unknown,
+            rate=num / den if measurable else None,
+            interval=wilson(num, den) if measurable else None,
+            definition=spec.definition,
+            unit=spec.unit,
+            target=targets().get(key),
         )
-    )
-    spans = _grouped(running, group_field, total_span=Sum("span"))
-    meetings = _grouped(
-        Meeting.objects.filter(confirmed_at__isnull=False, held_on__lte=today, duo__in=running.values("pk")),
-        ("duo__" + group_field) if group_field else None,
-        n=Count("pk"),
-    )
-    figures = {}
-    for key, row in spans.items():
-        span = row["total_span"] or timedelta(0)
+    if key == "meetings":
+        span: timedelta = row.get("total_span") or timedelta(0)
         months = max(span.days, 0) / DAYS_PER_MONTH
-        n = meetings.get(key, {}).get("n") or 0
-        figures[key] = Figure(
-            key="meetings",
-            label=_("Meetings per duo per month"),
-            kind="ratio",
-            numerator=n,
-            denominator=round(months, 1),
-            unknown=0,
-            rate=n / months if months else None,
-            interval=None,
-            definition=MEETINGS_DEFINITION,
-            unit=_("duo-months"),
-        )
-    return figures
+        n = row.get("n_meetings", 0)
+        return Figure(
+            key, _("Meetings per duo per month"), "ratio", n, round(months, 1), 0,
+            n / months if months else None, None, MEETINGS_DEFINITION, _("duo-months"),
+        )  # fmt: skip
+    workshop_time: timedelta = row.get("workshop_time") or timedelta(0)
+    hours = row.get("minutes", 0) / 60 + workshop_time.total_seconds() / 3600 + row.get("n_trained", 0) * 7
+    return Figure(
+        "hours", _("Hours delivered"), "total", round(hours, 1), None, 0, None, None, HOURS_DEFINITION, _("hours")
+    )
 
 
-def _hours(duos: QuerySet[Duo], today: date, group: str | None) -> dict[Any, Figure]:
-    group_field = DUO_GROUPS[group] if group else None
-    minutes = _grouped(
-        Meeting.objects.filter(confirmed_at__isnull=False, duo__in=duos.values("pk")),
-        ("duo__" + group_field) if group_field else None,
-        m=Sum("duration_minutes"),
-    )
-    workshop_rows = WorkshopInvitation.objects.filter(
-        present=True,
-        person__mentor_profile__isnull=False,
-        workshop__status=Workshop.Status.PLANNED,
-        workshop__cohort_id__in=duos.values("cohort_id"),
-        workshop__starts_at__lt=timezone.now(),
-    ).exclude(workshop__kind=ItemKind.MENTOR_TRAINING)
-    workshop_rows = workshop_rows.filter(
-        Exists(duos.filter(cohort_id=OuterRef("workshop__cohort_id"), mentor__person_id=OuterRef("person_id")))
-    ).annotate(
-        length=ExpressionWrapper(F("workshop__ends_at") - F("workshop__starts_at"), output_field=DurationField())
-    )
-    workshop_groups = {"cohort": "workshop__cohort_id", "territory": "workshop__cohort__territory_id"}
-    workshops = _grouped(workshop_rows, workshop_groups[group] if group else None, d=Sum("length"))
-    trained = _grouped(
-        duos.filter(
-            mentor__training_status=MentorProfile.Training.COMPLETED,
-            mentor__trained_on__gte=_shift(F("cohort__starts_on"), -TRAINING_LEAD_DAYS),
-            mentor__trained_on__lte=F("cohort__ends_on"),
-        ),
-        group_field,
-        n=Count("mentor_id", distinct=True),
-    )
-    keys = set(minutes) | set(workshops) | set(trained)
-    figures = {}
-    for key in keys:
-        hours = (minutes.get(key, {}).get("m") or 0) / 60
-        hours += (workshops.get(key, {}).get("d") or timedelta(0)).total_seconds() / 3600
-        hours += (trained.get(key, {}).get("n") or 0) * TRAINING_DAY_HOURS
-        figures[key] = Figure(
-            key="hours",
-            label=_("Hours delivered"),
-            kind="total",
-            numerator=round(hours, 1),
-            denominator=None,
-            unknown=0,
-            rate=None,
-            interval=None,
-            definition=HOURS_DEFINITION,
-            unit=_("hours"),
-        )
-    return figures
+def _blank(key: str) -> Figure:
+    """The figure of a group with no case for this KPI (0 of 0: no rate)."""
+    return _figure(key, {})
 
 
 KPI_KEYS = [*BY_KEY, "meetings", "hours"]
+SUMMABLE = ("_all", "_yes", "_no", "total_span", "n_meetings", "minutes", "workshop_time", "n_trained")
+
+
+def _rows_per_cohort(slice_: Slice, today: date, wanted: list[str]) -> dict[int, dict[str, Any]]:
+    duos = slice_.duos()
+    per_cohort: dict[int, dict[str, Any]] = defaultdict(dict)
+    parts = []
+    if any(k in DUO_KEYS for k in wanted):
+        parts.append(_duo_proportions(duos, today, [k for k in wanted if k in DUO_KEYS]))
+    if "workshops" in wanted:
+        parts.append(_workshop_attendance(duos, today))
+    if "meetings" in wanted or "hours" in wanted:
+        parts.append(_meeting_sums(duos, today))
+    for part in parts:
+        for cohort_id, row in part.items():
+            per_cohort[cohort_id].update(row)
+    return per_cohort
+
+
+def _fold(per_cohort: dict[int, dict[str, Any]], group: str | None, wanted: list[str]) -> dict[Any, list[Figure]]:
+    territory_of: dict[int, int] = {}
+    if group == "territory":
+        territory_of = dict(Cohort.objects.filter(pk__in=list(per_cohort)).values_list("pk", "territory_id"))
+    sums: dict[Any, dict[str, Any]] = {} if group else {None: {}}
+    for cohort_id, row in per_cohort.items():
+        key = None if group is None else cohort_id if group == "cohort" else territory_of[cohort_id]
+        total = sums.setdefault(key, {})
+        for name, value in row.items():
+            if value is not None and name.endswith(SUMMABLE):
+                total[name] = total[name] + value if name in total else value
+    return {g: [_figure(k, row) for k in wanted] for g, row in sums.items()}
 
 
 def compute(
     slice_: Slice, *, today: date | None = None, group: str | None = None, keys: list[str] | None = None
 ) -> dict[Any, list[Figure]]:
-    """Every KPI of a slice, in the order of KPI_KEYS; grouped by "cohort" or "territory" id if asked."""
-    today = today or timezone.localdate()
-    duos = slice_.duos()
+    """Every KPI of a slice, in the order of KPI_KEYS; per "cohort" or "territory" id if asked.
+
+    About six queries whatever the size: each table is read once, grouped by cohort."""
     wanted = keys or KPI_KEYS
-    by_key: dict[str, dict[Any, Figure]] = {}
-    for key in wanted:
-        if key in BY_KEY:
-            by_key[key] = _proportion(BY_KEY[key], duos, today, group)
-        elif key == "meetings":
-            by_key[key] = _meetings_per_month(duos, today, group)
-        elif key == "hours":
-            by_key[key] = _hours(duos, today, group)
-    groups = {g for figures in by_key.values() for g in figures} if group else {None}
-    return {g: [by_key[k].get(g) or _blank(k) for k in wanted] for g in groups}
+    return _fold(_rows_per_cohort(slice_, today or timezone.localdate(), wanted), group, wanted)
 
 
-def _blank(key: str) -> Figure:
-    """The figure of a group with no case for this KPI (0 of 0: no rate)."""
-    if key in BY_KEY:
-        spec = BY_KEY[key]
-        return Figure(
-            key, spec.label, "proportion", 0, 0, 0, None, None, spec.definition, spec.unit, targets().get(key)
-        )
-    if key == "meetings":
-        return Figure(
-            key, _("Meetings per duo per month"), "ratio", 0, 0.0, 0, None, None, MEETINGS_DEFINITION, _("duo-months")
-        )
-    return Figure(key, _("Hours delivered"), "total", 0.0, None, 0, None, None, HOURS_DEFINITION, _("hours"))
+def compute_views(slice_: Slice, *, today: date | None = None) -> dict[str, dict[Any, list[Figure]]]:
+    """The whole slice, per cohort and per territory, from one pass over the data (the dashboard)."""
+    per_cohort = _rows_per_cohort(slice_, today or timezone.localdate(), KPI_KEYS)
+    return {group or "total": _fold(per_cohort, group, KPI_KEYS) for group in (None, "cohort", "territory")}
 
 
 def figures(slice_: Slice, *, today: date | None = None) -> list[Figure]:
@@ -602,7 +623,7 @@ class FunnelStep:
     count: int | None  # None: not applicable to this slice (a company refers nobody)
 
 
-def funnel(slice_: Slice, *, today: date | None = None) -> list[FunnelStep]:
+def funnel(slice_: Slice, *, today: date | None = None, opportunity: int | None = None) -> list[FunnelStep]:
     """Referred → eligible → matched → first meeting → completed → opportunity, in people."""
     today = today or timezone.localdate()
     duos = slice_.duos()
@@ -619,7 +640,8 @@ def funnel(slice_: Slice, *, today: date | None = None) -> list[FunnelStep]:
         completed=Count("mentee_id", distinct=True, filter=Q(status=Duo.Status.COMPLETED)),
     )
     met = participants(duos).aggregate(n=Count("mentee_id", distinct=True))["n"]
-    opportunity = _proportion(BY_KEY["opportunity"], duos, today, None)[None].numerator
+    if opportunity is None:
+        opportunity = int(compute(slice_, today=today, keys=["opportunity"])[None][0].numerator)
     return [
         FunnelStep("referred", _("Referred"), referred),
         FunnelStep("eligible", _("Eligible"), eligible),

@@ -114,15 +114,17 @@ def build(
         slice_ = Slice(territory_ids=territory_ids)
         title = _("Impact report for funders")
         subtitle, group = _("Anonymous aggregates. Counts between 1 and 4 people are shown as “<5”."), "territory"
-    figures = kpis.figures(slice_, today=today)
-    funnel = kpis.funnel(slice_, today=today)
+    views = kpis.compute_views(slice_, today=today)
+    figures = views["total"][None]
+    opportunity = next(int(f.numerator) for f in figures if f.key == "opportunity")
+    funnel = kpis.funnel(slice_, today=today, opportunity=opportunity)
     groups: list[tuple[str, list[Figure]]] = []
     if group == "cohort":
-        grouped = kpis.compute(slice_, today=today, group="cohort")
+        grouped = views["cohort"]
         for cohort in Cohort.objects.filter(pk__in=[k for k in grouped if k]).order_by("starts_on", "pk"):
             groups.append((cohort.name, grouped[cohort.pk]))
     elif group == "territory":
-        grouped = kpis.compute(slice_, today=today, group="territory")
+        grouped = views["territory"]
         for territory in Territory.objects.filter(pk__in=[k for k in grouped if k]).order_by("name"):
             groups.append((territory.name, grouped[territory.pk]))
     return {

@@ -233,22 +233,19 @@ def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
             continue
         yes = any(k in OPPORTUNITY_KINDS and start <= day <= end for k, day in outcomes(r))
         no = any(k == "none" and day >= end - timedelta(days=31) for k, day in outcomes(r))
-        units[r["mentee_id"]].append((yes, no))
+        units[(r["cohort_id"], r["mentee_id"])].append((yes, no))
     out["opportunity"] = proportion(units)
 
-    intros_by: dict[tuple[str, str], list[date]] = defaultdict(list)
-    for r in rows:
-        intros_by[(r["cohort_id"], r["mentee_id"])] += [d(x) for x in r["introductions"].split(";") if x]
     units = defaultdict(list)
     for r in participants:
         end = d(r["cohort_ends_on"])
         if end > TODAY:
             continue
-        intros = sum(1 for day in intros_by[(r["cohort_id"], r["mentee_id"])] if day <= end)
+        intros = sum(1 for x in r["introductions"].split(";") if x and d(x) <= end)
         reports = [(int(c), d(day)) for c, day in parse(r["network_reports"]) if d(day) >= end - timedelta(days=31)]
         yes = intros >= 3 or any(c >= 3 for c, _ in reports)
         no = any(c < 3 for c, _ in reports)
-        units[r["mentee_id"]].append((yes, no))
+        units[(r["cohort_id"], r["mentee_id"])].append((yes, no))
     out["network"] = proportion(units)
 
     for key, days in (("job_training_6", 183), ("job_training_12", 365)):
@@ -260,7 +257,7 @@ def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
             limit = end + timedelta(days=days)
             yes = any(k in JOB_OR_TRAINING_KINDS and start <= day <= limit for k, day in outcomes(r))
             no = any(k == "none" and day >= limit - timedelta(days=31) for k, day in outcomes(r))
-            units[r["mentee_id"]].append((yes, no))
+            units[(r["cohort_id"], r["mentee_id"])].append((yes, no))
         out[key] = proportion(units)
 
     units = {
@@ -278,14 +275,14 @@ def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
 
     units = defaultdict(list)
     for r in rows:
-        start, end = d(r["cohort_starts_on"]), d(r["cohort_ends_on"])
-        if end > TODAY:
+        if d(r["cohort_ends_on"]) > TODAY:
             continue
-        scores = [(m, d(day), float(s)) for m, day, s in parse(r["mentor_scores"])]
-        before = sorted((s for s in scores if s[0] == "baseline" and s[1] <= end), key=lambda s: s[1])
-        after = sorted((s for s in scores if s[0] == "end" and s[1] >= start), key=lambda s: s[1])
+        scores = [(m, float(score)) for m, _day, score in parse(r["mentor_scores"])]
+        before = [v for m, v in scores if m == "baseline"]
+        after = [v for m, v in scores if m == "end"]
         known = bool(before and after)
-        units[r["mentor_id"]].append((known and after[-1][2] > before[-1][2], known and after[-1][2] <= before[-1][2]))
+        rose = known and sum(after) / len(after) > sum(before) / len(before)
+        units[(r["cohort_id"], r["mentor_id"])].append((rose, known and not rose))
     out["mentor_skills"] = proportion(units)
 
     running = [r for r in rows if d(r["started_on"]) <= TODAY]
@@ -306,7 +303,7 @@ def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
                 workshop_minutes[pk] = int(minutes)
     hours += sum(workshop_minutes.values()) / 60
     trained = {
-        r["mentor_id"]
+        (r["cohort_id"], r["mentor_id"])
         for r in rows
         if r["mentor_trained_on"]
         and d(r["cohort_starts_on"]) - timedelta(days=120) <= d(r["mentor_trained_on"]) <= d(r["cohort_ends_on"])

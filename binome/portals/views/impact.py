@@ -211,12 +211,14 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, Any]:
-    figures = kpis.figures(slice_)
-    funnel = kpis.funnel(slice_)
-    by_cohort = kpis.compute(slice_, group="cohort", keys=reports.CHART_KEYS)
+    views = kpis.compute_views(slice_)
+    figures = views["total"][None]
+    opportunity = next(int(f.numerator) for f in figures if f.key == "opportunity")
+    funnel = kpis.funnel(slice_, opportunity=opportunity)
+    by_cohort = views["cohort"]
     cohorts = access.cohorts_visible_to(request.user).filter(pk__in=[k for k in by_cohort if k])
     cohort_groups = [(c.name, by_cohort[c.pk]) for c in cohorts.order_by("starts_on", "pk")]
-    by_territory = kpis.compute(slice_, group="territory", keys=reports.CHART_KEYS)
+    by_territory = views["territory"]
     territories = access.territories_visible_to(request.user).filter(pk__in=[k for k in by_territory if k])
     territory_groups = [(t.name, by_territory[t.pk]) for t in territories.order_by("name")]
     return {
@@ -225,7 +227,9 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
         "funnel_chart": charts.funnel_chart(funnel),
         "series": reports._series(cohort_groups, suppress=False),
         "territory_series": reports._series(territory_groups, suppress=False) if len(territory_groups) > 1 else [],
-        "territory_groups": [(name, [reports.display(f) for f in figs]) for name, figs in territory_groups],
+        "territory_groups": [
+            (name, [reports.display(f) for f in figs if f.key in reports.CHART_KEYS]) for name, figs in territory_groups
+        ],
         "slice": slice_,
         "report_form": ReportForm(),
     }
