@@ -24,9 +24,11 @@ from binome.lib.demo.seed_impact import seed_impact
 from binome.lib.demo.seed_matching import seed_matching
 from binome.lib.demo.seed_meetings import seed_meetings
 from binome.lib.demo.seed_programmes import seed_programmes
+from binome.lib.demo.seed_relations import seed_relations
 from binome.lib.demo.seed_sourcing import seed_sourcing
 from binome.lib.demo.seed_sponsorship import seed_sponsorship
 from binome.lib.demo.seed_surveys import seed_surveys
+from binome.meetings import engagement
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person
@@ -122,9 +124,11 @@ class DemoSeeder:
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
         seed_matching(self)
         seed_meetings(self)  # after matching: the Lyon duos come from the engine
+        seed_relations(self)  # prospects, contacts, exchanges, partner agreements, in-company events
         seed_impact(self)  # staff-recorded outcomes, before the survey answers that may disagree
         seed_sponsorship(self)  # after meetings: the approved statement freezes their hours
         seed_surveys(self)  # waves, invitations and answers of the cohorts with duos
+        engagement.evaluate(self.anchor)  # the poor check-ins among those answers reach the attention page
         seed_duplicates(self)  # last: duplicates of people the other parts created
         return self.report
 
