@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: fixed argument lists, no shell
+
+# Fixed argument lists, never a shell.
+import subprocess  # nosec B404
 from pathlib import Path
 from typing import Any
 
