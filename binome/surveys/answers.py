@@ -63,7 +63,8 @@ def _parse_date(text: str) -> str:
 
 def parse(question: Question, raw: list[str]) -> Any:
     """The value to store for what was posted for `question`; None when left empty."""
-    values = [v.strip() for v in raw if v is not None and v.strip()]
+    # NUL cannot be stored in PostgreSQL's jsonb; nobody types it.
+    values = [v.replace("\x00", "").strip() for v in raw if v is not None and v.replace("\x00", "").strip()]
     if question.kind == K.MULTIPLE:
         allowed = question.choice_keys()
         if any(v not in allowed for v in values):

@@ -32,6 +32,7 @@ def question(kind: str, **extra: Any) -> Question:
         ("short_text", {}, ["  Boulangerie  "], "Boulangerie"),
         ("long_text", {}, ["Line one\nline two"], "Line one\nline two"),
         ("long_text", {}, ["   "], None),
+        ("short_text", {}, ["a\x00b"], "ab"),  # PostgreSQL's jsonb cannot hold NUL
     ],
 )
 def test_valid_answers_are_stored_in_a_plain_form(
