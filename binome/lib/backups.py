@@ -43,7 +43,8 @@ def backup(path: Path, alias: str = "default") -> None:
         settings_dict = connection.settings_dict
         args, env = _postgres_env(settings_dict)
         command = [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args]
-        result = subprocess.run([*command, str(settings_dict["NAME"])], env=env, capture_output=True, text=True)  # nosec B603
+        command.append(str(settings_dict["NAME"]))
+        result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
         if result.returncode != 0:
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
     elif connection.vendor == "sqlite":
