@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from binome.cohorts.models import Cohort
+from binome.events.selectors import EventsSummary, events_summary_for_territory
 from binome.meetings.models import Alert, Meeting
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile
@@ -35,6 +36,7 @@ class TerritoryDashboard:
     duos_by_status: list[Tally]
     alerts_by_kind: list[Tally]  # open alerts: the duos on the "needs attention" list
     meetings_last_30_days: int  # confirmed meetings held in the last 30 days
+    events_this_year: EventsSummary  # in-company events of the calendar year
 
     @property
     def alerts(self) -> int:
@@ -86,6 +88,9 @@ def territory_dashboard(territory: Territory) -> TerritoryDashboard:
             confirmed_at__isnull=False,
             held_on__gt=timezone.localdate() - timedelta(days=30),
         ).count(),
+        events_this_year=events_summary_for_territory(
+            territory, date(timezone.localdate().year, 1, 1), date(timezone.localdate().year, 12, 31)
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -60,13 +61,28 @@ def test_the_territory_dashboard_shows_real_counts(
     )
     Alert.objects.create(duo=cast.paris_duo, kind=Alert.Kind.MISSED_WORKSHOPS, raised_on=today)
     Alert.objects.create(duo=cast.lyon_duo, kind=Alert.Kind.SILENCE, raised_on=today)  # Lyon's: not counted
+    from binome.events import services as events
+
+    event = events.create_event(
+        company=cast.acme,
+        kind="awareness",
+        title="Sensibilisation",
+        starts_at=timezone.now() + timedelta(hours=1),
+        duration_minutes=60,
+        format="in_person",
+        place="Acme",
+        capacity=10,
+        actor=cast.amara,
+    )
+    events.register(event, cast.ben.person, actor=cast.amara)
     client = client_for(cast.amara)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("staff_territory", args=["paris"]))
     board = response.context["board"]
     assert board.alerts == 1
     assert {t.value: t.count for t in board.alerts_by_kind}["missed_workshops"] == 1
     assert board.meetings_last_30_days == 1
+    assert (board.events_this_year.events, board.events_this_year.employees_registered) == (1, 1)
     assert board.mentees == 4
     assert board.mentors == 1
     assert {t.value: t.count for t in board.referrals_by_status}["received"] == 3
