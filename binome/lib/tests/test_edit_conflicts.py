@@ -74,3 +74,24 @@ def test_a_forged_version_counts_as_a_conflict(cast: Cast) -> None:
     response = signed_in(cast.amara).post(url, {**_edit_payload(cast, phone="07 33"), "version": "forged"}, **EN)
     assert response.status_code == 200
     assert Person.objects.get(pk=cast.chloe.person_id).phone == "06 11 22 33 44"
+
+
+def test_a_referral_moved_by_someone_else_meanwhile_is_not_moved_again(cast: Cast) -> None:
+    from binome.people.services import create_person
+    from binome.sourcing.models import Referral
+
+    person = create_person(actor=None, first_name="Sami", last_name="Kaci", territory=cast.paris)
+    referral = Referral.objects.create(person=person, partner=cast.paris_ngo, status=Referral.Status.RECEIVED)
+    url = reverse("screening_referral", args=[referral.pk])
+    amara, nadia = signed_in(cast.amara), signed_in(cast.nadia)
+    amara_version = version_on(amara.get(url, **EN))
+    nadia_version = version_on(nadia.get(url, **EN))
+
+    assert nadia.post(url, {"to_status": "contacted", "version": nadia_version}).status_code == 302
+    with translation.override("en"):
+        stale = amara.post(url, {"to_status": "waitlisted", "version": amara_version}, **EN)
+    assert stale.status_code == 200
+    assert "Someone else moved this referral to “Contacted” meanwhile" in stale.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.CONTACTED
+    assert referral.transitions.count() == 1

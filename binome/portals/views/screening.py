@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access
 from binome.cohorts.models import Cohort
+from binome.lib.conflicts import changed_since, version_of, with_version
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
 from binome.privacy import audit
@@ -161,18 +163,29 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
     audit.viewed(request, found, what="screening")
     allowed = [(s, Referral.Status(s).label) for s in allowed_next(found)]
     cohorts = _open_cohorts(request.user).filter(territory_id=found.person.territory_id)
-    form = MoveForm(request.POST or None, allowed=allowed, cohorts=cohorts)
+    seen = {"status": found.status}
+    form: Any = with_version(MoveForm)(
+        request.POST or None, allowed=allowed, cohorts=cohorts, initial={"version": version_of(seen)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            move_referral(
-                found,
-                data["to_status"],
-                actor=request.user,
-                note=data["note"],
-                override=data["override"],
-                cohort=data["cohort"],
-            )
+            with transaction.atomic():
+                # Another coordinator may have moved it since this page was shown: say so, move nothing.
+                status_now = Referral.objects.select_for_update().values_list("status", flat=True).get(pk=found.pk)
+                if changed_since(data["version"], {"status": status_now}):
+                    raise ValidationError(
+                        _("Someone else moved this referral to “%(to)s” meanwhile; nothing was changed.")
+                        % {"to": Referral.Status(status_now).label}
+                    )
+                move_referral(
+                    found,
+                    data["to_status"],
+                    actor=request.user,
+                    note=data["note"],
+                    override=data["override"],
+                    cohort=data["cohort"],
+                )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
