@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -432,23 +433,46 @@ DUO_KEYS = [p.key for p in PROPORTIONS if p.parts is not None]
 
 
 def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[int, dict[str, Any]]:
-    """These duo-based proportions, per cohort, in one query."""
+    """These duo-based proportions, per cohort, in one query.
+
+    The inner query gives each duo its yes / no / in-scope flags once (each duo-id set is hashed
+    once); the outer query counts them per cohort. Written as SQL around the ORM's inner query,
+    because the ORM would repeat every flag's subquery inside every FILTER clause."""
     confirmed = Meeting.objects.filter(confirmed_at__isnull=False).values("duo_id")
     annotations: dict[str, Any] = {"is_participant": _flag(Q(pk__in=confirmed))}
-    aggregates: dict[str, Any] = {}
+    quote = connection.ops.quote_name
+    columns = []
     for key in keys:
         spec = BY_KEY[key]
         parts = spec.parts(today)  # type: ignore[misc]
+        annotations[f"{key}_in"] = _flag(parts.scope)
         annotations[f"{key}_yes"], annotations[f"{key}_no"] = parts.yes, parts.no
-        base = parts.scope & Q(is_participant=True) if parts.participants_only else parts.scope
-        unit, distinct = spec.count_field, spec.count_field != "pk"
-        # (aggregate aliases must differ from the annotations they read)
-        aggregates[f"n_{key}_all"] = Count(unit, distinct=distinct, filter=base)
-        aggregates[f"n_{key}_yes"] = Count(unit, distinct=distinct, filter=base & Q(**{f"{key}_yes": True}))
-        aggregates[f"n_{key}_no"] = Count(
-            unit, distinct=distinct, filter=base & Q(**{f"{key}_no": True}) & Q(**{f"{key}_yes": False})
-        )
-    return _per_cohort(duos.annotate(**annotations), "cohort_id", **aggregates)
+        unit = "id" if spec.count_field == "pk" else spec.count_field
+        counted = quote(unit) if unit == "id" else f"DISTINCT {quote(unit)}"
+        base = f"{quote(key + '_in')}" + (f" AND {quote('is_participant')}" if parts.participants_only else "")
+        yes, no = quote(f"{key}_yes"), quote(f"{key}_no")
+        columns += [
+            f"COUNT({counted}) FILTER (WHERE {base}) AS {quote(f'n_{key}_all')}",
+            f"COUNT({counted}) FILTER (WHERE {base} AND {yes}) AS {quote(f'n_{key}_yes')}",
+            f"COUNT({counted}) FILTER (WHERE {base} AND {no} AND NOT {yes}) AS {quote(f'n_{key}_no')}",
+        ]
+    inner = duos.order_by().annotate(**annotations).values("id", "cohort_id", "mentee_id", "mentor_id", *annotations)
+    sql, params = inner.query.sql_with_params()
+    # MATERIALIZED keeps PostgreSQL from folding the inner query back in (and repeating each flag's
+    # subquery once per FILTER clause).
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    outer = (
+        f"WITH flagged AS {materialized}({sql}) "
+        f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"
+    )
+    names = ["cohort_id"] + [f"n_{key}_{part}" for key in keys for part in ("all", "yes", "no")]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to hash the duo-id sets of a national population (the default 4 MB is too small).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(outer, params)
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return {row.pop("cohort_id"): row for row in rows}
 
 
 def _workshop_attendance(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
