@@ -205,3 +205,14 @@ def test_the_company_portal_section_lists_upcoming_events_with_counts_only(cast:
     assert "Chloé" not in html
     assert "Haddad" not in html
     assert reverse("company_event", args=[event.pk]) in html
+
+
+@time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=UTC), tick=False)
+def test_the_company_portal_page_shows_its_events_without_mentee_names(cast: Cast, client_for: Any) -> None:
+    event = _event(cast, capacity=5)
+    services.register(event, cast.chloe.person, actor=None)
+    page = client_for(cast.hugo).get(reverse("company_portal")).content.decode()
+    assert 'id="company-events"' in page
+    assert reverse("company_event", args=[event.pk]) in page
+    assert reverse("company_impact") in page
+    assert cast.chloe.person.last_name not in page

@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @company_contacts_only
 def company(request: HttpRequest) -> HttpResponse:
     """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
+    from binome.events.selectors import company_section_events
     from binome.sponsorship.forms import HourlyCostForm
     from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
 
@@ -88,6 +89,7 @@ def company(request: HttpRequest) -> HttpResponse:
             # Agreements, balances, invoices, approved statements, hourly cost, duo outcomes (counts).
             **sponsorship_figures(request.user),
             "hourly_cost_form": HourlyCostForm(),
+            "company_events": company_section_events(request.user),
         },
     )
 
