@@ -73,7 +73,10 @@ def offers(request: HttpRequest) -> HttpResponse:
 @staff_only
 def agreement_new(request: HttpRequest) -> HttpResponse:
     companies = selectors.companies_for_staff(request.user)
-    form = AgreementForm(request.POST or None, companies=companies)
+    # Coming from a company's page: that company is chosen (only if the viewer may see it).
+    chosen = request.GET.get("company", "")
+    initial = {"company": chosen} if chosen.isdigit() and companies.filter(pk=int(chosen)).exists() else {}
+    form = AgreementForm(request.POST or None, companies=companies, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

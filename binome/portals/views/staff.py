@@ -28,6 +28,7 @@ from binome.reference.models import Language
 from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
+from binome.sponsorship.selectors import agreements_for_staff
 from binome.territories.selectors import territory_dashboard
 
 PAGE_SIZE = 50
@@ -200,6 +201,9 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
             "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
             "invitations": invitations_with_counts(request.user, found) if manages_links else None,
             "invitation_form": InvitationForm() if manages_links else None,
+            "agreements": agreements_for_staff(request.user).filter(company=found).order_by("-starts_on")
+            if found.is_company
+            else None,
             **relation_context,
         },
     )

@@ -248,3 +248,16 @@ def test_the_company_portal_costs_the_same_queries_for_one_agreement_or_three(ca
         agreement = signed_agreement(cast.acme, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31))
         services.issue_invoice(agreement, amount_cents=1_000, issued_on=date(year, 1, 2), actor=None)
     assert _portal_queries(client) == one
+
+
+def test_a_companys_staff_page_lists_its_agreements_and_starts_a_new_one_for_it(cast: Cast, client_for: Any) -> None:
+    ids = _documents(cast.acme)
+    client = client_for(cast.amara)
+    page = client.get(f"/staff/organisations/{cast.acme.pk}/").content.decode()
+    assert f"/staff/sponsorship/agreements/{ids['agreement']}/" in page
+    form = client.get(f"/staff/sponsorship/agreements/new/?company={cast.acme.pk}").context["form"]
+    assert form["company"].value() == str(cast.acme.pk)
+    # Another territory's company is never preselected.
+    lyon_company = cast.dev.company
+    form = client.get(f"/staff/sponsorship/agreements/new/?company={lyon_company.pk}").context["form"]
+    assert form["company"].value() is None
