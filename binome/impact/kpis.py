@@ -188,7 +188,7 @@ def participants(duos: QuerySet[Duo]) -> QuerySet[Duo]:
 # 100,000 times at national scale.
 
 
-def _with_outcome(*, kinds: Any, since: Any, until: Any) -> QuerySet[Duo]:
+def _with_outcome(duos: QuerySet[Duo], *, kinds: Any, since: Any, until: Any) -> QuerySet[Duo]:
     """Duos whose mentee has a counted outcome of these kinds dated in [since, until]."""
     lookups = {
         "mentee__person__outcomes__status": Outcome.Status.ACTIVE,
@@ -200,7 +200,7 @@ def _with_outcome(*, kinds: Any, since: Any, until: Any) -> QuerySet[Duo]:
         lookups["mentee__person__outcomes__kind"] = kinds
     else:
         lookups["mentee__person__outcomes__kind__in"] = list(kinds)
-    return Duo.objects.filter(**lookups).values("pk")
+    return duos.filter(**lookups).values("pk")
 
 
 @dataclass(frozen=True)
@@ -213,22 +213,24 @@ class DuoParts:
     participants_only: bool = True
 
 
-def _opportunity_parts(today: date) -> DuoParts:
-    yes = _with_outcome(kinds=OPPORTUNITY_KINDS, since=F("cohort__starts_on"), until=F("cohort__ends_on"))
-    no = _with_outcome(kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None)
+def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
+    yes = _with_outcome(duos, kinds=OPPORTUNITY_KINDS, since=F("cohort__starts_on"), until=F("cohort__ends_on"))
+    no = _with_outcome(
+        duos, kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None
+    )
     return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
 
-def _network_parts(today: date) -> DuoParts:
+def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     introduced = (
-        Duo.objects.filter(introductions__introduced_on__lte=F("cohort__ends_on"))
+        duos.filter(introductions__introduced_on__lte=F("cohort__ends_on"))
         .annotate(n_introduced=Count("introductions"))
         .filter(n_introduced__gte=NETWORK_CONTACTS)
         .values("pk")
     )
 
     def reported(**contacts: int) -> QuerySet[Duo]:
-        return Duo.objects.filter(
+        return duos.filter(
             **{f"mentee__person__network_reports__contacts__{k}": v for k, v in contacts.items()},
             mentee__person__network_reports__date__gte=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
         ).values("pk")
@@ -240,20 +242,20 @@ def _network_parts(today: date) -> DuoParts:
     )
 
 
-def _job_parts(days: int) -> Callable[[date], DuoParts]:
-    def parts(today: date) -> DuoParts:
+def _job_parts(days: int) -> Callable[[date, QuerySet[Duo]], DuoParts]:
+    def parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
         yes = _with_outcome(
-            kinds=JOB_OR_TRAINING_KINDS, since=F("cohort__starts_on"), until=_shift(F("cohort__ends_on"), days)
+            duos, kinds=JOB_OR_TRAINING_KINDS, since=F("cohort__starts_on"), until=_shift(F("cohort__ends_on"), days)
         )
         no = _with_outcome(
-            kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), days - ANSWER_WINDOW_DAYS), until=None
+            duos, kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), days - ANSWER_WINDOW_DAYS), until=None
         )
         return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
     return parts
 
 
-def _completion_parts(today: date) -> DuoParts:
+def _completion_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     return DuoParts(
         Q(cohort__ends_on__lte=today, started_on__lte=today),
         _flag(Q(status=Duo.Status.COMPLETED)),
@@ -284,7 +286,7 @@ def _workshop_rows(duos: QuerySet[Duo], today: date) -> QuerySet[WorkshopInvitat
     )
 
 
-def _skills_parts(today: date) -> DuoParts:
+def _skills_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     by_mentor = (
         MentorSkillsScore.objects.order_by()
         .values("person_id")
@@ -310,7 +312,7 @@ class Proportion:
     label: Any
     definition: Any
     unit: Any
-    parts: Callable[[date], DuoParts] | None  # None: invitation-based (workshops)
+    parts: Callable[[date, QuerySet[Duo]], DuoParts] | None  # None: invitation-based (workshops)
     count_field: str  # what one counted case is (distinct within a cohort)
     person_field: str  # the person behind a case, for the traceability lists
 
@@ -318,7 +320,7 @@ class Proportion:
         """The cases of the denominator, each with its yes / no (for the traceability lists)."""
         if self.parts is None:
             return _workshop_rows(duos, today)
-        parts = self.parts(today)
+        parts = self.parts(today, duos)
         base = participants(duos) if parts.participants_only else duos
         return base.filter(parts.scope).annotate(yes=parts.yes, no=parts.no)
 
@@ -438,13 +440,13 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
     The inner query gives each duo its yes / no / in-scope flags once (each duo-id set is hashed
     once); the outer query counts them per cohort. Written as SQL around the ORM's inner query,
     because the ORM would repeat every flag's subquery inside every FILTER clause."""
-    confirmed = Meeting.objects.filter(confirmed_at__isnull=False).values("duo_id")
+    confirmed = Meeting.objects.filter(confirmed_at__isnull=False, duo__in=duos.values("pk")).values("duo_id")
     annotations: dict[str, Any] = {"is_participant": _flag(Q(pk__in=confirmed))}
     quote = connection.ops.quote_name
     columns = []
     for key in keys:
         spec = BY_KEY[key]
-        parts = spec.parts(today)  # type: ignore[misc]
+        parts = spec.parts(today, duos)  # type: ignore[misc]
         annotations[f"{key}_in"] = _flag(parts.scope)
         annotations[f"{key}_yes"], annotations[f"{key}_no"] = parts.yes, parts.no
         unit = "id" if spec.count_field == "pk" else spec.count_field
