@@ -7,7 +7,7 @@ on the same day changes nothing the second time; so does `send_reminders(today)`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -114,7 +114,7 @@ def evaluate(today: date | None = None, duo_ids: Iterable[int] | None = None) ->
 
 
 def _poor_checkins(
-    rows: list[dict[str, Any]], since: date, by_territory: dict[int, EngagementRules], default: EngagementRules
+    rows: Sequence[Mapping[str, Any]], since: date, by_territory: dict[int, EngagementRules], default: EngagementRules
 ) -> dict[int, dict[str, Any]]:
     """Each duo's latest poor check-in answer (by its territory's threshold) given after the
     duo's last resolved poor-check-in alert: what the coordinator has not dealt with yet."""

@@ -137,7 +137,7 @@ def schedule_waves(cohort: Cohort) -> list[Wave]:
     cohort's dates if they moved."""
     waves = []
     instruments = Instrument.objects.all()
-    plan = cohort.template.survey_plan if cohort.template_id else []
+    plan = cohort.template.survey_plan if cohort.template is not None else []
     if plan:  # the programme template chooses its questionnaires; none chosen: all of them
         instruments = instruments.filter(code__in=plan)
     for instrument in instruments:

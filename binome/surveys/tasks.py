@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from binome.lib.mail import language_of
 from binome.surveys import services
 from binome.surveys.models import Invitation
 
@@ -33,7 +34,7 @@ def email_survey_link(invitation_id: int, kind: str = "invitation") -> int:
         "reminder": kind == "reminder",
         "url": settings.SITE_URL + reverse("survey_respond", kwargs={"token": raw}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(person=invitation.person)):
         context["title"] = invitation.wave.instrument.label
         subject = render_to_string("portals/surveys/email/link_subject.txt", context).strip()
         body = render_to_string("portals/surveys/email/link.txt", context)

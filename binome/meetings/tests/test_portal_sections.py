@@ -70,9 +70,9 @@ def test_a_survey_due_shows_on_the_members_home_page_and_opens_their_link(cast: 
     mentee = client_for(cast.chloe_user)
     home = mentee.get(reverse("mentee_portal")).content.decode()
     start = reverse("survey_start", kwargs={"pk": invitation.pk})
-    assert 'class="survey-due"' in home
+    assert 'id="surveys-due"' in home
     assert start in home
     assert mentee.get(start)["Location"].startswith("/s/")  # a fresh personal link
-    assert 'class="survey-due"' not in client_for(cast.dev_user).get(reverse("mentor_portal")).content.decode()
+    assert 'id="surveys-due"' not in client_for(cast.dev_user).get(reverse("mentor_portal")).content.decode()
     # Somebody else's survey is not found.
     assert client_for(cast.leila_user).get(start).status_code == 404
