@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -53,8 +53,9 @@ class VersionedForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-def with_version(form_class: type[forms.Form]) -> type[forms.Form]:
-    return type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {})
+def with_version[F: forms.Form](form_class: type[F]) -> type[F]:
+    """The form class with a hidden `version` field."""
+    return cast(type[F], type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {}))
 
 
 def _shown(value: Any) -> str:
@@ -80,6 +81,6 @@ def report_conflict(form: forms.Form, changed: list[str], current: Mapping[str, 
         )
         % {"changes": listed},
     )
-    data = form.data.copy()
+    data = cast(Any, form.data).copy()
     data["version"] = version_of(current)
     form.data = data
