@@ -145,3 +145,15 @@ def test_the_deploy_check_fails_while_demo_mode_is_on() -> None:
 def test_passwords_are_hashed_with_argon2(cast: Cast) -> None:
     cast.amara.refresh_from_db()
     assert cast.amara.password.startswith("argon2$")
+
+
+def test_the_admin_sign_in_form_cannot_skip_the_second_factor(cast: Cast, client: Any) -> None:
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    TOTP.activate(cast.nadia, generate_totp_secret())
+    response = client.post(
+        reverse("admin:login"), {"username": cast.nadia.email, "password": PASSWORD, "next": "/admin/"}, **EN
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
