@@ -458,6 +458,14 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
             f"COUNT({counted}) FILTER (WHERE {base} AND {yes}) AS {quote(f'n_{key}_yes')}",
             f"COUNT({counted}) FILTER (WHERE {base} AND {no} AND NOT {yes}) AS {quote(f'n_{key}_no')}",
         ]
+    # The funnel's people counts come from the same pass.
+    annotations["is_completed"] = _flag(Q(status=Duo.Status.COMPLETED))
+    counted = f"DISTINCT {quote('mentee_id')}"
+    columns += [
+        f"COUNT({counted}) AS {quote('n_matched_all')}",
+        f"COUNT({counted}) FILTER (WHERE {quote('is_participant')}) AS {quote('n_met_all')}",
+        f"COUNT({counted}) FILTER (WHERE {quote('is_completed')}) AS {quote('n_completers_all')}",
+    ]
     inner = duos.order_by().annotate(**annotations).values("id", "cohort_id", "mentee_id", "mentor_id", *annotations)
     sql, params = inner.query.sql_with_params()
     # MATERIALIZED keeps PostgreSQL from folding the inner query back in (and repeating each flag's
@@ -468,6 +476,7 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
         f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"
     )
     names = ["cohort_id"] + [f"n_{key}_{part}" for key in keys for part in ("all", "yes", "no")]
+    names += ["n_matched_all", "n_met_all", "n_completers_all"]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Room to hash the duo-id sets of a national population (the default 4 MB is too small).
@@ -631,10 +640,19 @@ def compute(
     return _fold(_rows_per_cohort(slice_, today or timezone.localdate(), wanted), group, wanted)
 
 
-def compute_views(slice_: Slice, *, today: date | None = None) -> dict[str, dict[Any, list[Figure]]]:
-    """The whole slice, per cohort and per territory, from one pass over the data (the dashboard)."""
-    per_cohort = _rows_per_cohort(slice_, today or timezone.localdate(), KPI_KEYS)
-    return {group or "total": _fold(per_cohort, group, KPI_KEYS) for group in (None, "cohort", "territory")}
+def compute_views(slice_: Slice, *, today: date | None = None) -> dict[str, Any]:
+    """The whole slice, per cohort and per territory, and its funnel, from one pass over the data."""
+    today = today or timezone.localdate()
+    per_cohort = _rows_per_cohort(slice_, today, KPI_KEYS)
+    views: dict[str, Any] = {
+        group or "total": _fold(per_cohort, group, KPI_KEYS) for group in (None, "cohort", "territory")
+    }
+    counts = {
+        name: sum(row.get(name) or 0 for row in per_cohort.values())
+        for name in ("n_matched_all", "n_met_all", "n_completers_all", "n_opportunity_yes")
+    }
+    views["funnel"] = funnel(slice_, today=today, counts=counts)
+    return views
 
 
 def figures(slice_: Slice, *, today: date | None = None) -> list[Figure]:
@@ -649,32 +667,30 @@ class FunnelStep:
     count: int | None  # None: not applicable to this slice (a company refers nobody)
 
 
-def funnel(slice_: Slice, *, today: date | None = None, opportunity: int | None = None) -> list[FunnelStep]:
-    """Referred → eligible → matched → first meeting → completed → opportunity, in people."""
+def funnel(slice_: Slice, *, today: date | None = None, counts: dict[str, int] | None = None) -> list[FunnelStep]:
+    """Referred → eligible → matched → first meeting → completed → opportunity: people (in a cohort)."""
     today = today or timezone.localdate()
-    duos = slice_.duos()
     referrals = slice_.referrals()
     referred = eligible = None
     if referrals is not None:
-        counts = referrals.aggregate(
+        found = referrals.aggregate(
             referred=Count("person_id", distinct=True),
             eligible=Count("person_id", distinct=True, filter=Q(status__in=ELIGIBLE_STATUSES)),
         )
-        referred, eligible = counts["referred"], counts["eligible"]
-    counts = duos.aggregate(
-        matched=Count("mentee_id", distinct=True),
-        completed=Count("mentee_id", distinct=True, filter=Q(status=Duo.Status.COMPLETED)),
-    )
-    met = participants(duos).aggregate(n=Count("mentee_id", distinct=True))["n"]
-    if opportunity is None:
-        opportunity = int(compute(slice_, today=today, keys=["opportunity"])[None][0].numerator)
+        referred, eligible = found["referred"], found["eligible"]
+    if counts is None:
+        rows = _duo_proportions(slice_.duos(), today, ["opportunity"]).values()
+        counts = {
+            name: sum(row.get(name) or 0 for row in rows)
+            for name in ("n_matched_all", "n_met_all", "n_completers_all", "n_opportunity_yes")
+        }
     return [
         FunnelStep("referred", _("Referred"), referred),
         FunnelStep("eligible", _("Eligible"), eligible),
-        FunnelStep("matched", _("Matched"), counts["matched"]),
-        FunnelStep("first_meeting", _("First meeting"), met),
-        FunnelStep("completed", _("Completed"), counts["completed"]),
-        FunnelStep("opportunity", _("Opportunity"), int(opportunity)),
+        FunnelStep("matched", _("Matched"), counts["n_matched_all"]),
+        FunnelStep("first_meeting", _("First meeting"), counts["n_met_all"]),
+        FunnelStep("completed", _("Completed"), counts["n_completers_all"]),
+        FunnelStep("opportunity", _("Opportunity"), counts["n_opportunity_yes"]),
     ]
 
 

@@ -116,8 +116,7 @@ def build(
         subtitle, group = _("Anonymous aggregates. Counts between 1 and 4 people are shown as “<5”."), "territory"
     views = kpis.compute_views(slice_, today=today)
     figures = views["total"][None]
-    opportunity = next(int(f.numerator) for f in figures if f.key == "opportunity")
-    funnel = kpis.funnel(slice_, today=today, opportunity=opportunity)
+    funnel = views["funnel"]
     groups: list[tuple[str, list[Figure]]] = []
     if group == "cohort":
         grouped = views["cohort"]

@@ -213,8 +213,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
 def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, Any]:
     views = kpis.compute_views(slice_)
     figures = views["total"][None]
-    opportunity = next(int(f.numerator) for f in figures if f.key == "opportunity")
-    funnel = kpis.funnel(slice_, opportunity=opportunity)
+    funnel = views["funnel"]
     by_cohort = views["cohort"]
     cohorts = access.cohorts_visible_to(request.user).filter(pk__in=[k for k in by_cohort if k])
     cohort_groups = [(c.name, by_cohort[c.pk]) for c in cohorts.order_by("starts_on", "pk")]
