@@ -13,7 +13,8 @@ PRODUCTION = {
     "DEMO_MODE": "0",
     "SECRET_KEY": "x7f$9k2!qPz8Lm4vN0rT6wYb1cHd3eJg5sUa7iKo9pQ2zXn4mB6vC8",
     "ALLOWED_HOSTS": "binome.example.org",
-    "FIELD_ENCRYPTION_KEYS": "JMX8rupqGkeLF_xVNkY3qdkHG1KbKhQ7ycT4pDsUxk8=",  # a Fernet key: check --deploy requires real keys
+    # check --deploy requires real encryption keys (binome/privacy/keys.py)
+    "FIELD_ENCRYPTION_KEYS": "JMX8rupqGkeLF_xVNkY3qdkHG1KbKhQ7ycT4pDsUxk8=",
 }
 
 
