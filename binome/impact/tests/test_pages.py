@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -108,3 +109,10 @@ def test_company_page_shows_aggregates_without_names(met, client_for):
     assert "Chloé".encode() not in page.content
     assert b"Haddad" not in page.content
     assert b"staff/impact/people" not in page.content
+
+
+def test_svg_numbers_stay_numbers_in_french(met, client_for):
+    page = client_for(met.nadia).get("/staff/impact/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert b"<svg" in page.content
+    svg = page.content.split(b"<svg", 1)[1].split(b"</svg>", 1)[0]
+    assert not re.search(rb'(width|height|x|y)="\d+,\d', svg)
