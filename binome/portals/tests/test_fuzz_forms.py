@@ -13,6 +13,7 @@ import os
 import time
 import traceback
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -35,6 +36,7 @@ from binome.portals.tests.hostile import (
 )
 from binome.portals.tests.policy_kit import users
 from binome.portals.tests.test_authorization_matrix import POLICY
+from binome.sourcing.models import ConsentText
 from conftest import Cast
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
@@ -178,6 +180,10 @@ def test_every_form_survives_hostile_input(cast: Cast, client_for: Any, monkeypa
     # The PDF forms render their HTML (where hostile text matters) but skip WeasyPrint's layout, which
     # takes seconds a document and has nothing of ours to find.
     monkeypatch.setattr("weasyprint.HTML.write_pdf", lambda self, *args, **kwargs: b"%PDF-1.7 fuzz")
+    # The referral and public application forms open only while a consent text is in force.
+    ConsentText.objects.create(
+        version="fuzz", in_force_from=date(2020, 1, 1), body_fr="Texte", body_en="Text", body_ar="نص"
+    )
     started = time.monotonic()
     forms = discover(cast, client_for)
     assert len(forms) >= 10, f"the walk found only {len(forms)} forms"
