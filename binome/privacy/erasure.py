@@ -152,7 +152,7 @@ def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str]) -> N
     for user in users:
         old_email = user.email
         identifiers.append(old_email)
-        user.email = f"{pseudonym.lower()}@erased.invalid"
+        user.email = f"{pseudonym.lower()}-{user.pk}@erased.invalid"  # one person may have several accounts
         user.first_name = user.last_name = ""
         user.is_active = False
         user.set_unusable_password()

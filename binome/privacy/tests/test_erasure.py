@@ -140,3 +140,15 @@ def test_the_subject_access_export_holds_the_person_s_data_and_not_the_other_mem
 
 def test_the_export_of_a_lyon_person_is_not_found_for_the_paris_coordinator(cast: Cast, client_for: Any) -> None:
     assert client_for(cast.amara).post(f"/staff/people/{cast.leila.person_id}/export/").status_code == 404
+
+
+def test_a_person_with_two_accounts_can_be_erased(cast: Cast) -> None:
+    from binome.accounts.models import Role
+
+    second = User.objects.create_user(email="chloe.pro@example.org", password="x-long-password-1")
+    Role.objects.create(user=second, kind=Role.Kind.MENTOR, person=cast.chloe.person)
+    erase_person(cast.chloe.person, actor=cast.amara)
+    accounts = User.objects.filter(pk__in=[cast.chloe_user.pk, second.pk])
+    assert len({user.email for user in accounts}) == 2
+    assert not any(user.is_active for user in accounts)
+    assert not accounts.filter(email__contains="chloe").exists()
