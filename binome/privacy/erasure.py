@@ -190,7 +190,7 @@ def _scrub_outside_tables(person: Person, duo_ids: list[int], identifiers: list[
             tasks.objects.filter(pk__in=matching).delete()
     answer = _model("surveys.Answer")
     if answer is not None:
-        for row in answer.objects.filter(response__invitation__person=person).exclude(value=None):
+        for row in answer.objects.filter(response__invitation__person=person):
             if isinstance(row.value, str) and row.value:
                 row.value = ""
                 row.save(update_fields=["value"])
