@@ -603,14 +603,6 @@ SUMMABLE = ("_all", "_yes", "_no", "total_span", "n_meetings", "minutes", "works
 
 
 def _rows_per_cohort(slice_: Slice, today: date, wanted: list[str]) -> dict[int, dict[str, Any]]:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")  # JIT compiles longer than these queries run
-        return _read_per_cohort(slice_, today, wanted)
-
-
-def _read_per_cohort(slice_: Slice, today: date, wanted: list[str]) -> dict[int, dict[str, Any]]:
     duos = slice_.duos()
     per_cohort: dict[int, dict[str, Any]] = defaultdict(dict)
     parts = []
