@@ -42,7 +42,7 @@ def _row(instance: models.Model, skip: set[str] = frozenset()) -> dict[str, Any]
     for name, category in entry.fields.items():
         if name in skip or category in OTHER_PEOPLE:
             continue
-        field = instance._meta.get_field(name)
+        field: Any = instance._meta.get_field(name)
         if field.many_to_many:
             data[name] = [str(obj) for obj in getattr(instance, name).all()]
         elif field.is_relation:

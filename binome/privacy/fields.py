@@ -77,6 +77,6 @@ class EncryptedTextField(models.TextField):
             )
         return super().get_lookup(lookup_name)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "binome.privacy.fields.EncryptedTextField", args, kwargs

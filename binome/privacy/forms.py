@@ -42,7 +42,7 @@ class BreachForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("notified_to_cnil") and not data.get("cnil_notified_on"):
             self.add_error("cnil_notified_on", _("Give the date the CNIL was notified."))
         occurred, discovered = data.get("occurred_on"), data.get("discovered_on")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -46,7 +47,7 @@ class Basis(models.TextChoices):
 @dataclass(frozen=True)
 class Retention:
     key: str
-    label: str
+    label: Any  # a lazy translation
     period: timedelta | None  # None: follows the file it belongs to
     applied_by_run_daily: bool
 
@@ -93,7 +94,7 @@ RETENTION = {
 
 @dataclass(frozen=True)
 class Processing:
-    purpose: str
+    purpose: Any  # a lazy translation
     basis: str
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from binome.privacy.inventory import RETENTION, Row, register_rows
 
@@ -24,7 +25,7 @@ def consent_versions() -> list[ConsentVersion]:
 
     from binome.sourcing.models import Consent, ConsentText
 
-    counts = {
+    counts: dict[int, Any] = {
         row["text_id"]: row
         for row in Consent.objects.values("text_id").annotate(
             total=Count("id"), withdrawn=Count("id", filter=Q(withdrawn_on__isnull=False))

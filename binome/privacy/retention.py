@@ -51,9 +51,9 @@ class Plan:
         for key, ids in self.people.items():
             shown = ", ".join(f"#{pk}" for pk in ids[:50]) + (" …" if len(ids) > 50 else "")
             lines.append(f"  {key}: {len(ids)} file(s) to anonymise{': ' + shown if ids else ''}")
-        lines.append(
-            f"  audit: {self.audit_events} event(s) older than {RETENTION['audit'].period.days} days to delete"
-        )  # type: ignore[union-attr]
+        period = RETENTION["audit"].period
+        days = period.days if period else 0
+        lines.append(f"  audit: {self.audit_events} event(s) older than {days} days to delete")
         return "\n".join(lines)
 
 
