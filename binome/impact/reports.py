@@ -164,7 +164,9 @@ def xlsx(context: dict[str, Any]) -> bytes:
     sheet["A1"].font = bold
     sheet.append([_("Computed on"), context["computed_at"].strftime("%Y-%m-%d %H:%M")])
     sheet.append([])
-    header = [_("Figure"), _("Numerator"), _("Denominator"), _("Unknown"), _("Rate"), _("95 % interval"), _("Target")]
+    # xgettext:no-python-format
+    interval = _("95 % interval")
+    header = [_("Figure"), _("Numerator"), _("Denominator"), _("Unknown"), _("Rate"), interval, _("Target")]
     sheet.append(header)
     for row in context["rows"]:
         sheet.append(
