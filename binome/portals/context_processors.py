@@ -41,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append((reverse("calendar_feed_manage"), _("My calendar")))
     if scope.funder or scope.national_admin:
         links.append((reverse("funder_portal"), _("Results")))
+    if scope.kinds:
+        # Two-factor set-up, recovery codes (required for every role but mentors and mentees).
+        links.append((reverse("mfa_index"), _("Sign-in security")))
     if scope.national_admin:
         links.append((reverse("staff_national"), _("Territories")))
         links.append((reverse("privacy_register"), _("Personal data")))
