@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -118,7 +119,7 @@ def person_rows(slice_: Slice, *, today: date | None = None) -> list[dict[str, A
         invitations[(cohort_id, person_id)].append(f"{pk}@{flag}@{role}@{minutes}@{kind}")
     rows = []
     for d in duos:
-        m = meetings.get(d["pk"], {})
+        m: Mapping[str, Any] = meetings.get(d["pk"], {})
         trained = d["mentor__training_status"] == MentorProfile.Training.COMPLETED and d["mentor__trained_on"]
         rows.append(
             {
@@ -142,7 +143,7 @@ def person_rows(slice_: Slice, *, today: date | None = None) -> list[dict[str, A
                 "outcomes": ";".join(sorted(outcomes[d["mentee__person_id"]])),
                 "network_reports": ";".join(sorted(reports[d["mentee__person_id"]])),
                 "mentor_scores": ";".join(sorted(scores[d["mentor__person_id"]])),
-                "mentor_trained_on": d["mentor__trained_on"].isoformat() if trained else "",
+                "mentor_trained_on": d["mentor__trained_on"].isoformat() if trained and d["mentor__trained_on"] else "",
                 "invitations": ";".join(
                     sorted(
                         invitations[(d["cohort_id"], d["mentee__person_id"])]

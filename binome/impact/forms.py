@@ -8,9 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from binome.cohorts.models import Cohort
 from binome.impact.models import Outcome, OutcomeConflict, Report
+from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.reference.models import Occupation, Sector
+from binome.territories.models import Territory
 
 
 class OutcomeForm(forms.Form):
@@ -27,7 +30,9 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args: Any, duos: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if duos is not None:
-            self.fields["duo"].queryset = duos
+            field = self.fields["duo"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = duos
 
     def clean_date(self) -> Any:
         value = self.cleaned_data["date"]
@@ -58,18 +63,23 @@ class DecisionForm(forms.Form):
 class SliceForm(forms.Form):
     """The dashboard's filters; the choices are what the viewer may see."""
 
-    territory = forms.ModelChoiceField(label=_("Territory"), queryset=None, required=False)
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, required=False)
-    company = forms.ModelChoiceField(label=_("Company"), queryset=None, required=False)
-    partner = forms.ModelChoiceField(label=_("Referring partner"), queryset=None, required=False)
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none(), required=False)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), required=False)
+    company = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none(), required=False)
+    partner = forms.ModelChoiceField(label=_("Referring partner"), queryset=Organisation.objects.none(), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args: Any, territories: Any, cohorts: Any, companies: Any, partners: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["territory"].queryset = territories
-        self.fields["cohort"].queryset = cohorts
-        self.fields["company"].queryset = companies
-        self.fields["partner"].queryset = partners
+        for name, queryset in (
+            ("territory", territories),
+            ("cohort", cohorts),
+            ("company", companies),
+            ("partner", partners),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
 
 
 class ReportForm(forms.Form):

@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
@@ -87,15 +88,15 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None
 @dataclass(frozen=True)
 class Figure:
     key: str
-    label: str
+    label: str | Promise  # lazily translated: shown in the reader's language
     kind: str  # "proportion", "ratio" (e.g. meetings per duo-month) or "total"
     numerator: float
     denominator: float | None
     unknown: int
     rate: float | None
     interval: tuple[float, float] | None
-    definition: str
-    unit: str
+    definition: str | Promise
+    unit: str | Promise
     target: float | None = None
 
     @property
@@ -188,7 +189,7 @@ def participants(duos: QuerySet[Duo]) -> QuerySet[Duo]:
 # 100,000 times at national scale.
 
 
-def _with_outcome(duos: QuerySet[Duo], *, kinds: Any, since: Any, until: Any) -> QuerySet[Duo]:
+def _with_outcome(duos: QuerySet[Duo], *, kinds: Any, since: Any, until: Any) -> QuerySet[Duo, Any]:
     """Duos whose mentee has a counted outcome of these kinds dated in [since, until]."""
     lookups = {
         "mentee__person__outcomes__status": Outcome.Status.ACTIVE,
@@ -229,7 +230,7 @@ def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
         .values("pk")
     )
 
-    def reported(**contacts: int) -> QuerySet[Duo]:
+    def reported(**contacts: int) -> QuerySet[Duo, Any]:
         return duos.filter(
             **{f"mentee__person__network_reports__contacts__{k}": v for k, v in contacts.items()},
             mentee__person__network_reports__date__gte=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS),

@@ -88,6 +88,13 @@ def _series(groups: list[tuple[str, list[Figure]]], *, suppress: bool) -> list[d
     return series
 
 
+def _required(target_id: int | None) -> int:
+    """Cohort, territory and company reports are about one record."""
+    if target_id is None:
+        raise ValueError("this report needs a target record")
+    return target_id
+
+
 def build(
     kind: str, *, target_id: int | None = None, territory_ids: frozenset[int] | None = None, today: date | None = None
 ) -> dict[str, Any]:
@@ -95,18 +102,18 @@ def build(
     today = today or timezone.localdate()
     suppress = kind == "funder"
     if kind == "cohort":
-        cohort = Cohort.objects.select_related("territory").get(pk=target_id)
+        cohort = Cohort.objects.select_related("territory").get(pk=_required(target_id))
         slice_ = Slice(cohort_id=cohort.pk, territory_ids=territory_ids)
         title = _("Impact report: cohort %(name)s") % {"name": cohort.name}
         subtitle = f"{cohort.territory.name} · {cohort.starts_on:%d/%m/%Y} – {cohort.ends_on:%d/%m/%Y}"
         group = None
     elif kind == "territory":
-        territory = Territory.objects.get(pk=target_id)
+        territory = Territory.objects.get(pk=_required(target_id))
         slice_ = Slice(territory_id=territory.pk, territory_ids=territory_ids)
         title = _("Impact report: %(name)s") % {"name": territory.name}
         subtitle, group = "", "cohort"
     elif kind == "company":
-        company = Organisation.objects.get(pk=target_id)
+        company = Organisation.objects.get(pk=_required(target_id))
         slice_ = Slice(company_id=company.pk, territory_ids=territory_ids)
         title = _("Impact report: duos with %(name)s's employees") % {"name": company.name}
         subtitle, group = _("Only the duos that involve the company's employees are counted."), "cohort"

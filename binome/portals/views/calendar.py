@@ -112,4 +112,4 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = found.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=Path(found.file.name).name)
+    return FileResponse(handle, as_attachment=True, filename=Path(found.file.name or "document").name)

@@ -4,7 +4,7 @@ and the reports (staff, a company's contacts for their company, funders for aggr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.accounts.models import User
 from binome.impact import charts, kpis, reports, services
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
 from binome.impact.models import Outcome, OutcomeConflict, Report, Source
@@ -297,6 +298,8 @@ def staff_report(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
 def _report_territory(request: HttpRequest, kind: str, target: int | None) -> int | None:
     from binome.cohorts.models import Cohort
 
+    if target is None:
+        return None
     if kind == "cohort":
         return Cohort.objects.get(pk=target).territory_id
     if kind == "territory":
@@ -325,7 +328,7 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
         format=fmt,
         target_id=target,
         territory_id=_report_territory(request, kind, target),
-        requested_by=request.user,
+        requested_by=cast(User, request.user),  # staff_only: signed in
     )
     transaction.on_commit(lambda: generate_report.enqueue(report.pk))
     return redirect("staff_impact_report_status", pk=report.pk)
