@@ -472,10 +472,9 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
     # MATERIALIZED keeps PostgreSQL from folding the inner query back in (and repeating each flag's
     # subquery once per FILTER clause).
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    outer = (
-        f"WITH flagged AS {materialized}({sql}) "
-        f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"
-    )
+    # Only the ORM's own SQL (its values stay in `params`) and quoted constant column names go in.
+    head = f"WITH flagged AS {materialized}({sql}) "
+    outer = head + f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"  # nosec B608
     names = ["cohort_id"] + [f"n_{key}_{part}" for key in keys for part in ("all", "yes", "no")]
     names += ["n_matched_all", "n_met_all", "n_completers_all"]
     with transaction.atomic(), connection.cursor() as cursor:
