@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.cohorts.models import Cohort
+from binome.events.selectors import EventsSummary, events_summary_for_company, events_summary_for_territory
 from binome.impact import charts, kpis
 from binome.impact.export import PERSON_COLUMNS, person_rows
 from binome.impact.kpis import Figure, Slice
@@ -121,6 +122,11 @@ def build(
         slice_ = Slice(territory_ids=territory_ids)
         title = _("Impact report for funders")
         subtitle, group = _("Anonymous aggregates. Counts between 1 and 4 people are shown as “<5”."), "territory"
+    events = None  # in-company events of the last twelve months, for a company's or a territory's report
+    if kind == "company":
+        events = events_summary_for_company(company, today - timedelta(days=365), today)
+    elif kind == "territory":
+        events = events_summary_for_territory(territory, today - timedelta(days=365), today)
     views = kpis.compute_views(slice_, today=today)
     figures = views["total"][None]
     funnel = views["funnel"]
@@ -149,6 +155,7 @@ def build(
         "slice": slice_,
         # Person-level rows (pseudonymous ids) only in staff reports of a cohort or a territory.
         "with_people": kind in {"cohort", "territory"},
+        "events": events,
     }
 
 
@@ -208,6 +215,12 @@ def xlsx(context: dict[str, Any]) -> bytes:
                         row.target,
                     ]
                 )
+    if context["events"] is not None:
+        events = context["events"]
+        sheet_events = wb.create_sheet(_("In-company events")[:31])
+        sheet_events.append([_("Last twelve months"), _("Count")])
+        for label, value in _event_rows(events):
+            sheet_events.append([str(label), value])
     definitions = wb.create_sheet(_("Definitions")[:31])
     definitions.append([_("Figure"), _("Definition in force")])
     for row in context["rows"]:
@@ -222,6 +235,17 @@ def xlsx(context: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _event_rows(events: EventsSummary) -> list[tuple[Any, int]]:
+    return [
+        (_("Events held or planned"), events.events),
+        (_("Events held"), events.past_events),
+        (_("Employees registered"), events.employees_registered),
+        (_("Employees present"), events.employees_present),
+        (_("Mentees registered"), events.mentees_registered),
+        (_("Mentees present"), events.mentees_present),
+    ]
 
 
 def _cells(row: Row) -> list[Any]:

@@ -201,3 +201,37 @@ def test_funder_portal_shows_aggregates_with_small_cells(world, client_for):
     assert b"&lt;5" in page.content
     assert "Chloé".encode() not in page.content
     assert b"staff/impact/people" not in page.content
+
+
+def test_company_report_counts_its_in_company_events_only(world, client_for):
+    from datetime import UTC, datetime
+
+    from binome.events import services as events
+
+    def event(company, when):
+        return events.create_event(
+            company=company,
+            kind="awareness",
+            title="Sensibilisation",
+            starts_at=when,
+            duration_minutes=60,
+            format="in_person",
+            place="Siège",
+            capacity=10,
+            actor=world.amara,
+        )
+
+    held = event(world.acme, datetime(2026, 11, 5, 9, tzinfo=UTC))
+    events.register(held, world.ben.person, actor=world.amara)
+    events.register(held, world.chloe.person, actor=world.amara)
+    event(world.boulangerie, datetime(2026, 11, 6, 9, tzinfo=UTC))  # another company's: not counted
+    with time_machine.travel("2026-11-20 10:00 +0100", tick=False):
+        client = client_for(world.hugo)
+        xlsx = client.get("/company/impact/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+        rows = {row[0]: row[1] for row in _sheet(xlsx.content, "In-company events") if row and row[0]}
+        assert rows["Events held or planned"] == 1
+        assert rows["Employees registered"] == 1
+        assert rows["Mentees registered"] == 1
+        text = _pdf_text(client.get("/company/impact/report.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
+        assert "In-company events, last twelve months" in text
+        assert "Chloé" not in text
