@@ -216,6 +216,7 @@ STAFF_IDLE_TIMEOUT = env_int("STAFF_IDLE_TIMEOUT", 30 * 60)
 # (binome.accounts.middleware.RequireMFAMiddleware). WebAuthn is left out: its pages need inline scripts.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Binôme"
+MFA_ADAPTER = "binome.accounts.adapters.MFAAdapter"  # secrets encrypted at rest
 # Demo accounts (this email domain) skip the second factor, and only while DEMO_MODE is on.
 DEMO_EMAIL_DOMAIN = "demo.binome.fr"
 

@@ -1,9 +1,11 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
 from binome.lib.mail import send_email
+from binome.privacy.fields import decrypt, encrypt
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,3 +23,14 @@ class AccountAdapter(DefaultAccountAdapter):
             to=list(message.to),
             html_body=next((c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), None),
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are encrypted with the field keys: allauth keeps
+    them in clear by default, and whoever reads them can produce the second factor."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt(encrypted_text)  # a secret stored before this adapter reads as it is

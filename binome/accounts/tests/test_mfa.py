@@ -93,6 +93,19 @@ def test_signing_in_with_an_authenticator_asks_for_its_code(cast: Cast, client: 
     assert lands_on(client, reverse("staff_dashboard")) == reverse("staff_territory", args=["paris"])
 
 
+def test_the_authenticator_secret_is_encrypted_at_rest(cast: Cast) -> None:
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(cast.amara, secret)
+    stored = Authenticator.objects.get(user=cast.amara, type=Authenticator.Type.TOTP).data["secret"]
+    assert secret not in stored
+    assert stored.startswith("gAAAAA")  # a Fernet token
+    assert TOTP(Authenticator.objects.get(user=cast.amara, type=Authenticator.Type.TOTP)).validate_code(
+        current_code(secret)
+    )
+
+
 def test_removing_the_last_authenticator_sends_staff_back_to_the_set_up(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
     assert lands_on(client, reverse("staff_dashboard")) == reverse("staff_territory", args=["paris"])
