@@ -176,6 +176,28 @@ def cast(db: Any) -> Cast:
     return build_cast()
 
 
+@pytest.fixture(autouse=True)
+def _whole_relation_graph_under_available_apps(request: pytest.FixtureRequest) -> None:
+    """Transactional tests leave the reference data alone (`available_apps` without
+    binome.reference, so its tables are not flushed). While the registry is narrowed, Django
+    builds the reverse relations of a model outside it as empty (a reference Occupation would
+    not know the mentee profiles pointing at it) and caches them. Build every model's relations
+    with all apps in view first; narrowing again only expires the caches of the apps in view."""
+    marker = request.node.get_closest_marker("django_db")
+    available = marker.kwargs.get("available_apps") if marker else None
+    if not available:
+        return
+    request.getfixturevalue("_django_db_helper")  # the test case has narrowed the registry
+    from django.apps import apps
+
+    apps.unset_available_apps()
+    try:
+        for model in apps.get_models(include_auto_created=True):
+            model._meta.related_objects  # noqa: B018  # computed and cached with every app in view
+    finally:
+        apps.set_available_apps(available)
+
+
 def give_second_factor(user: User) -> None:
     """The roles that must use two-factor authentication get an authenticator app, as in production."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

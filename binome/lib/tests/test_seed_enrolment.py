@@ -30,7 +30,9 @@ def test_the_demo_links_sessions_and_attendance_agree_with_the_training_statuses
     companies_with_links = set(
         MentorInvitation.objects.filter(valid_until__gte=ANCHOR).values_list("company", flat=True)
     )
-    assert companies_with_links == set(Organisation.objects.filter(kind="company").values_list("pk", flat=True))
+    # Every company lending mentors has one; prospects of the pipeline have none yet.
+    lending = Organisation.objects.filter(kind="company", mentors__isnull=False).distinct()
+    assert companies_with_links == set(lending.values_list("pk", flat=True))
     acme_link = MentorInvitation.objects.get(company__slug="acme", valid_until__gte=ANCHOR)
     assert acme_link.enrolled.count() >= 1
     assert acme_link.created_by is not None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from binome.impact.models import Outcome
 from binome.organisations import selectors, services
@@ -122,7 +123,8 @@ def test_a_partner_agreement_is_recorded_and_the_period_checked(cast: Cast, clie
     )
     assert PartnerAgreement.objects.get().document_reference == "CV-1"
     assert client_for(cast.lucie).post(url, {"purpose": "x", "starts_on": "2026-01-01"}).status_code == 404
-    with pytest.raises(Exception, match="sponsorship"):
+    # The pages above set the thread's language (French by default): the service speaks English here.
+    with translation.override("en"), pytest.raises(Exception, match="sponsorship"):
         services.add_partner_agreement(cast.acme, purpose="x", starts_on=date(2026, 1, 1), actor=cast.amara)
 
 
