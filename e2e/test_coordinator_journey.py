@@ -21,11 +21,11 @@ def test_the_paris_coordinator_opens_a_mentee_file_switches_to_english_and_canno
     # Lands on the Paris dashboard, in French by default, with real figures.
     page.wait_for_url(re.compile(r"/staff/territories/paris/$"))
     assert page.locator("h1").inner_text() == "Tableau de bord · Paris"
-    mentees_figure = page.locator(".figures div", has_text="Mentorés").locator("dd").inner_text()
+    mentees_figure = page.locator(".figures").first.locator("div", has_text="Mentorés").locator("dd").inner_text()
     assert int(mentees_figure) == Person.objects.filter(territory__slug="paris", mentee_profile__isnull=False).count()
 
     # Opens the mentee list from the dashboard, then one mentee's file.
-    page.locator(".figures div", has_text="Mentorés").locator("a").click()
+    page.locator(".figures").first.locator("div", has_text="Mentorés").locator("a").click()
     page.wait_for_url(re.compile(r"/staff/people/\?kind=mentee"))
     first_row = page.locator("#people-results tbody tr").first.locator("a")
     name = first_row.inner_text()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from binome.accounts.models import User
 from binome.people.models import MentorProfile
 from binome.sourcing.models import MentorInvitation, TrainingSession
@@ -73,18 +75,17 @@ def test_an_employee_enrols_by_phone_and_the_coordinator_takes_attendance_in_one
     row = coordinator.locator(f"#attendance-{attendance.pk}")
 
     row.locator("button[name=present][value='0']").click()
-    coordinator.wait_for_function(
-        f"document.querySelector('#attendance-{attendance.pk} button[value=\"0\"]').getAttribute('aria-pressed')"
-        " === 'true'"
+    # A locator wait, not wait_for_function: the site's CSP refuses the eval that one needs.
+    expect(coordinator.locator(f"#attendance-{attendance.pk} button[value='0']")).to_have_attribute(
+        "aria-pressed", "true"
     )
     mentor.refresh_from_db()
     assert mentor.training_status != MentorProfile.Training.COMPLETED
     assert not mentor.is_matchable or mentor.training_status == MentorProfile.Training.WAIVED
 
     row.locator("button[name=present][value='1']").click()
-    coordinator.wait_for_function(
-        f"document.querySelector('#attendance-{attendance.pk} button[value=\"1\"]').getAttribute('aria-pressed')"
-        " === 'true'"
+    expect(coordinator.locator(f"#attendance-{attendance.pk} button[value='1']")).to_have_attribute(
+        "aria-pressed", "true"
     )
     mentor.refresh_from_db()
     assert mentor.training_status == MentorProfile.Training.COMPLETED
