@@ -106,3 +106,13 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert EVENT_HANDLER.search('<button type="button" onclick="go()">')
     assert not EVENT_HANDLER.search('<button type="button" class="online">')
     assert STYLE_ATTRIBUTE.search('<p class="x" style="color:red">')
+
+
+@pytest.mark.django_db
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_a_clear_400(client: Any) -> None:
+    assert client.post("/apply/", {"first_name": "A\x00B"}).status_code == 400
+    assert client.get("/apply/", {"q": "x\x00"}).status_code == 400
+    page = client.post("/apply/", {"home": "Paris\x00"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400
+    assert "cannot be saved" in page.content.decode()
+    assert client.get("/apply/").status_code == 200
