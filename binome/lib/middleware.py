@@ -32,10 +32,6 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            "\x00" in request.path
-            or _holds_nul(request.GET)
-            or (request.method == "POST" and _holds_nul(request.POST))
-        ):
+        if "\x00" in request.path or _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
             return render(request, "400.html", status=400)
         return self.get_response(request)
