@@ -13,4 +13,6 @@ urlpatterns = [
     path("staff/surveys/waves/<int:pk>/", surveys.wave, name="staff_survey_wave"),
     path("staff/surveys/invitations/<int:pk>/resend/", surveys.resend, name="staff_survey_resend"),
     path("staff/surveys/invitations/<int:pk>/enter/", surveys.enter, name="staff_survey_enter"),
+    path("staff/surveys/instruments/", surveys.instruments, name="staff_survey_instruments"),
+    path("staff/surveys/instruments/<int:pk>/", surveys.instrument, name="staff_survey_instrument"),
 ]

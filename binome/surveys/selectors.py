@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,7 +14,16 @@ from binome.accounts import access
 from binome.cohorts.models import Cohort
 from binome.people.models import Person
 from binome.surveys.instruments import COUNTING_OPPORTUNITIES, NETWORK_THRESHOLD
-from binome.surveys.models import Answer, Audience, Invitation, Response, Wave
+from binome.surveys.models import (
+    Answer,
+    Audience,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    Question,
+    Response,
+    Wave,
+)
 
 CHECKIN_KEY = "duo_checkin"
 POOR_CHECKIN = 2
@@ -144,3 +153,31 @@ def outcome_answers(response: Response) -> dict[str, Any] | None:
         "relevant_network": None if contacts is None else contacts >= NETWORK_THRESHOLD,
         "source": response.source,
     }
+
+
+# --- instruments -------------------------------------------------------------------------
+
+
+def instruments_overview() -> QuerySet[Instrument]:
+    """Every instrument with its newest version number, how many questions that version has and
+    how many responses it has collected in all versions (one query)."""
+    newest = InstrumentVersion.objects.filter(instrument=OuterRef("pk")).order_by("-number")
+    return Instrument.objects.annotate(
+        current_number=Subquery(newest.values("number")[:1]),
+        n_questions=Subquery(
+            Question.objects.filter(version=Subquery(newest.values("pk")[:1]))
+            .order_by()
+            .values("version")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        n_responses=Count("versions__responses", distinct=True),
+    ).order_by("audience", "code")
+
+
+def instrument_versions(instrument: Instrument) -> QuerySet[InstrumentVersion]:
+    """The instrument's versions, newest first, with their question and response counts."""
+    return instrument.versions.annotate(
+        n_questions=Count("questions", distinct=True),
+        n_responses=Count("responses", distinct=True),
+    ).order_by("-number")

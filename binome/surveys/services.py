@@ -21,6 +21,7 @@ from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
 from binome.privacy import audit
 from binome.surveys import answers as answer_rules
+from binome.surveys import editing
 from binome.surveys.instruments import INSTRUMENTS
 from binome.surveys.models import (
     Answer,
@@ -62,6 +63,28 @@ def _normalise(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**QUESTION_DEFAULTS, "order": (i + 1) * 10, **spec} for i, spec in enumerate(questions)]
 
 
+class InvalidQuestions(ValidationError):
+    """A refused change of questions; `by_question` maps a question key ("" for the whole list)
+    to its fields' messages, so a page can put each message beside what it is about."""
+
+    def __init__(self, by_question: editing.Errors) -> None:
+        self.by_question = by_question
+        super().__init__(
+            [
+                f"{key}: {message}" if key else message
+                for key, fields in by_question.items()
+                for messages in fields.values()
+                for message in messages
+            ]
+        )
+
+
+def current_questions(instrument: Instrument) -> list[dict[str, Any]]:
+    """The current version's questions as specs, in order (empty for a new instrument)."""
+    current = instrument.current_version()
+    return [q.signature() for q in current.questions.all()] if current else []
+
+
 @transaction.atomic
 def revise_instrument(
     instrument: Instrument, questions: list[dict[str, Any]], *, actor: Any, note: str = ""
@@ -69,10 +92,16 @@ def revise_instrument(
     """Make `questions` the instrument's current questions. Unchanged: nothing happens. A version
     nobody has answered yet is edited in place; a version with answers is frozen, so a new
     version is created and past answers keep pointing at the questions they answered."""
+    # One editor at a time per instrument: two concurrent edits would both build on the same
+    # current version and the second would silently undo the first.
+    Instrument.objects.select_for_update().filter(pk=instrument.pk).first()
     wanted = _normalise(questions)
     keys = [q["key"] for q in wanted]
     if len(set(keys)) != len(keys):
         raise ValidationError(_("Two questions have the same key."))
+    errors = editing.list_errors(instrument.audience, wanted, current_questions(instrument))
+    if errors:
+        raise InvalidQuestions(errors)
     current = instrument.current_version()
     if current is not None and [q.signature() for q in current.questions.all()] == wanted:
         return current
@@ -101,12 +130,67 @@ def load_instruments(*, actor: Any = None) -> list[Instrument]:
             code=spec["code"],
             defaults={"audience": spec["audience"], "moment": spec["moment"], "title": spec["title"]},
         )
-        if not created and instrument.title != spec["title"]:
-            instrument.title = spec["title"]
-            instrument.save(update_fields=["title"])
-        revise_instrument(instrument, spec["questions"], actor=actor, note="built-in")
+        # Once written, an instrument belongs to the people who edit it on its page: loading
+        # again (a new release, a re-seed) never puts the built-in questions back over theirs.
+        if created:
+            revise_instrument(instrument, spec["questions"], actor=actor, note="built-in")
         loaded.append(instrument)
     return loaded
+
+
+def _revise_list(
+    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Any, note: str
+) -> InstrumentVersion:
+    return revise_instrument(instrument, editing.without_order(questions), actor=actor, note=note[:200])
+
+
+def save_question(
+    instrument: Instrument, spec: dict[str, Any], *, actor: Any, replacing: str | None = None, note: str = ""
+) -> InstrumentVersion:
+    """Change question `replacing` (its key stays) or, without it, add `spec` at the end."""
+    questions = current_questions(instrument)
+    if replacing is None:
+        questions.append({**QUESTION_DEFAULTS, **spec})
+        default_note = _("Question “%(key)s” added.") % {"key": spec.get("key", "")}
+    else:
+        index = next((i for i, q in enumerate(questions) if q["key"] == replacing), None)
+        if index is None:
+            raise ValidationError(_("This question is no longer in the current version."))
+        questions[index] = {**questions[index], **spec, "key": replacing}
+        default_note = _("Question “%(key)s” changed.") % {"key": replacing}
+    return _revise_list(instrument, questions, actor=actor, note=note or default_note)
+
+
+def remove_question(instrument: Instrument, key: str, *, actor: Any, note: str = "") -> InstrumentVersion:
+    questions = current_questions(instrument)
+    kept = [q for q in questions if q["key"] != key]
+    if len(kept) == len(questions):
+        raise ValidationError(_("This question is no longer in the current version."))
+    dependants = [q["key"] for q in kept if (q.get("show_if") or {}).get("key") == key]
+    if dependants:
+        raise InvalidQuestions(
+            {
+                "": {
+                    "__all__": [
+                        _("Other questions are shown depending on this one (%(keys)s): change them first.")
+                        % {"keys": ", ".join(dependants)}
+                    ]
+                }
+            }
+        )
+    return _revise_list(instrument, kept, actor=actor, note=note or _("Question “%(key)s” removed.") % {"key": key})
+
+
+def move_question(instrument: Instrument, key: str, step: int, *, actor: Any) -> InstrumentVersion:
+    questions = current_questions(instrument)
+    if key not in {q["key"] for q in questions}:
+        raise ValidationError(_("This question is no longer in the current version."))
+    return _revise_list(
+        instrument,
+        editing.moved(questions, key, step),
+        actor=actor,
+        note=_("Question “%(key)s” moved.") % {"key": key},
+    )
 
 
 # --- waves ------------------------------------------------------------------------------

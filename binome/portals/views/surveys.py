@@ -23,8 +23,9 @@ from binome.accounts.access import scope_of
 from binome.portals.decorators import section, staff_only
 from binome.privacy import audit
 from binome.surveys import answers as answer_rules
-from binome.surveys import selectors, services
-from binome.surveys.models import Invitation, Question, QuestionKind, Response, localised
+from binome.surveys import editing, selectors, services
+from binome.surveys.forms import QuestionForm
+from binome.surveys.models import Instrument, Invitation, Question, QuestionKind, Response, localised
 
 members_only = section(lambda s: bool(s.mentor_person_ids or s.mentee_person_ids))
 
@@ -213,3 +214,125 @@ def _given(invitation: Invitation) -> list[tuple[str, str]]:
         for q in response.version.questions.all()
         if q.pk in values
     ]
+
+
+# --- instruments: read by staff, changed by national admins ------------------------------
+
+
+@staff_only
+def instruments(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/surveys/instruments.html", {"instruments": selectors.instruments_overview()})
+
+
+def _choice_keys_before(questions: list[Question], index: int) -> list[str]:
+    """Keys a condition may depend on: the choice questions placed before this one."""
+    return [q.key for q in questions[:index] if q.kind in editing.CHOICE_KINDS]
+
+
+@staff_only
+def instrument(request: HttpRequest, pk: int) -> HttpResponse:
+    """An instrument's questions (any version), and for national admins a form per question of the
+    current version plus one to add a question. Plain POSTs: works without JavaScript. Every change
+    goes through `revise_instrument`, so answered versions are never rewritten."""
+    found = get_object_or_404(Instrument, pk=pk)
+    editable = scope_of(request.user).national_admin
+    versions = list(selectors.instrument_versions(found))
+    if not versions:
+        raise Http404
+    wanted = request.GET.get("version", "")
+    shown = next((v for v in versions if str(v.number) == wanted), None) if wanted else versions[0]
+    if shown is None:
+        raise Http404
+    is_current = shown.pk == versions[0].pk
+    questions = list(shown.questions.all())
+    bound_key: str | None = None
+    bound_form: QuestionForm | None = None
+    new_form = QuestionForm(prefix="new", earlier_keys=_choice_keys_before(questions, len(questions)))
+    if request.method == "POST":
+        if not (editable and is_current):
+            raise Http404
+        action, key = request.POST.get("action", ""), request.POST.get("question") or None
+        if key is not None and key not in {q.key for q in questions}:
+            messages.error(request, _("This question is no longer in the current version."))
+            return redirect("staff_survey_instrument", pk=found.pk)
+        try:
+            if action in ("up", "down") and key:
+                services.move_question(found, key, -1 if action == "up" else 1, actor=request.user)
+                return redirect(reverse("staff_survey_instrument", kwargs={"pk": found.pk}) + f"#question-{key}")
+            if action == "remove" and key:
+                services.remove_question(found, key, actor=request.user, note=request.POST.get("note", ""))
+                messages.success(request, _("The question is removed from the questionnaire."))
+                return redirect("staff_survey_instrument", pk=found.pk)
+        except services.InvalidQuestions as error:
+            for fields in error.by_question.values():
+                for field_messages in fields.values():
+                    for message in field_messages:
+                        messages.error(request, message)
+            return redirect("staff_survey_instrument", pk=found.pk)
+        index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
+        form = QuestionForm(
+            request.POST,
+            prefix=f"q-{key}" if key else "new",
+            earlier_keys=_choice_keys_before(questions, index),
+            fixed_key=key,
+        )
+        if form.is_valid():
+            try:
+                version = services.save_question(
+                    found, form.spec(), actor=request.user, replacing=key, note=form.cleaned_data["note"]
+                )
+            except services.InvalidQuestions as error:
+                form.add_spec_errors(error.by_question.get(key or form.cleaned_data["key"], {}))
+                for other, fields in error.by_question.items():
+                    if other != (key or form.cleaned_data["key"]):
+                        for field_messages in fields.values():
+                            for message in field_messages:
+                                form.add_error(None, f"{other}: {message}" if other else message)
+            else:
+                if version.number > versions[0].number:
+                    messages.success(
+                        request,
+                        _("Saved as version %(n)s: answers already given keep the questions they answered.")
+                        % {"n": version.number},
+                    )
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect(
+                    reverse("staff_survey_instrument", kwargs={"pk": found.pk})
+                    + f"#question-{key or form.cleaned_data['key']}"
+                )
+        if key is None:
+            new_form = form
+        else:
+            bound_key, bound_form = key, form
+    rows: list[tuple[Question, QuestionForm | None, bool]] = []
+    for index, question in enumerate(questions):
+        row_form: QuestionForm | None = None
+        if editable and is_current:
+            row_form = (
+                bound_form
+                if question.key == bound_key
+                else QuestionForm(
+                    prefix=f"q-{question.key}",
+                    initial=QuestionForm.initial_from(question.signature()),
+                    earlier_keys=_choice_keys_before(questions, index),
+                    fixed_key=question.key,
+                )
+            )
+        rows.append((question, row_form, question.key in editing.READ_BY_KEY))
+    failed = new_form.is_bound or bound_form is not None
+    return render(
+        request,
+        "portals/surveys/instrument.html",
+        {
+            "instrument": found,
+            "versions": versions,
+            "shown": shown,
+            "is_current": is_current,
+            "frozen": is_current and shown.is_frozen,
+            "rows": rows,
+            "new_form": new_form if editable and is_current else None,
+            "editable": editable and is_current,
+        },
+        status=400 if failed else 200,
+    )

@@ -39,6 +39,15 @@ def survey_invitation(cast: Cast, lyon: bool = False) -> Any:
     return found
 
 
+def instrument(cast: Cast) -> dict[str, Any]:
+    """Questionnaires are national: every staff member reads them (national admins change them)."""
+    from binome.surveys import services
+    from binome.surveys.models import Instrument
+
+    services.load_instruments()
+    return {"pk": Instrument.objects.get(code="mentee_end").pk}
+
+
 def survey_token(cast: Cast) -> dict[str, Any]:
     from binome.surveys import services
 
@@ -86,4 +95,6 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": survey_invitation(c, lyon=True).pk},
         expected_foreign=STAFF_POST_ONLY,
     ),
+    "staff_survey_instruments": Policy(STAFF_SECTION),
+    "staff_survey_instrument": Policy(STAFF_SECTION, own=instrument),
 }
