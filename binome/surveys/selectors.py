@@ -165,7 +165,13 @@ def instruments_overview() -> QuerySet[Instrument]:
     return Instrument.objects.annotate(
         current_number=Subquery(newest.values("number")[:1]),
         n_questions=Subquery(
-            Question.objects.filter(version=Subquery(newest.values("pk")[:1]))
+            Question.objects.filter(
+                version=Subquery(
+                    InstrumentVersion.objects.filter(instrument=OuterRef(OuterRef("pk")))
+                    .order_by("-number")
+                    .values("pk")[:1]
+                )
+            )
             .order_by()
             .values("version")
             .annotate(n=Count("pk"))

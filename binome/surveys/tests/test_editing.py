@@ -343,3 +343,17 @@ def test_moving_and_removing_on_the_page(client_for: Any, cast: Cast, instrument
     response = client.post(_page(instrument), {"action": "remove", "question": "nope"}, **EN)
     assert response.status_code == 302
     assert _keys(instrument) == keys[:-1]
+
+
+def test_the_overview_counts_the_current_versions_questions_and_every_versions_responses(
+    cast: Cast, instruments: None
+) -> None:
+    invitation = invite(cast, "mentee_end")
+    services.record_answers_directly(invitation, {"had_opportunity": "no"}, submitted_at=None)
+    services.save_question(_instrument(), _housing(), actor=cast.nadia)
+    rows = {i.code: i for i in selectors.instruments_overview()}
+    for code, row in rows.items():
+        assert row.n_questions == len(_keys(_instrument(code))), code
+    assert rows["mentee_end"].current_number == 2
+    assert rows["mentee_end"].n_responses == 1
+    assert rows["mentee_baseline"].n_responses == 0
