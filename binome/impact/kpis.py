@@ -45,6 +45,7 @@ from binome.impact.models import (
     JOB_OR_TRAINING_KINDS,
     OPPORTUNITY_KINDS,
     MentorSkillsScore,
+    NetworkReport,
     Outcome,
 )
 from binome.meetings.models import Meeting
@@ -191,17 +192,15 @@ def participants(duos: QuerySet[Duo]) -> QuerySet[Duo]:
 
 def _with_outcome(duos: QuerySet[Duo], *, kinds: Any, since: Any, until: Any) -> QuerySet[Duo, Any]:
     """Duos whose mentee has a counted outcome of these kinds dated in [since, until]."""
-    lookups = {
-        "mentee__person__outcomes__status": Outcome.Status.ACTIVE,
-        "mentee__person__outcomes__date__gte": since,
-    }
+    # Matched on the mentee profile's person id: going through `mentee__person__outcomes` would
+    # join the people table (every person) for nothing.
+    outcomes = Outcome.objects.filter(
+        person_id=OuterRef("mentee__person_id"), status=Outcome.Status.ACTIVE, date__gte=since
+    )
     if until is not None:
-        lookups["mentee__person__outcomes__date__lte"] = until
-    if isinstance(kinds, str):
-        lookups["mentee__person__outcomes__kind"] = kinds
-    else:
-        lookups["mentee__person__outcomes__kind__in"] = list(kinds)
-    return duos.filter(**lookups).values("pk")
+        outcomes = outcomes.filter(date__lte=until)
+    outcomes = outcomes.filter(kind=kinds) if isinstance(kinds, str) else outcomes.filter(kind__in=list(kinds))
+    return duos.filter(Exists(outcomes)).values("pk")
 
 
 @dataclass(frozen=True)
@@ -215,9 +214,11 @@ class DuoParts:
 
 
 def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
-    yes = _with_outcome(duos, kinds=OPPORTUNITY_KINDS, since=F("cohort__starts_on"), until=F("cohort__ends_on"))
+    yes = _with_outcome(
+        duos, kinds=OPPORTUNITY_KINDS, since=OuterRef("cohort__starts_on"), until=OuterRef("cohort__ends_on")
+    )
     no = _with_outcome(
-        duos, kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None
+        duos, kinds=Outcome.Kind.NONE, since=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None
     )
     return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
@@ -231,10 +232,12 @@ def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     )
 
     def reported(**contacts: int) -> QuerySet[Duo, Any]:
-        return duos.filter(
-            **{f"mentee__person__network_reports__contacts__{k}": v for k, v in contacts.items()},
-            mentee__person__network_reports__date__gte=_shift(F("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
-        ).values("pk")
+        reports = NetworkReport.objects.filter(
+            person_id=OuterRef("mentee__person_id"),
+            date__gte=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
+            **{f"contacts__{k}": v for k, v in contacts.items()},
+        )
+        return duos.filter(Exists(reports)).values("pk")
 
     return DuoParts(
         Q(cohort__ends_on__lte=today),
@@ -246,10 +249,16 @@ def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
 def _job_parts(days: int) -> Callable[[date, QuerySet[Duo]], DuoParts]:
     def parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
         yes = _with_outcome(
-            duos, kinds=JOB_OR_TRAINING_KINDS, since=F("cohort__starts_on"), until=_shift(F("cohort__ends_on"), days)
+            duos,
+            kinds=JOB_OR_TRAINING_KINDS,
+            since=OuterRef("cohort__starts_on"),
+            until=_shift(OuterRef("cohort__ends_on"), days),
         )
         no = _with_outcome(
-            duos, kinds=Outcome.Kind.NONE, since=_shift(F("cohort__ends_on"), days - ANSWER_WINDOW_DAYS), until=None
+            duos,
+            kinds=Outcome.Kind.NONE,
+            since=_shift(OuterRef("cohort__ends_on"), days - ANSWER_WINDOW_DAYS),
+            until=None,
         )
         return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
