@@ -186,9 +186,9 @@ def test_kpis_command_both_formats(world):
     out = io.StringIO()
     call_command("kpis", "--cohort", str(world.lyon_duo.cohort_id), "--year", "2026", stdout=out)
     table = out.getvalue()
-    assert "Concrete professional opportunity" in table
     assert "Definitions:" in table
-    line = next(x for x in table.splitlines() if x.startswith("Concrete professional opportunity"))
+    assert "- opportunity: Concrete professional opportunity by the programme's end. Participants" in table
+    line = next(x for x in table.splitlines() if x.startswith("opportunity "))
     assert line.split()[-6:-3] == ["1", "1", "0"]
     with pytest.raises(Exception, match="No territory"):
         call_command("kpis", "--territory", "nowhere", stdout=io.StringIO())

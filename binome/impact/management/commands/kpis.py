@@ -44,7 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"KPIs computed on {today.isoformat()}")
-        header = f"{'figure':52} {'num':>9} {'denom':>9} {'unknown':>8} {'rate':>8} {'95% CI':>15} {'target':>7}"
+        # The key names each row (labels run to 60 characters and more; they head the definitions).
+        width = max([len("figure"), *(len(fig.key) for fig in figures)])
+        header = f"{'figure':{width}} {'num':>9} {'denom':>9} {'unknown':>8} {'rate':>8} {'95% CI':>15} {'target':>7}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for fig in figures:
@@ -55,10 +57,10 @@ class Command(BaseCommand):
             target = "" if fig.target is None else f"{fig.target:.0%}"
             denominator = "" if fig.denominator is None else f"{fig.denominator:g}"
             self.stdout.write(
-                f"{str(fig.label)[:52]:52} {fig.numerator:>9g} {denominator:>9} {fig.unknown:>8} {rate:>8} "
+                f"{fig.key:{width}} {fig.numerator:>9g} {denominator:>9} {fig.unknown:>8} {rate:>8} "
                 f"{interval:>15} {target:>7}"
             )
         self.stdout.write("")
         self.stdout.write("Definitions:")
         for fig in figures:
-            self.stdout.write(f"- {fig.label}: {fig.definition}")
+            self.stdout.write(f"- {fig.key}: {fig.label}. {fig.definition}")
