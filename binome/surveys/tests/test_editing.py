@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from binome.portals.tests.hostile import HOSTILE_TEXT
 from binome.privacy.models import AuditEvent
 from binome.surveys import editing, outcomes, selectors, services
 from binome.surveys.models import Answer, Instrument, InstrumentVersion
@@ -357,3 +360,41 @@ def test_the_overview_counts_the_current_versions_questions_and_every_versions_r
     assert rows["mentee_end"].current_number == 2
     assert rows["mentee_end"].n_responses == 1
     assert rows["mentee_baseline"].n_responses == 0
+
+
+FIELD_NAMES = [
+    "key",
+    "kind",
+    "label_fr",
+    "label_en",
+    "label_ar",
+    "choices",
+    "min_value",
+    "max_value",
+    "min_label",
+    "required",
+    "show_if_key",
+    "show_if_values",
+    "note",
+]
+hostile_values = st.one_of(
+    st.sampled_from(HOSTILE_TEXT),
+    st.sampled_from(["single", "multiple", "scale", "number", "date", "had_opportunity", "yes", "1", "10", "x|y"]),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from(FIELD_NAMES), hostile_values), existing=st.booleans())
+def test_any_input_gets_a_page_or_a_redirect_and_never_breaks_the_rules(
+    client_for: Any, cast: Cast, instruments: None, fields: dict[str, str], existing: bool
+) -> None:
+    instrument = _instrument()
+    prefix, extra = ("q-had_opportunity", {"question": "had_opportunity"}) if existing else ("new", {})
+    data = {"action": "save" if existing else "add", **extra, **_form_data(prefix, **fields)}
+    response = client_for(cast.nadia).post(_page(instrument), data, **EN)
+    assert response.status_code in (302, 400), response.status_code
+    assert "<script>alert(" not in response.content.decode(errors="replace")
+    questions = services.current_questions(instrument)
+    assert editing.list_errors("mentee", questions, []) == {}  # whatever was saved follows the rules
+    assert "had_opportunity" in [q["key"] for q in questions]
