@@ -11,8 +11,8 @@ class RegistrationInline(admin.TabularInline):
 
 @admin.register(CompanyEvent)
 class CompanyEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "company", "territory", "kind", "starts_at", "capacity"]
+    list_display = ["title", "company", "territory", "kind", "starts_at", "capacity", "cancelled_at"]
     list_filter = ["territory", "kind", "format"]
     search_fields = ["title", "company__name"]
-    raw_id_fields = ["company", "created_by"]
+    raw_id_fields = ["company", "created_by", "cancelled_by"]
     inlines = [RegistrationInline]

@@ -30,3 +30,11 @@ class RegisterForm(forms.Form):
         field = self.fields["person"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = people
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the event cancelled?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )

@@ -44,11 +44,25 @@ class CompanyEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A cancelled event stays on the books (who registered, why it was called off) but takes no
+    # more registrations or attendance and is left out of every count of events held.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["-starts_at", "pk"]
         verbose_name = _("in-company event")
-        constraints = [models.CheckConstraint(condition=models.Q(capacity__gte=1), name="company_event_capacity")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="company_event_capacity"),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancellation_reason="")
+                | (models.Q(cancelled_at__isnull=False) & ~models.Q(cancellation_reason="")),
+                name="company_event_cancelled_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} · {self.company}"
@@ -56,6 +70,10 @@ class CompanyEvent(models.Model):
     @property
     def day(self) -> date:
         return timezone.localtime(self.starts_at).date()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class EventRegistration(models.Model):

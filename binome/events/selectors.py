@@ -81,7 +81,8 @@ def people_to_register(event: CompanyEvent) -> tuple[QuerySet[Person], QuerySet[
 # --- summaries for reports ---------------------------------------------------------------
 @dataclass(frozen=True)
 class EventsSummary:
-    """Counts of events, registrations and attendance by audience, over a period."""
+    """Counts of events, registrations and attendance by audience, over a period. Cancelled
+    events are left out of every count: they were neither held nor planned any more."""
 
     events: int = 0
     past_events: int = 0
@@ -106,7 +107,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def _summary(events: QuerySet[CompanyEvent], start: date, end: date) -> EventsSummary:
     low, high = _bounds(start, end)
-    events = events.filter(starts_at__gte=low, starts_at__lte=high)
+    events = events.filter(starts_at__gte=low, starts_at__lte=high, cancelled_at__isnull=True)
     now = timezone.now()
     heads = events.aggregate(events=Count("pk"), past_events=Count("pk", filter=Q(starts_at__lt=now)))
     employee, mentee = Q(audience=Audience.EMPLOYEE), Q(audience=Audience.MENTEE)

@@ -1,4 +1,4 @@
-"""Writes of in-company events: create, register (capacity under a row lock), attendance."""
+"""Writes of in-company events: create, edit, cancel, register (capacity under a row lock), attendance."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binome.events.models import CompanyEvent, EventRegistration
 from binome.organisations.models import Organisation
@@ -51,6 +52,105 @@ def create_event(
     return event
 
 
+def _refuse_if_cancelled(event: CompanyEvent) -> None:
+    if event.is_cancelled:
+        raise ValidationError(_("This event is cancelled."))
+
+
+@transaction.atomic
+def update_event(
+    event: CompanyEvent,
+    *,
+    company: Organisation,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    format: str,
+    place: str,
+    capacity: int,
+    actor: Any,
+) -> CompanyEvent:
+    """Change an event's details. The row is locked first, as `register` does, so the capacity
+    cannot drop below the registrations while someone is being registered."""
+    event = CompanyEvent.objects.select_for_update().get(pk=event.pk)
+    _refuse_if_cancelled(event)
+    if not company.is_company or company.territory_id is None:
+        raise ValidationError({"company": _("An in-company event needs a company of a territory.")})
+    registrations = event.registrations.all()
+    taken = registrations.count()
+    errors: dict[str, str] = {}
+    if capacity < taken:
+        errors["capacity"] = ngettext(
+            "%(count)s person is already registered: the capacity can't be lower. Take people off the list first.",
+            "%(count)s people are already registered: the capacity can't be lower. Take people off the list first.",
+            taken,
+        ) % {"count": taken}
+    if company.pk != event.company_id and taken:
+        # Employees were registered as mentors of this company and mentees as mentees of its
+        # territory: under another company the list would no longer be right.
+        errors["company"] = _(
+            "People are already registered: the company can't change. Cancel this event and plan a new one."
+        )
+    # Attendance taken says who came on that day: moving the event to another day would make the
+    # record claim presence at an event that did not happen then (and shift it from one report
+    # period to another). So once attendance is recorded the day is fixed; correcting the hour on
+    # the same day stays possible. An event without attendance may be postponed freely.
+    if timezone.localtime(starts_at).date() != event.day and registrations.filter(present__isnull=False).exists():
+        errors["starts_at"] = _(
+            "Attendance is already recorded for this day: the event can't move to another day, "
+            "only the time can change."
+        )
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "company_id": company.pk,
+        "territory_id": company.territory_id,
+        "kind": kind,
+        "title": title.strip(),
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "format": format,
+        "place": place.strip(),
+        "capacity": capacity,
+    }
+    changed = sorted(name.removesuffix("_id") for name, value in fields.items() if getattr(event, name) != value)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    if changed:
+        event.save(update_fields=changed)
+        audit.record(actor=actor, verb="updated", target=event, fields=changed)
+    return event
+
+
+@transaction.atomic
+def cancel_event(event: CompanyEvent, *, reason: str, actor: Any) -> CompanyEvent:
+    """Call an event off, with the reason kept on it. Registrations stay as they were, for the
+    record; the event then takes no more registrations or attendance and no longer counts as held.
+
+    Nobody is told by email: registrations are made by staff and the app sends no mail about
+    events, so the coordinator tells the people on the list (the page shows it)."""
+    event = CompanyEvent.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError(_("This event is already cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the event is cancelled.")})
+    if event.registrations.filter(present=True).exists():
+        raise ValidationError(
+            _("Someone is marked present: this event took place and can't be cancelled. Correct the attendance first.")
+        )
+    event.cancelled_at = timezone.now()
+    event.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    event.cancellation_reason = reason
+    event.full_clean()
+    event.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    # The reason is free text: it stays on the event, never in the audit trail.
+    audit.record(actor=actor, verb="cancelled", target=event, registrations=event.registrations.count())
+    return event
+
+
 def audience_of(event: CompanyEvent, person: Person) -> str:
     """Employees are mentors of the event's company; mentees are the programme's mentees of its territory."""
     if MentorProfile.objects.filter(person=person, company_id=event.company_id).exists():
@@ -67,6 +167,7 @@ def register(event: CompanyEvent, person: Person, *, actor: Any) -> EventRegistr
     """Register one person. The event row is locked first, so two registrations at once cannot
     both take the last place."""
     event = CompanyEvent.objects.select_for_update().get(pk=event.pk)
+    _refuse_if_cancelled(event)
     audience = audience_of(event, person)
     if event.registrations.filter(person=person).exists():
         raise ValidationError(_("%(name)s is already registered.") % {"name": person.full_name})
@@ -87,7 +188,8 @@ def register(event: CompanyEvent, person: Person, *, actor: Any) -> EventRegistr
 
 @transaction.atomic
 def unregister(registration: EventRegistration, *, actor: Any) -> None:
-    registration = EventRegistration.objects.select_for_update().get(pk=registration.pk)
+    registration = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    _refuse_if_cancelled(registration.event)
     if registration.present is not None:
         raise ValidationError(_("Attendance is already taken for this person: mark them absent instead."))
     audit.record(actor=actor, verb="unregistered", target=registration.person, event=registration.event_id)
@@ -97,6 +199,7 @@ def unregister(registration: EventRegistration, *, actor: Any) -> None:
 @transaction.atomic
 def mark_attendance(registration: EventRegistration, *, present: bool, actor: Any) -> EventRegistration:
     registration = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    _refuse_if_cancelled(registration.event)
     if registration.event.day > timezone.localdate():
         raise ValidationError(_("Attendance can be taken from the day of the event."))
     if registration.present != present:

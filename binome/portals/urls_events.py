@@ -27,6 +27,8 @@ urlpatterns = [
     # In-company events: staff of the territory; company contacts for their own company.
     path("staff/events/", events.events, name="staff_events"),
     path("staff/events/<int:pk>/", events.event, name="staff_event"),
+    path("staff/events/<int:pk>/edit/", events.edit, name="staff_event_edit"),
+    path("staff/events/<int:pk>/cancel/", events.cancel, name="staff_event_cancel"),
     path("staff/events/<int:pk>/register/", events.register, name="staff_event_register"),
     path("staff/events/<int:pk>/attendance/<int:registration_pk>/", events.mark, name="staff_event_mark"),
     path(

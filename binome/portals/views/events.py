@@ -1,9 +1,10 @@
-"""In-company events: staff pages scoped by territory (create, register, attendance in one tap
-with htmx and a plain-form fallback), and the company contact's view of their own events
+"""In-company events: staff pages scoped by territory (create, edit, cancel, register, attendance
+in one tap with htmx and a plain-form fallback), and the company contact's view of their own events
 (employees by name, mentees as counts only)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.events import selectors, services
-from binome.events.forms import EventForm, RegisterForm
+from binome.events.forms import CancelForm, EventForm, RegisterForm
 from binome.events.models import EventRegistration
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
@@ -27,6 +28,14 @@ def _companies(request: HttpRequest) -> QuerySet[Organisation]:
         .filter(kind=Organisation.Kind.COMPANY, territory__isnull=False)
         .order_by("name")
     )
+
+
+def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Rules the service enforces come back as form errors on their field, never a 500."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, field_messages in by_field.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
 
 
 @staff_only
@@ -71,8 +80,65 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
             "free": max(found.capacity - len(registrations), 0),
             "employee_form": RegisterForm(people=employees),
             "mentee_form": RegisterForm(people=mentees),
-            "attendance_open": found.day <= timezone.localdate(),
+            "attendance_open": not found.is_cancelled and found.day <= timezone.localdate(),
         },
+    )
+
+
+@staff_only
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an event's details (GET: the form; POST: save, or re-render with errors and the
+    input kept)."""
+    found = selectors.staff_event_for(request.user, pk)
+    if found.is_cancelled:
+        messages.error(request, _("This event is cancelled."))
+        return redirect("staff_event", pk=found.pk)
+    # The form works on its own copy: a refused save must not change the event shown around it.
+    initial = {name: getattr(found, name) for name in EventForm.Meta.fields}
+    form = EventForm(request.POST or None, companies=_companies(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(found, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("staff_event", pk=found.pk)
+    return render(
+        request,
+        "portals/events/edit.html",
+        {"event": found, "form": form, "registered": found.registrations.count()},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_only
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel with a reason (GET: the form; POST: cancel, or re-render with errors)."""
+    found = selectors.staff_event_for(request.user, pk)
+    if found.is_cancelled:
+        messages.error(request, _("This event is already cancelled."))
+        return redirect("staff_event", pk=found.pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_event(found, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if found.registrations.exists():
+                messages.success(request, _("The event is cancelled. Tell the people who were registered."))
+            else:
+                messages.success(request, _("The event is cancelled."))
+            return redirect("staff_event", pk=found.pk)
+    registrations = found.registrations.select_related("person").order_by(
+        "audience", "person__last_name", "person__first_name", "pk"
+    )
+    return render(
+        request,
+        "portals/events/cancel.html",
+        {"event": found, "form": form, "registrations": registrations},
+        status=400 if form.errors else 200,
     )
 
 

@@ -88,6 +88,16 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
+    # Edit and cancel: GET shows the form; staff of another territory get 404.
+    **{
+        name: Policy(
+            STAFF_SECTION,
+            own=lambda c: {"pk": company_event(c)["pk"]},
+            foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
+            expected_foreign=STAFF_OBJECT_FOREIGN,
+        )
+        for name in ("staff_event_edit", "staff_event_cancel")
+    },
     "staff_event_register": Policy(
         STAFF_POST_ONLY,
         own=lambda c: {"pk": company_event(c)["pk"]},
