@@ -23,7 +23,7 @@ from binome.cohorts.models import (
 )
 from binome.cohorts.selectors import cohort_members
 from binome.cohorts.tasks import send_calendar_email
-from binome.lib.mail import language_of
+from binome.lib.mail import languages_of
 from binome.privacy import audit
 from binome.territories.models import Territory
 
@@ -94,8 +94,10 @@ def update_workshop(workshop: Workshop, *, actor: Any, **changes: Any) -> Worksh
     workshop.save()
     audit.record(actor=actor, verb="updated", target=workshop, fields=sorted(changed))
     if resend:
-        for invitation in workshop.invitations.select_related("person"):
-            _send_invitation(workshop, invitation, updated=True)
+        invitations = list(workshop.invitations.select_related("person"))
+        languages = languages_of(invitation.person for invitation in invitations)
+        for invitation in invitations:
+            _send_invitation(workshop, invitation, language=languages[invitation.person_id], updated=True)
     return workshop
 
 
@@ -104,11 +106,13 @@ def _when(workshop: Workshop) -> str:
     return f"{formats.date_format(local, 'l j F Y')}, {formats.time_format(local, 'H:i')}"
 
 
-def _send_invitation(workshop: Workshop, invitation: WorkshopInvitation, *, updated: bool = False) -> None:
+def _send_invitation(
+    workshop: Workshop, invitation: WorkshopInvitation, *, language: str, updated: bool = False
+) -> None:
     email = invitation.person.email
     if not email:
         return
-    with translation.override(language_of(person=invitation.person)):
+    with translation.override(language):
         subject = (_("Updated: %(title)s") if updated else _("Invitation: %(title)s")) % {"title": workshop.title}
         body = _(
             "Hello %(first_name)s,\n\nYou are invited to “%(title)s” on %(when)s.\n%(place)s\n\n"
@@ -149,8 +153,9 @@ def invite_to_workshop(workshop: Workshop, *, actor: Any) -> Invited:
     places = len(candidates) if workshop.capacity is None else max(workshop.capacity - len(already), 0)
     new = candidates[:places]
     WorkshopInvitation.objects.bulk_create(new)
+    languages = languages_of(invitation.person for invitation in new)
     for invitation in new:
-        _send_invitation(workshop, invitation)
+        _send_invitation(workshop, invitation, language=languages[invitation.person_id])
     audit.record(actor=actor, verb="invited", target=workshop, count=len(new))
     return Invited(sent=len(new), left_out=len(candidates) - len(new))
 
@@ -167,11 +172,13 @@ def cancel_workshop(workshop: Workshop, *, actor: Any) -> int:
     workshop.save(update_fields=["status", "sequence"])
     audit.record(actor=actor, verb="cancelled", target=workshop)
     sent = 0
-    for invitation in workshop.invitations.select_related("person"):
+    invitations = list(workshop.invitations.select_related("person"))
+    languages = languages_of(invitation.person for invitation in invitations)
+    for invitation in invitations:
         email = invitation.person.email
         if not email:
             continue
-        with translation.override(language_of(person=invitation.person)):
+        with translation.override(languages[invitation.person_id]):
             subject = _("Cancelled: %(title)s") % {"title": workshop.title}
             body = _(
                 "Hello %(first_name)s,\n\n“%(title)s” planned on %(when)s is cancelled. "

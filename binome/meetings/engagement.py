@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.cohorts.selectors import missed_workshops_by_person
-from binome.lib.mail import language_of, send_email
+from binome.lib.mail import languages_of, send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
 from binome.privacy import audit
@@ -156,6 +156,10 @@ def send_reminders(today: date | None = None) -> int:
         .select_related("duo__mentor__person", "duo__mentee__person", "duo__cohort")
         .order_by("duo_id", "kind")
     )
+    # Everyone who may be reminded, in one query; some of them are skipped below (reminded lately).
+    languages = languages_of(
+        person for alert in alerts for person in (alert.duo.mentor.person, alert.duo.mentee.person)
+    )
     latest = dict(
         Reminder.objects.filter(duo_id__in=alerts.values("duo_id"))
         .values("duo_id")
@@ -172,12 +176,12 @@ def send_reminders(today: date | None = None) -> int:
         with transaction.atomic():
             Reminder.objects.create(duo=duo, sent_on=today, kind=alert.kind)
             AlertNote.objects.create(alert=alert, action="reminded")
-            _email_reminder(duo, alert.kind)
+            _email_reminder(duo, alert.kind, languages)
         reminded.add(duo.pk)
     return len(reminded)
 
 
-def _email_reminder(duo: Duo, kind: str) -> None:
+def _email_reminder(duo: Duo, kind: str, languages: dict[int, str]) -> None:
     for person, page in (
         (duo.mentor.person, f"/mentor/duos/{duo.pk}/"),
         (duo.mentee.person, f"/mentee/duos/{duo.pk}/"),
@@ -186,7 +190,7 @@ def _email_reminder(duo: Duo, kind: str) -> None:
             continue
         other = duo.mentee.person if person == duo.mentor.person else duo.mentor.person
         context = {"person": person, "other": other.first_name, "kind": kind, "url": settings.SITE_URL + page}
-        with translation.override(language_of(person=person)):
+        with translation.override(languages[person.pk]):
             subject = render_to_string("meetings/email/reminder_subject.txt", context).strip()
             body = render_to_string("meetings/email/reminder.txt", context)
         send_email(subject=subject, body=body, to=[person.email])

@@ -8,7 +8,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from binome.lib.mail import language_of
+from binome.lib.mail import languages_of
 from binome.pairing.models import Duo
 
 
@@ -20,18 +20,19 @@ def notify_new_duos(duo_ids: list[int]) -> int:
     start: contact details are shared later, by each member's own choice.
     """
     sent = 0
-    duos = (
+    duos = list(
         Duo.objects.filter(pk__in=duo_ids)
         .select_related("cohort", "mentor__person", "mentor__occupation", "mentee__person")
         .prefetch_related("mentee__target_occupations")
     )
+    languages = languages_of([duo.mentor.person for duo in duos] + [duo.mentee.person for duo in duos])
     for duo in duos:
         targets = ", ".join(o.label for o in list(duo.mentee.target_occupations.all())[:3])
         context = {"duo": duo, "targets": targets, "site_url": settings.SITE_URL}
         for person, template in ((duo.mentor.person, "mentor"), (duo.mentee.person, "mentee")):
             if not person.email:
                 continue
-            with translation.override(language_of(person=person)):
+            with translation.override(languages[person.pk]):
                 subject = render_to_string(f"pairing/email/new_duo_{template}_subject.txt", context).strip()
                 body = render_to_string(f"pairing/email/new_duo_{template}.txt", {**context, "person": person})
             sent += EmailMultiAlternatives(

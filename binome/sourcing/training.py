@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
-from binome.lib.mail import language_of, send_email
+from binome.lib.mail import languages_of, send_email
 from binome.people.models import MentorProfile
 from binome.privacy import audit
 from binome.sourcing.models import TrainingAttendance, TrainingSession
@@ -92,12 +92,13 @@ def register_mentors(
             _("This session has %(free)s places left.") % {"free": max(session.capacity - len(already), 0)}
         )
     attendances = TrainingAttendance.objects.bulk_create([TrainingAttendance(session=session, mentor=m) for m in new])
+    languages = languages_of(m.person for m in new)
     for mentor in new:
         if mentor.training_status != Training.SCHEDULED:
             mentor.training_status = Training.SCHEDULED
             mentor.save(update_fields=["training_status"])
         audit.record(actor=actor, verb="registered", target=mentor, session=session.pk)
-        _notify_registration(session, mentor)
+        _notify_registration(session, mentor, language=languages[mentor.person_id])
     return attendances
 
 
@@ -106,12 +107,11 @@ def _mentor_email(mentor: MentorProfile) -> str:
     return account.user.email if account else mentor.person.email
 
 
-def _notify_registration(session: TrainingSession, mentor: MentorProfile) -> None:
+def _notify_registration(session: TrainingSession, mentor: MentorProfile, *, language: str) -> None:
     to = _mentor_email(mentor)
     if not to:
         return
-    # Mentors have no language preference on file yet: the programme's default language (French).
-    with translation.override(language_of(person=mentor.person)):
+    with translation.override(language):
         starts_at = timezone.localtime(session.starts_at)
         context = {"session": session, "first_name": mentor.person.first_name, "starts_at": starts_at}
         subject = _("Your mentor training on %(day)s") % {"day": starts_at.strftime("%d/%m/%Y")}

@@ -3,18 +3,25 @@ attendance in one tap, scoping, and the calendar content (RFC 5545)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from binome.accounts.models import Role, User
 from binome.cohorts import ics
 from binome.cohorts.models import Audience, ItemKind, WorkshopInvitation
 from binome.cohorts.services import cancel_workshop, invite_to_workshop
 from binome.cohorts.tests.conftest import Programme, run_worker
+from binome.people.services import create_person
+from binome.sourcing.models import Referral
+from conftest import PASSWORD
 
 PARIS = ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
@@ -294,3 +301,87 @@ def test_the_calendar_page_counts_invitations_and_attendance(
     assert page.status_code == 200
     assert "1/2" in page.content.decode()
     assert date(2027, 3, 1) == workshop.starts_at.astimezone(PARIS).date()
+
+
+# --- each person in their own language, in the same number of queries for 2 or 6 ---------
+
+INVITATION = {"fr": "Invitation : ", "en": "Invitation: ", "ar": "دعوة: "}
+CANCELLATION = {"fr": "Annulé : ", "en": "Cancelled: ", "ar": "تم الإلغاء: "}
+
+
+def _enrol(programme: Programme, people: dict[str, str | None]) -> dict[str, str]:
+    """Mentees enrolled in the cohort, not matched yet: {first name: the language their account
+    chose ("" for none), or None for no account}. Returns {email: the language to expect}."""
+    expected = {}
+    for first, language in people.items():
+        person = create_person(
+            actor=None,
+            first_name=first,
+            last_name="Mentee",
+            territory=programme.cast.paris,
+            email=f"{first.lower()}@mentee.test",
+        )
+        Referral.objects.create(
+            person=person, partner=programme.cast.paris_ngo, status=Referral.Status.ENROLLED, cohort=programme.cohort
+        )
+        if language is not None:
+            user = User.objects.create_user(email=f"{first.lower()}@account.test", password=PASSWORD, language=language)
+            Role.objects.create(user=user, kind=Role.Kind.MENTEE, person=person)
+        expected[person.email] = language or "fr"
+    return expected
+
+
+SIX = {"Emma": "en", "Nour": "ar", "Lina": "", "Karim": None, "Sara": "en", "Omid": None}
+
+
+def _queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
+
+
+def test_inviting_six_people_costs_the_queries_of_two_and_each_reads_their_own_language(
+    programme: Programme, django_capture_on_commit_callbacks: Any, keep_the_test_transaction: None
+) -> None:
+    cast = programme.cast
+    cast.chloe_user.language = "ar"
+    cast.chloe_user.save(update_fields=["language"])
+    expected = {cast.chloe.person.email: "ar", **_enrol(programme, {"Yasmine": None})}
+    workshop = programme.workshop(ItemKind.CODES_WORKSHOP)  # for mentees
+    with django_capture_on_commit_callbacks(execute=True):
+        for_two = _queries(lambda: invite_to_workshop(workshop, actor=cast.amara))
+        expected |= _enrol(programme, SIX)
+        for_six = _queries(lambda: invite_to_workshop(workshop, actor=cast.amara))  # the six not invited yet
+    assert for_six == for_two
+    run_worker()
+    assert {m.to[0]: m.subject for m in mail.outbox} == {
+        email: INVITATION[language] + workshop.title for email, language in expected.items()
+    }
+
+
+def test_cancelling_for_eight_people_costs_the_queries_of_two_and_each_reads_their_own_language(
+    programme: Programme, django_capture_on_commit_callbacks: Any, keep_the_test_transaction: None
+) -> None:
+    cast = programme.cast
+    cast.chloe_user.language = "en"
+    cast.chloe_user.save(update_fields=["language"])
+    first, second = programme.cohort.workshops.filter(kind=ItemKind.CODES_WORKSHOP).order_by("starts_at")
+    for_two = {cast.chloe.person.email: "en", **_enrol(programme, {"Yasmine": ""})}
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_to_workshop(first, actor=cast.amara)
+    for_eight = for_two | _enrol(programme, SIX)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_to_workshop(second, actor=cast.amara)
+    run_worker()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        two = _queries(lambda: cancel_workshop(first, actor=cast.amara))
+        eight = _queries(lambda: cancel_workshop(second, actor=cast.amara))
+    assert eight == two
+    run_worker()
+    subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert subjects == sorted(
+        [(email, CANCELLATION[language] + first.title) for email, language in for_two.items()]
+        + [(email, CANCELLATION[language] + second.title) for email, language in for_eight.items()]
+    )

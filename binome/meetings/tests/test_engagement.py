@@ -14,16 +14,19 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from binome.accounts.models import Role, User
 from binome.cohorts.models import Workshop, WorkshopInvitation
 from binome.meetings import engagement, selectors, services
 from binome.meetings.models import Alert, EngagementRules, Reminder
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
 from binome.people.services import create_mentee_profile, create_person
-from conftest import Cast
+from conftest import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +190,65 @@ def test_reminder_emails_go_through_the_worker_with_first_names_only(
     assert "Ben" in to_chloe.body
     assert cast.ben.person.last_name not in to_chloe.body
     assert f"/mentee/duos/{cast.paris_duo.pk}/" in to_chloe.body
+
+
+REMINDER = {
+    "fr": "Binôme : des nouvelles de votre binôme avec {} ?",
+    "en": "Binôme: news of your duo with {}?",
+    "ar": "Binôme: ما أخبار ثنائيك مع {}؟",
+}
+
+
+def _account_lookups(queries: CaptureQueriesContext) -> int:
+    return sum('"accounts_user"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_reminding_more_people_looks_up_no_more_accounts_and_each_reads_their_own_language(
+    cast: Cast, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each duo's reminder writes its own rows, but the languages of everyone reminded come
+    from one query, whether four people are reminded or six."""
+    cast.chloe_user.language = "ar"
+    cast.chloe_user.save(update_fields=["language"])
+    cast.dev_user.language = "en"
+    cast.dev_user.save(update_fields=["language"])  # Ben and Leïla never chose: French
+    day = STARTED + timedelta(days=15)
+    engagement.evaluate(day)
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as for_four:
+        assert engagement.send_reminders(day) == 2  # the cast's two duos
+
+    newcomers = {"Rania": "en", "Tarek": None, "Sofia": "ar"}  # None: no account
+    for first, language in newcomers.items():
+        person = create_person(
+            actor=None, first_name=first, last_name="Test", territory=cast.paris, email=f"{first.lower()}@example.org"
+        )
+        mentee = create_mentee_profile(
+            person, actor=None, targets=["M1805"], protection_status="refugee", french_level="B1"
+        )
+        if language is not None:
+            user = User.objects.create_user(email=f"{first.lower()}@account.test", password=PASSWORD, language=language)
+            Role.objects.create(user=user, kind=Role.Kind.MENTEE, person=person)
+        Duo.objects.create(cohort=cast.paris_duo.cohort, mentor=cast.ben, mentee=mentee, started_on=STARTED)
+    engagement.evaluate(day)
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as for_six:
+        assert engagement.send_reminders(day) == 3  # the cast's duos had theirs today already
+    assert _account_lookups(for_six) == _account_lookups(for_four) == 1
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
+    ben, chloe, dev, leila = (p.person for p in (cast.ben, cast.chloe, cast.dev, cast.leila))
+    expected = [
+        (ben.email, REMINDER["fr"].format("Chloé")),
+        (chloe.email, REMINDER["ar"].format("Ben")),
+        (dev.email, REMINDER["en"].format("Leïla")),
+        (leila.email, REMINDER["fr"].format("Dev")),
+    ]
+    for first, language in newcomers.items():
+        expected += [
+            (ben.email, REMINDER["fr"].format(first)),
+            (f"{first.lower()}@example.org", REMINDER[language or "fr"].format("Ben")),
+        ]
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(expected)
 
 
 def _workshop(cast: Cast, day: date, *, chloe_present: bool | None, ben_present: bool | None = True) -> Workshop:

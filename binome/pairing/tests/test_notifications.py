@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from binome.accounts.models import Role, User
 from binome.pairing import services
-from conftest import Cast
+from binome.pairing.models import Duo
+from binome.pairing.tasks import notify_new_duos
+from binome.people.models import Person
+from conftest import PASSWORD, Cast
 
 from .conftest import Autumn
 
@@ -46,3 +53,47 @@ def test_confirming_emails_mentor_and_mentee_through_the_worker(
     assert "Mentee" not in to_mentor.body  # the mentee's surname stays out
     assert "samir@mentee.test" not in to_mentor.body
     assert "/mentor/" in to_mentor.body
+
+
+MENTEE_SUBJECT = {"fr": "Binôme : vous avez un mentor", "en": "Binôme: you have a mentor", "ar": "Binôme: لديك مرشد"}
+MENTOR_SUBJECT = {"fr": "Binôme : vous allez accompagner {}", "en": "Binôme: you will mentor {}"}
+
+
+def _choose(person: Person, language: str) -> None:
+    """Give the person an account that chose `language` ("" for an account that never chose)."""
+    user = User.objects.create_user(email=f"account-{person.pk}@example.org", password=PASSWORD, language=language)
+    Role.objects.create(user=user, kind=Role.Kind.MENTEE, person=person)
+
+
+def test_emailing_three_new_duos_costs_the_queries_of_one_and_each_reads_their_own_language(
+    cast: Cast, autumn: Autumn
+) -> None:
+    cast.chloe_user.language = "ar"
+    cast.chloe_user.save(update_fields=["language"])  # Ben never chose: French
+    _choose(autumn.ines.person, "en")
+    _choose(autumn.samir.person, "ar")
+    _choose(autumn.yara.person, "")  # Omar, Tom and Mina have no account: French
+    three = [
+        Duo.objects.create(cohort=autumn.cohort, mentor=mentor, mentee=mentee, started_on=date(2026, 12, 15))
+        for mentor, mentee in ((autumn.ines, autumn.samir), (autumn.omar, autumn.yara), (autumn.tom, autumn.mina))
+    ]
+
+    with CaptureQueriesContext(connection) as for_two:
+        assert notify_new_duos.call([cast.paris_duo.pk]) == 2
+    with CaptureQueriesContext(connection) as for_six:
+        assert notify_new_duos.call([duo.pk for duo in three]) == 6
+    assert len(for_six) == len(for_two)
+
+    def mentor_subject(language: str, mentee: Any) -> str:
+        return MENTOR_SUBJECT[language].format(mentee.person.first_name)
+
+    assert {m.to[0]: m.subject for m in mail.outbox} == {
+        cast.ben.person.email: mentor_subject("fr", cast.chloe),
+        cast.chloe.person.email: MENTEE_SUBJECT["ar"],
+        autumn.ines.person.email: mentor_subject("en", autumn.samir),
+        autumn.samir.person.email: MENTEE_SUBJECT["ar"],
+        autumn.omar.person.email: mentor_subject("fr", autumn.yara),
+        autumn.yara.person.email: MENTEE_SUBJECT["fr"],
+        autumn.tom.person.email: mentor_subject("fr", autumn.mina),
+        autumn.mina.person.email: MENTEE_SUBJECT["fr"],
+    }
