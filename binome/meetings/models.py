@@ -51,7 +51,7 @@ class Meeting(models.Model):
     )
     mode = models.CharField(_("how"), max_length=10, choices=Mode.choices)
     topics = models.JSONField(_("topics"), default=list, validators=[validate_topics])
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)  # encrypted at rest: what the duo talked about
     recorded_as = models.CharField(_("recorded by"), max_length=6, choices=Author.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

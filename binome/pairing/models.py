@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort
 from binome.people.models import MenteeProfile, MentorProfile
+from binome.privacy.fields import EncryptedTextField
 
 
 class Duo(models.Model):
@@ -25,8 +26,9 @@ class Duo(models.Model):
     proposal = models.OneToOneField(
         "Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="duo", editable=False
     )
-    end_reason = models.TextField(_("why the duo ended early"), blank=True)
-    pause_reason = models.TextField(_("why the duo is paused"), blank=True)
+    # Encrypted at rest: the reasons can be health, housing or legal troubles.
+    end_reason = EncryptedTextField(_("why the duo ended early"), blank=True)
+    pause_reason = EncryptedTextField(_("why the duo is paused"), blank=True)
     # Each member decides what the other sees of their contact details.
     mentor_shares_email = models.BooleanField(_("mentor shares their email"), default=False)
     mentor_shares_phone = models.BooleanField(_("mentor shares their phone"), default=False)

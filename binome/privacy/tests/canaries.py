@@ -67,9 +67,14 @@ def plant_identity(person: Any, *, prefix: str) -> dict[str, str]:
 
 
 def plant_duo_texts(duo: Duo, *, prefix: str) -> dict[str, str]:
-    planted = {"end_reason": canary(f"{prefix}endreason"), "meeting_note": canary(f"{prefix}meetingnote")}
+    planted = {
+        "end_reason": canary(f"{prefix}endreason"),
+        "pause_reason": canary(f"{prefix}pausereason"),
+        "meeting_note": canary(f"{prefix}meetingnote"),
+    }
     duo.end_reason = planted["end_reason"]
-    duo.save(update_fields=["end_reason"])
+    duo.pause_reason = planted["pause_reason"]
+    duo.save(update_fields=["end_reason", "pause_reason"])
     Meeting.objects.create(
         duo=duo,
         held_on=date(2026, 4, 2),

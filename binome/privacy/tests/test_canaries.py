@@ -22,7 +22,7 @@ from django.urls import get_resolver, reverse
 from binome.people.models import MenteeProfile
 from binome.portals.tests.policy_kit import users
 from binome.portals.tests.test_authorization_matrix import POLICY, walk
-from binome.privacy.tests.canaries import plant_in_mentee
+from binome.privacy.tests.canaries import plant_duo_texts, plant_in_mentee
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_no_role_sees_a_sensitive_canary_it_must_not_see(cast: Cast, client_for:
 
 
 def test_the_database_holds_the_sensitive_fields_as_ciphertext_only(cast: Cast) -> None:
-    allowed = plant(cast)
+    canaries = set(plant(cast)) | set(plant_duo_texts(cast.paris_duo, prefix="db").values())
     columns = [
         ("people_menteeprofile", "protection_status"),
         ("sourcing_referral", "reason"),
@@ -123,6 +123,9 @@ def test_the_database_holds_the_sensitive_fields_as_ciphertext_only(cast: Cast) 
         ("sourcing_referral", "precheck_override"),
         ("sourcing_referraltransition", "note"),
         ("meetings_alertnote", "text"),
+        ("pairing_duo", "end_reason"),
+        ("pairing_duo", "pause_reason"),
+        ("meetings_meeting", "note"),
     ]
     with connection.cursor() as cursor:
         for table, column in columns:
@@ -131,5 +134,5 @@ def test_the_database_holds_the_sensitive_fields_as_ciphertext_only(cast: Cast) 
             assert values, f"{table}.{column} has no row to check"
             assert all(v.startswith("gAAAAA") for v in values), f"{table}.{column} holds plaintext"
             raw = "\n".join(values)
-            assert not [c for c in allowed if c in raw]
+            assert not [c for c in canaries if c in raw]
             assert STATUS_CANARY.value not in raw

@@ -7,11 +7,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Model
 
 from binome.privacy import inventory
 
 
-def model_fields(model: type) -> set[str]:
+def model_fields(model: type[Model]) -> set[str]:
     return {f.name for f in model._meta.concrete_fields} | {f.name for f in model._meta.many_to_many}
 
 
@@ -50,6 +51,20 @@ def test_the_walk_finds_the_models_it_must() -> None:
     } <= labels
     assert "reference.Occupation" not in labels
     assert "territories.Territory" not in labels
+
+
+def test_the_sensitive_category_is_exactly_the_fields_encrypted_at_rest() -> None:
+    from binome.privacy.rotation import encrypted_fields
+
+    encrypted = {f"{model._meta.label_lower}.{name}" for model, names in encrypted_fields() for name in names}
+    sensitive = {
+        f"{entry.label.lower()}.{name}"
+        for entry in inventory.INVENTORY
+        for name, category in entry.fields.items()
+        if category == inventory.Category.SENSITIVE
+    }
+    assert {"pairing.duo.end_reason", "pairing.duo.pause_reason", "meetings.meeting.note"} <= encrypted
+    assert encrypted == sensitive  # the register's "Sensitive (encrypted at rest)" says the truth
 
 
 def test_every_entry_has_a_known_retention_rule_and_category() -> None:

@@ -1,4 +1,5 @@
-"""Re-encrypt every encrypted column under the newest key of FIELD_ENCRYPTION_KEYS."""
+"""Re-encrypt every encrypted column, and the two-factor secrets, under the newest key of
+FIELD_ENCRYPTION_KEYS."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from binome.privacy.rotation import reencrypt_all
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt all encrypted fields with the newest key. Rotate a key: put the new key first in "
-        "FIELD_ENCRYPTION_KEYS (comma-separated), run this command, then remove the old key."
+        "Re-encrypt all encrypted fields and two-factor secrets with the newest key. Rotate a key: "
+        "put the new key first in FIELD_ENCRYPTION_KEYS (comma-separated), run this command, then "
+        "remove the old key."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
