@@ -290,8 +290,8 @@ def invite_wave(wave: Wave, today: date, *, notify: bool = True) -> list[Invitat
 def open_due_waves(today: date) -> int:
     """Schedule waves for cohorts with duos, then invite the members of every wave open today.
     Idempotent: a second run the same day creates nothing. Returns how many invitations."""
-    if not Instrument.objects.exists():
-        load_instruments()
+    # Writes the built-in questionnaires a release adds (never over existing ones).
+    load_instruments()
     cohorts = Cohort.objects.filter(duos__isnull=False, ends_on__gte=today - timedelta(days=400)).distinct()
     for cohort in cohorts:
         schedule_waves(cohort)

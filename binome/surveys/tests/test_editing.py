@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -398,3 +399,13 @@ def test_any_input_gets_a_page_or_a_redirect_and_never_breaks_the_rules(
     questions = services.current_questions(instrument)
     assert editing.list_errors("mentee", questions, []) == {}  # whatever was saved follows the rules
     assert "had_opportunity" in [q["key"] for q in questions]
+
+
+def test_the_daily_job_writes_a_questionnaire_a_release_adds_and_keeps_edited_ones(
+    cast: Cast, instruments: None
+) -> None:
+    services.save_question(_instrument(), _housing(), actor=cast.nadia)
+    Instrument.objects.filter(code="mentor_mid").delete()  # as before a release that adds it
+    services.open_due_waves(date(2026, 9, 1))
+    assert _keys(_instrument("mentor_mid"))
+    assert "housing" in _keys(_instrument())
