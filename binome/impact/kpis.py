@@ -450,8 +450,11 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
     The inner query gives each duo its yes / no / in-scope flags once (each duo-id set is hashed
     once); the outer query counts them per cohort. Written as SQL around the ORM's inner query,
     because the ORM would repeat every flag's subquery inside every FILTER clause."""
-    confirmed = Meeting.objects.filter(confirmed_at__isnull=False, duo__in=duos.values("pk")).values("duo_id")
-    annotations: dict[str, Any] = {"is_participant": _flag(Q(pk__in=confirmed))}
+    # Unlike the outcome sets below, this one is a correlated EXISTS: the set of duos with a
+    # confirmed meeting means hashing a million meetings, while the probe stops at a duo's first
+    # confirmed meeting on the duo index (measured: 0.15 s less at national scale, same figures).
+    confirmed = Meeting.objects.filter(confirmed_at__isnull=False, duo_id=OuterRef("pk"))
+    annotations: dict[str, Any] = {"is_participant": _flag(Q(Exists(confirmed)))}
     quote = connection.ops.quote_name
     columns = []
     for key in keys:
