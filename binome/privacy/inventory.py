@@ -86,6 +86,12 @@ RETENTION = {
         ),
         Retention("audit", _("Audit trail: 5 years, then deleted"), 1826 * DAY, True),
         Retention(
+            "task_queue",
+            _("Background task records (an email's address and text while it is sent): 30 days after, then deleted"),
+            30 * DAY,
+            True,
+        ),
+        Retention(
             "matching", _("Matching snapshots: scrubbed of a person's data when their file is anonymised"), None, False
         ),
     ]
@@ -642,6 +648,32 @@ INVENTORY: list[ModelEntry] = [
         },
     ),
 ]
+
+# The background worker's queue (django-tasks' database backend): a queued email carries its
+# recipient's address, subject and text until it is sent; the row stays after that.
+TASK_QUEUE = ModelEntry(
+    "django_tasks_database.DBTaskResult",
+    Processing(_("Sending emails and building reports in the background"), Basis.LEGITIMATE),
+    "task_queue",
+    {
+        "id": REF,
+        "status": REF,
+        "enqueued_at": REF,
+        "started_at": REF,
+        "finished_at": REF,
+        "args_kwargs": C.CONTACT,
+        "priority": REF,
+        "task_path": REF,
+        "worker_ids": REF,
+        "queue_name": REF,
+        "backend_name": REF,
+        "run_after": REF,
+        "return_value": REF,
+        "exception_class_path": REF,
+        "traceback": C.SECURITY,
+    },
+)
+INVENTORY.append(TASK_QUEUE)
 
 PERSONAL_ROOTS = {"accounts.user", "people.person", "organisations.contact", "privacy.auditevent", "pairing.matchrun"}
 CONTACT_LIKE = re.compile(r"(^|_)(email|phone|first_name|last_name|employee_name|referrer_name)$")

@@ -2,8 +2,9 @@
 
 Rules (see RETENTION in inventory.py): a refugee's file is anonymised two years after the last
 contact, an unsuccessful referral one year after the decision, a mentor's file two years after
-their last duo or enrolment; audit events are deleted after five years. "Last contact" is the
-latest of: the file's last change, a referral's last status change, a duo's start or end, a
+their last duo or enrolment; audit events are deleted after five years, and the background
+worker's finished task records (a queued email holds its recipient's address and text) after 30
+days. "Last contact" is the latest of: the file's last change, a referral's last status change, a duo's start or end, a
 meeting. Nobody with a live duo or a referral still in progress is touched.
 """
 
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from binome.people.models import Person
 from binome.privacy.erasure import erase_person
@@ -41,6 +44,8 @@ class Plan:
     people: dict[str, list[int]] = field(default_factory=dict)  # rule key → person ids
     audit_events: int = 0
     audit_cutoff: datetime | None = None
+    finished_tasks: int = 0
+    tasks_cutoff: datetime | None = None
 
     @property
     def people_count(self) -> int:
@@ -54,6 +59,9 @@ class Plan:
         period = RETENTION["audit"].period
         days = period.days if period else 0
         lines.append(f"  audit: {self.audit_events} event(s) older than {days} days to delete")
+        period = RETENTION["task_queue"].period
+        days = period.days if period else 0
+        lines.append(f"  task queue: {self.finished_tasks} finished task record(s) older than {days} days to delete")
         return "\n".join(lines)
 
 
@@ -135,7 +143,16 @@ def plan(today: date | None = None) -> Plan:
             result.people["mentor_file"].append(person.pk)
     result.audit_cutoff = _cutoff(today, "audit")
     result.audit_events = AuditEvent.objects.filter(at__lt=result.audit_cutoff).count()
+    result.tasks_cutoff = _cutoff(today, "task_queue")
+    result.finished_tasks = _finished_tasks(result.tasks_cutoff).count()
     return result
+
+
+def _finished_tasks(before: datetime) -> QuerySet[DBTaskResult]:
+    """Task records done with (sent or failed for good) before `before`; queued and running ones stay."""
+    return DBTaskResult.objects.filter(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]).filter(
+        finished_at__lt=before
+    )
 
 
 def apply(today: date | None = None) -> Plan:
@@ -146,6 +163,8 @@ def apply(today: date | None = None) -> Plan:
             erase_person(person, actor=None, reason=key)
     if result.audit_events:
         purge_audit(result.audit_cutoff)  # type: ignore[arg-type]
+    if result.finished_tasks:
+        _finished_tasks(result.tasks_cutoff).delete()  # type: ignore[arg-type]
     return result
 
 

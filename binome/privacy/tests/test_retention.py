@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
+from binome.lib.mail import send_email
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.people.services import create_person
@@ -73,3 +76,38 @@ def test_audit_events_older_than_five_years_are_deleted(cast: Cast) -> None:
     assert result.audit_events == 1
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
+
+
+def test_finished_task_records_holding_an_email_are_deleted_after_30_days(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A queued email keeps its recipient's address and text in the task table after it is sent."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def send(to: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            send_email(subject="Votre binôme", body="Bonjour Chloé", to=[to])
+
+    with time_machine.travel(datetime(2026, 1, 5, 9, tzinfo=UTC), tick=False):
+        send("old@example.com")
+        call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(), stderr=io.StringIO())
+    with time_machine.travel(datetime(2026, 2, 1, 9, tzinfo=UTC), tick=False):
+        send("recent@example.com")
+        call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(), stderr=io.StringIO())
+        send("queued@example.com")  # not sent yet: stays whatever its age
+    assert DBTaskResult.objects.count() == 3
+
+    dry = retention.plan(date(2026, 2, 10))
+    assert dry.finished_tasks == 1
+    assert "task queue: 1 finished task record(s) older than 30 days" in dry.report()
+    assert DBTaskResult.objects.count() == 3  # a plan changes nothing
+
+    out = io.StringIO()
+    call_command("apply_retention", "--date", "2026-02-10", stdout=out)
+    assert "and 1 finished task record(s)" in out.getvalue()
+    left = [str(r.args_kwargs) for r in DBTaskResult.objects.all()]
+    assert len(left) == 2
+    assert not any("old@example.com" in row for row in left)
+    assert any("queued@example.com" in row for row in left)
+    assert retention.apply(date(2027, 1, 1)).finished_tasks == 1  # the recent one, once old; never the queued
+    assert [r.status for r in DBTaskResult.objects.all()] == ["READY"]

@@ -34,5 +34,6 @@ class Command(BaseCommand):
             f"{today}: alerts raised {len(evaluation.raised)}, resolved {evaluation.resolved},"
             f" reopened {evaluation.reopened}; duos reminded {reminded};"
             f" surveys: invited {invited}, reminded {survey_reminded};"
-            f" retention: files anonymised {retained.people_count}, audit events deleted {retained.audit_events}"
+            f" retention: files anonymised {retained.people_count}, audit events deleted {retained.audit_events},"
+            f" task records deleted {retained.finished_tasks}"
         )

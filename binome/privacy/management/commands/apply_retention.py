@@ -11,7 +11,10 @@ from binome.privacy import retention
 
 
 class Command(BaseCommand):
-    help = "Anonymise files past their retention period and delete old audit events (run_daily calls it)."
+    help = (
+        "Anonymise files past their retention period, delete old audit events and finished task records"
+        " (run_daily calls it)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="print what would be done, change nothing")
@@ -28,4 +31,7 @@ class Command(BaseCommand):
             return
         result = retention.apply(today)
         self.stdout.write(result.report())
-        self.stdout.write(f"Anonymised {result.people_count} file(s), deleted {result.audit_events} audit event(s).")
+        self.stdout.write(
+            f"Anonymised {result.people_count} file(s), deleted {result.audit_events} audit event(s)"
+            f" and {result.finished_tasks} finished task record(s)."
+        )
