@@ -105,6 +105,25 @@ def move_company(
 
 
 @transaction.atomic
+def record_signature(company: Organisation, *, note: str, actor: Any) -> CompanyRelation:
+    """An agreement of this company was signed: its pipeline reaches "agreement signed" (from
+    any stage, lost included), keeping its next action. Nothing changes when it is there already."""
+    relation, created = CompanyRelation.objects.select_for_update().get_or_create(company=company)
+    previous = "" if created else relation.stage
+    if previous == Stage.SIGNED:
+        return relation
+    relation.stage = Stage.SIGNED
+    relation.lost_reason = ""
+    relation.stage_changed_at = timezone.now()
+    relation.save()
+    StageChange.objects.create(
+        relation=relation, from_stage=previous, to_stage=Stage.SIGNED, actor=_user(actor), note=note
+    )
+    audit.record(actor=actor, verb="moved", target=relation, stage=Stage.SIGNED, previous=previous)
+    return relation
+
+
+@transaction.atomic
 def add_contact(
     organisation: Organisation, *, name: str, role: str = "", email: str = "", phone: str = "", actor: Any
 ) -> Contact:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.organisations import services as relations
 from binome.organisations.models import Organisation
 from binome.privacy import audit
 from binome.sponsorship import selectors
@@ -145,6 +146,13 @@ def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: 
     if status == Status.SIGNED and agreement.contribution_cents > 0:
         signed = agreement.signed_on or timezone.localdate()
         _append(agreement, kind=Kind.PLEDGE, amount_cents=agreement.contribution_cents, on=signed, actor=actor)
+    if status == Status.SIGNED and agreement.company.is_company:
+        # The territory's pipeline follows the agreements: nobody has to move the company by hand.
+        relations.record_signature(
+            agreement.company,
+            note=_("Agreement signed: %(agreement)s") % {"agreement": agreement},
+            actor=actor,
+        )
     return agreement
 
 

@@ -213,3 +213,33 @@ def test_cancelling_reverses_the_pledge_once_nothing_invoiced_is_left(cast: Cast
     totals = selectors.agreement_totals(agreement)
     assert (totals.pledged, totals.invoiced, totals.balance) == (0, 0, 0)
     assert agreement.entries.filter(kind="reversal").count() == 2
+
+
+def test_signing_an_agreement_moves_the_company_to_signed_in_its_pipeline_once(cast: Cast) -> None:
+    from binome.organisations import services as relations
+    from binome.organisations.models import CompanyRelation
+
+    relations.move_company(
+        cast.acme, stage="meeting", next_action="Send the draft", next_action_on=date(2026, 1, 20), actor=cast.amara
+    )
+    agreement = signed_agreement(cast.acme, actor=cast.amara)
+    relation = CompanyRelation.objects.get(company=cast.acme)
+    assert relation.stage == "signed"
+    assert relation.next_action == "Send the draft"  # kept: the coordinator's plan is theirs
+    change = relation.changes.first()
+    assert change is not None
+    assert (change.from_stage, change.to_stage, change.actor) == ("meeting", "signed", cast.amara)
+    assert str(agreement) in change.note
+    # Signing a renewal later adds no second move.
+    services.move_agreement(services.renew_agreement(agreement, actor=cast.amara), status="signed", actor=cast.amara)
+    assert relation.changes.filter(to_stage="signed").count() == 1
+
+
+def test_a_company_outside_the_pipeline_enters_it_as_signed(cast: Cast) -> None:
+    from binome.organisations.models import CompanyRelation
+
+    CompanyRelation.objects.filter(company=cast.acme).delete()
+    signed_agreement(cast.acme)
+    relation = CompanyRelation.objects.get(company=cast.acme)
+    assert relation.stage == "signed"
+    assert relation.changes.get().from_stage == ""
