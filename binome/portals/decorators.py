@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from binome.accounts.access import Scope, scope_of
@@ -17,7 +17,9 @@ View = Callable[..., HttpResponseBase]
 
 
 def section(allowed: Callable[[Scope], bool]) -> Callable[[View], View]:
-    """Anonymous visitors go to the sign-in page; signed-in users without the role get 403."""
+    """Anonymous visitors go to the sign-in page. Signed-in users without the role get 404 on a
+    record's page (a record outside their scope, whether it exists or not) and 403 on the
+    section's other pages (lists, forms to create)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -25,6 +27,8 @@ def section(allowed: Callable[[Scope], bool]) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not allowed(scope_of(request.user)):
+                if args or kwargs:
+                    raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -180,8 +180,8 @@ def test_nobody_opens_a_duo_that_is_not_theirs(cast: Cast, client_for: Any) -> N
     assert client_for(cast.dev_user).get(reverse("mentor_duo", kwargs={"pk": paris})).status_code == 404
     assert client_for(cast.leila_user).get(reverse("mentee_duo", kwargs={"pk": paris})).status_code == 404
     assert client_for(cast.lucie).get(reverse("staff_duo", kwargs={"pk": paris})).status_code == 404
-    assert client_for(cast.chloe_user).get(reverse("mentor_duo", kwargs={"pk": paris})).status_code == 403
-    assert client_for(cast.hugo).get(reverse("staff_duo", kwargs={"pk": paris})).status_code == 403
+    assert client_for(cast.chloe_user).get(reverse("mentor_duo", kwargs={"pk": paris})).status_code == 404
+    assert client_for(cast.hugo).get(reverse("staff_duo", kwargs={"pk": paris})).status_code == 404
     forged = client_for(cast.leila_user).post(reverse("mentee_log_meeting", kwargs={"pk": paris}), MEETING)
     assert forged.status_code == 404
     assert not Meeting.objects.exists()

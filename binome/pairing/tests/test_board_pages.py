@@ -162,7 +162,7 @@ def test_a_lyon_coordinator_gets_404_on_every_paris_matching_action(
 def test_mentors_and_referrers_cannot_post_to_the_board(cast: Cast, autumn: Autumn, client_for: Any) -> None:
     run = services.run_matching(autumn.cohort, actor=cast.amara)
     for user in (cast.ben_user, cast.farah, cast.hugo, cast.chloe_user):
-        assert client_for(user).post(reverse("staff_matching_confirm", kwargs={"pk": run.pk})).status_code == 403
+        assert client_for(user).post(reverse("staff_matching_confirm", kwargs={"pk": run.pk})).status_code == 404
     assert not Duo.objects.filter(cohort=autumn.cohort).exists()
 
 

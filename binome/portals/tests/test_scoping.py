@@ -68,7 +68,7 @@ def test_a_referrer_sees_only_the_referrals_of_her_partner(cast: Cast, client_fo
 
 def test_a_referrer_cannot_open_the_file_of_the_person_she_referred(cast: Cast, client_for: Any) -> None:
     response = client_for(cast.farah).get(reverse("staff_person", args=[cast.chloe.person_id]))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_funders_see_small_counts_as_less_than_five(cast: Cast, client_for: Any) -> None:

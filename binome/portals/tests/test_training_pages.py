@@ -321,16 +321,17 @@ def test_a_lyon_coordinator_gets_404_on_a_paris_session(cast: Cast, client_for: 
 
 
 @pytest.mark.parametrize("who", ["hugo", "ben_user", "chloe_user", "farah", "fiona"])
-def test_non_staff_get_403_on_every_training_page(cast: Cast, client_for: Any, who: str) -> None:
+def test_non_staff_are_refused_every_training_page(cast: Cast, client_for: Any, who: str) -> None:
+    """403 on the section's list; 404 on a session's or a mentor's pages (outside their scope)."""
     held = session(cast.paris, days_from_now=-1)
     attendance = TrainingAttendance.objects.create(session=held, mentor=cast.ben)
     client = client_for(getattr(cast, who))
     assert client.get(reverse("staff_training")).status_code == 403
-    assert client.get(reverse("staff_training_session", args=[held.pk])).status_code == 403
-    assert client.post(reverse("staff_training_register", args=[held.pk])).status_code == 403
+    assert client.get(reverse("staff_training_session", args=[held.pk])).status_code == 404
+    assert client.post(reverse("staff_training_register", args=[held.pk])).status_code == 404
     marking = client.post(reverse("staff_training_mark", args=[held.pk, attendance.pk]), {"present": "0"})
-    assert marking.status_code == 403
-    assert client.post(reverse("staff_training_waive", args=[cast.ben.person_id]), {"reason": "x"}).status_code == 403
+    assert marking.status_code == 404
+    assert client.post(reverse("staff_training_waive", args=[cast.ben.person_id]), {"reason": "x"}).status_code == 404
     attendance.refresh_from_db()
     assert attendance.present is None
 

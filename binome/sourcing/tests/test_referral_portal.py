@@ -150,7 +150,7 @@ def test_a_referrer_never_sees_another_partners_referrals(cast: Cast, client_for
 
 def test_other_roles_cannot_open_the_referral_form(cast: Cast, client_for: Any) -> None:
     assert client_for(cast.amara).get(reverse("partner_referral_new")).status_code == 403
-    assert client_for(cast.hugo).get(reverse("partner_referral", args=[cast.chloe_referral.pk])).status_code == 403
+    assert client_for(cast.hugo).get(reverse("partner_referral", args=[cast.chloe_referral.pk])).status_code == 404
     assert client_for(None).get(reverse("partner_referral_new")).status_code == 302
 
 
