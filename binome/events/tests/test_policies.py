@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from binome.portals.tests.policies.events import POLICY
-from binome.portals.tests.policy_kit import users
+from binome.portals.tests.policy_kit import on_url, users
 from conftest import Cast
 
 
@@ -15,11 +15,14 @@ def test_every_relations_and_events_page_answers_each_role_as_its_policy_says(ca
     role_users = users(cast)
     mismatches, cases = [], 0
     for name, policy in POLICY.items():
-        urls = [(reverse(name, kwargs=policy.own(cast) if policy.own else {}), policy.expected)]
+        own = policy.own(cast) if policy.own else {}
+        urls = [(reverse(name, kwargs=own), own, policy.expected)]
         if policy.foreign:
-            urls.append((reverse(name, kwargs=policy.foreign(cast)), policy.expected_foreign))
-        for url, expected in urls:
-            for role, code in expected.items():
+            foreign = policy.foreign(cast)
+            urls.append((reverse(name, kwargs=foreign), foreign, policy.expected_foreign))
+        for url, kwargs, expected in urls:
+            for role, policy_code in expected.items():
+                code = on_url(policy_code, kwargs)
                 cases += 1
                 got = client_for(role_users[role]).get(url).status_code
                 if got != code:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from binome.portals.tests.policies.impact import POLICY
-from binome.portals.tests.policy_kit import users
+from binome.portals.tests.policy_kit import on_url, users
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,14 @@ def test_impact_pages_follow_their_policies(cast, client_for: Any) -> None:
     role_users = users(cast)
     mismatches = []
     for name, policy in POLICY.items():
-        urls = [(reverse(name, kwargs=policy.own(cast) if policy.own else {}), policy.expected)]
+        own = policy.own(cast) if policy.own else {}
+        urls = [(reverse(name, kwargs=own), own, policy.expected)]
         if policy.foreign:
-            urls.append((reverse(name, kwargs=policy.foreign(cast)), policy.expected_foreign))
-        for url, expected in urls:
-            for role, code in expected.items():
+            foreign = policy.foreign(cast)
+            urls.append((reverse(name, kwargs=foreign), foreign, policy.expected_foreign))
+        for url, kwargs, expected in urls:
+            for role, policy_code in expected.items():
+                code = on_url(policy_code, kwargs)
                 got = client_for(role_users[role]).get(url, HTTP_ACCEPT_LANGUAGE="en").status_code
                 if got != code:
                     mismatches.append((name, role, url, code, got))

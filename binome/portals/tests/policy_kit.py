@@ -33,6 +33,12 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     return {role: overrides.get(role, default) for role in ROLES}
 
 
+def on_url(code: int, kwargs: dict[str, Any]) -> int:
+    """What a policy's code means on a concrete URL: the section guards answer 404, not 403, to a
+    role without the section on a record's URL (one with arguments), as for any record out of scope."""
+    return 404 if kwargs and code == 403 else code
+
+
 @dataclass
 class Policy:
     expected: dict[str, int]

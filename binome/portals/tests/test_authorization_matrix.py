@@ -31,6 +31,7 @@ from binome.portals.tests.policy_kit import (
     TRAINING_POST_ONLY,
     Policy,
     expect,
+    on_url,
     users,
 )
 from conftest import Cast
@@ -472,10 +473,6 @@ ADMIN_SKIPPED = {
 }
 
 
-def record_code(code: int, on_record: bool) -> int:
-    return 404 if on_record and code == 403 else code
-
-
 def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: Cast, client_for: Any) -> None:
     cases: list[tuple[str, str, int]] = []  # (role, url, expected)
     missing: list[str] = []
@@ -495,12 +492,14 @@ def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: C
             continue
         own_kwargs = policy.own(cast) if policy.own else {}
         url = reverse(name, kwargs=own_kwargs) if name else "/static/" + own_kwargs["path"]
-        # The section guards answer 404, not 403, to a role without the section on a record's URL.
-        on_record = bool(own_kwargs) and name is not None
-        cases += [(role, url, record_code(code, on_record)) for role, code in policy.expected.items()]
+        url_kwargs = own_kwargs if name else {}  # the static files' path is not a record
+        cases += [(role, url, on_url(code, url_kwargs)) for role, code in policy.expected.items()]
         if policy.foreign:
-            foreign_url = reverse(name, kwargs=policy.foreign(cast))
-            cases += [(role, foreign_url, record_code(code, True)) for role, code in policy.expected_foreign.items()]
+            foreign_kwargs = policy.foreign(cast)
+            foreign_url = reverse(name, kwargs=foreign_kwargs)
+            cases += [
+                (role, foreign_url, on_url(code, foreign_kwargs)) for role, code in policy.expected_foreign.items()
+            ]
 
     assert not missing, f"URLs without an authorization policy: {missing}"
 
