@@ -69,14 +69,17 @@ class InvalidQuestions(ValidationError):
 
     def __init__(self, by_question: editing.Errors) -> None:
         self.by_question = by_question
-        super().__init__(
-            [
-                f"{key}: {message}" if key else message
-                for key, fields in by_question.items()
-                for messages in fields.values()
-                for message in messages
-            ]
-        )
+        super().__init__(self.messages_except(None))
+
+    def messages_except(self, key: str | None) -> list[str]:
+        """Every message, named by its question, but those about question `key`."""
+        return [
+            f"{other}: {message}" if other else message
+            for other, fields in self.by_question.items()
+            if other != key
+            for messages in fields.values()
+            for message in messages
+        ]
 
 
 def current_questions(instrument: Instrument) -> list[dict[str, Any]]:

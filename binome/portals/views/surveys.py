@@ -264,10 +264,8 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The question is removed from the questionnaire."))
                 return redirect("staff_survey_instrument", pk=found.pk)
         except services.InvalidQuestions as error:
-            for fields in error.by_question.values():
-                for field_messages in fields.values():
-                    for message in field_messages:
-                        messages.error(request, message)
+            for message in error.messages:
+                messages.error(request, message)
             return redirect("staff_survey_instrument", pk=found.pk)
         index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
         form = QuestionForm(
@@ -282,12 +280,10 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
                     found, form.spec(), actor=request.user, replacing=key, note=form.cleaned_data["note"]
                 )
             except services.InvalidQuestions as error:
-                form.add_spec_errors(error.by_question.get(key or form.cleaned_data["key"], {}))
-                for other, fields in error.by_question.items():
-                    if other != (key or form.cleaned_data["key"]):
-                        for field_messages in fields.values():
-                            for message in field_messages:
-                                form.add_error(None, f"{other}: {message}" if other else message)
+                mine = key or form.cleaned_data["key"]
+                form.add_spec_errors(error.by_question.get(mine, {}))
+                for message in error.messages_except(mine):
+                    form.add_error(None, message)
             else:
                 if version.number > versions[0].number:
                     messages.success(
