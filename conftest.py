@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from django.utils.text import slugify
 
 from binome.accounts.models import Role, User
@@ -28,6 +30,14 @@ from binome.territories.models import Territory
 
 PASSWORD = "correct-horse-battery-staple"
 PARIS, LYON = 2988507, 2996944
+
+# Argon2 is slow on purpose (about 3 s of CPU to build the cast's eleven accounts, in hundreds of
+# tests): the suite hashes with a fast hasher. A test about hashing itself restores the
+# production list with `production_password_hashers`.
+PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+get_hashers.cache_clear()
+get_hashers_by_algorithm.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -172,6 +182,11 @@ def build_cast() -> Cast:
 
 
 @pytest.fixture
+def production_password_hashers(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
+
+
+@pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()
 
@@ -222,4 +237,4 @@ def client_for(client: Any) -> Any:
     return sign_in
 
 
-__all__ = ["PASSWORD", "Cast", "Person"]
+__all__ = ["PASSWORD", "PRODUCTION_PASSWORD_HASHERS", "Cast", "Person"]

@@ -155,9 +155,11 @@ def test_the_deploy_check_fails_while_demo_mode_is_on() -> None:
         assert "binome.E001" not in [e.id for e in run_checks()]
 
 
-def test_passwords_are_hashed_with_argon2(cast: Cast) -> None:
-    cast.amara.refresh_from_db()
-    assert cast.amara.password.startswith("argon2$")
+def test_passwords_are_hashed_with_argon2(production_password_hashers: None, db: Any) -> None:
+    user = User.objects.create_user(email="hashed@binome.test", password=PASSWORD)
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
 
 
 def test_the_admin_sign_in_form_cannot_skip_the_second_factor(cast: Cast, client: Any) -> None:
