@@ -495,7 +495,7 @@ INVENTORY: list[ModelEntry] = [
         "surveys.InvitationLink",
         IMPACT,
         "with_file",
-        {"id": REF, "invitation": REF, "token_hash": C.ACCOUNT, "created_at": REF},
+        {"id": REF, "invitation": REF, "token_hash": C.ACCOUNT, "created_at": REF, "replaced_at": REF},
     ),
     ModelEntry(
         "surveys.Response",
