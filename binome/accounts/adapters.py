@@ -19,7 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)
         user = context.get("user")
-        user_id = getattr(user, "pk", None) or User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+        user_id = (
+            getattr(user, "pk", None) or User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+        )
         send_email(
             subject=str(message.subject),
             body=str(message.body),

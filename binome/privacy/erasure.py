@@ -230,11 +230,9 @@ def _tell_national_admins(*, user_id: int, pseudonym: str, removed: list[str], k
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return
-    admins = (
-        User.objects.filter(is_active=True, roles__kind=Role.Kind.NATIONAL_ADMIN).distinct().only("pk", "email")
-    )
-    labels = dict(Role.Kind.choices)
+    admins = User.objects.filter(is_active=True, roles__kind=Role.Kind.NATIONAL_ADMIN).distinct().only("pk", "email")
     with translation.override(settings.LANGUAGE_CODE):  # staff-side emails: the staff default language
+        labels = dict(Role.Kind.choices) | {"staff": _("Django admin access")}
         values = {
             "account": user.email,
             "pseudonym": pseudonym,

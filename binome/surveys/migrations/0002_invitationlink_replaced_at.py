@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_initial'),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitationlink',
-            name='replaced_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='replaced at'),
+            model_name="invitationlink",
+            name="replaced_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="replaced at"),
         ),
     ]

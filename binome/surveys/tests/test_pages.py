@@ -294,7 +294,9 @@ def test_old_survey_link_stops_working_once_staff_send_a_new_one(
     other = link(chloe_end)  # a reminder's link, say: every earlier link goes
     assert client.get(old, **EN).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        assert client_for(cast.amara).post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk})).status_code == 302
+        assert (
+            client_for(cast.amara).post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk})).status_code == 302
+        )
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
     new = re.search(r"/s/[^/\s]+/", mail.outbox[-1].body)
@@ -308,5 +310,6 @@ def test_old_survey_link_stops_working_once_staff_send_a_new_one(
         assert posted.status_code == 410
     assert not Answer.objects.exists()  # nothing saved through a replaced link
     french = client.get(old, HTTP_ACCEPT_LANGUAGE="fr")
-    assert french.status_code == 410 and "no-store" in french["Cache-Control"]
+    assert french.status_code == 410
+    assert "no-store" in french["Cache-Control"]
     assert client.get(new.group(0), **EN).status_code == 200

@@ -52,7 +52,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("role", help="the application's role, e.g. binome_app")
-        parser.add_argument("--owner", help="the role that owns the tables and runs migrations (default: DATABASE_URL's)")
+        parser.add_argument(
+            "--owner", help="the role that owns the tables and runs migrations (default: DATABASE_URL's)"
+        )
         parser.add_argument("--database", help="the database name (default: DATABASE_URL's)")
         parser.add_argument("--no-create", action="store_true", help="the role exists already: grants only")
 
