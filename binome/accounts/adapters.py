@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
+from binome.accounts.models import User
 from binome.lib.mail import send_email
 from binome.privacy.fields import decrypt, encrypt
 
@@ -17,11 +18,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)
+        user = context.get("user")
+        user_id = (
+            getattr(user, "pk", None) or User.objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+        )
         send_email(
             subject=str(message.subject),
             body=str(message.body),
             to=list(message.to),
             html_body=next((c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), None),
+            # Erasing the account's person deletes the message (a reset link is as good as a password).
+            user_id=user_id,
         )
 
 

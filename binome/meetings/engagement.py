@@ -193,7 +193,7 @@ def _email_reminder(duo: Duo, kind: str, languages: dict[int, str]) -> None:
         with translation.override(languages[person.pk]):
             subject = render_to_string("meetings/email/reminder_subject.txt", context).strip()
             body = render_to_string("meetings/email/reminder.txt", context)
-        send_email(subject=subject, body=body, to=[person.email])
+        send_email(subject=subject, body=body, to=[person.email], person_id=person.pk, about_person_id=other.pk)
 
 
 # --- the coordinator's actions --------------------------------------------------------

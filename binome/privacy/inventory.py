@@ -87,7 +87,7 @@ RETENTION = {
         Retention("audit", _("Audit trail: 5 years, then deleted"), 1826 * DAY, True),
         Retention(
             "task_queue",
-            _("Background task records (an email's address and text while it is sent): 30 days after, then deleted"),
+            _("Background task records and outgoing emails (wiped of their text once sent): 30 days, then deleted"),
             30 * DAY,
             True,
         ),
@@ -495,7 +495,7 @@ INVENTORY: list[ModelEntry] = [
         "surveys.InvitationLink",
         IMPACT,
         "with_file",
-        {"id": REF, "invitation": REF, "token_hash": C.ACCOUNT, "created_at": REF},
+        {"id": REF, "invitation": REF, "token_hash": C.ACCOUNT, "created_at": REF, "replaced_at": REF},
     ),
     ModelEntry(
         "surveys.Response",
@@ -649,8 +649,8 @@ INVENTORY: list[ModelEntry] = [
     ),
 ]
 
-# The background worker's queue (django-tasks' database backend): a queued email carries its
-# recipient's address, subject and text until it is sent; the row stays after that.
+# The background worker's queue (django-tasks' database backend). An email's task carries only the
+# id of its OutgoingMessage; tasks queued before that change carried the address and text.
 TASK_QUEUE = ModelEntry(
     "django_tasks_database.DBTaskResult",
     Processing(_("Sending emails and building reports in the background"), Basis.LEGITIMATE),
@@ -675,7 +675,38 @@ TASK_QUEUE = ModelEntry(
 )
 INVENTORY.append(TASK_QUEUE)
 
-PERSONAL_ROOTS = {"accounts.user", "people.person", "organisations.contact", "privacy.auditevent", "pairing.matchrun"}
+# An email waiting for the worker (binome/lib/models.py): its text is encrypted at rest and wiped
+# once sent; the row (ids, dates) stays as a receipt for the task queue's 30 days.
+INVENTORY.append(
+    ModelEntry(
+        "lib.OutgoingMessage",
+        Processing(_("Sending emails in the background"), Basis.LEGITIMATE),
+        "task_queue",
+        {
+            "id": REF,
+            "created_at": REF,
+            "sent_at": REF,
+            "person_id": REF,
+            "about_person_id": REF,
+            "user_id": REF,
+            "to": C.SENSITIVE,
+            "subject": C.SENSITIVE,
+            "body": C.SENSITIVE,
+            "html_body": C.SENSITIVE,
+            "calendar": C.SENSITIVE,
+            "calendar_method": REF,
+        },
+    )
+)
+
+PERSONAL_ROOTS = {
+    "accounts.user",
+    "people.person",
+    "organisations.contact",
+    "privacy.auditevent",
+    "pairing.matchrun",
+    "lib.outgoingmessage",
+}
 CONTACT_LIKE = re.compile(r"(^|_)(email|phone|first_name|last_name|employee_name|referrer_name)$")
 
 

@@ -54,5 +54,5 @@ def notify_referrer_of_status(transition_id: int) -> int:
                 _("The Binôme team"),
             ]
         )
-    send_email(subject=subject, body=body, to=to)
+    send_email(subject=subject, body=body, to=to, about_person_id=transition.referral.person_id)
     return len(to)

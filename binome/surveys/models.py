@@ -219,11 +219,14 @@ class Invitation(models.Model):
 
 class InvitationLink(models.Model):
     """A personal link: only the sha256 of its secret is stored; the raw token goes out by email.
-    Every email issues a new link, and earlier ones keep working until the invitation expires."""
+    Every email issues a new link; earlier ones keep working until the invitation expires, unless
+    staff send the link again (the person may have lost it, or forwarded it): then every earlier
+    link is replaced and answers only with a page saying so."""
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey link")

@@ -333,8 +333,9 @@ def send_survey_reminders(today: date) -> int:
 
 @transaction.atomic
 def resend_link(invitation: Invitation, *, actor: Any, today: date | None = None) -> Invitation:
-    """Staff send the link again (a new link; earlier ones keep working). An expired invitation
-    gets two more weeks."""
+    """Staff send the link again: a new link, and every earlier one stops working (it may be lost
+    or in someone else's hands; it now opens a page saying it was replaced). An expired
+    invitation gets two more weeks."""
     from binome.surveys.tasks import email_survey_link
 
     today = today or timezone.localdate()
@@ -347,7 +348,10 @@ def resend_link(invitation: Invitation, *, actor: Any, today: date | None = None
     invitation.last_contacted_on = today
     invitation.sent_on = invitation.sent_on or today
     invitation.save(update_fields=["expires_at", "last_contacted_on", "sent_on"])
-    audit.record(actor=actor, verb="resent survey link", target=invitation)
+    replaced = InvitationLink.objects.filter(invitation=invitation, replaced_at__isnull=True).update(
+        replaced_at=timezone.now()
+    )
+    audit.record(actor=actor, verb="resent survey link", target=invitation, links_replaced=replaced)
     transaction.on_commit(lambda: email_survey_link.enqueue(invitation.pk, "invitation"))
     return invitation
 
@@ -366,7 +370,13 @@ def issue_link(invitation: Invitation) -> str:
     return raw
 
 
+class LinkReplaced(Exception):
+    """A personal link that staff replaced by sending a new one (`resend_link`)."""
+
+
 def invitation_for_token(raw: str) -> Invitation | None:
+    """The invitation of a working link; None for an unknown one. Raises LinkReplaced for a link
+    replaced by a newer one, so the page can say so rather than "not found"."""
     if not raw or len(raw) > 100:
         return None
     link = (
@@ -374,7 +384,11 @@ def invitation_for_token(raw: str) -> Invitation | None:
         .select_related("invitation__wave__instrument", "invitation__wave__cohort", "invitation__person")
         .first()
     )
-    return link.invitation if link else None
+    if link is None:
+        return None
+    if link.replaced_at is not None:
+        raise LinkReplaced
+    return link.invitation
 
 
 # --- answers ----------------------------------------------------------------------------

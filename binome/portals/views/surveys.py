@@ -98,8 +98,15 @@ def _invitation_or_404(token: str) -> Invitation:
     return invitation
 
 
+def _replaced(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "portals/surveys/replaced.html", status=410))
+
+
 def respond(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _invitation_or_404(token)
+    try:
+        invitation = _invitation_or_404(token)
+    except services.LinkReplaced:
+        return _replaced(request)
     context: dict[str, Any] = {"invitation": invitation, "title": invitation.wave.instrument.label}
     if invitation.is_submitted:
         return _private(render(request, "portals/surveys/answered.html", context))
@@ -122,7 +129,10 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _invitation_or_404(token)
+    try:
+        invitation = _invitation_or_404(token)
+    except services.LinkReplaced:
+        return _replaced(request)
     if not invitation.is_submitted:
         return redirect("survey_respond", token=token)
     return _private(render(request, "portals/surveys/thanks.html", {"invitation": invitation}))

@@ -5,32 +5,38 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import mail
+from django.core.management import call_command
 
-from binome.accounts.models import User
+from binome.accounts.models import Role, User
+from binome.meetings import engagement
 from binome.meetings.models import AlertNote, Meeting
 from binome.pairing.models import Duo, MatchRun
 from binome.people.models import Person
 from binome.privacy.erasure import erase_person, pseudonym_for
 from binome.privacy.models import AuditEvent, Erasure
-from binome.privacy.tests.canaries import plant_duo_texts, plant_identity, plant_in_mentee, with_decrypted_tokens
-from binome.sourcing.models import Referral
+from binome.privacy.tests.canaries import canary, plant_duo_texts, plant_identity, plant_in_mentee, table_dump
+from binome.sourcing.models import Referral, ReferralTransition
+from binome.sourcing.tasks import notify_referrer_of_status
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def table_dump() -> str:
-    """Every row of every table of the project, as text (the SQLite stand-in for a pg_dump)."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f'SELECT * FROM "{table}"')
-            chunks.append(repr(cursor.fetchall()))
-    return with_decrypted_tokens("\n".join(chunks))
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The real worker, keeping the test's transaction (see binome/lib/tests/test_email_worker.py)."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+    return run
 
 
 def seed(cast: Cast) -> dict[str, str]:
@@ -152,3 +158,82 @@ def test_a_person_with_two_accounts_can_be_erased(cast: Cast) -> None:
     assert len({user.email for user in accounts}) == 2
     assert not any(user.is_active for user in accounts)
     assert not accounts.filter(email__contains="chloe").exists()
+
+
+def test_F5_erasing_a_mentor_keeps_the_account_when_the_user_is_also_a_national_admin(
+    cast: Cast, worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    Role.objects.create(user=cast.ben_user, kind=Role.Kind.NATIONAL_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_person(cast.ben.person, actor=cast.amara)  # a coordinator erases the mentor's file
+    user = User.objects.get(pk=cast.ben_user.pk)
+    assert user.is_active
+    assert user.has_usable_password()
+    assert user.email == "ben@acme.test"
+    assert list(user.roles.values_list("kind", flat=True)) == [Role.Kind.NATIONAL_ADMIN]  # the mentor role went
+    assert Person.objects.get(pk=cast.ben.person_id).full_name == pseudonym_for(cast.ben.person_id)
+    event = AuditEvent.objects.get(verb="kept account at erasure")
+    assert (event.actor, event.target_type, event.target_id) == (cast.amara, "accounts.user", str(user.pk))
+    assert event.details["removed_roles"] == ["mentor"]
+    worker()
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == ["ben@acme.test", "nadia@binome.test"]  # every national admin
+    assert all(pseudonym_for(cast.ben.person_id) in message.body for message in mail.outbox)
+    assert not any("Durand" in message.body for message in mail.outbox)
+
+
+def test_F5_an_account_holding_only_the_erased_person_s_roles_is_still_anonymised(cast: Cast) -> None:
+    erase_person(cast.ben.person, actor=cast.amara)
+    user = User.objects.get(pk=cast.ben_user.pk)
+    assert not user.is_active
+    assert user.email.endswith("@erased.invalid")
+    assert not AuditEvent.objects.filter(verb="kept account at erasure").exists()
+
+
+def test_F9_erasure_leaves_no_canary_in_emails_task_records_or_the_admin_history(
+    cast: Cast, client: Any, worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    planted = seed(cast)
+    # The referrer is told of her status under the first name she had then (the email is about her,
+    # not to her)...
+    transition = ReferralTransition.objects.create(
+        referral=cast.chloe_referral, from_status="enrolled", to_status="matched"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_referrer_of_status.enqueue(transition.pk)
+        worker()  # the notice's email is queued when the task's work commits
+    # ...her account gets a password-reset link...
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/accounts/password/reset/", {"email": planted["email"]}).status_code == 302
+    worker()
+    assert any(planted["first_name"] in message.subject for message in mail.outbox)
+    assert any(message.to == [planted["email"]] for message in mail.outbox)
+    # ...then her first name is corrected, and one more email to her waits in the queue.
+    person = Person.objects.get(pk=cast.chloe.person_id)
+    person.first_name = planted["new_first_name"] = canary("errenamed")
+    person.save()
+    engagement.evaluate(date(2026, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert engagement.send_reminders(date(2026, 4, 1)) >= 1  # her duo has had no meeting yet
+    # A national admin changed her account and her role in the Django admin.
+    LogEntry.objects.log_actions(
+        user_id=cast.nadia.pk,
+        queryset=User.objects.filter(pk=cast.chloe_user.pk),
+        action_flag=CHANGE,
+        change_message=[{"changed": {"fields": ["Email address"]}}],
+    )
+    LogEntry.objects.log_actions(
+        user_id=cast.nadia.pk, queryset=Role.objects.filter(user=cast.chloe_user), action_flag=CHANGE
+    )
+    dump = table_dump()
+    assert planted["email"] in dump and planted["new_first_name"] in dump  # the check can fail
+
+    erase_person(person, actor=cast.amara)
+
+    dump = table_dump()
+    leaked = [name for name, value in planted.items() if value in dump]
+    print(f"F9 canaries: {len(planted)} planted, {len(leaked)} found after erasure")
+    assert leaked == []
+    assert LogEntry.objects.filter(user=cast.nadia).count() == 2  # the history stays, without the names
+    worker()  # the queued email was deleted with her file: nothing goes out
+    assert not any(planted["new_first_name"] in message.body for message in mail.outbox)

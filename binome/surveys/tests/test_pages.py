@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from binome.privacy.models import AuditEvent
@@ -276,3 +280,36 @@ def test_the_wave_page_runs_the_same_queries_for_one_or_many_people(
         page = client.get(url, **EN)
     assert "3 answered out of 7" in page.content.decode()
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_old_survey_link_stops_working_once_staff_send_a_new_one(
+    client: Any,
+    client_for: Any,
+    cast: Cast,
+    chloe_end: Invitation,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = link(chloe_end)
+    other = link(chloe_end)  # a reminder's link, say: every earlier link goes
+    assert client.get(old, **EN).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client_for(cast.amara).post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk})).status_code == 302
+        )
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
+    new = re.search(r"/s/[^/\s]+/", mail.outbox[-1].body)
+    assert new is not None
+
+    for url in (old, other):
+        page = client.get(url, **EN)
+        assert page.status_code == 410
+        assert "This link was replaced" in page.content.decode()
+        posted = client.post(url, {"shown": ["employment_status"], "action": "save"}, **EN)
+        assert posted.status_code == 410
+    assert not Answer.objects.exists()  # nothing saved through a replaced link
+    french = client.get(old, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 410
+    assert "no-store" in french["Cache-Control"]
+    assert client.get(new.group(0), **EN).status_code == 200
