@@ -47,13 +47,9 @@ class AccountForm(forms.Form):
     website = forms.CharField(label=_("Leave this empty"), required=False)
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this email address: sign in first, then open the link again."),
-                code="taken",
-            )
-        return email
+        # Whether an account already uses the address is never said here (issue #15, F15):
+        # enrol_mentor emails the address instead.
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -71,6 +67,24 @@ class AccountForm(forms.Form):
 
     def user_fields(self) -> dict[str, Any]:
         return {"email": self.cleaned_data["email"], "password": self.cleaned_data["password1"]}
+
+
+class ConfirmEnrolmentForm(forms.Form):
+    """The password chosen at enrolment, typed again on the link emailed to the address."""
+
+    password = forms.CharField(
+        label=_("The password you chose"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not the password you chose when enrolling."), code="wrong")
+        return password
 
 
 class MentorEnrolmentForm(forms.Form):
