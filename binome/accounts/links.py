@@ -85,7 +85,7 @@ def read_token(token: str, *, salt: str, max_age_days: int) -> tuple[User, dict[
         return None
     if not isinstance(data, dict):
         return None
-    user = User.objects.filter(pk=data.get("u")).first()
+    user = User.objects.filter(pk=int(data.get("u") or 0)).first()
     if user is None or not constant_time_compare(str(data.get("f", "")), _fingerprint(user)):
         return None
     return user, data
@@ -126,7 +126,9 @@ def send_role_invitation(
             "If you did not expect this invitation, ignore this email: nothing changes without the link."
         ) % {"role": role, "scope": scope, "days": ROLE_INVITATION_DAYS, "url": url}
     send_email(subject=subject, body=body, to=[user.email])
-    audit.record(actor=actor, verb="sent role invitation", target=user, role=kind, territory=getattr(territory, "pk", None))
+    audit.record(
+        actor=actor, verb="sent role invitation", target=user, role=kind, territory=getattr(territory, "pk", None)
+    )
 
 
 def invitation_grant(data: dict[str, Any]) -> dict[str, Any]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
-
-import hashlib
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password

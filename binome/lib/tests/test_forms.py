@@ -44,7 +44,9 @@ def test_F14_every_form_of_the_project_refuses_control_characters() -> None:
     assert missing == [], "derive these from binome.lib.forms.BinomeForm or BinomeModelForm"
 
 
-@pytest.mark.parametrize("text", ["Printemps\r\n2027", "Printemps\t2027", "Print\x00emps", "Print\x1bemps", "Pri\x85nt"])
+@pytest.mark.parametrize(
+    "text", ["Printemps\r\n2027", "Printemps\t2027", "Print\x00emps", "Print\x1bemps", "Pri\x85nt"]
+)
 def test_F14_a_single_line_field_refuses_any_control_character(text: str) -> None:
     form = InvitationForm({"label": text, "valid_from": "2030-01-01", "valid_until": "2030-02-01"})
     assert not form.is_valid()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -169,6 +168,7 @@ def test_F15_the_enrolment_form_answers_the_same_whether_the_address_has_an_acco
 
     assert known.status_code == new.status_code == 200
     assert [t.name for t in known.templates] == [t.name for t in new.templates]
+
     # The same page byte for byte, but for the CSRF token of the footer's language form.
     def page(r: Any) -> str:
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", r.content.decode())
@@ -177,7 +177,8 @@ def test_F15_the_enrolment_form_answers_the_same_whether_the_address_has_an_acco
     assert "already" not in known.content.decode()
     # The owner of the known address hears about it by email; the new address gets its link.
     [notice] = _queued_to("hugo@acme.test")
-    assert "sign in" in notice.lower() and reverse("account_reset_password") in notice
+    assert "sign in" in notice.lower()
+    assert reverse("account_reset_password") in notice
     [confirmation] = _queued_to("someone.new@acme.test")
     assert "/join/confirm/" in confirmation
     # Signing in with the password typed in the form fails alike for both: nothing tells them apart.

@@ -152,7 +152,12 @@ def test_F4_the_command_says_who_was_invited(cast: Cast, django_capture_on_commi
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command(
-            "open_territory", "--name=Tours", "--slug=tours", "--centre=Tours", f"--coordinator={cast.amara.email}", stdout=out
+            "open_territory",
+            "--name=Tours",
+            "--slug=tours",
+            "--centre=Tours",
+            f"--coordinator={cast.amara.email}",
+            stdout=out,
         )
     assert f"invitation sent to {cast.amara.email}" in out.getvalue()
     assert not Role.objects.filter(territory__slug="tours").exists()
