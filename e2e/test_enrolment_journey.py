@@ -43,6 +43,20 @@ def test_an_employee_enrols_by_phone_and_the_coordinator_takes_attendance_in_one
         employee.fill("#id_workplace", "Paris")
     employee.check("input[name=availability][value=tue_eve]")
     employee.locator("main form button[type=submit]").click()
+    # The page says "check your email" (issue #15, F15); the emailed link, with the password, opens the account.
+    employee.locator("main h1").wait_for()
+    from django_tasks_db.models import DBTaskResult
+
+    sent = [
+        t.args_kwargs["kwargs"]["body"]
+        for t in DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email")
+        if t.args_kwargs["kwargs"]["to"] == ["nora.lefevre@acme.example.fr"]
+    ]
+    confirm = re.search(r"https?://[^/\s]+(/join/confirm/\S+)", sent[-1])
+    assert confirm is not None
+    employee.goto(confirm.group(1))
+    employee.fill("#id_password", "Mentorat-Solide-2027!")
+    employee.locator("main form button[type=submit]").click()
     employee.wait_for_url(re.compile(r"/mentor/$"))
     assert employee.locator("#training").is_visible()
     nora = MentorProfile.objects.get(person__roles__user__email="nora.lefevre@acme.example.fr")

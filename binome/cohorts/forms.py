@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Audience, ItemKind, ProgrammeTemplate, Workshop
+from binome.lib.forms import BinomeForm
 from binome.territories.models import Territory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -17,7 +18,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class CohortForm(forms.Form):
+class CohortForm(BinomeForm):
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
     name = forms.CharField(label=_("Name"), max_length=120)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
@@ -54,7 +55,7 @@ class CohortForm(forms.Form):
         return data
 
 
-class WorkshopForm(forms.Form):
+class WorkshopForm(BinomeForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_INPUT)
@@ -103,7 +104,7 @@ class WorkshopForm(forms.Form):
         }
 
 
-class CurriculumItemForm(forms.Form):
+class CurriculumItemForm(BinomeForm):
     """One event of a template's curriculum. Changing it changes cohorts created afterwards,
     never the calendars already generated."""
 

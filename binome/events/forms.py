@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from binome.events.models import CompanyEvent
+from binome.lib.forms import BinomeForm, BinomeModelForm
 from binome.people.models import Person
 
 
-class EventForm(forms.ModelForm):
+class EventForm(BinomeModelForm):
     class Meta:
         model = CompanyEvent
         fields = ["company", "kind", "title", "starts_at", "duration_minutes", "format", "place", "capacity"]
@@ -22,7 +23,7 @@ class EventForm(forms.ModelForm):
         field.queryset = companies
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(BinomeForm):
     person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
@@ -32,7 +33,7 @@ class RegisterForm(forms.Form):
         field.queryset = people
 
 
-class CancelForm(forms.Form):
+class CancelForm(BinomeForm):
     reason = forms.CharField(
         label=_("Why is the event cancelled?"),
         widget=forms.Textarea(attrs={"rows": 3}),

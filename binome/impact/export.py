@@ -6,7 +6,6 @@ KPI from this CSV in plain Python to check the database selectors independently.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from django.utils import timezone
 from binome.cohorts.models import Workshop, WorkshopInvitation
 from binome.impact.kpis import Slice
 from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome
+from binome.lib import spreadsheets
 from binome.meetings.models import Meeting, NetworkIntroduction
 from binome.people.models import MentorProfile
 
@@ -157,7 +157,7 @@ def person_rows(slice_: Slice, *, today: date | None = None) -> list[dict[str, A
 
 def person_csv(slice_: Slice, *, today: date | None = None) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=PERSON_COLUMNS)
+    writer = spreadsheets.DictWriter(out, fieldnames=PERSON_COLUMNS)
     writer.writeheader()
     writer.writerows(person_rows(slice_, today=today))
     return out.getvalue()

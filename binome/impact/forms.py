@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort
 from binome.impact.models import Outcome, OutcomeConflict, Report
+from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.reference.models import Occupation, Sector
 from binome.territories.models import Territory
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(BinomeForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Outcome.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     sector = forms.ModelChoiceField(
@@ -50,7 +51,7 @@ class OutcomeForm(forms.Form):
         return occupation
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BinomeForm):
     decision = forms.ChoiceField(
         choices=[
             (OutcomeConflict.Decision.KEEP_STAFF, OutcomeConflict.Decision.KEEP_STAFF.label),
@@ -60,7 +61,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class SliceForm(forms.Form):
+class SliceForm(BinomeForm):
     """The dashboard's filters; the choices are what the viewer may see."""
 
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none(), required=False)
@@ -82,7 +83,7 @@ class SliceForm(forms.Form):
             field.queryset = queryset
 
 
-class ReportForm(forms.Form):
+class ReportForm(BinomeForm):
     kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices)
     target = forms.IntegerField(required=False, widget=forms.HiddenInput)
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)

@@ -167,11 +167,12 @@ def pdf(context: dict[str, Any]) -> bytes:
 
 
 def xlsx(context: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from binome.lib.spreadsheets import workbook
+
     bold = Font(bold=True)
-    wb = Workbook()
+    wb = workbook()  # text cells never become formulas
     sheet = wb.active
     sheet.title = _("Figures")[:31]
     sheet.append([context["title"]])

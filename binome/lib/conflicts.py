@@ -18,6 +18,8 @@ from django.core import signing
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from binome.lib.forms import BinomeForm
+
 SALT = "binome.edit-version"
 
 
@@ -49,7 +51,7 @@ def changed_since(version: str, current: Mapping[str, Any]) -> list[str]:
     return [name for name, value in current.items() if seen.get(name, object()) != _plain(value)]
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(BinomeForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

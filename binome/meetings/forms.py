@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import BinomeForm, BinomeModelForm
 from binome.meetings.models import Meeting, NetworkIntroduction, Topic
 from binome.pairing.models import Duo
 
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(BinomeModelForm):
     duration_minutes = forms.TypedChoiceField(label=_("Duration"), choices=DURATIONS, coerce=int, initial=60)
     topics = forms.MultipleChoiceField(
         label=_("What did you work on?"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
@@ -50,7 +51,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["note"].help_text = _("Optional. Visible to the other member and to your coordinator.")
 
 
-class IntroductionForm(forms.ModelForm):
+class IntroductionForm(BinomeModelForm):
     class Meta:
         model = NetworkIntroduction
         fields = ["introduced_on", "contact_role", "company", "sector", "meeting_followed"]
@@ -61,12 +62,12 @@ class IntroductionForm(forms.ModelForm):
         self.fields["introduced_on"].initial = timezone.localdate
 
 
-class SharingForm(forms.Form):
+class SharingForm(BinomeForm):
     email = forms.BooleanField(label=_("Show my email address to my duo partner"), required=False)
     phone = forms.BooleanField(label=_("Show my phone number to my duo partner"), required=False)
 
 
-class DuoStatusForm(forms.Form):
+class DuoStatusForm(BinomeForm):
     status = forms.ChoiceField(label=_("New status"), choices=Duo.Status.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     mentee_stays = forms.BooleanField(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import BinomeForm, BinomeModelForm
 from binome.organisations.models import CompanyRelation, Contact, Exchange, Organisation
 from binome.territories.models import Territory
 
@@ -13,7 +14,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProspectForm(forms.Form):
+class ProspectForm(BinomeForm):
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
     name = forms.CharField(label=_("Company name"), max_length=200)
     next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)
@@ -26,7 +27,7 @@ class ProspectForm(forms.Form):
         field.queryset = territories
 
 
-class StageForm(forms.Form):
+class StageForm(BinomeForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=CompanyRelation.Stage.choices)
     lost_reason = forms.CharField(label=_("Why it was lost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)
@@ -40,13 +41,13 @@ class StageForm(forms.Form):
         return data
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(BinomeModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone"]
 
 
-class ExchangeForm(forms.ModelForm):
+class ExchangeForm(BinomeModelForm):
     class Meta:
         model = Exchange
         fields = ["happened_on", "kind", "contact", "summary"]
@@ -60,7 +61,7 @@ class ExchangeForm(forms.ModelForm):
         field.required = False
 
 
-class PartnerAgreementForm(forms.Form):
+class PartnerAgreementForm(BinomeForm):
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     starts_on = forms.DateField(label=_("From"), widget=DateInput)
     ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput)

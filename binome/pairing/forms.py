@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 import matching
+from binome.lib.forms import BinomeForm
 from binome.pairing.models import MatchRun
 from binome.pairing.reasons import CRITERIA_LABELS, MODE_HELP
 
@@ -23,7 +24,7 @@ def weights_as_percent(weights: dict[str, float]) -> dict[str, int]:
     return {key: round(100 * weights.get(key, 0.0) / total) for key in matching.CRITERIA}
 
 
-class MatchSettingsForm(forms.Form):
+class MatchSettingsForm(BinomeForm):
     mode = forms.ChoiceField(
         label=_("Priority"),
         choices=[(value, f"{label} — {MODE_HELP[value]}") for value, label in MatchRun.Mode.choices],
@@ -51,7 +52,7 @@ class MatchSettingsForm(forms.Form):
         return {"mode": mode} | {f"w_{k}": v for k, v in weights_as_percent(weights).items()}
 
 
-class PairForm(forms.Form):
+class PairForm(BinomeForm):
     mentee = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
     mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
 

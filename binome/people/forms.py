@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from binome.lib.forms import BinomeForm
 from binome.people.models import AVAILABILITY_SLOTS, DAY_PARTS, DAYS, Gender, MeetingMode, MenteeProfile, Person
 from binome.reference.forms import OccupationField, PlaceField
 from binome.reference.models import CefrLevel, Occupation
@@ -17,7 +18,7 @@ AVAILABILITY_CHOICES = [
 ]
 
 
-class MenteeFileForm(forms.Form):
+class MenteeFileForm(BinomeForm):
     """A staff edit of a mentee's file: identity, situation, project."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -94,7 +95,7 @@ class MenteeFileForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(BinomeForm):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(
         label=_("Who"),

@@ -4,6 +4,7 @@ from binome.portals.views import audiences, staff
 from binome.portals.views import duplicates as duplicate_views
 from binome.portals.views import enrolment as enrolment_views
 from binome.portals.views import imports as import_views
+from binome.portals.views import invitations as invitation_views
 from binome.portals.views import referrals as referral_views
 from binome.portals.views import screening as screening_views
 from binome.portals.views import training as training_views
@@ -30,6 +31,8 @@ urlpatterns = [
     path("staff/screening/bulk/", screening_views.bulk_move, name="screening_bulk"),
     path("staff/screening/<int:pk>/", screening_views.referral, name="screening_referral"),
     path("join/<str:token>/", enrolment_views.join, name="mentor_join"),
+    path("join/confirm/<str:token>/", enrolment_views.join_confirm, name="mentor_join_confirm"),
+    path("invitation/<str:token>/", invitation_views.role_invitation, name="role_invitation"),
     path("join/<str:token>/occupations/", enrolment_views.join_occupations, name="mentor_join_occupations"),
     path("join/<str:token>/places/", enrolment_views.join_places, name="mentor_join_places"),
     path("invitations/new/<int:company_pk>/", enrolment_views.invitation_create, name="invitation_create"),

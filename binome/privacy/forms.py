@@ -5,17 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import BinomeForm, BinomeModelForm
 from binome.privacy.models import Breach
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(BinomeForm):
     confirm = forms.BooleanField(
         label=_("I understand: the name, contact details, notes and reasons of this file are erased for good."),
         required=True,
     )
 
 
-class BreachForm(forms.ModelForm):
+class BreachForm(BinomeModelForm):
     class Meta:
         model = Breach
         fields = [

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from binome.lib import spreadsheets
 from binome.privacy.inventory import RETENTION, Row, register_rows
 
 COLUMNS = ["model", "model_name", "field", "field_name", "category", "purpose", "legal_basis", "retention"]
@@ -44,7 +44,7 @@ def consent_versions() -> list[ConsentVersion]:
 
 def as_csv(rows: list[Row] | None = None) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = spreadsheets.DictWriter(out, fieldnames=COLUMNS)  # text never becomes a formula
     writer.writeheader()
     for row in rows if rows is not None else register_rows():
         writer.writerow(asdict(row))

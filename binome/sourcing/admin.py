@@ -8,11 +8,12 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from binome.lib.forms import BinomeModelForm
 from binome.people.models import MenteeProfile
 from binome.sourcing.models import Consent, ConsentText, EligibilityRules
 
 
-class EligibilityRulesForm(forms.ModelForm):
+class EligibilityRulesForm(BinomeModelForm):
     protection_statuses = forms.MultipleChoiceField(
         label=EligibilityRules._meta.get_field("protection_statuses").verbose_name,
         choices=MenteeProfile.ProtectionStatus.choices,

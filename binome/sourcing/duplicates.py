@@ -13,11 +13,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
+from django.utils import timezone
 
+from binome.organisations.models import Organisation
 from binome.people.models import Person
+from binome.privacy import audit
+from binome.privacy.models import AuditEvent
 from binome.territories.models import Territory
 
 # Characters people put inside phone numbers; the database strips the same ones before comparing.
@@ -133,6 +139,44 @@ def possible_duplicates(
     if excluded:
         queryset = queryset.exclude(pk__in=excluded)
     return queryset
+
+
+# The referral form's "may already be known" hint (issue #15, F10). Each lookup is audited (who
+# looked, for which organisation: never the details searched nor whether anything matched), and
+# the audit trail counts them, so the limit holds across every web process.
+HINT_VERB = "looked for an earlier referral"
+HINT_LOOKUPS_PER_HOUR = getattr(settings, "REFERRAL_HINT_LOOKUPS_PER_HOUR", 30)
+
+
+class TooManyLookups(Exception):
+    """The referrer asked the hint too often within the hour."""
+
+
+def referral_hint(
+    *,
+    actor: Any,
+    partner: Organisation,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None = None,
+    phone: str = "",
+    email: str = "",
+) -> bool:
+    """True when the referrer's own organisation already referred someone sharing a key with
+    these details. Only that organisation's referrals are searched: a referrer must never learn
+    that a person is known elsewhere (another partner, a public application, another city).
+    Raises TooManyLookups past HINT_LOOKUPS_PER_HOUR lookups by this user in the last hour."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if AuditEvent.objects.filter(actor=actor, verb=HINT_VERB, at__gte=since).count() >= HINT_LOOKUPS_PER_HOUR:
+        raise TooManyLookups
+    audit.record(actor=actor, verb=HINT_VERB, target=partner)
+    return (
+        possible_duplicates(
+            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, phone=phone, email=email
+        )
+        .filter(referrals__partner=partner)
+        .exists()
+    )
 
 
 def identity_keys(

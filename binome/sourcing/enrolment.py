@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from binome.accounts import access
+from binome.accounts import access, links
 from binome.accounts.models import Role, User
+from binome.lib.mail import language_of, send_email
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
 from binome.people.services import create_mentor_profile, create_person, set_languages
@@ -109,6 +115,12 @@ def revoke_invitation(invitation: MentorInvitation, *, actor: Any) -> bool:
 class Enrolment:
     user: User
     profile: MentorProfile
+    # A new account waits for the link emailed to its address (inactive until then).
+    needs_confirmation: bool = False
+
+
+# At most one "someone tried to enrol with your address" email per address and hour.
+KNOWN_ADDRESS_NOTICE_SECONDS = 3600
 
 
 def already_mentor_at(user: Any, company: Organisation) -> MentorProfile | None:
@@ -130,13 +142,18 @@ def enrol_mentor(
     profile_fields: Mapping[str, Any],
     languages: Mapping[str, str],
     actor: Any,
-) -> Enrolment:
+) -> Enrolment | None:
     """Enrol an employee through their company's link: account (new, or the signed-in one),
     person in the company's territory, mentor profile not yet trained, mentor role.
 
     `user_fields` ({"email", "password"}) is used only when nobody is signed in; a signed-in
     `actor` gets the mentor role on their own account. Raises ValidationError (keyed by field
     where it can) and writes nothing if anything is wrong.
+
+    Nobody signed in: a new address gets an inactive account and an email with the link that
+    confirms it (`needs_confirmation`); an address that already has an account gets an email
+    saying someone tried, and the result is None with nothing written. The visitor is told the
+    same thing in both cases ("check your email"), so the form tells nobody who has an account.
     """
     # Lock the link so a revocation racing with the enrolment cannot be lost.
     invitation = MentorInvitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
@@ -156,17 +173,24 @@ def enrol_mentor(
         email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
         if not email:
             raise ValidationError({"email": _("Enter your email address.")})
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                {"email": _("An account already uses this email address: sign in first, then open the link again.")}
-            )
         password = str(user_fields.get("password", ""))
-        user = User(
+        candidate = User(
             email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
         )
-        validate_password(password, user)  # raises with the validators' own messages
+        validate_password(password, candidate)  # raises with the validators' own messages
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            # Never say so on the page (issue #15, F15): the address's owner hears it by email.
+            make_password(password)  # the same work as a new account, so the answer takes as long
+            _notify_known_address(existing, invitation)
+            return None
+        user = candidate
         user.set_password(password)
+        # Inactive until the link sent to the address is followed with this password: nobody
+        # can use an address they do not read, and signing in before says what a wrong password says.
+        user.is_active = False
         user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         audit.record(actor=user, verb="created", target=user)
     person = create_person(actor=user, territory=company.territory, email=user.email, **person_fields)
     set_languages(person, languages, actor=user)
@@ -187,4 +211,49 @@ def enrol_mentor(
     # The cached scope predates the new role.
     if hasattr(user, "_binome_scope"):
         del user._binome_scope
+    if not user.is_active:
+        _send_confirmation(user, invitation)
+        return Enrolment(user=user, profile=profile, needs_confirmation=True)
     return Enrolment(user=user, profile=profile)
+
+
+def _send_confirmation(user: User, invitation: MentorInvitation) -> None:
+    token = links.make_token(user, salt=links.ENROLMENT_CONFIRMATION)
+    url = links.absolute(reverse("mentor_join_confirm", args=[token]))
+    with translation.override(language_of(user=user)):
+        subject = _("Binôme: confirm your enrolment as a mentor")
+        body = _(
+            "Hello,\n\nTo finish your enrolment as a mentor with %(company)s, open this link within "
+            "%(days)s days and type the password you chose:\n%(url)s\n\n"
+            "If you did not enrol, ignore this email: without the link, the account cannot be used."
+        ) % {"company": invitation.company.name, "days": links.ENROLMENT_CONFIRMATION_DAYS, "url": url}
+    send_email(subject=subject, body=body, to=[user.email])
+
+
+def _notify_known_address(user: User, invitation: MentorInvitation) -> None:
+    key = "binome:enrol-notice:" + hashlib.sha256(user.email.lower().encode()).hexdigest()
+    if not cache.add(key, 1, timeout=KNOWN_ADDRESS_NOTICE_SECONDS):
+        return  # already told within the hour: the form must not become a way to flood a mailbox
+    join = reverse("mentor_join", args=[invitation.token])
+    sign_in = links.absolute(f"{reverse('account_login')}?next={join}")
+    reset = links.absolute(reverse("account_reset_password"))
+    with translation.override(language_of(user=user)):
+        subject = _("Binôme: someone tried to enrol with your address")
+        body = _(
+            "Hello,\n\nSomeone tried to enrol as a mentor with %(company)s using this email address, "
+            "which already has a Binôme account. Nothing was changed.\n\n"
+            "If it was you: sign in first, then open the enrolment link again:\n%(sign_in)s\n"
+            "Forgot your password? Choose a new one here:\n%(reset)s\n\n"
+            "If it was not you, you can ignore this email."
+        ) % {"company": invitation.company.name, "sign_in": sign_in, "reset": reset}
+    send_email(subject=subject, body=body, to=[user.email])
+
+
+@transaction.atomic
+def confirm_enrolment(user: User) -> None:
+    """The link sent at enrolment was followed with the account's password: the address is
+    proven and the account opens."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    links.mark_email_verified(user)
+    audit.record(actor=user, verb="confirmed enrolment", target=user)

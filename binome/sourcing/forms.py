@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from binome.cohorts.models import Cohort
+from binome.lib.forms import BinomeForm
 from binome.people.forms import MenteeFileForm
 from binome.people.models import Gender, MenteeProfile
 from binome.reference.forms import OccupationField, PlaceField
@@ -118,7 +119,7 @@ class ProjectField(forms.CharField):
         return found
 
 
-class PublicApplicationForm(forms.Form):
+class PublicApplicationForm(BinomeForm):
     """The public application, phone first: few questions, plain words, no JavaScript needed."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -221,7 +222,7 @@ class PublicApplicationForm(forms.Form):
         return levels
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(BinomeForm):
     q = forms.CharField(label=_("Search"), required=False)
     territory = forms.TypedChoiceField(label=_("Territory"), required=False, coerce=int, empty_value=None)
     partner = forms.ChoiceField(label=_("Partner"), required=False)
@@ -246,7 +247,7 @@ class BoardFilterForm(forms.Form):
             field.choices = options
 
 
-class MoveForm(forms.Form):
+class MoveForm(BinomeForm):
     """Move one referral: the next statuses allowed from where it stands."""
 
     to_status = forms.ChoiceField(label=_("New status"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.models import User
+from binome.lib.forms import BinomeForm
 from binome.people.forms import AVAILABILITY_CHOICES
 from binome.people.models import Gender, MeetingMode, MentorProfile
 from binome.reference.forms import OccupationField, PlaceField
@@ -21,7 +22,7 @@ LANGUAGE_ROWS = 4
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(BinomeForm):
     label = forms.CharField(label=_("Period"), max_length=100, help_text=_("For example “Spring 2027”."))
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT)
@@ -36,7 +37,7 @@ class InvitationForm(forms.Form):
         return data
 
 
-class AccountForm(forms.Form):
+class AccountForm(BinomeForm):
     """The employee's new account. `website` is a honeypot: people never see it, robots fill it."""
 
     email = forms.EmailField(label=_("Work email"), max_length=254)
@@ -47,13 +48,9 @@ class AccountForm(forms.Form):
     website = forms.CharField(label=_("Leave this empty"), required=False)
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this email address: sign in first, then open the link again."),
-                code="taken",
-            )
-        return email
+        # Whether an account already uses the address is never said here (issue #15, F15):
+        # enrol_mentor emails the address instead.
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,7 +70,25 @@ class AccountForm(forms.Form):
         return {"email": self.cleaned_data["email"], "password": self.cleaned_data["password1"]}
 
 
-class MentorEnrolmentForm(forms.Form):
+class ConfirmEnrolmentForm(BinomeForm):
+    """The password chosen at enrolment, typed again on the link emailed to the address."""
+
+    password = forms.CharField(
+        label=_("The password you chose"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not the password you chose when enrolling."), code="wrong")
+        return password
+
+
+class MentorEnrolmentForm(BinomeForm):
     """The mentor profile an employee fills when enrolling."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -156,7 +171,7 @@ class MentorEnrolmentForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}
 
 
-class TrainingSessionForm(forms.Form):
+class TrainingSessionForm(BinomeForm):
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
     start_time = forms.TimeField(
@@ -191,7 +206,7 @@ class MentorChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.person.full_name} · {obj.company} · {obj.get_training_status_display()}"
 
 
-class RegisterMentorsForm(forms.Form):
+class RegisterMentorsForm(BinomeForm):
     mentors = MentorChoiceField(
         label=_("Mentors to register"),
         queryset=MentorProfile.objects.none(),
@@ -205,7 +220,7 @@ class RegisterMentorsForm(forms.Form):
         field.queryset = candidates
 
 
-class WaiverForm(forms.Form):
+class WaiverForm(BinomeForm):
     reason = forms.CharField(
         label=_("Why is the training waived?"),
         widget=forms.Textarea(attrs={"rows": 3}),

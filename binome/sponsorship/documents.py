@@ -49,9 +49,9 @@ def statement_pdf(statement: Statement) -> bytes:
 
 def ledger_xlsx(agreements: QuerySet[Agreement], companies: QuerySet[Organisation]) -> bytes:
     """One sheet of entries, one of balances per company. Amounts in euros with two decimals."""
-    from openpyxl import Workbook
+    from binome.lib.spreadsheets import workbook
 
-    book = Workbook()
+    book = workbook()  # text cells never become formulas (a company named "=HYPERLINK(…)")
     entries = book.active
     entries.title = _("Entries")[:31]
     entries.append(

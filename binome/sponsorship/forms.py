@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.sponsorship.models import Agreement, Offer
 
@@ -30,7 +31,7 @@ class EurosField(forms.DecimalField):
         return None if euros is None else int(euros * 100)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(BinomeForm):
     company = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
     offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.filter(active=True))
     starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
@@ -57,33 +58,33 @@ class AgreementForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(BinomeForm):
     status = forms.ChoiceField(label=_("New status"), choices=Agreement.Status.choices)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE_INPUT)
 
 
-class InvoiceForm(forms.Form):
+class InvoiceForm(BinomeForm):
     amount = EurosField(label=_("Amount (€)"))
     issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DATE_INPUT)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_INPUT)
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(BinomeForm):
     amount = EurosField(label=_("Amount received (€)"))
     received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ReversalForm(forms.Form):
+class ReversalForm(BinomeForm):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class HourlyCostForm(forms.Form):
+class HourlyCostForm(BinomeForm):
     hourly_cost = EurosField(label=_("Hourly cost of an employee's time (€)"), max_value=Decimal("10000"))
 
 
-class StatementForm(forms.Form):
+class StatementForm(BinomeForm):
     company = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
     starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
     ends_on = forms.DateField(label=_("Until"), widget=DATE_INPUT)

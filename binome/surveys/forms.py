@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import BinomeForm
 from binome.surveys.editing import CHOICE_KINDS, LANGUAGES
 from binome.surveys.models import QuestionKind
 
@@ -33,7 +34,7 @@ def choices_to_text(choices: list[dict[str, Any]]) -> str:
     return "\n".join(f"{c['key']} {SEPARATOR} {texts_to_line(c.get('label'))}" for c in choices)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BinomeForm):
     key = forms.SlugField(
         label=_("Key"),
         max_length=40,

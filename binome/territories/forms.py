@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import ProgrammeTemplate
+from binome.lib.forms import BinomeForm
 from binome.reference.forms import PlaceField
 
 
-class OpenTerritoryForm(forms.Form):
+class OpenTerritoryForm(BinomeForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     slug = forms.SlugField(label=_("Short name in addresses (slug)"), max_length=50)
     centre = PlaceField(label=_("Centre"))

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from allauth.account.forms import ResetPasswordForm
-from allauth.core import context as allauth_context
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
-from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts import links
 from binome.accounts.models import Role, User
 from binome.cohorts.models import ProgrammeTemplate
 from binome.cohorts.services import clone_template
@@ -33,6 +29,8 @@ class OpenedTerritory:
     template: ProgrammeTemplate | None
     coordinators: list[User]
     new_users: list[User] = field(default_factory=list)
+    # Existing accounts whose address was never proven: invited, the role comes with the link.
+    invited: list[User] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
 
 
@@ -50,26 +48,6 @@ def _copy_national_rules(territory: Territory) -> EligibilityRules | None:
     return national
 
 
-def _send_set_password_email(user: User, request: HttpRequest | None) -> None:
-    """allauth's own reset email (queued through the worker by our adapter): the new
-    coordinator chooses a password; we never make one up and send it."""
-    if request is None:
-        # From the command line: a request on the site's address, for allauth's absolute links.
-        site = urlsplit(settings.SITE_URL)
-        https = site.scheme == "https"
-        request = RequestFactory().get(
-            "/",
-            SERVER_NAME=site.hostname or "localhost",
-            SERVER_PORT=str(site.port or (443 if https else 80)),
-            secure=https,
-        )
-    form = ResetPasswordForm(data={"email": user.email})
-    if form.is_valid():
-        # allauth reads the request from its own context, which only its middleware sets.
-        with allauth_context.request_context(request):
-            form.save(request)
-
-
 @transaction.atomic
 def open_territory(
     *,
@@ -83,8 +61,12 @@ def open_territory(
     request: HttpRequest | None = None,
 ) -> OpenedTerritory:
     """Create the territory, its eligibility rules (a copy of the national default), its own
-    copy of the programme template, and its coordinators (new accounts get an email to set
-    their password). Returns what is still missing before the first cohort."""
+    copy of the programme template, and its coordinators. A coordinator role takes effect only on
+    a proven address: an account whose address is verified gets it at once; a new account gets it
+    too, but stays unusable until a password is chosen through the link emailed to it; an existing
+    account whose address was never proven gets only the link, and the role when it is followed
+    (`binome.accounts.links`). Returns what is still missing before the first cohort.
+    `request` is kept for the page's call; links are built on SITE_URL."""
     errors: dict[str, list[str]] = {}
     if Territory.objects.filter(slug=slug).exists():
         errors.setdefault("slug", []).append(_("A territory with the slug “%(slug)s” already exists.") % {"slug": slug})
@@ -113,22 +95,31 @@ def open_territory(
     copy = None
     if template is not None:
         copy = clone_template(template, territory=territory, name=f"{template.name} · {name}")
-    coordinators, new_users = [], []
+    coordinators: list[User] = []
+    new_users: list[User] = []
+    invited: list[User] = []
     for email in emails:
-        user = User.objects.filter(email=email).first()
+        user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=None)  # unusable until they set one
+            # Unusable until someone sets a password through the link sent to this address.
+            user = User.objects.create_user(email=email, password=None)
             new_users.append(user)
             audit.record(actor=actor, verb="created", target=user)
+        elif not (user.is_active and links.email_verified(user)):
+            # Anyone may have registered this address (an enrolment link asks no proof): the role
+            # would go to whoever holds the account's password. The link proves the mailbox.
+            invited.append(user)
+            continue
         Role.objects.create(user=user, kind=Role.Kind.COORDINATOR, territory=territory)
         audit.record(actor=actor, verb="granted coordinator role", target=user, territory=territory.pk)
         coordinators.append(user)
-    for user in new_users:
-        _send_set_password_email(user, request)
+    for user in [*new_users, *invited]:
+        links.send_role_invitation(user, kind=Role.Kind.COORDINATOR, territory=territory, actor=actor)
     return OpenedTerritory(
         territory=territory,
         template=copy,
         coordinators=coordinators,
         new_users=new_users,
+        invited=invited,
         checklist=opening_checklist(territory),
     )

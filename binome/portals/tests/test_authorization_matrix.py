@@ -172,6 +172,9 @@ POLICY: dict[str, Policy] = {
         )
         for name in ("mentor_join_occupations", "mentor_join_places")
     },
+    # Links emailed to an address (issue #15, F4 and F15): a token that was never issued is not found.
+    "mentor_join_confirm": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
+    "role_invitation": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
     "invitation_create": Policy(
         INVITATION_POST_ONLY,
         own=lambda c: {"company_pk": c.acme.pk},

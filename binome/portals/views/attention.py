@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binome.accounts import access
+from binome.lib.forms import BinomeForm
 from binome.meetings import engagement, selectors
 from binome.portals.decorators import staff_only
 
 PAGE_SIZE = 50
 
 
-class AlertActionForm(forms.Form):
+class AlertActionForm(BinomeForm):
     action = forms.ChoiceField(
         choices=[
             ("note", gettext_lazy("Note")),

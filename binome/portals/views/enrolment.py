@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
+from binome.accounts import access, links
 from binome.portals.decorators import section
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
-from binome.sourcing.forms_enrolment import AccountForm, InvitationForm, MentorEnrolmentForm
+from binome.sourcing.forms_enrolment import AccountForm, ConfirmEnrolmentForm, InvitationForm, MentorEnrolmentForm
 from binome.sourcing.models import MentorInvitation
 
 invitation_managers_only = section(lambda s: s.is_staff or bool(s.company_ids))
@@ -112,8 +112,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                         else:
                             profile_form.add_error(None, message)
             else:
-                if not signed_in:
-                    login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+                if result is None or result.needs_confirmation:
+                    # The same answer whether the address had an account or not (issue #15, F15).
+                    return render(request, "portals/enrolment/check_email.html", {"invitation": invitation})
                 messages.success(request, _("Welcome! You are enrolled as a mentor."))
                 return redirect("mentor_portal")
         messages.error(request, _("Please correct the highlighted fields."))
@@ -121,6 +122,27 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "portals/enrolment/join.html",
         {"invitation": invitation, "account_form": account_form, "form": profile_form},
+    )
+
+
+def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link emailed at enrolment: the employee types the password they chose, which proves
+    that whoever reads the mailbox is whoever enrolled; then the account opens."""
+    found = links.read_token(token, salt=links.ENROLMENT_CONFIRMATION, max_age_days=links.ENROLMENT_CONFIRMATION_DAYS)
+    if found is None or found[0].is_active:
+        return render(request, "portals/enrolment/confirm.html", {"invalid": True}, status=404)
+    user = found[0]
+    form = ConfirmEnrolmentForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        enrolment.confirm_enrolment(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! You are enrolled as a mentor."))
+        return redirect("mentor_portal")
+    return render(
+        request,
+        "portals/enrolment/confirm.html",
+        {"invalid": False, "form": form, "email": user.email},
+        status=400 if form.errors else 200,
     )
 
 

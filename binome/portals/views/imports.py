@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binome.accounts import access
+from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
 from binome.sourcing.importing import import_referrals, template_bytes
@@ -54,7 +55,7 @@ def importable_partners(user: Any) -> QuerySet[Organisation]:
     ).select_related("territory")
 
 
-class UploadForm(forms.Form):
+class UploadForm(BinomeForm):
     partner = forms.IntegerField(label=gettext_lazy("Partner"), widget=forms.Select)
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (CSV or XLSX)"),

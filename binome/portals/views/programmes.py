@@ -197,6 +197,15 @@ def open_territory(request: HttpRequest) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("%(name)s is open.") % {"name": opened.territory.name})
+            for user in opened.invited:
+                messages.info(
+                    request,
+                    _(
+                        "Invitation sent to %(email)s: this account's address was never verified, so the "
+                        "coordinator role is granted once they follow the link in that email."
+                    )
+                    % {"email": user.email},
+                )
             return redirect("staff_territory_checklist", slug=opened.territory.slug)
     return render(request, "portals/programmes/open_territory.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -23,7 +23,7 @@ from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
 from binome.privacy import audit
 from binome.privacy.models import AuditEvent
-from binome.sourcing.duplicates import possible_duplicates
+from binome.sourcing.duplicates import TooManyLookups, referral_hint
 from binome.sourcing.forms import PublicApplicationForm, ReferralForm
 from binome.sourcing.models import Consent, ConsentText, Referral
 from binome.sourcing.selectors import referrals_of_partners
@@ -110,17 +110,25 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     }
     form = ReferralForm(request.POST or None, initial=initial)
     maybe_known = False
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # Tell the referrer only that the person may be known: never whom, where, or through whom.
-        maybe_known = possible_duplicates(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-            phone=data["phone"],
-            email=data["email"],
-        ).exists()
-        if not maybe_known or data["confirm_duplicate"]:
+        # Tell the referrer only that their own organisation may already have referred the person:
+        # never whom, and never anything about people referred elsewhere (issue #15, F10).
+        try:
+            maybe_known = referral_hint(
+                actor=request.user,
+                partner=partner,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except TooManyLookups:
+            form.add_error(None, _("Too many referrals checked within the hour. Please try again later."))
+            status = 429
+        if status != 429 and (not maybe_known or data["confirm_duplicate"]):
             try:
                 referral = submit_referral(
                     actor=request.user,
@@ -161,6 +169,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             "groups": [(title, [form[name] for name in names]) for title, names in REFERRAL_GROUPS],
             "consent_fields": [form[name] for name in ("consent_given", "consent_given_on", "consent_method")],
         },
+        status=status,
     )
 
 

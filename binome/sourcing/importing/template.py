@@ -6,11 +6,11 @@ French and English; the importer reads the first sheet only.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
+from binome.lib import spreadsheets
 from binome.sourcing.importing.columns import COLUMNS
 
 
@@ -20,16 +20,15 @@ def template_bytes(kind: str) -> bytes:
     example = [column.example for column in COLUMNS]
     if kind == "csv":
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer = spreadsheets.csv_writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(headers)
         writer.writerow(example)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     if kind != "xlsx":
         raise ValueError(kind)
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
+    workbook = spreadsheets.workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Referrals")[:31]

@@ -52,7 +52,6 @@ def test_enrolment_creates_the_account_the_person_the_profile_and_the_role(cast:
     [
         {"languages": {}},
         {"user_fields": {"email": "ines@acme.test", "password": "short"}},
-        {"user_fields": {"email": "HUGO@acme.test", "password": GOOD_PASSWORD}},
         {"user_fields": {"email": "", "password": GOOD_PASSWORD}},
         {"profile_fields": {**PROFILE, "capacity": 5}},
         {"languages": {"xx": "B1"}},
@@ -66,6 +65,22 @@ def test_a_refused_enrolment_writes_nothing(cast: Cast, overrides: dict[str, Any
         _enrol(invitation, **overrides)
     assert _counts() == before
     assert not invitation.enrolled.exists()
+
+
+def test_F15_an_address_with_an_account_is_not_refused_but_emailed_and_nothing_is_written(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    invitation = link(cast.acme)
+    before = _counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _enrol(invitation, user_fields={"email": "HUGO@acme.test", "password": GOOD_PASSWORD})
+    assert result is None
+    assert _counts() == before
+    assert not invitation.enrolled.exists()
+    queued = DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email")
+    assert [t.args_kwargs["kwargs"]["to"] for t in queued] == [["hugo@acme.test"]]
 
 
 def test_a_revoked_link_enrols_nobody(cast: Cast) -> None:

@@ -108,20 +108,60 @@ def test_a_possible_duplicate_is_announced_without_revealing_anything_then_can_b
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
     client = client_for(cast.farah)
-    # Leïla is known in Lyon, through another partner; same phone number, written differently.
-    data = referral_post(cast, first_name="Leila", last_name="Nasar", phone="+33 6 11 22 33 44")
+    # Chloé was referred by Farah's own organisation; same email, written differently.
+    # (Issue #15, F10: this test used Leïla, known in Lyon through another partner: the hint no
+    # longer looks beyond the referrer's organisation.)
+    data = referral_post(cast, first_name="Chloe", last_name="Hadad", phone="", email="CHLOE@example.org")
     response = client.post(reverse("partner_referral_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "déjà connue" in page or "already be known" in page
-    assert "Nassar" not in page
-    assert cast.lyon_ngo.name not in page
-    assert not Referral.objects.filter(person__last_name="Nasar").exists()
+    assert "Haddad" not in page
+    assert not Referral.objects.filter(person__last_name="Hadad").exists()
     assert response.context["form"]["confirm_duplicate"].value() == "on"
 
     response = client.post(reverse("partner_referral_new"), {**data, "confirm_duplicate": "on"})
     assert response.status_code == 302
+    assert Referral.objects.filter(person__last_name="Hadad", partner=cast.paris_ngo).exists()
+
+
+def test_F10_the_hint_never_says_a_person_is_known_through_another_partner_or_city(
+    cast: Cast,
+    client_for: Any,
+    consent_text: ConsentText,  # noqa: F811
+) -> None:
+    client = client_for(cast.farah)
+    # Leïla is known in Lyon, referred by Entraide Rhône: a Paris referrer must learn nothing of it.
+    data = referral_post(cast, first_name="Leila", last_name="Nasar", phone="", email="leila@example.org")
+    response = client.post(reverse("partner_referral_new"), data)
+    assert response.status_code == 302  # no warning: sent at once, as for anyone new
     assert Referral.objects.filter(person__last_name="Nasar", partner=cast.paris_ngo).exists()
+
+
+def test_F10_hint_lookups_are_audited_without_what_was_searched_and_limited_per_user(
+    cast: Cast,
+    client_for: Any,
+    consent_text: ConsentText,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from binome.privacy.models import AuditEvent
+
+    monkeypatch.setattr("binome.sourcing.duplicates.HINT_LOOKUPS_PER_HOUR", 2)
+    client = client_for(cast.farah)
+    probe = referral_post(cast, first_name="Chloe", last_name="Hadad", phone="", email="chloe@example.org")
+    assert client.post(reverse("partner_referral_new"), probe).status_code == 200
+    assert client.post(reverse("partner_referral_new"), probe).status_code == 200
+    before = Person.objects.count()
+    third = client.post(reverse("partner_referral_new"), {**probe, "confirm_duplicate": "on"})
+    assert third.status_code == 429
+    assert third.context["form"].non_field_errors()
+    assert Person.objects.count() == before  # nothing saved past the limit
+
+    lookups = AuditEvent.objects.filter(actor=cast.farah, verb="looked for an earlier referral")
+    assert lookups.count() == 2
+    for event in lookups:
+        assert (event.target_type, event.target_id) == ("organisations.organisation", str(cast.paris_ngo.pk))
+        assert "chloe" not in str(event.details).lower()
 
 
 def test_the_referrer_sees_each_status_change_with_its_date(cast: Cast, client_for: Any) -> None:

