@@ -107,8 +107,8 @@ def _value(cell: Element, strings: list[str], date_styles: set[int]) -> Cell:
         inline = cell.find(f"{MAIN}is")
         return _text(inline) if inline is not None else None
     raw = cell.findtext(f"{MAIN}v")
-    if raw is None:
-        return None
+    if not raw:
+        return None  # no value, or a formula never calculated (an empty <v/>)
     if kind == "s":
         return strings[int(raw)]
     if kind in {"str", "e"}:
