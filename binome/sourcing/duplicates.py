@@ -179,9 +179,7 @@ def flagged_pairs(people: QuerySet[Person]) -> dict[tuple[int, int], set[str]]:
             candidates[(first, second)] = {"flagged"}
     if not candidates:
         return {}
-    visible = set(
-        people.filter(pk__in={pk for pair in candidates for pk in pair}).values_list("pk", flat=True)
-    )
+    visible = set(people.filter(pk__in={pk for pair in candidates for pk in pair}).values_list("pk", flat=True))
     return {pair: kinds for pair, kinds in candidates.items() if pair[0] in visible and pair[1] in visible}
 
 

@@ -180,7 +180,7 @@ def _row_to_json(row: Row) -> dict[str, Any]:
 
 
 def _row_from_json(item: dict[str, Any]) -> Row:
-    values = {
+    values: dict[str, Any] = {
         name: datetime.date.fromisoformat(value) if name in DATE_FIELDS and value else value
         for name, value in item.items()
     }

@@ -328,6 +328,8 @@ def people_in_scope(partner: Organisation, actor: Any) -> models.QuerySet[Person
     (the command, run by the operator for one partner), the partner's territory."""
     if getattr(actor, "is_authenticated", False):
         return access.people_visible_to(actor)
+    if partner.territory_id is None:
+        return Person.objects.none()
     return Person.objects.filter(territory_id=partner.territory_id)
 
 

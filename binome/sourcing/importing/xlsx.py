@@ -11,16 +11,14 @@ toward the caps, and the XML parser refuses DTDs and entities (defusedxml).
 from __future__ import annotations
 
 import datetime
-import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
@@ -139,7 +137,7 @@ def iter_rows(archive: zipfile.ZipFile, counter: _Counter) -> Iterator[tuple[int
 
 
 def _rows(
-    stream: io.BufferedIOBase | zipfile.ZipExtFile, strings: list[str], date_styles: set[int], counter: _Counter
+    stream: IO[bytes], strings: list[str], date_styles: set[int], counter: _Counter
 ) -> Iterator[tuple[int, list[Cell]]]:
     next_row = 1
     for _event, element in ElementTree.iterparse(stream):

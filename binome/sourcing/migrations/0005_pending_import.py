@@ -6,30 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_companyrelation_contact_exchange_partneragreement_and_more'),
-        ('sourcing', '0004_alter_referral_precheck_override_and_more'),
+        ("organisations", "0002_companyrelation_contact_exchange_partneragreement_and_more"),
+        ("sourcing", "0004_alter_referral_precheck_override_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingImport',
+            name="PendingImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('filename', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be checked'), ('checking', 'Being checked'), ('ready', 'Checked'), ('failed', 'Could not be checked')], default='queued', max_length=10)),
-                ('rows', models.PositiveIntegerField(default=0, help_text='Rows read, once checked.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("filename", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be checked"),
+                            ("checking", "Being checked"),
+                            ("ready", "Checked"),
+                            ("failed", "Could not be checked"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(default=0, help_text="Rows read, once checked.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pending import',
+                "verbose_name": "pending import",
             },
         ),
     ]

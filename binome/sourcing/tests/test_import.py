@@ -290,9 +290,7 @@ def test_an_unknown_partner_slug_is_a_command_error(cast: Cast, tmp_path: Any) -
 def test_the_fast_xlsx_reader_reads_what_openpyxl_reads() -> None:
     import datetime
 
-    from openpyxl import Workbook
-
-    from openpyxl import load_workbook
+    from openpyxl import Workbook, load_workbook
 
     from binome.sourcing.importing.reading import read_xlsx
 

@@ -18,7 +18,6 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts import access
 from binome.people.models import Person
-from binome.privacy.models import AuditEvent
 from binome.sourcing.duplicates import duplicate_pairs
 from binome.sourcing.importing import import_referrals
 from binome.sourcing.models import Consent, Referral
@@ -75,9 +74,7 @@ def _row_with_her_phone() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("importer", ["paris_coordinator", "command"])
-def test_F6_import_never_updates_a_person_outside_the_importer_scope(
-    cast: Cast, importer: str, tmp_path: Any
-) -> None:
+def test_F6_import_never_updates_a_person_outside_the_importer_scope(cast: Cast, importer: str, tmp_path: Any) -> None:
     leila = _lyon_person_referred_by_the_paris_partner(cast)
     data = csv_bytes([_row_with_her_phone()])
     if importer == "command":  # no user acts: the partner's territory is the scope
@@ -108,9 +105,9 @@ def test_F6_the_preview_shows_nothing_of_a_person_outside_the_importer_scope(
 ) -> None:
     leila = _lyon_person_referred_by_the_paris_partner(cast)
     client = client_for(cast.amara)
-    preview_url = upload(client, django_capture_on_commit_callbacks, cast.paris_ngo.pk, csv_bytes([_row_with_her_phone()]))[
-        "Location"
-    ]
+    preview_url = upload(
+        client, django_capture_on_commit_callbacks, cast.paris_ngo.pk, csv_bytes([_row_with_her_phone()])
+    )["Location"]
     run_worker()
     page = client.get(preview_url).content.decode()
     assert reverse("staff_person", args=[leila.pk]) not in page
@@ -295,7 +292,8 @@ def test_F14_import_reports_control_characters_and_line_breaks_in_cells_and_save
     problems = [(e.line, e.letter, e.message.split(" ")[1]) for e in result.errors]
     # Line numbers are the file's lines: the quoted line break makes the first row two lines long.
     assert problems == [(2, "A", "line"), (4, "B", "cell"), (5, "F", "cell"), (6, "E", "cell")]
-    assert "U+000D" in result.errors[0].message and "U+0007" in result.errors[1].message
+    assert "U+000D" in result.errors[0].message
+    assert "U+0007" in result.errors[1].message
     assert imported_people().count() == 0
     # XLSX (whose XML cannot even hold most control characters): a name typed with Alt+Enter.
     xlsx_rows = [rows[0], rows[4]]
