@@ -347,3 +347,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Request and import limits ---
+# Whole site: a request whose Content-Length is larger is answered 413 before anything reads its
+# body (binome.lib.middleware.RequestSizeLimitMiddleware). Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+# does not count file uploads, which stream to disk; this does. The largest legitimate body is a
+# spreadsheet import (IMPORT_MAX_BYTES) or a teaching resource uploaded in the admin.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+# Spreadsheet imports (binome/sourcing/importing/reading.py), all checked before or while parsing,
+# in the worker for the staff page and in the command alike. See docs in the README's
+# "Security and reliability" section.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)  # the uploaded file
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)  # every row, header and blank rows included
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 600_000)  # every cell read, empty ones included
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)  # the rightmost column holding a value
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 60 * 1024 * 1024)  # XLSX, as its zip declares
+IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 200)  # XLSX: parts inside the zip
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)  # XLSX: unpacked / packed size of one part
+if MAX_REQUEST_BYTES < IMPORT_MAX_BYTES:
+    raise ImproperlyConfigured("MAX_REQUEST_BYTES must be at least IMPORT_MAX_BYTES, or imports could never be sent.")
+# Before the first middleware that reads a body (the NUL check reads request.POST).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("binome.lib.middleware.RejectNulCharactersMiddleware"),
+    "binome.lib.middleware.RequestSizeLimitMiddleware",
+)

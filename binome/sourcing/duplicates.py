@@ -205,7 +205,26 @@ def identity_keys(
 class DuplicatePair:
     first: Person
     second: Person
-    reasons: tuple[str, ...]  # "name_dob", "phone", "email"
+    reasons: tuple[str, ...]  # "name_dob", "phone", "email"; "flagged" by an import across territories
+
+
+def flagged_pairs(people: QuerySet[Person]) -> dict[tuple[int, int], set[str]]:
+    """Pairs an import flagged across territories (binome.sourcing.importing.service): the importer
+    could not see the other file, so they are listed to whoever may see both, a national admin."""
+    from binome.privacy.models import AuditEvent
+
+    flagged = AuditEvent.objects.filter(verb="flagged_duplicate", target_type="people.person").values_list(
+        "target_id", "details"
+    )
+    candidates: dict[tuple[int, int], set[str]] = {}
+    for target_id, details in flagged:
+        for other in (details or {}).get("others", []):
+            first, second = sorted((int(target_id), int(other)))
+            candidates[(first, second)] = {"flagged"}
+    if not candidates:
+        return {}
+    visible = set(people.filter(pk__in={pk for pair in candidates for pk in pair}).values_list("pk", flat=True))
+    return {pair: kinds for pair, kinds in candidates.items() if pair[0] in visible and pair[1] in visible}
 
 
 def duplicate_pairs(people: QuerySet[Person], *, limit: int = 200) -> list[DuplicatePair]:
@@ -228,10 +247,12 @@ def duplicate_pairs(people: QuerySet[Person], *, limit: int = 200) -> list[Dupli
         for index, first_pk in enumerate(ordered):
             for second_pk in ordered[index + 1 :]:
                 reasons[(first_pk, second_pk)].add(kind)
+    for (first_pk, second_pk), kinds in flagged_pairs(people).items():
+        reasons[(first_pk, second_pk)] |= kinds
     chosen = sorted(reasons, key=lambda pair: (-len(reasons[pair]), -pair[1]))[:limit]
     wanted = {pk for pair in chosen for pk in pair}
     loaded = Person.objects.in_bulk(wanted) if wanted else {}
-    order = ("name_dob", "phone", "email")
+    order = ("name_dob", "phone", "email", "flagged")
     return [
         DuplicatePair(loaded[a], loaded[b], tuple(k for k in order if k in reasons[(a, b)]))
         for a, b in chosen

@@ -287,3 +287,34 @@ class TrainingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.mentor_id}"
+
+
+class PendingImport(models.Model):
+    """A spreadsheet between its upload and its confirmation, on the staff import page.
+
+    The upload is checked once, by the worker (`tasks.check_referral_import`); the page reads the
+    stored result (files in IMPORT_PENDING_DIR named by `token`, see importing/pending.py) and
+    shows this row's status meanwhile. No personal data here: the files hold it, and both go
+    after a day or once imported."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
+        READY = "ready", _("Checked")
+        FAILED = "failed", _("Could not be checked")
+
+    token = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0, help_text=_("Rows read, once checked."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} · {self.status}"

@@ -1,4 +1,4 @@
-"""Background tasks of sourcing: the referrer's status-change email."""
+"""Background tasks of sourcing: the referrer's status-change email, the check of an uploaded spreadsheet."""
 
 from __future__ import annotations
 
@@ -56,3 +56,12 @@ def notify_referrer_of_status(transition_id: int) -> int:
         )
     send_email(subject=subject, body=body, to=to, about_person_id=transition.referral.person_id)
     return len(to)
+
+
+@task()
+def check_referral_import(pending_id: int) -> str:
+    """Read and check an uploaded spreadsheet, off the web request: a hostile file costs the worker
+    at most the import limits' worth of work, and the page polls for the stored result."""
+    from binome.sourcing.importing.pending import run_check
+
+    return run_check(pending_id)

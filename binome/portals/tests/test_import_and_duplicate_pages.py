@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from binome.people.models import Person
@@ -19,16 +21,36 @@ from conftest import Cast
 pytestmark = pytest.mark.django_db
 
 
+CAPTURE: list[Any] = []
+
+
 @pytest.fixture(autouse=True)
-def _pending_in_tmp(settings: Any, tmp_path: Any) -> None:
+def _pending_in_tmp(
+    settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> Any:
     settings.IMPORT_PENDING_DIR = tmp_path / "imports"
     ensure_consent_text()
+    # The worker recycles database connections between tasks; inside a test transaction that
+    # would close it (see binome/lib/tests/test_email_worker.py).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    CAPTURE[:] = [django_capture_on_commit_callbacks]
+    yield
+    CAPTURE.clear()
 
 
-def upload(client: Any, partner_pk: int, data: bytes, name: str = "referrals.csv") -> Any:
-    return client.post(
-        reverse("staff_imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)}, follow=False
-    )
+def run_worker() -> None:
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
+
+
+def upload(client: Any, partner_pk: int, data: bytes, name: str = "referrals.csv", *, check: bool = True) -> Any:
+    """Upload, then let the worker check the file (as `make run` does beside the web app)."""
+    with CAPTURE[0](execute=True):
+        response = client.post(
+            reverse("staff_imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)}, follow=False
+        )
+    if check:
+        run_worker()
+    return response
 
 
 def test_a_coordinator_previews_then_confirms_an_import(cast: Cast, client_for: Any) -> None:

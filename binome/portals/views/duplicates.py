@@ -16,7 +16,12 @@ from binome.sourcing.services_merge import merge_people, merge_refusal
 
 
 def _labels() -> dict[str, str]:
-    return {"name_dob": _("same name and date of birth"), "phone": _("same phone"), "email": _("same email")}
+    return {
+        "name_dob": _("same name and date of birth"),
+        "phone": _("same phone"),
+        "email": _("same email"),
+        "flagged": _("flagged by an import in another territory"),
+    }
 
 
 @staff_only

@@ -1,22 +1,15 @@
-"""Staff page for spreadsheet imports: upload → preview (a dry run) → confirm.
+"""Staff page for spreadsheet imports: upload → checked once in the worker → preview → confirm.
 
-Between preview and confirm the uploaded bytes wait on the server, in a file named by a
-random token, beside a note of who uploaded it for which partner; the token alone opens
-nothing (the page checks the uploader and the partner's territory again), and files older
-than a day are swept at the next upload.
+The flow, the storage of the waiting upload and its checked rows live in
+binome/sourcing/importing/pending.py; this page only shows them. While the worker checks the file
+the preview page refreshes itself (a meta refresh: no script, works without JavaScript).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,23 +21,21 @@ from binome.accounts import access
 from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
-from binome.sourcing.importing import import_referrals, template_bytes
+from binome.sourcing.importing import pending as pending_imports
+from binome.sourcing.importing import template_bytes
 from binome.sourcing.importing.columns import COLUMNS
-from binome.sourcing.importing.reading import MAX_BYTES
+from binome.sourcing.importing.pending import pending_dir
+from binome.sourcing.importing.reading import limits, too_large_message
+from binome.sourcing.models import PendingImport
 
-PENDING_TTL_SECONDS = 24 * 3600
+__all__ = ["pending_dir", "preview", "template", "upload"]
+
 PREVIEW_ROWS = 300
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+REFRESH_SECONDS = 2
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def pending_dir() -> Path:
-    directory = Path(settings.IMPORT_PENDING_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def importable_partners(user: Any) -> QuerySet[Organisation]:
@@ -64,52 +55,19 @@ class UploadForm(BinomeForm):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB: split it.") % {"mb": MAX_BYTES // (1024 * 1024)}
-            )
+        max_bytes = limits().max_bytes
+        if upload.size > max_bytes:  # before reading a byte of it
+            raise forms.ValidationError(too_large_message(max_bytes))
         return upload
 
 
-def _sweep(directory: Path) -> None:
-    cutoff = time.time() - PENDING_TTL_SECONDS
-    for path in directory.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue  # swept by a concurrent request
-
-
-def _store(data: bytes, *, user: Any, partner: Organisation, filename: str) -> str:
-    directory = pending_dir()
-    _sweep(directory)
-    token = secrets.token_urlsafe(24)
-    (directory / f"{token}.data").write_bytes(data)
-    note = {"user": user.pk, "partner": partner.pk, "filename": Path(filename).name[:200]}
-    (directory / f"{token}.json").write_text(json.dumps(note))
-    return token
-
-
-def _pending(request: HttpRequest, token: str) -> tuple[bytes, Organisation, str]:
+def _pending(request: HttpRequest, token: str) -> PendingImport:
     """The waiting upload, only for its uploader and only while the partner is still in their scope."""
-    if not TOKEN.match(token):
+    if not pending_imports.TOKEN.match(token):
         raise Http404
-    directory = pending_dir()
-    try:
-        note = json.loads((directory / f"{token}.json").read_text())
-        data = (directory / f"{token}.data").read_bytes()
-    except (OSError, ValueError) as error:
-        raise Http404 from error
-    if note.get("user") != request.user.pk:
-        raise Http404
-    partner = get_object_or_404(importable_partners(request.user), pk=note.get("partner"))
-    return data, partner, str(note.get("filename", "upload.csv"))
-
-
-def _discard(token: str) -> None:
-    for suffix in (".data", ".json"):
-        (pending_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+    pending = get_object_or_404(PendingImport.objects.select_related("partner"), token=token, uploaded_by=request.user)
+    get_object_or_404(importable_partners(request.user), pk=pending.partner_id)
+    return pending
 
 
 @staff_only
@@ -123,37 +81,54 @@ def upload(request: HttpRequest) -> HttpResponse:
         # Another territory's partner is "not found", like any record out of scope.
         partner = get_object_or_404(importable_partners(request.user), pk=form.cleaned_data["partner"])
         upload_file = form.cleaned_data["file"]
-        token = _store(upload_file.read(), user=request.user, partner=partner, filename=upload_file.name)
-        return redirect("staff_import_preview", token=token)
+        pending = pending_imports.create(
+            upload_file.read(), user=request.user, partner=partner, filename=upload_file.name
+        )
+        return redirect("staff_import_preview", token=pending.token)
     return render(
         request,
         "portals/staff/imports/upload.html",
-        {"form": form, "columns": COLUMNS, "has_partners": bool(partners)},
+        {"form": form, "columns": COLUMNS, "has_partners": bool(partners), "max_mb": limits().max_bytes // 2**20},
     )
 
 
 @staff_only
 def preview(request: HttpRequest, token: str) -> HttpResponse:
-    data, partner, filename = _pending(request, token)
+    pending = _pending(request, token)
     if request.method == "POST" and "cancel" in request.POST:
-        _discard(token)
+        pending_imports.discard(pending)
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("staff_imports")
-    confirm = request.method == "POST"
-    result = import_referrals(data, filename, partner=partner, actor=request.user, dry_run=not confirm)
-    if confirm and result.saved:
-        _discard(token)
-        messages.success(
-            request,
-            _("Imported for %(partner)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
-            % {
-                "partner": partner.name,
-                "created": result.created,
-                "updated": result.updated,
-                "skipped": result.skipped,
-            },
-        )
-        return redirect("staff_imports")
+    context: dict[str, Any] = {"pending": pending, "partner": pending.partner, "filename": pending.filename}
+    if pending.status != PendingImport.Status.READY:
+        failed = pending.status == PendingImport.Status.FAILED or pending_imports.stalled(pending)
+        context |= {"failed": failed, "refresh": REFRESH_SECONDS}
+        response = render(request, "portals/staff/imports/checking.html", context)
+        if not failed:
+            # The Refresh header, as a meta refresh would: no script (the CSP allows none inline),
+            # and it works without JavaScript.
+            response["Refresh"] = str(REFRESH_SECONDS)
+        return response
+    if request.method == "POST":
+        result = pending_imports.confirm(pending, actor=request.user)
+        if result is None:
+            raise Http404  # imported or cancelled meanwhile (a second click)
+        if result.saved:
+            messages.success(
+                request,
+                _("Imported for %(partner)s: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
+                % {
+                    "partner": pending.partner.name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "skipped": result.skipped,
+                },
+            )
+            return redirect("staff_imports")
+    else:
+        result = pending_imports.stored_result(pending)
+        if result is None:
+            raise Http404
     rows_by_action = {
         action: [row for row in result.rows if row.action == action][:PREVIEW_ROWS]
         for action in ("create", "update", "skip")
@@ -161,15 +136,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "portals/staff/imports/preview.html",
-        {
-            "result": result,
-            "partner": partner,
-            "filename": filename,
-            "token": token,
-            "rows_by_action": rows_by_action,
-            "preview_rows": PREVIEW_ROWS,
-        },
-        status=200,
+        context | {"result": result, "token": token, "rows_by_action": rows_by_action, "preview_rows": PREVIEW_ROWS},
     )
 
 

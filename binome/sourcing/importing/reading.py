@@ -1,5 +1,12 @@
 """From uploaded bytes to a table of text cells: CSV (UTF-8, UTF-8 with BOM, Windows-1252; comma,
-semicolon or tab) or XLSX. Anything else is refused with a plain reason, never a crash."""
+semicolon or tab) or XLSX. Anything else is refused with a plain reason, never a crash.
+
+A file is a hostile input as much as a spreadsheet: its size, and for an XLSX the sizes its zip
+declares once unpacked, its number of entries and its compression ratio, are checked before any
+parsing (`check_limits`), and the readers stop at the first row or cell past the caps, blank rows
+counted, so a zip bomb or two million empty lines is refused in milliseconds. The caps are
+settings (`IMPORT_MAX_*`, see config/settings.py and docs/security-notes/import.md).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +17,49 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 50_000
 MAX_CELL = 10_000  # characters; longer cells are reported on their row, not read whole
 
 Cell = str | datetime.date | datetime.datetime | int | float | None
 
+MB = 1024 * 1024
+
 
 class UnreadableFile(Exception):
     """The file as a whole can't be read; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int  # the uploaded file
+    max_rows: int  # every row the file holds, the header and blank rows included
+    max_cells: int  # every cell read, empty ones included
+    max_columns: int  # the rightmost column holding a value
+    max_unzipped_bytes: int  # XLSX: the sum of the sizes the zip declares once unpacked
+    max_zip_entries: int  # XLSX: files inside the zip
+    max_zip_ratio: int  # XLSX: unpacked size / packed size of any one entry
+
+
+def limits() -> Limits:
+    return Limits(
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_cells=settings.IMPORT_MAX_CELLS,
+        max_columns=settings.IMPORT_MAX_COLUMNS,
+        max_unzipped_bytes=settings.IMPORT_MAX_UNZIPPED_BYTES,
+        max_zip_entries=settings.IMPORT_MAX_ZIP_ENTRIES,
+        max_zip_ratio=settings.IMPORT_MAX_ZIP_RATIO,
+    )
+
+
+def too_large_message(max_bytes: int) -> str:
+    return _("The file is larger than %(mb)s MB: split it.") % {"mb": _megabytes(max_bytes)}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.0f}" if size >= MB else f"{size / MB:.2f}"
 
 
 @dataclass
@@ -30,14 +69,52 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
 
+class _Counter:
+    """Counts rows (blank ones too) and cells as a reader goes, and stops it at the first one over a cap."""
+
+    def __init__(self, cap: Limits) -> None:
+        self.cap = cap
+        self.rows = 0
+        self.cells = 0
+
+    def row(self, line: int, width: int) -> None:
+        self.rows += 1
+        self.cells += width
+        if self.rows > self.cap.max_rows or line > self.cap.max_rows:
+            raise UnreadableFile(
+                _("The file has more than %(max)d rows (empty rows count too): split it or remove the empty rows.")
+                % {"max": self.cap.max_rows}
+            )
+        if self.cells > self.cap.max_cells:
+            raise UnreadableFile(
+                _("The file has more than %(max)d cells (empty cells count too): split it or remove unused columns.")
+                % {"max": self.cap.max_cells}
+            )
+
+    def column(self, index: int) -> None:
+        if index >= self.cap.max_columns:
+            raise UnreadableFile(
+                _("The file has a value beyond column %(max)d: remove the unused columns.")
+                % {"max": self.cap.max_columns}
+            )
+
+
 def _is_blank(cells: list[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def decode(data: bytes) -> str:
+    """The file's text. A NUL inside the text is kept: the checks report it on its line and column
+    (binome/sourcing/importing/cells.py), so it can never reach the database."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if b"\x00" in data[:4096]:
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(
+                _("The file's characters can't be read: save it as CSV UTF-8 or as XLSX (Excel).")
+            ) from error
+    sample = data[:4096]
+    if sample.count(b"\x00") * 10 > len(sample):  # UTF-16 or a binary file: not a CSV at all
         raise UnreadableFile(_("This is not a spreadsheet: save it as CSV or XLSX (Excel)."))
     try:
         return data.decode("utf-8")
@@ -57,15 +134,14 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(data: bytes) -> Table:
-    try:
-        text = decode(data)
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(_("The file's characters can't be read: save it as CSV UTF-8 or as XLSX.")) from error
+def read_csv(data: bytes, cap: Limits | None = None) -> Table:
+    cap = cap or limits()
+    text = decode(data)
     if not text.strip():
         raise UnreadableFile(_("The file is empty."))
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    counter = _Counter(cap)
     headers: list[str] | None = None
     rows: list[tuple[int, list[Cell]]] = []
     previous_end = 0
@@ -73,16 +149,18 @@ def read_csv(data: bytes) -> Table:
         for record in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            if headers is None:
-                if _is_blank(list(record)):
-                    continue
-                headers = [h.strip() for h in record]
-                continue
+            # Every record counts, blank ones too: two million empty lines stop at the cap.
+            counter.row(previous_end, len(record))
+            if len(record) > cap.max_columns:
+                last = max((i for i, value in enumerate(record) if value.strip()), default=-1)
+                counter.column(last)
+                record = record[: cap.max_columns]
             if _is_blank(list(record)):
                 continue
+            if headers is None:
+                headers = [h.strip() for h in record]
+                continue
             rows.append((line, list(record)))
-            if len(rows) > MAX_ROWS:
-                raise UnreadableFile(_("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS})
     except csv.Error as error:
         raise UnreadableFile(
             _("Line %(line)d can't be read as CSV (a cell too long or a stray quote).") % {"line": previous_end + 1}
@@ -92,15 +170,41 @@ def read_csv(data: bytes) -> Table:
     return Table(headers=headers, rows=rows)
 
 
-def read_xlsx(data: bytes) -> Table:
+def check_zip(data: bytes, cap: Limits) -> zipfile.ZipFile:
+    """The XLSX's zip, once its declared sizes are known to be safe: nothing is unpacked here.
+
+    Python's zipfile never unpacks more than an entry declares, so checking the declarations
+    bounds what the reader can be made to read."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+        raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?")) from error
+    refused = _("This Excel file is too large once unpacked (more than %(mb)s MB): split it.") % {
+        "mb": _megabytes(cap.max_unzipped_bytes)
+    }
+    if len(entries) > cap.max_zip_entries:
+        raise UnreadableFile(
+            _("This Excel file holds more than %(max)d parts: save it again as a plain .xlsx.")
+            % {"max": cap.max_zip_entries}
+        )
+    if sum(entry.file_size for entry in entries) > cap.max_unzipped_bytes:
+        raise UnreadableFile(refused)
+    for entry in entries:
+        # Spreadsheet XML compresses about 10 to 1; a zip bomb, thousands to 1.
+        if entry.file_size > MB and entry.file_size > cap.max_zip_ratio * max(entry.compress_size, 1):
+            raise UnreadableFile(refused)
+    return archive
+
+
+def read_xlsx(data: bytes, cap: Limits | None = None) -> Table:
     from binome.sourcing.importing import xlsx
 
-    try:
-        return _table(xlsx.iter_rows(data))
-    except UnreadableFile:
-        raise
-    except Exception:  # an XLSX written by an unusual tool: let openpyxl try
-        return read_xlsx_with_openpyxl(data)
+    cap = cap or limits()
+    archive = check_zip(data, cap)
+    counter = _Counter(cap)
+    # No second reader behind this one: a file it refuses is refused, with a reason.
+    return _table(xlsx.iter_rows(archive, counter))
 
 
 def _table(rows: Iterator[tuple[int, list[Cell]]]) -> Table:
@@ -113,59 +217,35 @@ def _table(rows: Iterator[tuple[int, list[Cell]]]) -> Table:
             headers = ["" if c is None else str(c).strip() for c in cells]
             continue
         table.append((line, cells))
-        if len(table) > MAX_ROWS:
-            raise UnreadableFile(_("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS})
     if headers is None:
         raise UnreadableFile(_("The file is empty."))
     return Table(headers=headers, rows=table)
 
 
-def read_xlsx_with_openpyxl(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[Cell]]] = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells: list[Cell] = [
-                v if v is None or isinstance(v, (str, int, float, datetime.date)) else str(v) for v in values
-            ]
-            if _is_blank(cells):
-                continue
-            if headers is None:
-                headers = ["" if c is None else str(c).strip() for c in cells]
-                continue
-            rows.append((line, cells))
-            if len(rows) > MAX_ROWS:
-                raise UnreadableFile(_("The file has more than %(max)d rows: split it.") % {"max": MAX_ROWS})
-    except UnreadableFile:
-        raise
-    except Exception as error:
-        raise UnreadableFile(_("This Excel file can't be read: is it damaged?")) from error
-    finally:
-        workbook.close()
-    if headers is None:
+def check_limits(data: bytes, filename: str, cap: Limits | None = None) -> None:
+    """What can be refused without parsing: the size, the kind, and an XLSX's zip declarations."""
+    cap = cap or limits()
+    if not data:
         raise UnreadableFile(_("The file is empty."))
-    return Table(headers=headers, rows=rows)
+    if len(data) > cap.max_bytes:
+        raise UnreadableFile(too_large_message(cap.max_bytes))
+    name = filename.lower()
+    if name.endswith(".xls"):
+        raise UnreadableFile(_("Old Excel files (.xls) aren't read: save it as .xlsx or as CSV."))
+    if _is_xlsx(data, name):
+        if data[:4] != b"PK\x03\x04":
+            raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?"))
+        check_zip(data, cap)
+
+
+def _is_xlsx(data: bytes, name: str) -> bool:
+    return name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
 
 
 def read_table(data: bytes, filename: str) -> Table:
     """Read an uploaded file; the extension decides, and the content is checked against it."""
-    if not data:
-        raise UnreadableFile(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile(_("The file is larger than %(mb)d MB: split it.") % {"mb": MAX_BYTES // (1024 * 1024)})
-    name = filename.lower()
-    if name.endswith(".xls"):
-        raise UnreadableFile(_("Old Excel files (.xls) aren't read: save it as .xlsx or as CSV."))
-    looks_zipped = data[:4] == b"PK\x03\x04"
-    if name.endswith((".xlsx", ".xlsm")) or looks_zipped:
-        if not looks_zipped or not zipfile.is_zipfile(io.BytesIO(data)):
-            raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?"))
-        return read_xlsx(data)
-    return read_csv(data)
+    cap = limits()
+    check_limits(data, filename, cap)
+    if _is_xlsx(data, filename.lower()):
+        return read_xlsx(data, cap)
+    return read_csv(data, cap)

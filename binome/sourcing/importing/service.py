@@ -1,7 +1,14 @@
 """Import referrals from a partner's spreadsheet: read → check every row → save all or nothing.
 
-The same function serves the command (`import_referrals`) and the staff page: with
-`dry_run=True` it stops before writing and the result is the preview.
+`check_file` reads and checks a file once (the staff page runs it in the worker and stores its
+result, see `pending.py`); `save_rows` saves checked rows in one transaction; `import_referrals`
+does both in a row for the command (with `dry_run=True` it stops before writing).
+
+A row matches, and may update, only a person inside the importer's scope: the people the acting
+user may see (`access.people_visible_to`), or the partner's territory when no user acts (the
+command). A person outside it who shares a key with a row is never updated nor named to the
+importer: the row becomes a new person, and the pair is flagged for whoever may see both files
+(a national admin) on the duplicates page (`verb="flagged_duplicate"` in the audit trail).
 """
 
 from __future__ import annotations
@@ -17,17 +24,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts import access
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
 from binome.privacy.models import AuditEvent
 from binome.reference.models import Language, Occupation, Place, normalise_for_search
 from binome.sourcing.duplicates import identity_keys, name_key, normalise_email, normalise_phone
 from binome.sourcing.importing import values
+from binome.sourcing.importing.cells import MULTILINE_COLUMNS, control_problem
 from binome.sourcing.importing.columns import BY_KEY, COLUMNS, column_for_header
 from binome.sourcing.importing.reading import MAX_CELL, Table, UnreadableFile, read_table
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
 
 OLDEST_BIRTH = datetime.date(1900, 1, 1)
+FLAGGED_DUPLICATE = "flagged_duplicate"  # the audit verb read by binome.sourcing.duplicates
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,9 @@ class _Checker:
         self.positions: dict[str, int] = {}
         self.headers: dict[str, str] = {}
         for index, header in enumerate(table.headers):
+            if problem := control_problem(header):
+                self.errors.append(RowError(1, "", problem, column_letter(index)))
+                continue
             column = column_for_header(header) if header else None
             if column is None:
                 if header:
@@ -162,6 +175,7 @@ class _Checker:
         for column in COLUMNS:
             if column.required and column.key not in self.positions:
                 self.errors.append(RowError(1, str(column.label), _("This required column is missing.")))
+        self.multiline = {self.positions[key] for key in MULTILINE_COLUMNS if key in self.positions}
         self.today = timezone.localdate()
         self.known_codes = set(Occupation.objects.values_list("code", flat=True))
         self.language_index = self._language_index()
@@ -232,7 +246,20 @@ class _Checker:
             )
         return candidates[0][0]
 
+    def controls(self, line: int, cells: list[Any]) -> bool:
+        """Report every cell of the row holding a forbidden character, ignored columns included:
+        True when the row is clean."""
+        clean = True
+        for index, cell in enumerate(cells):
+            if problem := control_problem(cell, multiline=index in self.multiline):
+                header = self.table.headers[index] if index < len(self.table.headers) else ""
+                self.errors.append(RowError(line, header or column_letter(index), problem, column_letter(index)))
+                clean = False
+        return clean
+
     def check(self, line: int, cells: list[Any]) -> Row | None:
+        if not self.controls(line, cells):
+            return None  # its other values are not worth checking until the characters are gone
         row = Row(line=line)
         before = len(self.errors)
         today = self.today
@@ -296,17 +323,46 @@ class _Known:
     referred_by_partner: set[int]
 
 
-def _known_people(partner: Organisation, territory_id: int) -> _Known:
+def people_in_scope(partner: Organisation, actor: Any) -> models.QuerySet[Person]:
+    """The people an import may match: those the acting user may see, or, when no user acts
+    (the command, run by the operator for one partner), the partner's territory."""
+    if getattr(actor, "is_authenticated", False):
+        return access.people_visible_to(actor)
+    if partner.territory_id is None:
+        return Person.objects.none()
+    return Person.objects.filter(territory_id=partner.territory_id)
+
+
+def _referred_in_scope(partner: Organisation, scope: models.QuerySet[Person]) -> models.QuerySet[Any]:
+    return Referral.objects.filter(partner=partner, person_id__in=scope.values("pk")).values("person_id")
+
+
+def _known_people(partner: Organisation, territory_id: int, scope: models.QuerySet[Person]) -> _Known:
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-    referrals = Referral.objects.filter(partner=partner).values("person_id")
+    referrals = _referred_in_scope(partner, scope)
     referred = set(referrals.values_list("person_id", flat=True))
-    people = Person.objects.filter(Q(territory_id=territory_id) | Q(pk__in=referrals)).values_list(
+    people = scope.filter(Q(territory_id=territory_id) | Q(pk__in=referrals)).values_list(
         "pk", "first_name", "last_name", "date_of_birth", "phone", "email"
     )
     for pk, first, last, born, phone, email in people.iterator(chunk_size=5000):
         for key in identity_keys(first_name=first, last_name=last, date_of_birth=born, phone=phone, email=email):
             by_key[key].append(pk)
     return _Known(by_key=by_key, referred_by_partner=referred)
+
+
+def _people_outside(rows: list[Row], scope: models.QuerySet[Person]) -> dict[tuple[str, str], list[int]]:
+    """Key → people outside the scope sharing it with a row. Phones are stored as typed, so the
+    keys are computed here over one narrow query rather than by the database."""
+    wanted = {key for row in rows for key in row.keys}
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    others = Person.objects.exclude(pk__in=scope.values("pk")).values_list(
+        "pk", "first_name", "last_name", "date_of_birth", "phone", "email"
+    )
+    for pk, first, last, born, phone, email in others.iterator(chunk_size=5000):
+        for key in identity_keys(first_name=first, last_name=last, date_of_birth=born, phone=phone, email=email):
+            if key in wanted:
+                found[key].append(pk)
+    return found
 
 
 PERSON_FIELDS = ("email", "phone", "gender", "date_of_birth", "country_of_origin")
@@ -333,9 +389,10 @@ class _Snapshot:
     attested_on: set[datetime.date] = field(default_factory=set)
 
 
-def _snapshots(partner: Organisation) -> dict[int, _Snapshot]:
-    """Every person this partner referred (the only ones a row can update), in five queries."""
-    referred = Referral.objects.filter(partner=partner).values("person_id")
+def _snapshots(partner: Organisation, scope: models.QuerySet[Person]) -> dict[int, _Snapshot]:
+    """Every person this partner referred inside the importer's scope (the only ones a row can
+    update), in five queries."""
+    referred = _referred_in_scope(partner, scope)
     snapshots = {
         row["pk"]: _Snapshot(person=row)
         for row in Person.objects.filter(pk__in=referred).values("pk", *PERSON_FIELDS).iterator(chunk_size=5000)
@@ -400,27 +457,41 @@ def _audit(
     }
 
 
-def import_referrals(
-    data: bytes, filename: str, *, partner: Organisation, actor: Any, dry_run: bool = False
-) -> ImportResult:
-    """Check the whole file; unless it is a dry run and only if every row is good, save it in one transaction."""
-    result = ImportResult(partner=partner, dry_run=dry_run)
+@dataclass
+class Checked:
+    """A file once read and checked: the preview, and the good rows ready to save."""
+
+    result: ImportResult
+    rows: list[Row]
+
+
+@dataclass
+class _Plan:
+    matched: dict[int, int] = field(default_factory=dict)  # row line → existing person id (in scope)
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # row line → field → new value
+    elsewhere: dict[int, list[int]] = field(default_factory=dict)  # row line → people outside the scope
+
+
+def check_file(data: bytes, filename: str, *, partner: Organisation, actor: Any, plan: bool = True) -> Checked:
+    """Read and check every row; with `plan`, say which rows create, update or skip (the preview).
+    Saves nothing."""
+    result = ImportResult(partner=partner, dry_run=True)
     if partner.territory_id is None:
         result.errors.append(RowError(0, "", _("This partner has no territory: imports need one.")))
-        return result
+        return Checked(result, [])
     try:
         table = read_table(data, filename)
     except UnreadableFile as error:
         result.errors.append(RowError(0, "", str(error)))
-        return result
+        return Checked(result, [])
     checker = _Checker(table)
     result.warnings = [*table.warnings, *checker.warnings]
     if checker.errors:  # a column problem: every row would repeat it
         result.errors = checker.errors
-        return result
+        return Checked(result, [])
     if not table.rows:
         result.errors.append(RowError(2, "", _("The file has a header but no rows.")))
-        return result
+        return Checked(result, [])
     rows = [row for line, cells in table.rows if (row := checker.check(line, cells)) is not None]
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -436,19 +507,29 @@ def import_referrals(
             for key in row.keys:
                 seen[key] = row.line
     result.errors = sorted(checker.errors, key=lambda e: (e.line, e.letter))
-    consent_text = current_consent_text()
-    if consent_text is None:
+    if current_consent_text() is None:
         result.errors.insert(0, RowError(0, "", _("No consent text is in force: a national admin must publish one.")))
     if result.errors:
-        return result
+        return Checked(result, [])
+    if plan:
+        _plan(rows, result, partner=partner, scope=people_in_scope(partner, actor))
+    return Checked(result, rows)
 
-    known = _known_people(partner, partner.territory_id)
-    matched: dict[int, int] = {}  # row line → existing person id (referred by this partner)
+
+def _plan(rows: list[Row], result: ImportResult, *, partner: Organisation, scope: models.QuerySet[Person]) -> _Plan:
+    """Match each row with the people in scope; fills `result.rows`."""
+    assert partner.territory_id is not None
+    plan = _Plan()
+    known = _known_people(partner, partner.territory_id, scope)
+    outside = _people_outside(rows, scope)
+    result.rows = []
     for row in rows:
         candidates = [pk for key in row.keys for pk in known.by_key.get(key, [])]
         own = [pk for pk in candidates if pk in known.referred_by_partner]
         if own:
-            matched[row.line] = own[0]
+            plan.matched[row.line] = own[0]
+        elif elsewhere := sorted({pk for key in row.keys for pk in outside.get(key, [])}):
+            plan.elsewhere[row.line] = elsewhere  # never shown to the importer
         result.rows.append(
             RowOutcome(
                 line=row.line,
@@ -457,31 +538,52 @@ def import_referrals(
                 possible_duplicates=sorted(set(candidates) - set(own[:1])),
             )
         )
-    snapshots = _snapshots(partner) if matched else {}
-    plans: dict[int, dict[str, Any]] = {}
+    snapshots = _snapshots(partner, scope) if plan.matched else {}
     for row, outcome in zip(rows, result.rows, strict=True):
-        if row.line not in matched:
+        if row.line not in plan.matched:
             continue
-        outcome.person_id = matched[row.line]
-        changes = _changes(snapshots[matched[row.line]], row)
+        outcome.person_id = plan.matched[row.line]
+        changes = _changes(snapshots[plan.matched[row.line]], row)
         outcome.action = "update" if changes else "skip"
         outcome.changed = sorted(changes)
         if changes:
-            plans[row.line] = changes
-    if dry_run:
+            plan.changes[row.line] = changes
+    return plan
+
+
+def save_rows(rows: list[Row], *, partner: Organisation, actor: Any) -> ImportResult:
+    """Save checked rows in one transaction, matched again against the database as it is now
+    (it may have changed since the preview)."""
+    result = ImportResult(partner=partner, dry_run=False)
+    consent_text = current_consent_text()
+    if consent_text is None:
+        result.errors.append(RowError(0, "", _("No consent text is in force: a national admin must publish one.")))
         return result
-    assert consent_text is not None
+    if partner.territory_id is None:
+        result.errors.append(RowError(0, "", _("This partner has no territory: imports need one.")))
+        return result
     with transaction.atomic():
-        _save(rows, result, matched, plans, partner=partner, actor=actor, consent_text=consent_text)
+        plan = _plan(rows, result, partner=partner, scope=people_in_scope(partner, actor))
+        _save(rows, result, plan, partner=partner, actor=actor, consent_text=consent_text)
     result.saved = True
     return result
+
+
+def import_referrals(
+    data: bytes, filename: str, *, partner: Organisation, actor: Any, dry_run: bool = False
+) -> ImportResult:
+    """Check the whole file; unless it is a dry run and only if every row is good, save it in one transaction."""
+    checked = check_file(data, filename, partner=partner, actor=actor, plan=dry_run)
+    if dry_run or checked.result.errors:
+        checked.result.dry_run = dry_run
+        return checked.result
+    return save_rows(checked.rows, partner=partner, actor=actor)
 
 
 def _save(
     rows: list[Row],
     result: ImportResult,
-    matched: dict[int, int],
-    plans: dict[int, dict[str, Any]],
+    plan: _Plan,
     *,
     partner: Organisation,
     actor: Any,
@@ -491,6 +593,7 @@ def _save(
     user = actor if getattr(actor, "is_authenticated", False) else None
     territory_id = partner.territory_id
     assert territory_id is not None
+    matched = plan.matched
     new_rows = [row for row in rows if row.line not in matched]
     user_id = user.pk if user else None
     people = _insert(
@@ -597,9 +700,23 @@ def _save(
     by_line = {outcome.line: outcome for outcome in result.rows}
     for row, person in zip(new_rows, people, strict=True):
         by_line[row.line].person_id = person
+        if row.line in plan.elsewhere:
+            # Someone outside the importer's scope shares a key: a possible duplicate for whoever
+            # may see both files (binome.sourcing.duplicates lists it), never a match.
+            events.append(
+                _audit(
+                    user,
+                    now,
+                    FLAGGED_DUPLICATE,
+                    "people.person",
+                    person,
+                    source="import",
+                    others=plan.elsewhere[row.line],
+                )
+            )
 
     for row in rows:
-        changes = plans.get(row.line)
+        changes = plan.changes.get(row.line)
         if not changes:
             continue
         known = Person.objects.select_related("mentee_profile").get(

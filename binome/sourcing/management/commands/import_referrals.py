@@ -9,13 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from binome.organisations.models import Organisation
 from binome.sourcing.importing import import_referrals, template_bytes
+from binome.sourcing.importing.reading import limits, too_large_message
 
 
 class Command(BaseCommand):
     help = (
         "Import a partner's referrals from a CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX file. "
-        "Nothing is saved unless every row is good. --template FILE writes the expected columns "
-        "(.csv or .xlsx; the XLSX template documents every column)."
+        "Nothing is saved unless every row is good. A row matches and updates only people of the partner's "
+        "territory. The IMPORT_MAX_* settings limit the file as on the staff page. --template FILE writes the "
+        "expected columns (.csv or .xlsx; the XLSX template documents every column)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"No partner has the slug {options['partner']!r}.")
         path = Path(options["file"])
         try:
+            # The same limits as the staff page, the size first, before a byte is read.
+            if path.stat().st_size > limits().max_bytes:
+                self.stderr.write(too_large_message(limits().max_bytes))
+                self.stderr.write("1 error(s): nothing was saved.")
+                raise SystemExit(1)
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Can't read {path}: {error.strerror}") from error
