@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,7 +120,7 @@ MIDDLEWARE = [
     "binome.lib.middleware.RejectNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "binome.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "binome.accounts.middleware.IdleTimeoutMiddleware",
     "binome.accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "binome.lib.middleware.NoStoreForSignedInMiddleware",
@@ -176,6 +177,26 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the per-client counters (allauth's sign-in and code limits, the enrolment form's):
+# it must be shared by every web process. Redis when REDIS_URL is set; otherwise a table in the
+# database (created by the accounts migrations, so `make run`, `make test` and every test database
+# have it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "binome_cache"
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured("REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://).")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Counters must not be culled early (300 entries by default): one per client and window.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -210,8 +231,11 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-# Staff (national admins, coordinators) are signed out after this many seconds without a request.
+# Signed out after this many seconds without a request: staff (national admins, coordinators), and
+# company contacts, partner referrers and funder viewers (their organisation's data; longer, as a
+# referral form takes a while to fill in). Mentors and mentees keep SESSION_COOKIE_AGE.
 STAFF_IDLE_TIMEOUT = env_int("STAFF_IDLE_TIMEOUT", 30 * 60)
+ORGANISATION_IDLE_TIMEOUT = env_int("ORGANISATION_IDLE_TIMEOUT", 60 * 60)
 
 # Second factor (allauth.mfa): required for every role but mentors and mentees
 # (binome.accounts.middleware.RequireMFAMiddleware). WebAuthn is left out: its pages need inline scripts.
@@ -221,20 +245,32 @@ MFA_ADAPTER = "binome.accounts.adapters.MFAAdapter"  # secrets encrypted at rest
 # Demo accounts (this email domain) skip the second factor, and only while DEMO_MODE is on.
 DEMO_EMAIL_DOMAIN = "demo.binome.fr"
 
-# Lockout (django-axes): 5 failed sign-ins for one email, or from one address (password spraying),
-# lock it for AXES_COOLOFF_MINUTES. Behind the TLS proxy the client's address is the last hop it adds.
+# Lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins on one account (from anywhere), or
+# AXES_ADDRESS_FAILURE_LIMIT from one client address (password spraying), lock it for
+# AXES_COOLOFF_MINUTES (binome.accounts.backends.LockoutHandler). The address is the client's,
+# behind TRUSTED_PROXY_COUNT proxies (binome.accounts.clients.client_address).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-# axes is the one lockout (in the database, shared by every process); allauth's own limit on failed
-# sign-ins lives in a per-process cache and would answer first with a vaguer message.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+if AXES_FAILURE_LIMIT < 1 or AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT (itself at least 1).")
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0 if DEBUG else 1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if not DEBUG else ["REMOTE_ADDR"]
+AXES_HANDLER = "binome.accounts.backends.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "binome.accounts.clients.client_address"
 AXES_USERNAME_CALLABLE = "binome.accounts.backends.attempted_email"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the account's own failures only (LockoutHandler.reset_user_attempts)
 AXES_LOCKOUT_CALLABLE = "binome.accounts.backends.lockout_response"
 AXES_VERBOSE = False
+# allauth's own limits stay on, counted in the shared cache: failed sign-ins and wrong second-factor
+# codes (the same counter, per email or per account, and per address). They are set to axes'
+# thresholds and cool-off, so axes answers first on passwords and allauth is what limits codes; either
+# way the person gets the same lockout page (AccountAdapter.validation_error).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{AXES_ADDRESS_FAILURE_LIMIT}/{AXES_COOLOFF_MINUTES}m/ip,{AXES_FAILURE_LIMIT}/{AXES_COOLOFF_MINUTES}m/key"
+    ),
+}
 # Unlock by hand with `manage.py axes_reset_username EMAIL`; the cool-off also lifts it.
 AXES_ENABLE_ADMIN = False
 
@@ -307,6 +343,40 @@ STORAGES = {
 }
 
 # --- Security -------------------------------------------------------------------------
+# How many proxies we run in front of the application (the TLS proxy: 1). Each appends the address
+# it got the request from to X-Forwarded-For; the client's address is read from there, and only
+# there (binome.accounts.clients.client_address). 0 (development): the header is ignored. The
+# application must not be reachable except through them, or anyone could choose their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0 if DEBUG else 1))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Browser features no page of ours uses are denied to every page and frame (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -1,10 +1,15 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django import forms
 from django.http import HttpRequest
 
 from binome.accounts.models import User
+from binome.accounts.backends import lockout_response
+from binome.accounts.clients import client_address
 from binome.lib.mail import send_email
 from binome.privacy.fields import decrypt, encrypt
 
@@ -15,6 +20,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's per-address limits count the client behind the trusted proxies, as axes does.
+        return client_address(request)
+
+    def validation_error(self, code: str, *args: Any) -> forms.ValidationError:
+        """allauth's limits on failed sign-ins and on wrong second-factor codes (counted in the
+        shared cache) answer with the lockout page axes shows, so that a person locked out reads
+        one page, whichever counter tripped first, instead of a form error here and a page there."""
+        if code == "too_many_login_attempts" and context.request is not None:
+            raise ImmediateHttpResponse(lockout_response(context.request, None, None))
+        return super().validation_error(code, *args)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from binome.people.models import Person
 from binome.portals.tests.test_staff_pages import _edit_payload
-from conftest import Cast, give_second_factor
+from conftest import Cast, give_second_factor, pass_second_factor
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -21,6 +21,7 @@ def signed_in(user: Any) -> Client:
     give_second_factor(user)
     client = Client()
     client.force_login(user)
+    pass_second_factor(client, user)
     return client
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access, links
+from binome.accounts import access, clients, links
 from binome.portals.decorators import section
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
@@ -32,19 +31,9 @@ invitation_managers_only = section(lambda s: s.is_staff or bool(s.company_ids))
 JOIN_POSTS_PER_HOUR = 30
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def _over_rate_limit(request: HttpRequest) -> bool:
-    key = f"binome:join-posts:{_client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > JOIN_POSTS_PER_HOUR
+    # Counted per client behind the trusted proxies, in the cache every web process shares.
+    return clients.count_attempt(request, "join-posts", window=3600) > JOIN_POSTS_PER_HOUR
 
 
 def _invalid_link(request: HttpRequest, state: str | None, invitation: MentorInvitation | None = None) -> HttpResponse:

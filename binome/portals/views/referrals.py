@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from binome.accounts import access
+from binome.accounts import clients
 from binome.accounts.access import scope_of
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
@@ -187,9 +187,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def client_key(request: HttpRequest) -> str:
-    """A salted hash of the client's address: enough to count, useless to identify anyone."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(f"{settings.SECRET_KEY}|public-apply|{address}".encode()).hexdigest()[:24]
+    """A salted hash of the client's address (behind the trusted proxies): enough to count, useless
+    to identify anyone."""
+    return clients.client_key(request, "public-apply")
 
 
 def recent_applications(key: str) -> int:

@@ -1,0 +1,62 @@
+"""Who is on the other end: the client's address behind the trusted proxies, and the per-client
+limits counted on it.
+
+Every per-client limit (the sign-in lockout, allauth's limits, the public application form, the
+enrolment form) keys on `client_address`, so that behind the TLS proxy each person has their own
+counter instead of sharing the proxy's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ipware import get_client_ip
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client, as the outermost of our `TRUSTED_PROXY_COUNT` proxies saw it.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so the
+    client's address is the TRUSTED_PROXY_COUNT-th entry from the end; whatever the client wrote
+    before it is ignored (a client choosing its own header gains nothing). With no trusted proxy
+    (development) the header is not read at all: the connection's address is the client's.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        # ipware counts the proxies listed in the header, i.e. all but the last one, whose
+        # address is REMOTE_ADDR; non-strict accepts extra entries the client sent before ours.
+        address, _routable = get_client_ip(
+            request,
+            proxy_order="left-most",
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,
+        )
+        if address:
+            return address
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def client_key(request: HttpRequest, purpose: str) -> str:
+    """A salted hash of the client's address: enough to count, useless to identify anyone."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{purpose}|{client_address(request)}".encode()).hexdigest()[:24]
+
+
+def count_attempt(request: HttpRequest, purpose: str, *, window: int) -> int:
+    """Count one attempt of this client for `purpose` in the current window of `window` seconds,
+    in the shared cache (every web process sees it), and return the window's count so far.
+
+    The window's number is part of the key, so a count ends with its window whatever the cache
+    does with expiry times."""
+    key = f"binome:attempts:{purpose}:{client_key(request, purpose)}:{int(time.time()) // window}"
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
