@@ -7,9 +7,9 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.http import HttpRequest
 
-from binome.accounts.models import User
 from binome.accounts.backends import lockout_response
 from binome.accounts.clients import client_address
+from binome.accounts.models import User
 from binome.lib.mail import send_email
 from binome.privacy.fields import decrypt, encrypt
 
