@@ -95,7 +95,8 @@ def send_email(
     """Queue an email once the current transaction commits (nothing is sent for a rolled-back write).
 
     `person_id`: the person the email is to, `about_person_id`: the person it speaks of, `user_id`:
-    the account it is to, when known; erasing either person deletes the message and its task record. `calendar`: an .ics attachment
+    the account it is to, when known; erasing either person deletes the message and its task record.
+    `calendar`: an .ics attachment
     (with its METHOD, "REQUEST" or "CANCEL")."""
     message = OutgoingMessage.objects.create(
         person_id=person_id,

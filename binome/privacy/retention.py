@@ -5,7 +5,8 @@ contact, an unsuccessful referral one year after the decision, a mentor's file t
 their last duo or enrolment; audit events are deleted after five years, and the background
 worker's finished task records (a queued email holds its recipient's address and text) after 30
 days, with the outgoing emails they sent (already wiped of their text; one the worker could not
-send within 30 days is dropped). "Last contact" is the latest of: the file's last change, a referral's last status change, a duo's start or end, a
+send within 30 days is dropped).
+"Last contact" is the latest of: the file's last change, a referral's last status change, a duo's start or end, a
 meeting. Nobody with a live duo or a referral still in progress is touched.
 """
 
