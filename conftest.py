@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+from django.contrib.auth.hashers import reset_hashers
 from django.utils.text import slugify
 
 from binome.accounts.models import Role, User
@@ -36,8 +36,7 @@ PARIS, LYON = 2988507, 2996944
 # production list with `production_password_hashers`.
 PRODUCTION_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-get_hashers.cache_clear()
-get_hashers_by_algorithm.cache_clear()
+reset_hashers(setting="PASSWORD_HASHERS")
 
 
 @pytest.fixture(scope="session")
