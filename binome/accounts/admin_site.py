@@ -40,6 +40,6 @@ def restrict_admin_to_national_admins(site: AdminSite) -> None:
         raise PermissionDenied
 
     site.has_permission = has_permission  # type: ignore[method-assign]
-    site.login = login  # type: ignore[method-assign,assignment]
+    site.login = login  # type: ignore[method-assign]
     site.site_header = "Binôme"
     site.site_title = "Binôme admin"

@@ -14,8 +14,8 @@ from typing import Any
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.signals import authentication_step_completed
-from allauth.mfa.models import Authenticator
 from allauth.core import context
+from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in

@@ -177,7 +177,8 @@ def behind_proxy(n: int) -> Client:
     return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"198.18.{n // 250}.{n % 250 + 1}", **EN)
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
+# 200 new accounts: a fast hasher keeps the test short (argon2 is tested in test_mfa.py).
+@override_settings(TRUSTED_PROXY_COUNT=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811
@@ -188,7 +189,8 @@ def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
         for n in range(200):
             client = behind_proxy(n)
             applied = client.post(
-                reverse("public_apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 {n // 100:02d} {n % 100:02d} 32")
+                reverse("public_apply"),
+                application(last_name=f"Rahimi{n}", phone=f"07 98 {n // 100:02d} {n % 100:02d} 32"),
             )
             assert applied.status_code == 302, (n, applied.status_code)
             enrolled = client.post(
@@ -213,9 +215,7 @@ def test_F3_one_client_behind_the_proxy_is_still_limited(cast: Cast, consent_tex
     statuses = []
     for n in range(7):
         spoofed = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}, 198.18.9.9", **EN)
-        response = spoofed.post(
-            reverse("public_apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}")
-        )
+        response = spoofed.post(reverse("public_apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}"))
         statuses.append(response.status_code)
     assert statuses == [302] * 5 + [429] * 2
     assert behind_proxy(3).post(reverse("public_apply"), application()).status_code == 302
@@ -267,9 +267,7 @@ def test_F3_without_a_trusted_proxy_the_forwarded_header_is_ignored(cast: Cast) 
 
 
 @pytest.mark.parametrize("who", ["hugo", "farah", "fiona"])
-def test_company_contacts_referrers_and_funders_are_signed_out_when_idle(
-    cast: Cast, client_for: Any, who: str
-) -> None:
+def test_company_contacts_referrers_and_funders_are_signed_out_when_idle(cast: Cast, client_for: Any, who: str) -> None:
     from django.conf import settings
 
     user = getattr(cast, who)
@@ -298,4 +296,3 @@ def test_every_response_carries_a_permissions_policy(cast: Cast, client_for: Any
         policy = client.get(url, **EN)["Permissions-Policy"]
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
             assert f"{feature}=()" in policy, (url, policy)
-

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from binome.accounts import access
-from binome.accounts import clients
+from binome.accounts import access, clients
 from binome.accounts.access import scope_of
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
