@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import environ
@@ -183,6 +184,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # have it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_TABLE = "binome_cache"
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured("REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://).")

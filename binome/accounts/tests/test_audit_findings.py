@@ -177,7 +177,8 @@ def behind_proxy(n: int) -> Client:
     return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"198.18.{n // 250}.{n % 250 + 1}", **EN)
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
+# 200 new accounts: a fast hasher keeps the test short (argon2 is tested in test_mfa.py).
+@override_settings(TRUSTED_PROXY_COUNT=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811

@@ -19,8 +19,9 @@ from conftest import Cast
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit() -> None:
-    # The join form counts attempts per address in the cache, which outlives a test.
+def fresh_rate_limit(db: Any) -> None:
+    # The join form counts attempts per address in the cache, which outlives a test (the database
+    # cache needs the database).
     cache.clear()
 
 
