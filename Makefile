@@ -40,7 +40,7 @@ worker: bootstrap
 # Browser tests run on their own: a live server empties the database between tests.
 test: bootstrap
 	@bash scripts/ensure-chromium
-	$(UV) run --frozen pytest -n auto -m "not e2e" $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto -m "not e2e" --cov --cov-report=term $(PYTEST_ARGS)
 	$(UV) run --frozen pytest -m e2e e2e $(PYTEST_ARGS)
 
 test-fast: bootstrap
@@ -50,6 +50,7 @@ lint: bootstrap
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy .
+	$(PY) manage.py makemigrations --check --dry-run
 	$(UV) run --frozen bandit -c pyproject.toml -r binome config matching -q
 	@bash scripts/audit-deps
 
