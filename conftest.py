@@ -212,6 +212,22 @@ def _whole_relation_graph_under_available_apps(request: pytest.FixtureRequest) -
         apps.set_available_apps(available)
 
 
+def queued_emails(address: str | None = None) -> list[Any]:
+    """The emails waiting for the worker, oldest first, optionally only those to `address`.
+
+    Each `deliver_email` task carries only its message's id (no address or link in the task
+    table); the message itself waits, encrypted, in `OutgoingMessage`."""
+    from django_tasks_db.models import DBTaskResult
+
+    from binome.lib.models import OutgoingMessage
+
+    tasks = DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email").order_by("pk")
+    ids = [task.args_kwargs["args"][0] for task in tasks]
+    messages = OutgoingMessage.objects.in_bulk(ids)
+    found = [messages[pk] for pk in ids if pk in messages]
+    return [m for m in found if address is None or m.recipients == [address]]
+
+
 def give_second_factor(user: User) -> None:
     """The roles that must use two-factor authentication get an authenticator app, as in production."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

@@ -14,7 +14,7 @@ from binome.privacy.models import AuditEvent
 from binome.sourcing.enrolment import create_invitation, enrol_mentor, revoke_invitation
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, a_date, link, new_mentor, session
 from binome.sourcing.training import register_mentors
-from conftest import Cast
+from conftest import Cast, queued_emails
 
 PERSON = {"first_name": "Inès", "last_name": "Morel", "phone": "", "gender": "female"}
 PROFILE = {"job_title": "Comptable", "occupation_id": "M1203", "capacity": 1}
@@ -70,8 +70,6 @@ def test_a_refused_enrolment_writes_nothing(cast: Cast, overrides: dict[str, Any
 def test_F15_an_address_with_an_account_is_not_refused_but_emailed_and_nothing_is_written(
     cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     invitation = link(cast.acme)
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,8 +77,7 @@ def test_F15_an_address_with_an_account_is_not_refused_but_emailed_and_nothing_i
     assert result is None
     assert _counts() == before
     assert not invitation.enrolled.exists()
-    queued = DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email")
-    assert [t.args_kwargs["kwargs"]["to"] for t in queued] == [["hugo@acme.test"]]
+    assert [message.recipients for message in queued_emails()] == [["hugo@acme.test"]]
 
 
 def test_a_revoked_link_enrols_nobody(cast: Cast) -> None:

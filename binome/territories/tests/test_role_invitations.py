@@ -14,13 +14,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
-from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import Role, User
 from binome.reference.models import Place
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, enrolment_payload, link
 from binome.territories.services import open_territory
-from conftest import PASSWORD, Cast
+from conftest import PASSWORD, Cast, queued_emails
 
 pytestmark = pytest.mark.django_db
 TOURS = 2972191
@@ -34,12 +33,7 @@ def fresh_rate_limit() -> None:
 
 
 def emails_to(address: str) -> list[str]:
-    bodies = []
-    for task in DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email").order_by("pk"):
-        kwargs = task.args_kwargs["kwargs"]
-        if kwargs["to"] == [address]:
-            bodies.append(kwargs["body"])
-    return bodies
+    return [message.body for message in queued_emails(address)]
 
 
 def link_in(body: str) -> str:
