@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binome.lib.actors import signed_in
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.privacy import audit
 from binome.reference.models import Occupation
@@ -27,10 +28,10 @@ def _changed_fields(instance: Any, values: Mapping[str, Any]) -> list[str]:
 
 @transaction.atomic
 def create_person(*, actor: Any, **fields: Any) -> Person:
-    person = Person(updated_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
+    person = Person(updated_by=signed_in(actor), **fields)
     person.full_clean()
     person.save()
-    audit.record(actor=actor, verb="created", target=person)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=person)
     return person
 
 
@@ -44,7 +45,7 @@ def set_languages(person: Person, levels: Mapping[str, str], *, actor: Any) -> N
     PersonLanguage.objects.bulk_create(
         [PersonLanguage(person=person, language_id=code, level=level) for code, level in levels.items()]
     )
-    audit.record(actor=actor, verb="updated", target=person, fields=["languages"])
+    audit.record(actor=actor, verb=audit.Verb.UPDATED, target=person, fields=["languages"])
 
 
 def _set_targets(profile: MenteeProfile, codes: Iterable[str]) -> bool:
@@ -65,7 +66,7 @@ def create_mentee_profile(person: Person, *, actor: Any, targets: Iterable[str],
     profile.full_clean()
     profile.save()
     _set_targets(profile, targets)
-    audit.record(actor=actor, verb="created", target=profile)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=profile)
     return profile
 
 
@@ -74,7 +75,7 @@ def create_mentor_profile(person: Person, *, actor: Any, **fields: Any) -> Mento
     profile = MentorProfile(person=person, **fields)
     profile.full_clean()
     profile.save()
-    audit.record(actor=actor, verb="created", target=profile)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=profile)
     return profile
 
 
@@ -102,5 +103,5 @@ def update_mentee_file(
     profile.full_clean()
     person.save()
     profile.save()
-    audit.record(actor=actor, verb="updated", target=person, fields=changed)
+    audit.record(actor=actor, verb=audit.Verb.UPDATED, target=person, fields=changed)
     return changed

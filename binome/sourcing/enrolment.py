@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
 from binome.accounts.models import Role, User
+from binome.lib.actors import signed_in
 from binome.lib.mail import language_of, send_email
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
@@ -92,11 +93,11 @@ def create_invitation(
         label=label,
         valid_from=valid_from,
         valid_until=valid_until,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     invitation.full_clean()
     invitation.save()
-    audit.record(actor=actor, verb="created", target=invitation)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=invitation)
     return invitation
 
 
@@ -107,7 +108,7 @@ def revoke_invitation(invitation: MentorInvitation, *, actor: Any) -> bool:
         return False
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, verb="revoked", target=invitation)
+    audit.record(actor=actor, verb=audit.Verb.REVOKED, target=invitation)
     return True
 
 
@@ -191,7 +192,7 @@ def enrol_mentor(
         user.is_active = False
         user.save()
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-        audit.record(actor=user, verb="created", target=user)
+        audit.record(actor=user, verb=audit.Verb.CREATED, target=user)
     person = create_person(actor=user, territory=company.territory, email=user.email, **person_fields)
     set_languages(person, languages, actor=user)
     profile = create_mentor_profile(
@@ -207,7 +208,7 @@ def enrol_mentor(
     if not (user.first_name or user.last_name):
         user.first_name, user.last_name = person.first_name, person.last_name
         user.save(update_fields=["first_name", "last_name"])
-    audit.record(actor=user, verb="enrolled", target=profile, invitation=invitation.pk)
+    audit.record(actor=user, verb=audit.Verb.ENROLLED, target=profile, invitation=invitation.pk)
     # The cached scope predates the new role.
     if hasattr(user, "_binome_scope"):
         del user._binome_scope
@@ -256,4 +257,4 @@ def confirm_enrolment(user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     links.mark_email_verified(user)
-    audit.record(actor=user, verb="confirmed enrolment", target=user)
+    audit.record(actor=user, verb=audit.Verb.CONFIRMED_ENROLMENT, target=user)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.cohorts.models import Cohort
+from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.services import create_mentee_profile, create_person, set_languages
 from binome.privacy import audit
@@ -102,7 +103,7 @@ def move_referral(
             from_status=locked.status,
             to_status=to_status,
             at=now,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=signed_in(actor),
             note=note,
         )
         locked.status = to_status
@@ -110,7 +111,7 @@ def move_referral(
         if to_status in {S.INELIGIBLE, S.WAITLISTED, S.LEFT} and note:
             locked.status_reason = note
         locked.save(update_fields=update_fields)
-        audit.record(actor=actor, verb="moved", target=locked, to=to_status)
+        audit.record(actor=actor, verb=audit.Verb.MOVED, target=locked, to=to_status)
     referral.refresh_from_db()
     transaction.on_commit(lambda: _notify_referrer(transition.pk))
     return transition
@@ -210,7 +211,7 @@ def submit_referral(
         text=consent_text,
         given_on=consent_given_on,
         method=consent_method,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=signed_in(actor),
     )
     referrer = referrer or {}
     now = timezone.now()
@@ -221,7 +222,7 @@ def submit_referral(
         reason=reason.strip(),
         referred_at=now,
         status_changed_at=now,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
         referrer_name=referrer.get("name", ""),
         referrer_email=referrer.get("email", ""),
         referrer_phone=referrer.get("phone", ""),
@@ -231,7 +232,7 @@ def submit_referral(
         referral=referral,
         to_status=S.RECEIVED,
         at=now,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
     )
-    audit.record(actor=actor, verb="created", target=referral, source=source)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=referral, source=source)
     return referral

@@ -8,7 +8,7 @@ A row matches, and may update, only a person inside the importer's scope: the pe
 user may see (`access.people_visible_to`), or the partner's territory when no user acts (the
 command). A person outside it who shares a key with a row is never updated nor named to the
 importer: the row becomes a new person, and the pair is flagged for whoever may see both files
-(a national admin) on the duplicates page (`verb="flagged_duplicate"` in the audit trail).
+(a national admin) on the duplicates page (`audit.Verb.FLAGGED_DUPLICATE` in the audit trail).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
+from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
 from binome.privacy.models import AuditEvent
@@ -590,7 +591,7 @@ def _save(
     consent_text: ConsentText,
 ) -> None:
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = signed_in(actor)
     territory_id = partner.territory_id
     assert territory_id is not None
     matched = plan.matched
