@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from binome.lib.actors import signed_in
+from binome.lib.bulk import insert_rows
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.privacy import audit
 from binome.reference.models import Occupation
@@ -36,6 +37,35 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
 
 
 @transaction.atomic
+def create_people(
+    people: Sequence[Mapping[str, Any]], *, actor: Any, details: Mapping[str, Any] | None = None
+) -> list[int]:
+    """`create_person` for many people at once (an import); returns their ids, in order.
+
+    `people` are field values keyed by attname (`territory_id`), checked already: the importer
+    checks every cell against the same rules, and `full_clean` would cost a query per foreign key
+    and per person. `details` go on each person's "created" line in the audit trail.
+    """
+    user = signed_in(actor)
+    ids = insert_rows(
+        Person,
+        [
+            {
+                **fields,
+                "name_key": Person.name_key_for(fields["first_name"], fields["last_name"]),  # what save() keeps
+                "updated_by_id": user.pk if user else None,
+            }
+            for fields in people
+        ],
+        returning=True,
+    )
+    audit.record_many(
+        actor=actor, entries=[audit.Entry(audit.Verb.CREATED, Person, pk, dict(details or {})) for pk in ids]
+    )
+    return ids
+
+
+@transaction.atomic
 def set_languages(person: Person, levels: Mapping[str, str], *, actor: Any) -> None:
     """Replace a person's languages with `levels` ({language code: CEFR level})."""
     current = {pl.language_id: pl.level for pl in person.languages.all()}
@@ -46,6 +76,27 @@ def set_languages(person: Person, levels: Mapping[str, str], *, actor: Any) -> N
         [PersonLanguage(person=person, language_id=code, level=level) for code, level in levels.items()]
     )
     audit.record(actor=actor, verb=audit.Verb.UPDATED, target=person, fields=["languages"])
+
+
+@transaction.atomic
+def add_languages(people: Sequence[tuple[int, Mapping[str, str]]], *, actor: Any) -> None:
+    """`set_languages` for many people who have none yet (just created): (person id, levels) pairs."""
+    insert_rows(
+        PersonLanguage,
+        [
+            {"person_id": person_id, "language_id": code, "level": level}
+            for person_id, levels in people
+            for code, level in levels.items()
+        ],
+    )
+    audit.record_many(
+        actor=actor,
+        entries=[
+            audit.Entry(audit.Verb.UPDATED, Person, person_id, {"fields": ["languages"]})
+            for person_id, levels in people
+            if levels
+        ],
+    )
 
 
 def _set_targets(profile: MenteeProfile, codes: Iterable[str]) -> bool:
@@ -68,6 +119,31 @@ def create_mentee_profile(person: Person, *, actor: Any, targets: Iterable[str],
     _set_targets(profile, targets)
     audit.record(actor=actor, verb=audit.Verb.CREATED, target=profile)
     return profile
+
+
+class NewMenteeProfile(NamedTuple):
+    """One profile for `create_mentee_profiles`: what `create_mentee_profile` takes."""
+
+    person_id: int
+    fields: Mapping[str, Any]  # keyed by attname (`home_id`)
+    targets: Sequence[str]
+
+
+@transaction.atomic
+def create_mentee_profiles(profiles: Sequence[NewMenteeProfile], *, actor: Any) -> list[int]:
+    """`create_mentee_profile` for many people at once (an import), with values checked already:
+    known ROME codes, at most three (an import may leave them to the interview). Returns the ids."""
+    ids = insert_rows(MenteeProfile, [{**new.fields, "person_id": new.person_id} for new in profiles], returning=True)
+    insert_rows(
+        MenteeProfile.target_occupations.through,
+        [
+            {"menteeprofile_id": pk, "occupation_id": code}
+            for pk, new in zip(ids, profiles, strict=True)
+            for code in dict.fromkeys(new.targets)
+        ],
+    )
+    audit.record_many(actor=actor, entries=[audit.Entry(audit.Verb.CREATED, MenteeProfile, pk) for pk in ids])
+    return ids
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from binome.lib.actors import signed_in
+from binome.lib.bulk import insert_rows
 from binome.privacy.models import AuditEvent
 
 
@@ -105,33 +106,34 @@ class Verb(models.TextChoices):
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of a bulk write to the trail (`record_many`)."""
+    """One line of a bulk write to the trail (`record_many`): the target named by its model and
+    primary key, as bulk writes hold ids rather than instances."""
 
     verb: Verb
-    target: models.Model
+    model: type[models.Model]
+    pk: int | str
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _event(actor: Any, entry: Entry) -> AuditEvent:
-    return AuditEvent(
-        actor=signed_in(actor),
-        verb=entry.verb,
-        target_type=entry.target._meta.label_lower,
-        target_id=str(entry.target.pk),
-        details=entry.details,
-    )
+def _row(actor: Any, entry: Entry) -> dict[str, Any]:
+    user = signed_in(actor)
+    return {
+        "actor_id": user.pk if user else None,
+        "verb": entry.verb,
+        "target_type": entry.model._meta.label_lower,
+        "target_id": str(entry.pk),
+        "details": entry.details,
+    }
 
 
 def record(*, actor: Any, verb: Verb, target: models.Model, **details: Any) -> AuditEvent:
     """Record that `actor` (a user, or None for the system) did `verb` to `target`."""
-    event = _event(actor, Entry(verb, target, details))
-    event.save()
-    return event
+    return AuditEvent.objects.create(**_row(actor, Entry(verb, type(target), target.pk, details)))
 
 
-def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
-    """`record` for many targets at once (an import, a bulk creation): one row each, one query per batch."""
-    return AuditEvent.objects.bulk_create([_event(actor, entry) for entry in entries], batch_size=1000)
+def record_many(*, actor: Any, entries: Iterable[Entry]) -> None:
+    """`record` for many targets at once (an import): one row each, written in bulk."""
+    insert_rows(AuditEvent, [_row(actor, entry) for entry in entries])
 
 
 def viewed(request: HttpRequest, target: models.Model, *, what: str = "file", verb: Verb = Verb.VIEWED) -> AuditEvent:

@@ -17,9 +17,12 @@ def _verb_arguments() -> list[tuple[str, ast.expr]]:
         if {"tests", "migrations"} & set(path.parts):
             continue
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in {"record", "viewed"}:
-                    found += [(f"{path}:{node.lineno}", k.value) for k in node.keywords if k.arg == "verb"]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"record", "viewed"}
+            ):
+                found += [(f"{path}:{node.lineno}", k.value) for k in node.keywords if k.arg == "verb"]
     return found
 
 
