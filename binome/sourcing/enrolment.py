@@ -160,39 +160,17 @@ def enrol_mentor(
     invitation = MentorInvitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
     if link_state(invitation) != LinkState.VALID:
         raise ValidationError(_("This invitation link is no longer valid."))
-    if not languages:
-        raise ValidationError({"languages": _("Give at least one language you speak.")})
-    known = set(Language.objects.filter(code__in=list(languages)).values_list("code", flat=True))
-    if set(languages) - known or any(level not in CefrLevel.values for level in languages.values()):
-        raise ValidationError({"languages": _("Choose languages and levels from the lists.")})
+    _check_languages(languages)
     company = invitation.company
+    user: User | None
     if getattr(actor, "is_authenticated", False):
-        user: User = actor
-        if already_mentor_at(user, company) is not None:
+        user = actor
+        if already_mentor_at(actor, company) is not None:
             raise ValidationError(_("You are already enrolled as a mentor for this company."))
     else:
-        email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
-        if not email:
-            raise ValidationError({"email": _("Enter your email address.")})
-        password = str(user_fields.get("password", ""))
-        candidate = User(
-            email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
-        )
-        validate_password(password, candidate)  # raises with the validators' own messages
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None:
-            # Never say so on the page (issue #15, F15): the address's owner hears it by email.
-            make_password(password)  # the same work as a new account, so the answer takes as long
-            _notify_known_address(existing, invitation)
+        user = _new_account(invitation, user_fields, person_fields)
+        if user is None:
             return None
-        user = candidate
-        user.set_password(password)
-        # Inactive until the link sent to the address is followed with this password: nobody
-        # can use an address they do not read, and signing in before says what a wrong password says.
-        user.is_active = False
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-        audit.record(actor=user, verb=audit.Verb.CREATED, target=user)
     person = create_person(actor=user, territory=company.territory, email=user.email, **person_fields)
     set_languages(person, languages, actor=user)
     profile = create_mentor_profile(
@@ -216,6 +194,44 @@ def enrol_mentor(
         _send_confirmation(user, invitation)
         return Enrolment(user=user, profile=profile, needs_confirmation=True)
     return Enrolment(user=user, profile=profile)
+
+
+def _check_languages(languages: Mapping[str, str]) -> None:
+    if not languages:
+        raise ValidationError({"languages": _("Give at least one language you speak.")})
+    known = set(Language.objects.filter(code__in=list(languages)).values_list("code", flat=True))
+    if set(languages) - known or any(level not in CefrLevel.values for level in languages.values()):
+        raise ValidationError({"languages": _("Choose languages and levels from the lists.")})
+
+
+def _new_account(
+    invitation: MentorInvitation, user_fields: Mapping[str, Any], person_fields: Mapping[str, Any]
+) -> User | None:
+    """The inactive account of a visitor enrolling; None, with nothing written, when the address
+    already has an account (its owner is told by email)."""
+    email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter your email address.")})
+    password = str(user_fields.get("password", ""))
+    candidate = User(
+        email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
+    )
+    validate_password(password, candidate)  # raises with the validators' own messages
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Never say so on the page (issue #15, F15): the address's owner hears it by email.
+        make_password(password)  # the same work as a new account, so the answer takes as long
+        _notify_known_address(existing, invitation)
+        return None
+    user = candidate
+    user.set_password(password)
+    # Inactive until the link sent to the address is followed with this password: nobody
+    # can use an address they do not read, and signing in before says what a wrong password says.
+    user.is_active = False
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    audit.record(actor=user, verb=audit.Verb.CREATED, target=user)
+    return user
 
 
 def _send_confirmation(user: User, invitation: MentorInvitation) -> None:
