@@ -1,10 +1,10 @@
 """Shared fixtures: reference data once per test database, and the named cast.
 
-The cast (see ARCHITECTURE.md): Amara coordinates Paris; Ben (Acme) mentors Chloé;
-Dev mentors Leïla in Lyon, where Lucie coordinates, and neither must see anything of
-Paris; Farah is a referrer at a Paris NGO; Hugo is Acme's HR contact; Acme and
-Boulangerie Martin (an SME) are companies; Nadia is the national admin; Fiona reads
-the funder's reports.
+The cast (`Cast` and `build_cast` below, written through the real services): Amara
+coordinates Paris; Ben (Acme) mentors Chloé; Dev mentors Leïla in Lyon, where Lucie
+coordinates, and neither must see anything of Paris; Farah is a referrer at a Paris NGO;
+Hugo is Acme's HR contact; Acme and Boulangerie Martin (an SME) are companies; Nadia is
+the national admin; Fiona reads the funder's reports.
 """
 
 from __future__ import annotations

@@ -127,7 +127,11 @@ def send_role_invitation(
         ) % {"role": role, "scope": scope, "days": ROLE_INVITATION_DAYS, "url": url}
     send_email(subject=subject, body=body, to=[user.email])
     audit.record(
-        actor=actor, verb="sent role invitation", target=user, role=kind, territory=getattr(territory, "pk", None)
+        actor=actor,
+        verb=audit.Verb.SENT_ROLE_INVITATION,
+        target=user,
+        role=kind,
+        territory=getattr(territory, "pk", None),
     )
 
 
@@ -152,7 +156,7 @@ def accept_role_invitation(user: User, data: dict[str, Any], *, new_password: st
     role, _created = Role.objects.get_or_create(user=user, **invitation_grant(data))
     audit.record(
         actor=user,
-        verb="accepted role invitation",
+        verb=audit.Verb.ACCEPTED_ROLE_INVITATION,
         target=user,
         role=role.kind,
         territory=role.territory_id,

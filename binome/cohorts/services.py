@@ -48,7 +48,7 @@ def create_cohort(
     )
     if template is not None:
         generate_calendar(cohort)
-    audit.record(actor=actor, verb="created", target=cohort, template=template.pk if template else None)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=cohort, template=template.pk if template else None)
     return cohort
 
 
@@ -92,7 +92,7 @@ def update_workshop(workshop: Workshop, *, actor: Any, **changes: Any) -> Worksh
     if resend:
         workshop.sequence += 1
     workshop.save()
-    audit.record(actor=actor, verb="updated", target=workshop, fields=sorted(changed))
+    audit.record(actor=actor, verb=audit.Verb.UPDATED, target=workshop, fields=sorted(changed))
     if resend:
         invitations = list(workshop.invitations.select_related("person"))
         languages = languages_of(invitation.person for invitation in invitations)
@@ -156,7 +156,7 @@ def invite_to_workshop(workshop: Workshop, *, actor: Any) -> Invited:
     languages = languages_of(invitation.person for invitation in new)
     for invitation in new:
         _send_invitation(workshop, invitation, language=languages[invitation.person_id])
-    audit.record(actor=actor, verb="invited", target=workshop, count=len(new))
+    audit.record(actor=actor, verb=audit.Verb.INVITED, target=workshop, count=len(new))
     return Invited(sent=len(new), left_out=len(candidates) - len(new))
 
 
@@ -170,7 +170,7 @@ def cancel_workshop(workshop: Workshop, *, actor: Any) -> int:
     workshop.status = Workshop.Status.CANCELLED
     workshop.sequence += 1
     workshop.save(update_fields=["status", "sequence"])
-    audit.record(actor=actor, verb="cancelled", target=workshop)
+    audit.record(actor=actor, verb=audit.Verb.CANCELLED, target=workshop)
     sent = 0
     invitations = list(workshop.invitations.select_related("person"))
     languages = languages_of(invitation.person for invitation in invitations)
@@ -202,7 +202,7 @@ def mark_workshop_attendance(invitation: WorkshopInvitation, *, present: bool, a
         raise ValidationError(_("Attendance can be taken from the day of the workshop, and not for a cancelled one."))
     invitation.present = present
     invitation.save(update_fields=["present"])
-    audit.record(actor=actor, verb="marked attendance", target=invitation, fields=["present"])
+    audit.record(actor=actor, verb=audit.Verb.MARKED_ATTENDANCE, target=invitation, fields=["present"])
     return invitation
 
 
@@ -214,7 +214,7 @@ def regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
     """A new secret URL for the signed-in user; the old one stops working at once."""
     CalendarFeed.objects.filter(user=actor).delete()
     feed = CalendarFeed.objects.create(user=actor)
-    audit.record(actor=actor, verb="regenerated", target=feed)
+    audit.record(actor=actor, verb=audit.Verb.REGENERATED, target=feed)
     return feed
 
 
@@ -222,7 +222,7 @@ def regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
 def revoke_calendar_feed(*, actor: Any) -> None:
     feed = CalendarFeed.objects.filter(user=actor).first()
     if feed is not None:
-        audit.record(actor=actor, verb="revoked", target=feed)
+        audit.record(actor=actor, verb=audit.Verb.REVOKED, target=feed)
         feed.delete()
 
 
@@ -265,14 +265,14 @@ def save_curriculum_item(
         setattr(item, name, value)
     item.full_clean()
     item.save()
-    audit.record(actor=actor, verb="saved curriculum item", target=item, fields=sorted(fields))
+    audit.record(actor=actor, verb=audit.Verb.SAVED_CURRICULUM_ITEM, target=item, fields=sorted(fields))
     return item
 
 
 @transaction.atomic
 def remove_curriculum_item(item: CurriculumItem, *, actor: Any) -> None:
     """Remove an event from a template; generated workshops keep their copy (their link is cleared)."""
-    audit.record(actor=actor, verb="removed curriculum item", target=item, title=item.title)
+    audit.record(actor=actor, verb=audit.Verb.REMOVED_CURRICULUM_ITEM, target=item, title=item.title)
     item.delete()
 
 
@@ -281,5 +281,5 @@ def set_survey_plan(template: ProgrammeTemplate, *, actor: Any, codes: list[str]
     """Which questionnaires the template's cohorts use; waves already opened are kept."""
     template.survey_plan = sorted(set(codes))
     template.save(update_fields=["survey_plan"])
-    audit.record(actor=actor, verb="set survey plan", target=template, codes=template.survey_plan)
+    audit.record(actor=actor, verb=audit.Verb.SET_SURVEY_PLAN, target=template, codes=template.survey_plan)
     return template

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from binome.events.models import CompanyEvent, EventRegistration
+from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, MentorProfile, Person
 from binome.privacy import audit
@@ -44,11 +45,11 @@ def create_event(
         format=format,
         place=place.strip(),
         capacity=capacity,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     event.full_clean()
     event.save()
-    audit.record(actor=actor, verb="created", target=event)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=event)
     return event
 
 
@@ -120,7 +121,7 @@ def update_event(
     event.full_clean()
     if changed:
         event.save(update_fields=changed)
-        audit.record(actor=actor, verb="updated", target=event, fields=changed)
+        audit.record(actor=actor, verb=audit.Verb.UPDATED, target=event, fields=changed)
     return event
 
 
@@ -142,12 +143,12 @@ def cancel_event(event: CompanyEvent, *, reason: str, actor: Any) -> CompanyEven
             _("Someone is marked present: this event took place and can't be cancelled. Correct the attendance first.")
         )
     event.cancelled_at = timezone.now()
-    event.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    event.cancelled_by = signed_in(actor)
     event.cancellation_reason = reason
     event.full_clean()
     event.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
     # The reason is free text: it stays on the event, never in the audit trail.
-    audit.record(actor=actor, verb="cancelled", target=event, registrations=event.registrations.count())
+    audit.record(actor=actor, verb=audit.Verb.CANCELLED, target=event, registrations=event.registrations.count())
     return event
 
 
@@ -180,9 +181,9 @@ def register(event: CompanyEvent, person: Person, *, actor: Any) -> EventRegistr
         event=event,
         person=person,
         audience=audience,
-        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        registered_by=signed_in(actor),
     )
-    audit.record(actor=actor, verb="registered", target=person, event=event.pk)
+    audit.record(actor=actor, verb=audit.Verb.REGISTERED, target=person, event=event.pk)
     return registration
 
 
@@ -192,7 +193,7 @@ def unregister(registration: EventRegistration, *, actor: Any) -> None:
     _refuse_if_cancelled(registration.event)
     if registration.present is not None:
         raise ValidationError(_("Attendance is already taken for this person: mark them absent instead."))
-    audit.record(actor=actor, verb="unregistered", target=registration.person, event=registration.event_id)
+    audit.record(actor=actor, verb=audit.Verb.UNREGISTERED, target=registration.person, event=registration.event_id)
     registration.delete()
 
 
@@ -205,5 +206,5 @@ def mark_attendance(registration: EventRegistration, *, present: bool, actor: An
     if registration.present != present:
         registration.present = present
         registration.save(update_fields=["present"])
-        audit.record(actor=actor, verb="attendance", target=registration.person, event=registration.event_id)
+        audit.record(actor=actor, verb=audit.Verb.ATTENDANCE, target=registration.person, event=registration.event_id)
     return registration

@@ -22,6 +22,7 @@ from binome.impact.models import (
     OutcomeConflict,
     Source,
 )
+from binome.lib.actors import signed_in
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.privacy import audit
@@ -85,9 +86,9 @@ def record_outcome(
         occupation=occupation,
         source=source,
         survey_ref="" if survey_ref is None else str(survey_ref),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=signed_in(actor),
     )
-    audit.record(actor=actor, verb="recorded", target=outcome, person_id=person.pk, kind=kind, source=source)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED, target=outcome, person_id=person.pk, kind=kind, source=source)
     if source == Source.SURVEY:
         disagreeing = _disagreeing_staff_outcomes(outcome)
         if disagreeing:
@@ -97,7 +98,7 @@ def record_outcome(
                 conflict = OutcomeConflict.objects.create(
                     person=person, staff_outcome=staff_outcome, survey_outcome=outcome
                 )
-                audit.record(actor=actor, verb="conflict_raised", target=conflict, person_id=person.pk)
+                audit.record(actor=actor, verb=audit.Verb.CONFLICT_RAISED, target=conflict, person_id=person.pk)
     return outcome
 
 
@@ -123,7 +124,7 @@ def update_outcome(
     ]
     outcome.kind, outcome.date, outcome.sector, outcome.occupation = kind, date, sector, occupation
     outcome.save(update_fields=["kind", "date", "sector", "occupation"])
-    audit.record(actor=actor, verb="updated", target=outcome, person_id=outcome.person_id, fields=changed)
+    audit.record(actor=actor, verb=audit.Verb.UPDATED, target=outcome, person_id=outcome.person_id, fields=changed)
     return outcome
 
 
@@ -131,7 +132,7 @@ def update_outcome(
 def delete_outcome(outcome: Outcome, *, actor: Any) -> None:
     if outcome.source != Source.STAFF:
         raise ValidationError(_("A survey answer cannot be deleted; decide on its conflict instead."))
-    audit.record(actor=actor, verb="deleted", target=outcome, person_id=outcome.person_id, kind=outcome.kind)
+    audit.record(actor=actor, verb=audit.Verb.DELETED, target=outcome, person_id=outcome.person_id, kind=outcome.kind)
     OutcomeConflict.objects.filter(staff_outcome=outcome, decision=OutcomeConflict.Decision.PENDING).delete()
     outcome.delete()
 
@@ -158,7 +159,7 @@ def resolve_conflict(conflict: OutcomeConflict, *, actor: Any, decision: str) ->
         survey.status = Outcome.Status.ACTIVE
     conflict.decision = decision
     conflict.decided_at = timezone.now()
-    conflict.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    conflict.decided_by = signed_in(actor)
     conflict.save(update_fields=["decision", "decided_at", "decided_by"])
     staff.save(update_fields=["status"])
     # The survey answer may disagree with several staff rows: it stays aside while any is pending.
@@ -168,7 +169,9 @@ def resolve_conflict(conflict: OutcomeConflict, *, actor: Any, decision: str) ->
     ):
         survey.status = Outcome.Status.CONFLICT
     survey.save(update_fields=["status"])
-    audit.record(actor=actor, verb="resolved", target=conflict, person_id=conflict.person_id, decision=decision)
+    audit.record(
+        actor=actor, verb=audit.Verb.RESOLVED, target=conflict, person_id=conflict.person_id, decision=decision
+    )
     return conflict
 
 
@@ -196,9 +199,9 @@ def record_network(
         contacts=contacts,
         source=source,
         survey_ref="" if survey_ref is None else str(survey_ref),
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=signed_in(actor),
     )
-    audit.record(actor=actor, verb="recorded", target=report, person_id=person.pk, source=source)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED, target=report, person_id=person.pk, source=source)
     return report
 
 
@@ -226,5 +229,5 @@ def record_mentor_skills(
         date=date,
         survey_ref="" if survey_ref is None else str(survey_ref),
     )
-    audit.record(actor=actor, verb="recorded", target=row, person_id=person.pk, moment=moment)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED, target=row, person_id=person.pk, moment=moment)
     return row

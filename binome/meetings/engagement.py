@@ -27,6 +27,11 @@ from binome.pairing.models import Duo
 from binome.privacy import audit
 
 K = Alert.Kind
+ALERT_VERBS = {
+    "note": audit.Verb.ALERT_NOTE,
+    "snoozed": audit.Verb.ALERT_SNOOZED,
+    "resolved": audit.Verb.ALERT_RESOLVED,
+}
 LIVE = (Alert.Status.OPEN, Alert.Status.SNOOZED)
 REMINDED_KINDS = (K.NO_FIRST_MEETING, K.SILENCE)
 # A poor check-in does not go away by itself when time passes: only the coordinator, having
@@ -215,5 +220,5 @@ def note_alert(alert: Alert, *, actor: Any, text: str, action: str = "note", unt
     elif not text:
         raise ValidationError(_("Write a note."))
     AlertNote.objects.create(alert=alert, actor=actor, action=action, text=text)
-    audit.record(actor=actor, verb=f"alert {action}", target=alert, duo=alert.duo_id)
+    audit.record(actor=actor, verb=ALERT_VERBS[action], target=alert, duo=alert.duo_id)
     return alert

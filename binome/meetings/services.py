@@ -37,7 +37,7 @@ def record_meeting(duo: Duo, *, actor: Any, author: str, **fields: Any) -> Meeti
         meeting.confirmed_at, meeting.confirmed_by = timezone.now(), actor
     meeting.full_clean()
     meeting.save()
-    audit.record(actor=actor, verb="recorded meeting", target=meeting, duo=duo.pk)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED_MEETING, target=meeting, duo=duo.pk)
     if meeting.is_confirmed:
         engagement.refresh_duo(duo)
     return meeting
@@ -55,7 +55,7 @@ def confirm_meeting(meeting: Meeting, *, actor: Any, as_role: str) -> Meeting:
         raise ValidationError(_("Unknown author."))
     meeting.confirmed_at, meeting.confirmed_by = timezone.now(), actor
     meeting.save(update_fields=["confirmed_at", "confirmed_by"])
-    audit.record(actor=actor, verb="confirmed meeting", target=meeting)
+    audit.record(actor=actor, verb=audit.Verb.CONFIRMED_MEETING, target=meeting)
     engagement.refresh_duo(meeting.duo)  # the duo's "no meeting" alert goes at once
     return meeting
 
@@ -69,5 +69,5 @@ def record_introduction(duo: Duo, *, actor: Any, **fields: Any) -> NetworkIntrod
     introduction = NetworkIntroduction(duo=duo, recorded_by=actor, **fields)
     introduction.full_clean()
     introduction.save()
-    audit.record(actor=actor, verb="recorded introduction", target=introduction, duo=duo.pk)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED_INTRODUCTION, target=introduction, duo=duo.pk)
     return introduction

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binome.lib.actors import signed_in
 from binome.organisations.models import (
     CompanyRelation,
     Contact,
@@ -57,13 +58,9 @@ def add_prospect(
     relation = CompanyRelation.objects.create(
         company=company, stage=Stage.IDENTIFIED, next_action=next_action.strip(), next_action_on=next_action_on
     )
-    StageChange.objects.create(relation=relation, to_stage=Stage.IDENTIFIED, actor=_user(actor))
-    audit.record(actor=actor, verb="created", target=relation)
+    StageChange.objects.create(relation=relation, to_stage=Stage.IDENTIFIED, actor=signed_in(actor))
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=relation)
     return relation
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -97,10 +94,10 @@ def move_company(
     if previous != stage:
         relation.stage_changed_at = timezone.now()
         StageChange.objects.create(
-            relation=relation, from_stage=previous, to_stage=stage, actor=_user(actor), note=note.strip()
+            relation=relation, from_stage=previous, to_stage=stage, actor=signed_in(actor), note=note.strip()
         )
     relation.save()
-    audit.record(actor=actor, verb="moved", target=relation, stage=stage, previous=previous)
+    audit.record(actor=actor, verb=audit.Verb.MOVED, target=relation, stage=stage, previous=previous)
     return relation
 
 
@@ -117,9 +114,9 @@ def record_signature(company: Organisation, *, note: str, actor: Any) -> Company
     relation.stage_changed_at = timezone.now()
     relation.save()
     StageChange.objects.create(
-        relation=relation, from_stage=previous, to_stage=Stage.SIGNED, actor=_user(actor), note=note
+        relation=relation, from_stage=previous, to_stage=Stage.SIGNED, actor=signed_in(actor), note=note
     )
-    audit.record(actor=actor, verb="moved", target=relation, stage=Stage.SIGNED, previous=previous)
+    audit.record(actor=actor, verb=audit.Verb.MOVED, target=relation, stage=Stage.SIGNED, previous=previous)
     return relation
 
 
@@ -132,7 +129,7 @@ def add_contact(
     )
     contact.full_clean()
     contact.save()
-    audit.record(actor=actor, verb="created", target=contact, organisation=organisation.pk)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=contact, organisation=organisation.pk)
     return contact
 
 
@@ -147,13 +144,13 @@ def update_contact(contact: Contact, *, actor: Any, **fields: str) -> Contact:
     contact.full_clean()
     if changed:
         contact.save(update_fields=changed)
-        audit.record(actor=actor, verb="updated", target=contact, fields=changed)
+        audit.record(actor=actor, verb=audit.Verb.UPDATED, target=contact, fields=changed)
     return contact
 
 
 @transaction.atomic
 def remove_contact(contact: Contact, *, actor: Any) -> None:
-    audit.record(actor=actor, verb="deleted", target=contact, organisation=contact.organisation_id)
+    audit.record(actor=actor, verb=audit.Verb.DELETED, target=contact, organisation=contact.organisation_id)
     contact.delete()
 
 
@@ -177,11 +174,11 @@ def record_exchange(
         happened_on=happened_on,
         kind=kind,
         summary=summary.strip(),
-        recorded_by=_user(actor),
+        recorded_by=signed_in(actor),
     )
     exchange.full_clean()
     exchange.save()
-    audit.record(actor=actor, verb="created", target=exchange, organisation=organisation.pk)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=exchange, organisation=organisation.pk)
     return exchange
 
 
@@ -210,5 +207,5 @@ def add_partner_agreement(
     )
     agreement.full_clean()
     agreement.save()
-    audit.record(actor=actor, verb="created", target=agreement)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=agreement)
     return agreement

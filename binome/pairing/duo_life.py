@@ -19,6 +19,12 @@ from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
 S = Duo.Status
+DUO_VERBS: dict[str, audit.Verb] = {
+    S.ACTIVE: audit.Verb.DUO_ACTIVE,
+    S.PAUSED: audit.Verb.DUO_PAUSED,
+    S.COMPLETED: audit.Verb.DUO_COMPLETED,
+    S.ENDED_EARLY: audit.Verb.DUO_ENDED_EARLY,
+}
 ALLOWED: dict[str, set[str]] = {
     S.ACTIVE: {S.PAUSED, S.COMPLETED, S.ENDED_EARLY},
     S.PAUSED: {S.ACTIVE, S.COMPLETED, S.ENDED_EARLY},
@@ -72,7 +78,7 @@ def change_duo_status(duo: Duo, to: str, *, actor: Any, reason: str = "", mentee
             move_referral(referral, Referral.Status.ENROLLED, actor=actor, note=reason, cohort=duo.cohort, system=True)
         else:
             move_referral(referral, Referral.Status.LEFT, actor=actor, note=reason, system=True)
-    audit.record(actor=actor, verb="duo " + to, target=duo)
+    audit.record(actor=actor, verb=DUO_VERBS[to], target=duo)
     return duo
 
 
@@ -84,5 +90,5 @@ def set_contact_sharing(duo: Duo, *, side: str, email: bool, phone: bool, actor:
     setattr(duo, f"{side}_shares_email", email)
     setattr(duo, f"{side}_shares_phone", phone)
     duo.save(update_fields=[f"{side}_shares_email", f"{side}_shares_phone"])
-    audit.record(actor=actor, verb="shared contact details", target=duo, side=side, email=email, phone=phone)
+    audit.record(actor=actor, verb=audit.Verb.SHARED_CONTACT_DETAILS, target=duo, side=side, email=email, phone=phone)
     return duo

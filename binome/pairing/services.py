@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 import matching
 from binome.cohorts.models import Cohort
+from binome.lib.actors import signed_in
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
@@ -29,6 +30,7 @@ from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
 Pair = tuple[int, int]
+PAIR_RULE_VERBS = {"pin": audit.Verb.PIN_PAIR, "forbid": audit.Verb.FORBID_PAIR, "clear": audit.Verb.CLEAR_PAIR}
 DEFAULT_WEIGHTS = matching.PRESETS["balanced"].as_dict()
 
 
@@ -100,7 +102,7 @@ def run_matching(
             total_score=result.total_score,
             solver=result.solver,
             seconds=round(seconds, 4),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=signed_in(actor),
         )
         Proposal.objects.bulk_create(
             [
@@ -120,7 +122,7 @@ def run_matching(
         if cohort.status == Cohort.Status.PLANNED:
             cohort.status = Cohort.Status.MATCHING
             cohort.save(update_fields=["status"])
-        audit.record(actor=actor, verb="ran matching", target=run, proposals=len(result.duos))
+        audit.record(actor=actor, verb=audit.Verb.RAN_MATCHING, target=run, proposals=len(result.duos))
     return run
 
 
@@ -175,7 +177,7 @@ def decide(proposal: Proposal, decision: str, *, actor: Any) -> Proposal:
         run.save(update_fields=["pins"])
     proposal.decision = decision
     proposal.save(update_fields=["decision"])
-    audit.record(actor=actor, verb="decided", target=proposal, decision=decision)
+    audit.record(actor=actor, verb=audit.Verb.DECIDED, target=proposal, decision=decision)
     return proposal
 
 
@@ -212,7 +214,7 @@ def set_pair_rule(run: MatchRun, mentee_id: int, mentor_id: int, rule: str, *, a
         raise ValidationError(_("Unknown action."))
     run.pins, run.forbids = pins, forbids
     run.save(update_fields=["pins", "forbids"])
-    audit.record(actor=actor, verb=f"{rule} pair", target=run, mentee=mentee_id, mentor=mentor_id)
+    audit.record(actor=actor, verb=PAIR_RULE_VERBS[rule], target=run, mentee=mentee_id, mentor=mentor_id)
     return run
 
 
@@ -270,7 +272,7 @@ def swap_mentors(first: Proposal, second: Proposal, *, actor: Any) -> tuple[Prop
         proposal.save(update_fields=["mentor", "score", "contributions", "rank", "swapped", "decision"])
     run.total_score = sum(run.proposals.exclude(decision=Proposal.Decision.REJECTED).values_list("score", flat=True))
     run.save(update_fields=["total_score"])
-    audit.record(actor=actor, verb="swapped", target=run, proposals=[first.pk, second.pk])
+    audit.record(actor=actor, verb=audit.Verb.SWAPPED, target=run, proposals=[first.pk, second.pk])
     return first, second
 
 
@@ -348,11 +350,11 @@ def _confirm(run: MatchRun, *, actor: Any) -> list[Duo]:
         )
     run.status = MatchRun.Status.CONFIRMED
     run.confirmed_at = timezone.now()
-    run.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    run.confirmed_by = signed_in(actor)
     run.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     cohort = run.cohort
     if cohort.status in (Cohort.Status.PLANNED, Cohort.Status.MATCHING):
         cohort.status = Cohort.Status.RUNNING
         cohort.save(update_fields=["status"])
-    audit.record(actor=actor, verb="confirmed", target=run, duos=len(duos))
+    audit.record(actor=actor, verb=audit.Verb.CONFIRMED, target=run, duos=len(duos))
     return duos

@@ -74,7 +74,7 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.name_key = self.name_key_for(self.first_name, self.last_name)
+        self.refresh_name_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):  # type: ignore[call-overload]
             kwargs["update_fields"] = {*update_fields, "name_key"}  # type: ignore[misc]
@@ -83,6 +83,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def refresh_name_key(self) -> None:
+        """Kept by save(); `people.services.create_people` calls it too, as bulk_create skips save()."""
+        self.name_key = self.name_key_for(self.first_name, self.last_name)
 
     @staticmethod
     def name_key_for(first_name: str, last_name: str) -> str:

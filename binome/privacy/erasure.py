@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.lib.actors import signed_in
 from binome.lib.mail import send_email
 from binome.people.models import Person
 from binome.privacy import audit
@@ -65,8 +66,8 @@ def erase_person(person: Person, *, actor: Any, reason: str = "request") -> Eras
     records["accounts.User"] = user_ids
     _scrub_outside_tables(person, records, identifiers, pseudonym, user_ids, names)
 
-    erasure = Erasure.objects.create(person=person, pseudonym=pseudonym, actor=_user_or_none(actor), reason=reason)
-    audit.record(actor=actor, verb="erased", target=person, reason=reason)
+    erasure = Erasure.objects.create(person=person, pseudonym=pseudonym, actor=signed_in(actor), reason=reason)
+    audit.record(actor=actor, verb=audit.Verb.ERASED, target=person, reason=reason)
     return erasure
 
 
@@ -82,10 +83,6 @@ def _records_of(person: Person, mentee: Any, mentor: Any, duo_ids: list[int]) ->
         "sourcing.Referral": list(Referral.objects.filter(person=person).values_list("pk", flat=True)),
         "pairing.Duo": duo_ids,
     }
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _scrub_people(person: Person, pseudonym: str, mentee: Any, mentor: Any) -> None:
@@ -212,7 +209,7 @@ def _keep_account(user: Any, person: Person, pseudonym: str, other_roles: list[A
     kept = sorted({role.kind for role in other_roles}) or ["staff"]
     audit.record(
         actor=actor,
-        verb="kept account at erasure",
+        verb=audit.Verb.KEPT_ACCOUNT_AT_ERASURE,
         target=user,
         person=person.pk,
         removed_roles=sorted(removed),

@@ -13,5 +13,5 @@ from binome.privacy.models import Breach
 @transaction.atomic
 def record_breach(*, actor: Any, **fields: Any) -> Breach:
     breach = Breach.objects.create(recorded_by=actor, **fields)
-    audit.record(actor=actor, verb="recorded breach", target=breach)
+    audit.record(actor=actor, verb=audit.Verb.RECORDED_BREACH, target=breach)
     return breach

@@ -144,7 +144,7 @@ def possible_duplicates(
 # The referral form's "may already be known" hint (issue #15, F10). Each lookup is audited (who
 # looked, for which organisation: never the details searched nor whether anything matched), and
 # the audit trail counts them, so the limit holds across every web process.
-HINT_VERB = "looked for an earlier referral"
+HINT_VERB = audit.Verb.LOOKED_FOR_EARLIER_REFERRAL
 HINT_LOOKUPS_PER_HOUR = getattr(settings, "REFERRAL_HINT_LOOKUPS_PER_HOUR", 30)
 
 
@@ -213,7 +213,7 @@ def flagged_pairs(people: QuerySet[Person]) -> dict[tuple[int, int], set[str]]:
     could not see the other file, so they are listed to whoever may see both, a national admin."""
     from binome.privacy.models import AuditEvent
 
-    flagged = AuditEvent.objects.filter(verb="flagged_duplicate", target_type="people.person").values_list(
+    flagged = AuditEvent.objects.filter(verb=audit.Verb.FLAGGED_DUPLICATE, target_type="people.person").values_list(
         "target_id", "details"
     )
     candidates: dict[tuple[int, int], set[str]] = {}

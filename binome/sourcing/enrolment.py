@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
 from binome.accounts.models import Role, User
+from binome.lib.actors import signed_in
 from binome.lib.mail import language_of, send_email
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
@@ -92,11 +93,11 @@ def create_invitation(
         label=label,
         valid_from=valid_from,
         valid_until=valid_until,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     invitation.full_clean()
     invitation.save()
-    audit.record(actor=actor, verb="created", target=invitation)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=invitation)
     return invitation
 
 
@@ -107,7 +108,7 @@ def revoke_invitation(invitation: MentorInvitation, *, actor: Any) -> bool:
         return False
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, verb="revoked", target=invitation)
+    audit.record(actor=actor, verb=audit.Verb.REVOKED, target=invitation)
     return True
 
 
@@ -159,39 +160,17 @@ def enrol_mentor(
     invitation = MentorInvitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
     if link_state(invitation) != LinkState.VALID:
         raise ValidationError(_("This invitation link is no longer valid."))
-    if not languages:
-        raise ValidationError({"languages": _("Give at least one language you speak.")})
-    known = set(Language.objects.filter(code__in=list(languages)).values_list("code", flat=True))
-    if set(languages) - known or any(level not in CefrLevel.values for level in languages.values()):
-        raise ValidationError({"languages": _("Choose languages and levels from the lists.")})
+    _check_languages(languages)
     company = invitation.company
+    user: User | None
     if getattr(actor, "is_authenticated", False):
-        user: User = actor
-        if already_mentor_at(user, company) is not None:
+        user = actor
+        if already_mentor_at(actor, company) is not None:
             raise ValidationError(_("You are already enrolled as a mentor for this company."))
     else:
-        email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
-        if not email:
-            raise ValidationError({"email": _("Enter your email address.")})
-        password = str(user_fields.get("password", ""))
-        candidate = User(
-            email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
-        )
-        validate_password(password, candidate)  # raises with the validators' own messages
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None:
-            # Never say so on the page (issue #15, F15): the address's owner hears it by email.
-            make_password(password)  # the same work as a new account, so the answer takes as long
-            _notify_known_address(existing, invitation)
+        user = _new_account(invitation, user_fields, person_fields)
+        if user is None:
             return None
-        user = candidate
-        user.set_password(password)
-        # Inactive until the link sent to the address is followed with this password: nobody
-        # can use an address they do not read, and signing in before says what a wrong password says.
-        user.is_active = False
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-        audit.record(actor=user, verb="created", target=user)
     person = create_person(actor=user, territory=company.territory, email=user.email, **person_fields)
     set_languages(person, languages, actor=user)
     profile = create_mentor_profile(
@@ -207,7 +186,7 @@ def enrol_mentor(
     if not (user.first_name or user.last_name):
         user.first_name, user.last_name = person.first_name, person.last_name
         user.save(update_fields=["first_name", "last_name"])
-    audit.record(actor=user, verb="enrolled", target=profile, invitation=invitation.pk)
+    audit.record(actor=user, verb=audit.Verb.ENROLLED, target=profile, invitation=invitation.pk)
     # The cached scope predates the new role.
     if hasattr(user, "_binome_scope"):
         del user._binome_scope
@@ -215,6 +194,44 @@ def enrol_mentor(
         _send_confirmation(user, invitation)
         return Enrolment(user=user, profile=profile, needs_confirmation=True)
     return Enrolment(user=user, profile=profile)
+
+
+def _check_languages(languages: Mapping[str, str]) -> None:
+    if not languages:
+        raise ValidationError({"languages": _("Give at least one language you speak.")})
+    known = set(Language.objects.filter(code__in=list(languages)).values_list("code", flat=True))
+    if set(languages) - known or any(level not in CefrLevel.values for level in languages.values()):
+        raise ValidationError({"languages": _("Choose languages and levels from the lists.")})
+
+
+def _new_account(
+    invitation: MentorInvitation, user_fields: Mapping[str, Any], person_fields: Mapping[str, Any]
+) -> User | None:
+    """The inactive account of a visitor enrolling; None, with nothing written, when the address
+    already has an account (its owner is told by email)."""
+    email = User.objects.normalize_email(str(user_fields.get("email", ""))).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter your email address.")})
+    password = str(user_fields.get("password", ""))
+    candidate = User(
+        email=email, first_name=person_fields.get("first_name", ""), last_name=person_fields.get("last_name", "")
+    )
+    validate_password(password, candidate)  # raises with the validators' own messages
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Never say so on the page (issue #15, F15): the address's owner hears it by email.
+        make_password(password)  # the same work as a new account, so the answer takes as long
+        _notify_known_address(existing, invitation)
+        return None
+    user = candidate
+    user.set_password(password)
+    # Inactive until the link sent to the address is followed with this password: nobody
+    # can use an address they do not read, and signing in before says what a wrong password says.
+    user.is_active = False
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    audit.record(actor=user, verb=audit.Verb.CREATED, target=user)
+    return user
 
 
 def _send_confirmation(user: User, invitation: MentorInvitation) -> None:
@@ -256,4 +273,4 @@ def confirm_enrolment(user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     links.mark_email_verified(user)
-    audit.record(actor=user, verb="confirmed enrolment", target=user)
+    audit.record(actor=user, verb=audit.Verb.CONFIRMED_ENROLMENT, target=user)

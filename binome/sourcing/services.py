@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,8 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.cohorts.models import Cohort
+from binome.lib.actors import signed_in
+from binome.lib.bulk import insert_rows
 from binome.organisations.models import Organisation
-from binome.people.services import create_mentee_profile, create_person, set_languages
+from binome.people.models import Person
+from binome.people.services import (
+    NewMenteeProfile,
+    add_languages,
+    create_mentee_profile,
+    create_mentee_profiles,
+    create_people,
+    create_person,
+    set_languages,
+)
 from binome.privacy import audit
 from binome.reference.models import Place
 from binome.sourcing.eligibility import precheck
@@ -102,7 +114,7 @@ def move_referral(
             from_status=locked.status,
             to_status=to_status,
             at=now,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=signed_in(actor),
             note=note,
         )
         locked.status = to_status
@@ -110,7 +122,7 @@ def move_referral(
         if to_status in {S.INELIGIBLE, S.WAITLISTED, S.LEFT} and note:
             locked.status_reason = note
         locked.save(update_fields=update_fields)
-        audit.record(actor=actor, verb="moved", target=locked, to=to_status)
+        audit.record(actor=actor, verb=audit.Verb.MOVED, target=locked, to=to_status)
     referral.refresh_from_db()
     transaction.on_commit(lambda: _notify_referrer(transition.pk))
     return transition
@@ -205,33 +217,131 @@ def submit_referral(
     create_mentee_profile(person, actor=actor, targets=targets, **profile_fields)
     if languages:
         set_languages(person, languages, actor=actor)
-    Consent.objects.create(
-        person=person,
-        text=consent_text,
-        given_on=consent_given_on,
-        method=consent_method,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    referrer = referrer or {}
+    Consent.objects.create(**_consent(person.pk, consent_text, consent_given_on, consent_method, actor=actor))
     now = timezone.now()
     referral = Referral.objects.create(
-        person=person,
-        partner=partner,
-        source=source,
-        reason=reason.strip(),
-        referred_at=now,
-        status_changed_at=now,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        referrer_name=referrer.get("name", ""),
-        referrer_email=referrer.get("email", ""),
-        referrer_phone=referrer.get("phone", ""),
+        **_referral(person.pk, partner, source, reason, referrer or {}, actor=actor, at=now)
     )
-    # The first row of the history: when it arrived, so every status has a date.
-    ReferralTransition.objects.create(
-        referral=referral,
-        to_status=S.RECEIVED,
-        at=now,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit.record(actor=actor, verb="created", target=referral, source=source)
+    ReferralTransition.objects.create(**_first_transition(referral.pk, at=now, actor=actor))
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=referral, source=source)
     return referral
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    """One person of `submit_referrals`: what `submit_referral` takes for each person."""
+
+    person_fields: Mapping[str, Any]
+    profile_fields: Mapping[str, Any]
+    targets: Sequence[str]
+    languages: Mapping[str, str]
+    consent_given_on: date
+    reason: str = ""
+    referrer: Mapping[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def submit_referrals(
+    new: Sequence[NewReferral],
+    *,
+    actor: Any,
+    partner: Organisation,
+    territory: Territory,
+    source: str,
+    consent_text: ConsentText,
+    consent_method: str,
+    note: str = "",
+) -> list[int]:
+    """`submit_referral` for many people at once (an import), all or nothing; returns the new
+    people's ids, in order. The values must be checked already (see `people.services.create_people`);
+    `note` goes on each referral's first transition."""
+    if any(one.consent_given_on > timezone.localdate() for one in new):
+        raise ValidationError(_("The consent date cannot be in the future."))
+    people = create_people(
+        [{**one.person_fields, "territory_id": territory.pk} for one in new], actor=actor, details={"source": source}
+    )
+    create_mentee_profiles(
+        [NewMenteeProfile(pk, one.profile_fields, one.targets) for pk, one in zip(people, new, strict=True)],
+        actor=actor,
+    )
+    add_languages([(pk, one.languages) for pk, one in zip(people, new, strict=True)], actor=actor)
+    insert_rows(
+        Consent,
+        [
+            _consent(pk, consent_text, one.consent_given_on, consent_method, actor=actor)
+            for pk, one in zip(people, new, strict=True)
+        ],
+    )
+    now = timezone.now()
+    referrals = insert_rows(
+        Referral,
+        [
+            _referral(pk, partner, source, one.reason, one.referrer, actor=actor, at=now)
+            for pk, one in zip(people, new, strict=True)
+        ],
+        returning=True,
+    )
+    insert_rows(ReferralTransition, [_first_transition(pk, at=now, actor=actor, note=note) for pk in referrals])
+    audit.record_many(
+        actor=actor, entries=[audit.Entry(audit.Verb.CREATED, Referral, pk, {"source": source}) for pk in referrals]
+    )
+    return people
+
+
+def record_consent(person: Person, text: ConsentText, given_on: date, method: str, *, actor: Any) -> Consent:
+    """Another consent for someone already known (an import's new attestation)."""
+    return Consent.objects.create(**_consent(person.pk, text, given_on, method, actor=actor))
+
+
+# The values of each new row, keyed by attname: one referral's and ten thousand's (an import,
+# written by `insert_rows`) come from the same builders.
+def _consent(person_id: int, text: ConsentText, given_on: date, method: str, *, actor: Any) -> dict[str, Any]:
+    user = signed_in(actor)
+    return {
+        "person_id": person_id,
+        "text_id": text.pk,
+        "given_on": given_on,
+        "method": method,
+        "recorded_by_id": user.pk if user else None,
+        "recorded_at": timezone.now(),
+        "withdrawn_on": None,
+    }
+
+
+def _referral(
+    person_id: int,
+    partner: Organisation | None,
+    source: str,
+    reason: str,
+    referrer: Mapping[str, str],
+    *,
+    actor: Any,
+    at: datetime,
+) -> dict[str, Any]:
+    user = signed_in(actor)
+    return {
+        "person_id": person_id,
+        "partner_id": partner.pk if partner else None,
+        "source": source,
+        "status": S.RECEIVED,
+        "reason": reason.strip(),
+        "referred_at": at,
+        "status_changed_at": at,
+        "created_by_id": user.pk if user else None,
+        "referrer_name": referrer.get("name", ""),
+        "referrer_email": referrer.get("email", ""),
+        "referrer_phone": referrer.get("phone", ""),
+    }
+
+
+def _first_transition(referral_id: int, *, at: datetime, actor: Any, note: str = "") -> dict[str, Any]:
+    """The first row of the history: when it arrived, so every status has a date."""
+    user = signed_in(actor)
+    return {
+        "referral_id": referral_id,
+        "from_status": "",
+        "to_status": S.RECEIVED,
+        "at": at,
+        "actor_id": user.pk if user else None,
+        "note": note,
+    }

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
+from binome.lib.actors import signed_in
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.privacy import audit
@@ -167,7 +168,7 @@ def merge_people(keep: Person, other: Person, *, actor: Any) -> Person:
     other_id = other.pk
     changed = _fill_empty(keep, other, PERSON_FIELDS)
     if changed:
-        keep.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        keep.updated_by = signed_in(actor)
         keep.save()
     changed += _merge_mentee_profiles(keep, other)
     changed += _merge_mentor_profiles(keep, other)
@@ -184,13 +185,15 @@ def merge_people(keep: Person, other: Person, *, actor: Any) -> Person:
     moved = _relink(other, keep, skip=(Referral, PersonLanguage, Role))
     audit.record(
         actor=actor,
-        verb="merged",
+        verb=audit.Verb.MERGED,
         target=keep,
         kept_person_id=keep.pk,
         merged_person_id=other_id,
         fields=sorted(set(changed + moved)),
     )
-    audit.record(actor=actor, verb="merged_into", target=other, kept_person_id=keep.pk, merged_person_id=other_id)
+    audit.record(
+        actor=actor, verb=audit.Verb.MERGED_INTO, target=other, kept_person_id=keep.pk, merged_person_id=other_id
+    )
     PersonLanguage.objects.filter(person=other).delete()  # the kept file already had these languages
     other.delete()
     return keep

@@ -70,7 +70,7 @@ def create_session(
     )
     session.full_clean()
     session.save()
-    audit.record(actor=actor, verb="created", target=session)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=session)
     return session
 
 
@@ -97,7 +97,7 @@ def register_mentors(
         if mentor.training_status != Training.SCHEDULED:
             mentor.training_status = Training.SCHEDULED
             mentor.save(update_fields=["training_status"])
-        audit.record(actor=actor, verb="registered", target=mentor, session=session.pk)
+        audit.record(actor=actor, verb=audit.Verb.REGISTERED, target=mentor, session=session.pk)
         _notify_registration(session, mentor, language=languages[mentor.person_id])
     return attendances
 
@@ -167,7 +167,7 @@ def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: obj
         if set_by_this_session or mentor.training_status == Training.SCHEDULED:
             mentor.training_status, mentor.trained_on = _status_after_losing(mentor, session)
     mentor.save(update_fields=["training_status", "trained_on"])
-    audit.record(actor=actor, verb="attendance", target=mentor, session=session.pk, fields=["training_status"])
+    audit.record(actor=actor, verb=audit.Verb.ATTENDANCE, target=mentor, session=session.pk, fields=["training_status"])
     return attendance
 
 
@@ -184,7 +184,7 @@ def unregister_mentor(attendance: TrainingAttendance, *, actor: object) -> None:
     if mentor.training_status == Training.SCHEDULED:
         mentor.training_status, mentor.trained_on = _status_after_losing(mentor, session)
         mentor.save(update_fields=["training_status", "trained_on"])
-    audit.record(actor=actor, verb="unregistered", target=mentor, session=session.pk)
+    audit.record(actor=actor, verb=audit.Verb.UNREGISTERED, target=mentor, session=session.pk)
 
 
 @transaction.atomic
@@ -198,6 +198,9 @@ def waive_training(mentor: MentorProfile, *, reason: str, actor: object) -> Ment
     mentor.training_waiver_reason = reason
     mentor.save(update_fields=["training_status", "training_waiver_reason"])
     audit.record(
-        actor=actor, verb="waived_training", target=mentor, fields=["training_status", "training_waiver_reason"]
+        actor=actor,
+        verb=audit.Verb.WAIVED_TRAINING,
+        target=mentor,
+        fields=["training_status", "training_waiver_reason"],
     )
     return mentor

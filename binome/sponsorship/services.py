@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.lib.actors import signed_in
 from binome.organisations import services as relations
 from binome.organisations.models import Organisation
 from binome.privacy import audit
@@ -29,6 +30,12 @@ from binome.sponsorship.models import (
 
 Status = Agreement.Status
 Kind = LedgerEntry.Kind
+LEDGER_VERBS: dict[str, audit.Verb] = {
+    Kind.PLEDGE: audit.Verb.LEDGER_PLEDGE,
+    Kind.INVOICE: audit.Verb.LEDGER_INVOICE,
+    Kind.PAYMENT: audit.Verb.LEDGER_PAYMENT,
+    Kind.REVERSAL: audit.Verb.LEDGER_REVERSAL,
+}
 PAYMENT_TERMS_DAYS = 30
 
 # Which statuses an agreement may move to from each status.
@@ -39,10 +46,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.ENDED: set(),
     Status.CANCELLED: set(),
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- agreements ----------------------------------------------------------------------------
@@ -79,12 +82,12 @@ def create_agreement(
         contribution_cents=contribution_cents,
         override_reason=override_reason.strip() if contribution_cents != price else "",
         renews=renews,
-        created_by=_user(actor),
+        created_by=signed_in(actor),
     )
     if ends_on <= starts_on:
         raise ValidationError(_("The agreement must end after it starts."))
     agreement.save()
-    audit.record(actor=actor, verb="created", target=agreement, contribution_cents=contribution_cents)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=agreement, contribution_cents=contribution_cents)
     return agreement
 
 
@@ -107,10 +110,10 @@ def renew_agreement(previous: Agreement, *, actor: Any) -> Agreement:
         contribution_cents=previous.contribution_cents,
         override_reason=previous.override_reason,
         renews=previous,
-        created_by=_user(actor),
+        created_by=signed_in(actor),
     )
     renewal.save()
-    audit.record(actor=actor, verb="renewed", target=previous, renewal_id=renewal.pk)
+    audit.record(actor=actor, verb=audit.Verb.RENEWED, target=previous, renewal_id=renewal.pk)
     return renewal
 
 
@@ -142,7 +145,7 @@ def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: 
     before = agreement.status
     agreement.status = status
     agreement.save(update_fields=["status", "signed_on"])
-    audit.record(actor=actor, verb="status_changed", target=agreement, before=before, after=status)
+    audit.record(actor=actor, verb=audit.Verb.STATUS_CHANGED, target=agreement, before=before, after=status)
     if status == Status.SIGNED and agreement.contribution_cents > 0:
         signed = agreement.signed_on or timezone.localdate()
         _append(agreement, kind=Kind.PLEDGE, amount_cents=agreement.contribution_cents, on=signed, actor=actor)
@@ -161,9 +164,11 @@ def _append(agreement: Agreement, *, kind: str, amount_cents: int, on: date, act
     if amount_cents <= 0:
         raise ValidationError(_("An amount must be more than zero."))
     entry = LedgerEntry.objects.create(
-        agreement=agreement, kind=kind, amount_cents=amount_cents, on=on, created_by=_user(actor), **fields
+        agreement=agreement, kind=kind, amount_cents=amount_cents, on=on, created_by=signed_in(actor), **fields
     )
-    audit.record(actor=actor, verb=f"ledger_{kind}", target=entry, agreement_id=agreement.pk, amount_cents=amount_cents)
+    audit.record(
+        actor=actor, verb=LEDGER_VERBS[kind], target=entry, agreement_id=agreement.pk, amount_cents=amount_cents
+    )
     return entry
 
 
@@ -210,7 +215,7 @@ def issue_invoice(
         due_on=due_on,
         amount_cents=amount_cents,
         label=label,
-        created_by=_user(actor),
+        created_by=signed_in(actor),
     )
     _append(agreement, kind=Kind.INVOICE, amount_cents=amount_cents, on=issued_on, actor=actor, invoice=invoice)
     return invoice
@@ -284,9 +289,9 @@ def declare_hourly_cost(company: Organisation, *, hourly_cost_cents: int, actor:
     if hourly_cost_cents <= 0:
         raise ValidationError(_("An amount must be more than zero."))
     declaration = HourlyCostDeclaration.objects.create(
-        company=company, hourly_cost_cents=hourly_cost_cents, declared_by=_user(actor)
+        company=company, hourly_cost_cents=hourly_cost_cents, declared_by=signed_in(actor)
     )
-    audit.record(actor=actor, verb="declared_hourly_cost", target=company, hourly_cost_cents=hourly_cost_cents)
+    audit.record(actor=actor, verb=audit.Verb.DECLARED_HOURLY_COST, target=company, hourly_cost_cents=hourly_cost_cents)
     return declaration
 
 
@@ -318,9 +323,9 @@ def draft_statement(
         ends_on=ends_on,
         hourly_cost_cents=hourly_cost_cents,
         commitment_days=commitment_days,
-        drafted_by=_user(actor),
+        drafted_by=signed_in(actor),
     )
-    audit.record(actor=actor, verb="drafted", target=statement)
+    audit.record(actor=actor, verb=audit.Verb.DRAFTED, target=statement)
     return statement
 
 
@@ -343,8 +348,8 @@ def approve_statement(statement: Statement, *, actor: Any) -> Statement:
         for line in lines
     )
     statement.status = Statement.Status.APPROVED
-    statement.approved_by = _user(actor)
+    statement.approved_by = signed_in(actor)
     statement.approved_at = timezone.now()
     statement.save(update_fields=["status", "approved_by", "approved_at"])
-    audit.record(actor=actor, verb="approved", target=statement, lines=len(lines))
+    audit.record(actor=actor, verb=audit.Verb.APPROVED, target=statement, lines=len(lines))
     return statement

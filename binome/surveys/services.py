@@ -111,12 +111,12 @@ def revise_instrument(
     if current is not None and not current.is_frozen:
         current.questions.all().delete()
         version = current
-        verb = "edited"
+        verb = audit.Verb.EDITED
     else:
         version = InstrumentVersion.objects.create(
             instrument=instrument, number=(current.number + 1) if current else 1, note=note
         )
-        verb = "versioned"
+        verb = audit.Verb.VERSIONED
     Question.objects.bulk_create(Question(version=version, **spec) for spec in wanted)
     # Waves ask the newest questions from now on; responses already started keep their version.
     Wave.objects.filter(instrument=instrument).exclude(version=version).update(version=version)
@@ -281,7 +281,7 @@ def invite_wave(wave: Wave, today: date, *, notify: bool = True) -> list[Invitat
         wave.opened_at = timezone.now()
         wave.save(update_fields=["opened_at"])
     if created:
-        audit.record(actor=None, verb="invited", target=wave, count=len(created))
+        audit.record(actor=None, verb=audit.Verb.INVITED, target=wave, count=len(created))
     if notify:
         for invitation in Invitation.objects.filter(pk__in=[i.pk for i in created]).select_related("person"):
             if invitation.person.email:
@@ -351,7 +351,7 @@ def resend_link(invitation: Invitation, *, actor: Any, today: date | None = None
     replaced = InvitationLink.objects.filter(invitation=invitation, replaced_at__isnull=True).update(
         replaced_at=timezone.now()
     )
-    audit.record(actor=actor, verb="resent survey link", target=invitation, links_replaced=replaced)
+    audit.record(actor=actor, verb=audit.Verb.RESENT_SURVEY_LINK, target=invitation, links_replaced=replaced)
     transaction.on_commit(lambda: email_survey_link.enqueue(invitation.pk, "invitation"))
     return invitation
 
@@ -452,7 +452,7 @@ def save_answers(
         )
         changed += 1
     if changed and source == Response.Source.STAFF_INTERVIEW:
-        audit.record(actor=actor, verb="entered survey answers", target=response, count=changed)
+        audit.record(actor=actor, verb=audit.Verb.ENTERED_SURVEY_ANSWERS, target=response, count=changed)
     return errors
 
 
@@ -489,7 +489,7 @@ def submit_response(invitation: Invitation, *, actor: Any = None, source: str = 
     response.save(update_fields=["submitted_at", "source", "submitted_by"])
     invitation.submitted_at = now
     invitation.save(update_fields=["submitted_at"])
-    audit.record(actor=actor, verb="submitted survey", target=response, source=source)
+    audit.record(actor=actor, verb=audit.Verb.SUBMITTED_SURVEY, target=response, source=source)
     from binome.surveys.outcomes import feed_outcomes
 
     feed_outcomes(response, actor=actor)  # in the same transaction: the answers and their outcomes agree

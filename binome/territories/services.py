@@ -90,7 +90,7 @@ def open_territory(
     territory = Territory.objects.create(
         name=name, slug=slug, centre=centre, radius_km=radius_km, opened_on=timezone.localdate()
     )
-    audit.record(actor=actor, verb="opened", target=territory)
+    audit.record(actor=actor, verb=audit.Verb.OPENED, target=territory)
     _copy_national_rules(territory)
     copy = None
     if template is not None:
@@ -104,14 +104,14 @@ def open_territory(
             # Unusable until someone sets a password through the link sent to this address.
             user = User.objects.create_user(email=email, password=None)
             new_users.append(user)
-            audit.record(actor=actor, verb="created", target=user)
+            audit.record(actor=actor, verb=audit.Verb.CREATED, target=user)
         elif not (user.is_active and links.email_verified(user)):
             # Anyone may have registered this address (an enrolment link asks no proof): the role
             # would go to whoever holds the account's password. The link proves the mailbox.
             invited.append(user)
             continue
         Role.objects.create(user=user, kind=Role.Kind.COORDINATOR, territory=territory)
-        audit.record(actor=actor, verb="granted coordinator role", target=user, territory=territory.pk)
+        audit.record(actor=actor, verb=audit.Verb.GRANTED_COORDINATOR_ROLE, target=user, territory=territory.pk)
         coordinators.append(user)
     for user in [*new_users, *invited]:
         links.send_role_invitation(user, kind=Role.Kind.COORDINATOR, territory=territory, actor=actor)

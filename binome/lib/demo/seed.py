@@ -1,4 +1,9 @@
-"""`seed_demo`: a deterministic, realistic demo dataset, written through the real services.
+"""`seed_demo`: a deterministic, realistic demo dataset.
+
+People, profiles and most of the later parts (matching, meetings, sponsorship, surveys) are
+written through the real services. Not yet: the mentees' referrals and the first cohorts' duos
+are created here directly, with their past statuses and dates, and seed_sourcing then writes
+those referrals' consents and histories in bulk.
 
 The same seed and anchor date give the same data. Dates are placed relative to the
 anchor (today by default), so the demo always shows a running cohort.
@@ -38,6 +43,24 @@ from binome.sourcing.models import Referral
 from binome.territories.models import Territory
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
+WORK_EXPERIENCES = [
+    "",
+    "5 ans dans le métier visé dans le pays d'origine.",
+    "Premières missions en intérim en France.",
+    "Études supérieures, pas encore d'expérience en France.",
+    "Commerce familial pendant 10 ans.",
+]
+REFERRAL_STATUSES = [
+    Referral.Status.RECEIVED,
+    Referral.Status.CONTACTED,
+    Referral.Status.INTERVIEW_SCHEDULED,
+    Referral.Status.INTERVIEWED,
+    Referral.Status.ELIGIBLE,
+    Referral.Status.INELIGIBLE,
+    Referral.Status.WAITLISTED,
+    Referral.Status.ENROLLED,
+    Referral.Status.LEFT,
+]
 
 
 @dataclass
@@ -230,8 +253,6 @@ class DemoSeeder:
             company_targets.setdefault(self._slug(company), []).extend(
                 sorted(company.sector.occupations.values_list("code", flat=True))[:12] if company.sector else []
             )
-        origins = data.ORIGINS
-        weights = [o[1] for o in origins]
         partners_by_territory = {
             slug: [p for p in partners if p.territory_id == t.pk] for slug, t in territories.items()
         }
@@ -239,82 +260,70 @@ class DemoSeeder:
         mentees = []
         for slug, count in per_territory.items():
             for _ in range(count):
-                country, _w, women, men, surnames, languages = self.rng.choices(origins, weights=weights, k=1)[0]
-                gender = self.rng.choices(["female", "male"], weights=[len(women), len(men) + 2], k=1)[0]
-                first = self.rng.choice(women if gender == "female" else men)
-                last = self.rng.choice(surnames)
-                arrival = self.anchor - timedelta(days=self.rng.randint(200, 2200))
-                person = create_person(
-                    actor=None,
-                    first_name=first,
-                    last_name=last,
-                    gender=gender,
-                    email=self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
-                    phone=self._phone(),
-                    territory=territories[slug],
-                    country_of_origin=country,
-                    date_of_birth=self.anchor
-                    - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
-                )
-                french = self.rng.choices(["A1", "A2", "B1", "B2", "C1"], weights=[8, 25, 35, 22, 10], k=1)[0]
-                spoken = {code: level for code, level in languages if self.rng.random() < 0.8 or level == "native"}
-                spoken["fr"] = french
-                set_languages(person, spoken, actor=None)
-                status = self._protection_status(country)
-                pool = company_targets.get(slug) or data.COMMON_TARGETS
-                targets = {self.rng.choice(pool if self.rng.random() < 0.6 else data.COMMON_TARGETS)}
-                while len(targets) < self.rng.choice([1, 2, 2, 3]):
-                    targets.add(self.rng.choice(data.COMMON_TARGETS))
-                profile = create_mentee_profile(
-                    person,
-                    actor=None,
-                    targets=sorted(targets),
-                    protection_status=status,
-                    right_to_work=True,
-                    arrival_date=arrival,
-                    french_level=french,
-                    home=self._pick_place(self.places[slug]),
-                    education_level=self.rng.choice(list(MenteeProfile.Education)),
-                    work_experience=self.rng.choice(
-                        [
-                            "",
-                            "5 ans dans le métier visé dans le pays d'origine.",
-                            "Premières missions en intérim en France.",
-                            "Études supérieures, pas encore d'expérience en France.",
-                            "Commerce familial pendant 10 ans.",
-                        ]
-                    ),
-                    meeting_mode=self.rng.choice(list(MeetingMode)),
-                    availability=self._availability(),
-                    gender_preference="female" if gender == "female" and self.rng.random() < 0.15 else "",
-                    gender_preference_required=False,
-                )
-                referred = self.anchor - timedelta(days=self.rng.randint(5, 400))
-                Referral.objects.create(
-                    person=person,
-                    partner=self.rng.choice(partners_by_territory[slug]),
-                    status=self.rng.choices(
-                        [
-                            Referral.Status.RECEIVED,
-                            Referral.Status.CONTACTED,
-                            Referral.Status.INTERVIEW_SCHEDULED,
-                            Referral.Status.INTERVIEWED,
-                            Referral.Status.ELIGIBLE,
-                            Referral.Status.INELIGIBLE,
-                            Referral.Status.WAITLISTED,
-                            Referral.Status.ENROLLED,
-                            Referral.Status.LEFT,
-                        ],
-                        weights=[12, 10, 8, 8, 30, 6, 6, 16, 4],
-                        k=1,
-                    )[0],
-                    reason=self.rng.choice(data.REFERRAL_REASONS),
-                    referred_at=_at(referred),
-                    status_changed_at=_at(referred + timedelta(days=self.rng.randint(0, 30))),
-                )
+                profile = self._mentee(territories[slug], company_targets.get(slug) or data.COMMON_TARGETS)
+                self._refer(profile.person, partners_by_territory[slug])
                 mentees.append(profile)
         self.report.mentees = len(mentees)
         return mentees
+
+    def _mentee(self, territory: Territory, pool: list[str]) -> MenteeProfile:
+        """A person from one of the usual countries of origin, their languages and mentee profile;
+        `pool` holds the occupations the territory's companies offer."""
+        origins = data.ORIGINS
+        origin = self.rng.choices(origins, weights=[o[1] for o in origins], k=1)[0]
+        country, _w, women, men, surnames, languages = origin
+        gender = self.rng.choices(["female", "male"], weights=[len(women), len(men) + 2], k=1)[0]
+        first = self.rng.choice(women if gender == "female" else men)
+        last = self.rng.choice(surnames)
+        arrival = self.anchor - timedelta(days=self.rng.randint(200, 2200))
+        person = create_person(
+            actor=None,
+            first_name=first,
+            last_name=last,
+            gender=gender,
+            email=self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
+            phone=self._phone(),
+            territory=territory,
+            country_of_origin=country,
+            date_of_birth=self.anchor - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
+        )
+        french = self.rng.choices(["A1", "A2", "B1", "B2", "C1"], weights=[8, 25, 35, 22, 10], k=1)[0]
+        spoken = {code: level for code, level in languages if self.rng.random() < 0.8 or level == "native"}
+        spoken["fr"] = french
+        set_languages(person, spoken, actor=None)
+        status = self._protection_status(country)
+        targets = {self.rng.choice(pool if self.rng.random() < 0.6 else data.COMMON_TARGETS)}
+        while len(targets) < self.rng.choice([1, 2, 2, 3]):
+            targets.add(self.rng.choice(data.COMMON_TARGETS))
+        return create_mentee_profile(
+            person,
+            actor=None,
+            targets=sorted(targets),
+            protection_status=status,
+            right_to_work=True,
+            arrival_date=arrival,
+            french_level=french,
+            home=self._pick_place(self.places[territory.slug]),
+            education_level=self.rng.choice(list(MenteeProfile.Education)),
+            work_experience=self.rng.choice(WORK_EXPERIENCES),
+            meeting_mode=self.rng.choice(list(MeetingMode)),
+            availability=self._availability(),
+            gender_preference="female" if gender == "female" and self.rng.random() < 0.15 else "",
+            gender_preference_required=False,
+        )
+
+    def _refer(self, person: Person, partners: list[Organisation]) -> None:
+        """The referral, at a status drawn from the usual spread; seed_sourcing writes its consent
+        and the history that leads to that status."""
+        referred = self.anchor - timedelta(days=self.rng.randint(5, 400))
+        Referral.objects.create(
+            person=person,
+            partner=self.rng.choice(partners),
+            status=self.rng.choices(REFERRAL_STATUSES, weights=[12, 10, 8, 8, 30, 6, 6, 16, 4], k=1)[0],
+            reason=self.rng.choice(data.REFERRAL_REASONS),
+            referred_at=_at(referred),
+            status_changed_at=_at(referred + timedelta(days=self.rng.randint(0, 30))),
+        )
 
     def _protection_status(self, country: str) -> str:
         statuses = MenteeProfile.ProtectionStatus

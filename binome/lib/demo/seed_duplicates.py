@@ -118,7 +118,7 @@ def seed_duplicates(seeder: DemoSeeder) -> int:
         host.phone = _phone(original.phone, variant.phone_format)
         host.date_of_birth = original.date_of_birth if variant.keep_birth_date else None
         host.save()  # recomputes the name key
-        audit.record(actor=None, verb="updated", target=host, fields=["demo duplicate"])
+        audit.record(actor=None, verb=audit.Verb.UPDATED, target=host, fields=["demo duplicate"])
         referral = host.referrals.order_by("pk").first()
         if referral is not None and variant.referrer and referral.partner_id is not None:
             referral.referrer_name = variant.referrer

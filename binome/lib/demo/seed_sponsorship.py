@@ -68,6 +68,16 @@ def seed_sponsorship(seeder: DemoSeeder) -> None:
     offers = _offers()
     companies = {c.slug: c for c in Organisation.objects.filter(kind=Organisation.Kind.COMPANY)}
 
+    current, bank, bakery = _this_years_agreements(companies, offers, year, admin)
+    _invoices_in_date_order(current, bank, bakery, year, today, admin)
+    _lyon_agreements(companies, offers, year, admin)
+    _acme_statement(companies["acme"], admin, coordinator)
+
+
+def _this_years_agreements(
+    companies: dict[str, Organisation], offers: dict[str, Offer], year: int, admin: User
+) -> tuple[Agreement, Agreement, Agreement]:
+    """Acme Conseil's renewed agreement, the bank's and the bakery's (the SME offer), in force."""
     # Acme Conseil: last year's agreement, invoiced and paid, ended; renewed for this year.
     last = _signed(companies["acme"], offers["large"], 8, year - 1, admin)
     services.move_agreement(last, status="active", actor=admin)
@@ -84,8 +94,13 @@ def seed_sponsorship(seeder: DemoSeeder) -> None:
     bank = _signed(companies["banque-lumiere"], offers["large"], 10, year, admin)
     services.move_agreement(bank, status="active", actor=admin)
     bakery = _signed(companies["boulangerie-martin"], offers["sme"], 2, year, admin)  # the SME offer
+    return current, bank, bakery
 
-    # Invoices in date order, so that their numbers follow the calendar.
+
+def _invoices_in_date_order(
+    current: Agreement, bank: Agreement, bakery: Agreement, year: int, today: date, admin: User
+) -> None:
+    """In date order, so that their numbers follow the calendar; one paid in two instalments, one late."""
     half = current.contribution_cents // 2
     first = services.issue_invoice(current, amount_cents=half, issued_on=date(year, 1, 15), actor=admin)
     bakery_invoice = services.issue_invoice(
@@ -111,7 +126,9 @@ def seed_sponsorship(seeder: DemoSeeder) -> None:
         actor=admin,
     )
 
-    # Lyon: a large company at a negotiated contribution, and an in-company event to invoice.
+
+def _lyon_agreements(companies: dict[str, Organisation], offers: dict[str, Offer], year: int, admin: User) -> None:
+    """A large company at a negotiated contribution, and an in-company event to invoice."""
     lyon = services.create_agreement(
         companies["lyonnaise-mecanique"],
         offer=offers["large"],
@@ -132,13 +149,13 @@ def seed_sponsorship(seeder: DemoSeeder) -> None:
         actor=admin,
     )
 
-    # Acme Conseil declared its hourly cost; the statement of the demo mentor's cohort is approved.
-    services.declare_hourly_cost(companies["acme"], hourly_cost_cents=4_800, actor=admin)
-    duo = Duo.objects.filter(
-        mentor__company=companies["acme"], mentor__person__roles__user__email="mentor@demo.binome.fr"
-    )
+
+def _acme_statement(acme: Organisation, admin: User, coordinator: User) -> None:
+    """Acme Conseil declared its hourly cost; the statement of the demo mentor's cohort is approved."""
+    services.declare_hourly_cost(acme, hourly_cost_cents=4_800, actor=admin)
+    duo = Duo.objects.filter(mentor__company=acme, mentor__person__roles__user__email="mentor@demo.binome.fr")
     demo_duo = duo.select_related("cohort").first()
     if demo_duo is not None:
         start, end = period_of(demo_duo.cohort)
-        statement = services.draft_statement(companies["acme"], starts_on=start, ends_on=end, actor=coordinator)
+        statement = services.draft_statement(acme, starts_on=start, ends_on=end, actor=coordinator)
         services.approve_statement(statement, actor=coordinator)

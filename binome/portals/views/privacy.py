@@ -39,7 +39,7 @@ def person_access(request: HttpRequest, pk: int) -> HttpResponse:
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The subject-access export: a ZIP (data.json + data.pdf) of all and only this person's data."""
     person = person_file(access.people_visible_to(request.user), pk)
-    audit.viewed(request, person, what="subject-access export", verb="exported")
+    audit.viewed(request, person, what="subject-access export", verb=audit.Verb.EXPORTED)
     response = HttpResponse(build_zip(person), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="binome-person-{person.pk}-{stamp}.zip"'

@@ -31,7 +31,7 @@ from binome.sourcing.services import current_consent_text, submit_referral
 # Public applications allowed per client address and hour. Counted in the database, so the
 # limit holds across every web process and server, unlike a per-process cache.
 PUBLIC_APPLICATIONS_PER_HOUR = getattr(settings, "PUBLIC_APPLICATIONS_PER_HOUR", 5)
-APPLIED = "applied"
+APPLIED = audit.Verb.APPLIED
 
 
 def _add_service_errors(form: Any, error: ValidationError) -> None:

@@ -193,7 +193,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Moved to “%(to)s”.") % {"to": Referral.Status(data["to_status"]).label})
             return redirect("screening_referral", pk=found.pk)
     else:
-        audit.record(actor=request.user, verb="viewed", target=found)
+        audit.record(actor=request.user, verb=audit.Verb.VIEWED, target=found)
     check = precheck(found)
     return render(
         request,

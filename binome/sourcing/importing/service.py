@@ -8,7 +8,7 @@ A row matches, and may update, only a person inside the importer's scope: the pe
 user may see (`access.people_visible_to`), or the partner's territory when no user acts (the
 command). A person outside it who shares a key with a row is never updated nor named to the
 importer: the row becomes a new person, and the pair is flagged for whoever may see both files
-(a national admin) on the duplicates page (`verb="flagged_duplicate"` in the audit trail).
+(a national admin) on the duplicates page (`audit.Verb.FLAGGED_DUPLICATE` in the audit trail).
 """
 
 from __future__ import annotations
@@ -19,25 +19,26 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
+from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
-from binome.privacy.models import AuditEvent
+from binome.privacy import audit
 from binome.reference.models import Language, Occupation, Place, normalise_for_search
-from binome.sourcing.duplicates import identity_keys, name_key, normalise_email, normalise_phone
+from binome.sourcing import services
+from binome.sourcing.duplicates import identity_keys, normalise_email, normalise_phone
 from binome.sourcing.importing import values
 from binome.sourcing.importing.cells import MULTILINE_COLUMNS, control_problem
 from binome.sourcing.importing.columns import BY_KEY, COLUMNS, column_for_header
 from binome.sourcing.importing.reading import MAX_CELL, Table, UnreadableFile, read_table
-from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
+from binome.sourcing.models import Consent, ConsentText, Referral
 
 OLDEST_BIRTH = datetime.date(1900, 1, 1)
-FLAGGED_DUPLICATE = "flagged_duplicate"  # the audit verb read by binome.sourcing.duplicates
 
 
 @dataclass(frozen=True)
@@ -443,20 +444,6 @@ def _changes(known: _Snapshot, row: Row) -> dict[str, Any]:
     return changes
 
 
-def _audit(
-    user: Any, at: datetime.datetime, verb: str, target_type: str, target_id: int, **details: Any
-) -> dict[str, Any]:
-    """An audit row as `audit.record` writes it (actor None for the system), for a bulk insert."""
-    return {
-        "at": at,
-        "actor_id": user.pk if user else None,
-        "verb": verb,
-        "target_type": target_type,
-        "target_id": str(target_id),
-        "details": details,
-    }
-
-
 @dataclass
 class Checked:
     """A file once read and checked: the preview, and the good rows ready to save."""
@@ -589,232 +576,95 @@ def _save(
     actor: Any,
     consent_text: ConsentText,
 ) -> None:
-    now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    territory_id = partner.territory_id
-    assert territory_id is not None
-    matched = plan.matched
-    new_rows = [row for row in rows if row.line not in matched]
-    user_id = user.pk if user else None
-    people = _insert(
-        Person,
-        [
-            {
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "name_key": name_key(row.first_name, row.last_name),  # Person.save() is not called
-                "email": row.email,
-                "phone": row.phone,
-                "gender": row.gender,
-                "date_of_birth": row.date_of_birth,
-                "country_of_origin": row.country_of_origin,
-                "territory_id": territory_id,
-                "updated_by_id": user_id,
-            }
-            for row in new_rows
-        ],
-        now=now,
-        returning=True,
+    """Create the new people, update the known ones, and say in the trail that the file was imported."""
+    _create_new(rows, result, plan, partner=partner, actor=actor, consent_text=consent_text)
+    _update_known(rows, plan, actor=actor, consent_text=consent_text)
+    audit.record(
+        actor=actor,
+        verb=audit.Verb.IMPORTED,
+        target=partner,
+        created=result.created,
+        updated=result.updated,
+        skipped=result.skipped,
     )
-    profiles = _insert(
-        MenteeProfile,
-        [
-            {
-                "person_id": person,
-                "protection_status": row.protection_status,
-                "right_to_work": True if row.right_to_work is None else row.right_to_work,
-                "arrival_date": row.arrival_date,
-                "french_level": row.french_level,
-                "home_id": row.home_id,
-                "available_six_months": row.available_six_months,
-            }
-            for row, person in zip(new_rows, people, strict=True)
-        ],
-        now=now,
-        returning=True,
-    )
-    through = MenteeProfile.target_occupations.through
-    _insert(
-        through,
-        [
-            {"menteeprofile_id": profile, "occupation_id": code}
-            for row, profile in zip(new_rows, profiles, strict=True)
-            for code in row.target_occupations
-        ],
-    )
-    _insert(
-        PersonLanguage,
-        [
-            {"person_id": person, "language_id": code, "level": level}
-            for row, person in zip(new_rows, people, strict=True)
-            for code, level in row.languages.items()
-        ],
-    )
-    consent = {
-        "text_id": consent_text.pk,
-        "method": Consent.Method.PARTNER_ATTESTATION,
-        "recorded_by_id": user_id,
-        "recorded_at": now,
-        "withdrawn_on": None,
-    }
-    consents = [
-        {"person_id": person, "given_on": row.consent_date, **consent}
-        for row, person in zip(new_rows, people, strict=True)
-    ]
-    referrals = _insert(
-        Referral,
-        [
-            {
-                "person_id": person,
-                "partner_id": partner.pk,
-                "reason": row.reason,
-                "referred_at": now,
-                "status_changed_at": now,
-                "created_by_id": user_id,
-                "source": Referral.Source.IMPORT,
-                "status": Referral.Status.RECEIVED,
-                "referrer_name": row.referrer_name,
-                "referrer_email": row.referrer_email,
-            }
-            for row, person in zip(new_rows, people, strict=True)
-        ],
-        now=now,
-        returning=True,
-    )
-    note = _("Imported from a spreadsheet.")
-    _insert(
-        ReferralTransition,
-        [
-            {
-                "referral_id": referral,
-                "from_status": "",
-                "to_status": Referral.Status.RECEIVED,
-                "at": now,
-                "actor_id": user_id,
-                "note": note,
-            }
-            for referral in referrals
-        ],
-    )
-    events = [_audit(user, now, "created", "people.person", person, source="import") for person in people]
-    by_line = {outcome.line: outcome for outcome in result.rows}
-    for row, person in zip(new_rows, people, strict=True):
-        by_line[row.line].person_id = person
-        if row.line in plan.elsewhere:
-            # Someone outside the importer's scope shares a key: a possible duplicate for whoever
-            # may see both files (binome.sourcing.duplicates lists it), never a match.
-            events.append(
-                _audit(
-                    user,
-                    now,
-                    FLAGGED_DUPLICATE,
-                    "people.person",
-                    person,
-                    source="import",
-                    others=plan.elsewhere[row.line],
-                )
-            )
 
+
+def _create_new(
+    rows: list[Row],
+    result: ImportResult,
+    plan: _Plan,
+    *,
+    partner: Organisation,
+    actor: Any,
+    consent_text: ConsentText,
+) -> None:
+    """The rows that match no one in scope become new people, through the same services as the
+    referral form (bulk variants); a row sharing a key with someone outside the scope is flagged."""
+    new_rows = [row for row in rows if row.line not in plan.matched]
+    assert partner.territory is not None
+    people = services.submit_referrals(
+        [_new_referral(row) for row in new_rows],
+        actor=actor,
+        partner=partner,
+        territory=partner.territory,
+        source=Referral.Source.IMPORT,
+        consent_text=consent_text,
+        consent_method=Consent.Method.PARTNER_ATTESTATION,
+        note=_("Imported from a spreadsheet."),
+    )
+    by_line = {outcome.line: outcome for outcome in result.rows}
+    for row, person_id in zip(new_rows, people, strict=True):
+        by_line[row.line].person_id = person_id
+    # Someone outside the importer's scope shares a key: a possible duplicate for whoever may see
+    # both files (binome.sourcing.duplicates lists it), never a match.
+    audit.record_many(
+        actor=actor,
+        entries=[
+            audit.Entry(
+                audit.Verb.FLAGGED_DUPLICATE,
+                Person,
+                person_id,
+                {"source": "import", "others": plan.elsewhere[row.line]},
+            )
+            for row, person_id in zip(new_rows, people, strict=True)
+            if row.line in plan.elsewhere
+        ],
+    )
+
+
+def _new_referral(row: Row) -> services.NewReferral:
+    assert row.consent_date is not None  # a required cell: the checker refused the row without it
+    return services.NewReferral(
+        person_fields={name: getattr(row, name) for name in ("first_name", "last_name", *PERSON_FIELDS)},
+        profile_fields={
+            "protection_status": row.protection_status,
+            "right_to_work": True if row.right_to_work is None else row.right_to_work,
+            "arrival_date": row.arrival_date,
+            "french_level": row.french_level,
+            "home_id": row.home_id,
+            "available_six_months": row.available_six_months,
+        },
+        targets=row.target_occupations,
+        languages=row.languages,
+        consent_given_on=row.consent_date,
+        reason=row.reason,
+        referrer={"name": row.referrer_name, "email": row.referrer_email},
+    )
+
+
+def _update_known(rows: list[Row], plan: _Plan, *, actor: Any, consent_text: ConsentText) -> None:
+    """Bring the file's new values to the people it matched (few: updates are the exception)."""
     for row in rows:
         changes = plan.changes.get(row.line)
         if not changes:
             continue
-        known = Person.objects.select_related("mentee_profile").get(
-            pk=matched[row.line]
-        )  # few: updates are the exception
-        _apply(known, row, changes, user=user)
+        known = Person.objects.select_related("mentee_profile").get(pk=plan.matched[row.line])
+        _apply(known, row, changes, user=signed_in(actor))
         if "consent" in changes:
-            consents.append({"person_id": known.pk, "given_on": row.consent_date, **consent})
-        events.append(_audit(user, now, "updated", "people.person", known.pk, source="import", fields=sorted(changes)))
-    _insert(Consent, consents)
-    events.append(
-        _audit(
-            user,
-            now,
-            "imported",
-            "organisations.organisation",
-            partner.pk,
-            created=result.created,
-            updated=result.updated,
-            skipped=result.skipped,
-        )
-    )
-    _insert(AuditEvent, events)
-
-
-def _insert(
-    model: type[models.Model],
-    records: list[dict[str, Any]],
-    *,
-    now: datetime.datetime | None = None,
-    returning: bool = False,
-) -> list[int]:
-    """INSERT rows straight from dicts, the primary keys back in order when `returning`.
-
-    A 10,000-row file makes about 100,000 rows; building and compiling model instances
-    (bulk_create) cost more than the database itself. Columns not given take the field's
-    default (auto_now fields take `now`), so fields added later need no change here.
-    """
-    if not records:
-        return []
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    given = set(records[0])
-    defaults: dict[str, Any] = {}
-    for model_field in fields:
-        if model_field.attname in given:
-            continue
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            defaults[model_field.attname] = now or timezone.now()
-        else:
-            defaults[model_field.attname] = model_field.get_default()
-    names = [f.attname for f in fields]
-    # Text, numbers and keys go to the driver as they are; dates, datetimes and JSON need the
-    # field's preparation (time zones, JSON adapters), which is too slow to spend on every value.
-    # Encrypted fields (binome.privacy.fields) must go through it too, or they would be stored in clear.
-    prepare = [
-        f if isinstance(f, (models.DateField, models.JSONField)) or getattr(f, "encrypted", False) else None
-        for f in fields
-    ]
-
-    def values(record: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            field.get_db_prep_save(record[name] if name in record else defaults[name], connection)
-            if field
-            else (record[name] if name in record else defaults[name])
-            for name, field in zip(names, prepare, strict=True)
-        )
-
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({})".format(quote(str(meta.db_table)), ", ".join(quote(str(f.column)) for f in fields))
-    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        if not returning and connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path: several times faster than INSERTs, even pipelined.
-            columns = ", ".join(quote(str(f.column)) for f in fields)
-            with cursor.copy(f"COPY {quote(str(meta.db_table))} ({columns}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(values(record))
-            return ids
-        if not returning:
-            for start in range(0, len(records), 2000):
-                cursor.executemany(f"{head} VALUES {placeholders}", [values(r) for r in records[start : start + 2000]])
-            return ids
-        if not connection.features.can_return_rows_from_bulk_insert:
-            instances = model._default_manager.bulk_create([model(**(defaults | r)) for r in records])
-            return [int(instance.pk) for instance in instances]
-        max_params = connection.features.max_query_params or 60_000
-        batch = max(1, min(1000, max_params // len(fields)))
-        for start in range(0, len(records), batch):
-            chunk = records[start : start + batch]
-            params = [value for record in chunk for value in values(record)]
-            cursor.execute(
-                f"{head} VALUES {', '.join([placeholders] * len(chunk))} RETURNING {quote(str(meta.pk.column))}",
-                params,
+            services.record_consent(
+                known, consent_text, changes["consent"], Consent.Method.PARTNER_ATTESTATION, actor=actor
             )
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+        audit.record(actor=actor, verb=audit.Verb.UPDATED, target=known, source="import", fields=sorted(changes))
 
 
 def _apply(person: Person, row: Row, changes: dict[str, Any], *, user: Any) -> None:
