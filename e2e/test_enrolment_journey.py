@@ -12,6 +12,7 @@ from binome.accounts.models import User
 from binome.people.models import MentorProfile
 from binome.sourcing.models import MentorInvitation, TrainingSession
 from binome.sourcing.training import session_date
+from conftest import queued_emails
 
 PHONE = {"width": 390, "height": 844}
 
@@ -45,13 +46,7 @@ def test_an_employee_enrols_by_phone_and_the_coordinator_takes_attendance_in_one
     employee.locator("main form button[type=submit]").click()
     # The page says "check your email" (issue #15, F15); the emailed link, with the password, opens the account.
     employee.locator("main h1").wait_for()
-    from django_tasks_db.models import DBTaskResult
-
-    sent = [
-        t.args_kwargs["kwargs"]["body"]
-        for t in DBTaskResult.objects.filter(task_path="binome.lib.mail.deliver_email")
-        if t.args_kwargs["kwargs"]["to"] == ["nora.lefevre@acme.example.fr"]
-    ]
+    sent = [message.body for message in queued_emails("nora.lefevre@acme.example.fr")]
     confirm = re.search(r"https?://[^/\s]+(/join/confirm/\S+)", sent[-1])
     assert confirm is not None
     employee.goto(confirm.group(1))
