@@ -64,7 +64,7 @@ def app_graph() -> dict[str, dict[str, int]]:
             source = package_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
             if source is None:
                 continue
-            graph[source]  # noqa: B018 - every package is a node, even one that imports nothing
+            graph[source]  # every package is a node, even one that imports nothing
             for module in imports_of(path):
                 target = package_of(module)
                 if target and target != source:

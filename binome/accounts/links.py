@@ -30,9 +30,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role, User
+from binome.audit import audit
 from binome.lib.mail import language_of, send_email
 from binome.organisations.models import Organisation
-from binome.privacy import audit
 from binome.territories.models import Territory
 
 ROLE_INVITATION = "binome.accounts.links.role-invitation"

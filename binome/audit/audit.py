@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 
 
 def record(*, actor: Any, verb: str, target: models.Model, **details: Any) -> AuditEvent:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts import ics
 from binome.cohorts.models import (
     CalendarFeed,
@@ -24,7 +25,6 @@ from binome.cohorts.models import (
 from binome.cohorts.selectors import cohort_members
 from binome.cohorts.tasks import send_calendar_email
 from binome.lib.mail import languages_of
-from binome.privacy import audit
 from binome.territories.models import Territory
 
 

@@ -20,11 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts.selectors import missed_workshops_by_person
 from binome.lib.mail import languages_of, send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
-from binome.privacy import audit
 
 K = Alert.Kind
 LIVE = (Alert.Status.OPEN, Alert.Status.SNOOZED)

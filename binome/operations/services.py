@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from binome.accounts import links
 from binome.accounts.models import Role, User
+from binome.audit import audit
 from binome.cohorts.models import ProgrammeTemplate
 from binome.cohorts.services import clone_template
-from binome.privacy import audit
+from binome.operations.selectors import ChecklistItem, opening_checklist
 from binome.reference.models import Place
 from binome.sourcing.models import EligibilityRules
 from binome.territories.models import Territory
-from binome.territories.selectors import ChecklistItem, opening_checklist
 
 
 @dataclass

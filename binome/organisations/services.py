@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.organisations.models import (
     CompanyRelation,
     Contact,
@@ -22,7 +23,6 @@ from binome.organisations.models import (
     PartnerAgreement,
     StageChange,
 )
-from binome.privacy import audit
 from binome.territories.models import Territory
 
 Stage = CompanyRelation.Stage

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matching
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
 from binome.people.models import MentorProfile
-from binome.privacy import audit
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
-from binome.privacy import audit
 from binome.reference.models import Occupation
 
 MAX_TARGET_OCCUPATIONS = 3

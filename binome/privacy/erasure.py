@@ -18,9 +18,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.lib.mail import send_email
 from binome.people.models import Person
-from binome.privacy import audit
 from binome.privacy.models import Erasure
 
 SCRUBBED_SNAPSHOT_KEYS = ("lat", "lon", "gender", "gender_preference")

@@ -16,9 +16,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
+from binome.audit import audit
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
-from binome.privacy import audit
 from binome.sourcing.models import Referral
 
 PERSON_FIELDS = ("email", "phone", "gender", "date_of_birth", "country_of_origin")

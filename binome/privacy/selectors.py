@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from binome.audit.models import AuditEvent
 from binome.people.models import Person
-from binome.privacy.models import AuditEvent
 
 
 def records_of(person: Person) -> dict[str, list[str]]:

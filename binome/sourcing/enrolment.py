@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
 from binome.accounts.models import Role, User
+from binome.audit import audit
 from binome.lib.mail import language_of, send_email
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
 from binome.people.services import create_mentor_profile, create_person, set_languages
-from binome.privacy import audit
 from binome.reference.models import CefrLevel, Language
 from binome.sourcing.models import MentorInvitation
 

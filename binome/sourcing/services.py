@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.organisations.models import Organisation
 from binome.people.services import create_mentee_profile, create_person, set_languages
-from binome.privacy import audit
 from binome.reference.models import Place
 from binome.sourcing.eligibility import precheck
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
+from binome.audit import audit
 from binome.lib.mail import languages_of, send_email
 from binome.people.models import MentorProfile
-from binome.privacy import audit
 from binome.sourcing.models import TrainingAttendance, TrainingSession
 from binome.territories.models import Territory
 

@@ -7,7 +7,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.core.checks import Error, Tags, register
 
-from binome.privacy.keys import configured_keys
+from binome.lib.encryption.keys import configured_keys
 
 
 @register(Tags.security, deploy=True)

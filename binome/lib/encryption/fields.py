@@ -16,7 +16,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
 
-from binome.privacy.keys import fernet
+from binome.lib.encryption.keys import fernet
 
 TOKEN_PREFIX = "gAAAAA"  # every Fernet token (version byte 0x80 + timestamp) starts so in base64
 
@@ -79,4 +79,4 @@ class EncryptedTextField(models.TextField):
 
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
-        return name, "binome.privacy.fields.EncryptedTextField", args, kwargs
+        return name, "binome.lib.encryption.fields.EncryptedTextField", args, kwargs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -18,17 +19,26 @@ from django.db import connection
 from django.db.migrations import RunPython
 from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
+from django.utils import translation
 
+from binome.lib.encryption.checks import field_encryption_keys
+from binome.lib.encryption.keys import development_key
+from binome.lib.encryption.rotation import encrypted_fields
 from binome.meetings.models import Meeting
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile
-from binome.privacy.checks import field_encryption_keys
-from binome.privacy.keys import development_key
-from binome.privacy.rotation import encrypted_fields
 from binome.sourcing.models import Referral
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Choice labels are asserted on their English source text (as in binome/privacy/tests, where
+    this module lived)."""
+    with translation.override("en"):
+        yield
 
 
 def raw(table: str, column: str, pk: int) -> str:

@@ -17,18 +17,18 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
-from binome.lib.demo import data
-from binome.lib.demo.seed_duplicates import seed_duplicates
-from binome.lib.demo.seed_enrolment import seed_enrolment
-from binome.lib.demo.seed_impact import seed_impact
-from binome.lib.demo.seed_matching import seed_matching
-from binome.lib.demo.seed_meetings import seed_meetings
-from binome.lib.demo.seed_programmes import seed_programmes
-from binome.lib.demo.seed_relations import seed_relations
-from binome.lib.demo.seed_sourcing import seed_sourcing
-from binome.lib.demo.seed_sponsorship import seed_sponsorship
-from binome.lib.demo.seed_surveys import seed_surveys
 from binome.meetings import engagement
+from binome.operations.demo import data
+from binome.operations.demo.seed_duplicates import seed_duplicates
+from binome.operations.demo.seed_enrolment import seed_enrolment
+from binome.operations.demo.seed_impact import seed_impact
+from binome.operations.demo.seed_matching import seed_matching
+from binome.operations.demo.seed_meetings import seed_meetings
+from binome.operations.demo.seed_programmes import seed_programmes
+from binome.operations.demo.seed_relations import seed_relations
+from binome.operations.demo.seed_sourcing import seed_sourcing
+from binome.operations.demo.seed_sponsorship import seed_sponsorship
+from binome.operations.demo.seed_surveys import seed_surveys
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from binome.audit import audit
 from binome.pairing.models import Duo
 from binome.people.models import Person
-from binome.privacy import audit
 from binome.sourcing.models import Referral
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from binome.sourcing.models import MentorInvitation, TrainingAttendance, Trainin
 from binome.territories.models import Territory
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 T = MentorProfile.Training

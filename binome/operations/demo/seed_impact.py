@@ -21,7 +21,7 @@ from binome.pairing.models import Duo
 from binome.reference.models import Sector
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 STAFF_KINDS = [
     (Outcome.Kind.CDD, 35),

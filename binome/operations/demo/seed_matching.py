@@ -18,7 +18,7 @@ from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 # How many people wait in each cohort: enough for a board worth looking at, not a wall.
 PARIS_READY = 30

@@ -17,7 +17,7 @@ from binome.pairing.models import Duo
 from binome.reference.models import Sector
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 PARIS = ZoneInfo("Europe/Paris")
 PATTERNS = ["steady"] * 14 + ["slow_start"] * 3 + ["gone_quiet"] * 2 + ["never_met"]

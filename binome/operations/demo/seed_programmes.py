@@ -26,7 +26,7 @@ from binome.cohorts.selectors import cohort_members
 from binome.cohorts.services import generate_calendar
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 DEMO_COHORTS = ["Paris 2025–2026", "Paris printemps", "Paris automne", "Lyon printemps", "Tours hiver"]

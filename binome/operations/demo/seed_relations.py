@@ -24,7 +24,7 @@ from binome.people.models import MenteeProfile, MentorProfile
 from binome.territories.models import Territory
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 PARIS = ZoneInfo("Europe/Paris")
 Stage = CompanyRelation.Stage

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from binome.accounts.models import Role
-from binome.lib.demo import data
+from binome.operations.demo import data
 from binome.people.models import MenteeProfile
 from binome.reference.models import Occupation
 from binome.sourcing.eligibility import precheck
@@ -21,7 +21,7 @@ from binome.sourcing.services import submit_referral
 from binome.territories.models import Territory
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 S = Referral.Status
 PARIS_TZ = ZoneInfo("Europe/Paris")

@@ -15,7 +15,7 @@ from binome.sponsorship import services
 from binome.sponsorship.models import Agreement, Offer
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 
 def _offers() -> dict[str, Offer]:

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from binome.cohorts.models import Cohort
+from binome.impact.survey_outcomes import feed_outcomes
 from binome.pairing.models import Duo
 from binome.surveys import services
 from binome.surveys.models import Invitation, Moment, Wave
-from binome.surveys.outcomes import feed_outcomes
 
 if TYPE_CHECKING:
-    from binome.lib.demo.seed import DemoSeeder
+    from binome.operations.demo.seed import DemoSeeder
 
 PARIS = ZoneInfo("Europe/Paris")
 LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"]

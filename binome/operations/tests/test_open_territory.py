@@ -14,12 +14,12 @@ from django.core.management.base import CommandError
 
 from binome.accounts.models import Role, User
 from binome.cohorts.models import ProgrammeTemplate
+from binome.operations.selectors import territory_comparison
+from binome.operations.services import open_territory
 from binome.organisations.models import Organisation
 from binome.reference.models import Place
 from binome.sourcing.models import EligibilityRules
 from binome.territories.models import Territory
-from binome.territories.selectors import territory_comparison
-from binome.territories.services import open_territory
 
 pytestmark = pytest.mark.django_db
 TOURS = 2972191
@@ -105,7 +105,7 @@ def test_the_checklist_ticks_what_the_territory_has(cast: Any) -> None:
         actor=cast.nadia,
     )
     Organisation.objects.create(name="Tours Accueil", slug="tours-accueil", kind="ngo", territory=opened.territory)
-    from binome.territories.selectors import opening_checklist
+    from binome.operations.selectors import opening_checklist
 
     done = [item.done for item in opening_checklist(opened.territory)]
     assert done == [True, True, False, False, False]

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import Role, User
+from binome.operations.services import open_territory
 from binome.reference.models import Place
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, enrolment_payload, link
-from binome.territories.services import open_territory
 from conftest import PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db

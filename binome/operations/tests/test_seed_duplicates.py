@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from binome.accounts.models import User
 from binome.people.models import Person
+from binome.privacy.merge import merge_people, merge_refusal
 from binome.sourcing.duplicates import duplicate_pairs
-from binome.sourcing.services_merge import merge_people, merge_refusal
 
 pytestmark = pytest.mark.django_db
 

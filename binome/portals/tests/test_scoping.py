@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from binome.accounts import access
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 from conftest import Cast
 
 

@@ -17,6 +17,7 @@ from binome.cohorts.selectors import workshops_for_user
 from binome.impact import reports as impact_reports
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import company_hours
+from binome.operations.selectors import national_overview
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile, Person
@@ -25,7 +26,6 @@ from binome.sourcing.enrolment import invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.selectors import referrals_of_partners
 from binome.sourcing.training import upcoming_sessions_for
-from binome.territories.selectors import national_overview
 
 HOURS_WINDOW = timedelta(days=183)
 

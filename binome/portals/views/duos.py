@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.audit import audit
 from binome.meetings import selectors as meeting_selectors
 from binome.meetings import services as meeting_services
 from binome.meetings.forms import DuoStatusForm, IntroductionForm, MeetingForm, SharingForm
@@ -25,7 +26,6 @@ from binome.meetings.models import Meeting
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
 from binome.portals.decorators import mentees_only, mentors_only, staff_only
-from binome.privacy import audit
 
 ROLES = ("mentor", "mentee", "staff")
 PAGE = {"mentor": "mentor_duo", "mentee": "mentee_duo", "staff": "staff_duo"}

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from binome.accounts import access
 from binome.people.models import Person
 from binome.portals.decorators import staff_only
+from binome.privacy.merge import merge_people, merge_refusal
 from binome.sourcing.duplicates import duplicate_pairs
-from binome.sourcing.services_merge import merge_people, merge_refusal
 
 
 def _labels() -> dict[str, str]:

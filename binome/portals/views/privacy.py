@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.accounts import access
+from binome.audit import audit
 from binome.people.selectors import person_file
 from binome.portals.decorators import section, staff_only
-from binome.privacy import audit, erasure, register, selectors
+from binome.privacy import erasure, register, selectors
 from binome.privacy.export import build_zip
 from binome.privacy.forms import BreachForm, ErasureForm
 from binome.privacy.inventory import RETENTION

@@ -16,11 +16,11 @@ from binome.accounts import access
 from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
+from binome.operations.forms import OpenTerritoryForm
+from binome.operations.selectors import opening_checklist, territory_comparison
+from binome.operations.services import open_territory as open_territory_service
 from binome.portals.decorators import section, staff_only
 from binome.surveys.models import Instrument
-from binome.territories.forms import OpenTerritoryForm
-from binome.territories.selectors import opening_checklist, territory_comparison
-from binome.territories.services import open_territory as open_territory_service
 
 national_admins_only = section(lambda s: s.national_admin)
 

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from binome.accounts import access, clients
 from binome.accounts.access import scope_of
+from binome.audit import audit
+from binome.audit.models import AuditEvent
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
-from binome.privacy import audit
-from binome.privacy.models import AuditEvent
 from binome.sourcing.duplicates import TooManyLookups, referral_hint
 from binome.sourcing.forms import PublicApplicationForm, ReferralForm
 from binome.sourcing.models import Consent, ConsentText, Referral

@@ -16,11 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from binome.accounts import access
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.lib.conflicts import changed_since, version_of, with_version
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
-from binome.privacy import audit
 from binome.sourcing.eligibility import describe, precheck, rules_for
 from binome.sourcing.forms import BoardFilterForm, MoveForm, selected_ids
 from binome.sourcing.models import Referral

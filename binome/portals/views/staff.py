@@ -15,21 +15,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
+from binome.audit import audit
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
+from binome.operations.selectors import territory_dashboard
 from binome.organisations.models import Organisation
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
 from binome.people.models import MentorProfile
 from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
-from binome.privacy import audit
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
 from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
 from binome.sponsorship.selectors import agreements_for_staff
-from binome.territories.selectors import territory_dashboard
 
 PAGE_SIZE = 50
 

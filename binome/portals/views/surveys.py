@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.audit import audit
 from binome.portals.decorators import section, staff_only
-from binome.privacy import audit
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing, selectors, services
 from binome.surveys.forms import QuestionForm

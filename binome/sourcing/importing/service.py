@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
+from binome.audit.models import AuditEvent
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
-from binome.privacy.models import AuditEvent
 from binome.reference.models import Language, Occupation, Place, normalise_for_search
 from binome.sourcing.duplicates import identity_keys, name_key, normalise_email, normalise_phone
 from binome.sourcing.importing import values
@@ -771,7 +771,7 @@ def _insert(
     names = [f.attname for f in fields]
     # Text, numbers and keys go to the driver as they are; dates, datetimes and JSON need the
     # field's preparation (time zones, JSON adapters), which is too slow to spend on every value.
-    # Encrypted fields (binome.privacy.fields) must go through it too, or they would be stored in clear.
+    # Encrypted fields (binome.lib.encryption.fields) must go through it too, or they would be stored in clear.
     prepare = [
         f if isinstance(f, (models.DateField, models.JSONField)) or getattr(f, "encrypted", False) else None
         for f in fields

@@ -15,8 +15,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from binome.audit.models import AuditEvent
 from binome.portals.tests.hostile import HOSTILE_TEXT
-from binome.privacy.models import AuditEvent
 from binome.surveys import editing, outcomes, selectors, services
 from binome.surveys.models import Answer, Instrument, InstrumentVersion
 from conftest import Cast

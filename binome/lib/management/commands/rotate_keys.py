@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from binome.privacy.rotation import reencrypt_all
+from binome.lib.encryption.rotation import reencrypt_all
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from binome.lib.backups import backup
+from binome.operations.backups import backup
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from binome.accounts.models import Role
-from binome.lib.demo.data import DEMO_PASSWORD
+from binome.operations.demo.data import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from binome.cohorts.models import ProgrammeTemplate
+from binome.operations.services import open_territory
 from binome.reference.models import Place, normalise_for_search
-from binome.territories.services import open_territory
 
 
 def find_place(text: str) -> Place:

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from binome.lib.backups import restore
+from binome.operations.backups import restore
 
 
 class Command(BaseCommand):

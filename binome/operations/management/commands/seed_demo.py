@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from binome.lib.demo.data import DEMO_PASSWORD
-from binome.lib.demo.seed import database_is_empty, seed_demo
+from binome.operations.demo.data import DEMO_PASSWORD
+from binome.operations.demo.seed import database_is_empty, seed_demo
 
 
 class Command(BaseCommand):

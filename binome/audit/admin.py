@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
