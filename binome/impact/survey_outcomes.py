@@ -1,4 +1,5 @@
-"""The outcome feed: a submitted response's facts go to the impact app's tables.
+"""The outcome feed: a submitted response's facts go to the impact app's tables (on the surveys
+app's `response_submitted` signal, connected in ImpactConfig.ready, and from the demo seed).
 
 Mentee responses give opportunities (one outcome per type, or "none yet"), a job interview
 when one is reported (recorded, not counted), and the number of professional contacts;
@@ -17,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from binome.impact import services as impact
+from binome.impact.models import Source
 from binome.surveys.models import Audience, Moment, Response
 from binome.surveys.selectors import outcome_answers
 
@@ -35,11 +38,6 @@ def mentor_skills_score(values: dict[str, Any]) -> float | None:
 def feed_outcomes(response: Response, *, actor: Any = None) -> int:
     """Record the response's facts through the impact services; returns how many rows. A fact the
     impact app refuses is logged and skipped: the respondent's submission never fails for it."""
-    try:
-        from binome.impact import services as impact
-        from binome.impact.models import Source
-    except ImportError:  # pragma: no cover - the impact app ships with this one
-        return 0
     invitation = response.invitation
     person, duo = invitation.person, invitation.duo
     ref = str(response.pk)
@@ -103,6 +101,11 @@ def feed_outcomes(response: Response, *, actor: Any = None) -> int:
         except ValidationError as error:
             logger.warning("survey response %s: outcome not recorded: %s", response.pk, error.messages)
     return recorded
+
+
+def record_survey_outcomes(sender: Any, *, response: Response, actor: Any = None, **kwargs: Any) -> None:
+    """The receiver of `binome.surveys.signals.response_submitted`."""
+    feed_outcomes(response, actor=actor)
 
 
 def _past_date(text: str | None, answered_on: date) -> date:

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from binome.audit import audit
 from binome.cohorts.selectors import missed_workshops_by_person
-from binome.lib.mail import languages_of, send_email
+from binome.lib.mail import send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
+from binome.people.languages import languages_of
 
 K = Alert.Kind
 LIVE = (Alert.Status.OPEN, Alert.Status.SNOOZED)

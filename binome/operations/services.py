@@ -17,6 +17,7 @@ from binome.accounts.models import Role, User
 from binome.audit import audit
 from binome.cohorts.models import ProgrammeTemplate
 from binome.cohorts.services import clone_template
+from binome.operations.invitations import send_role_invitation
 from binome.operations.selectors import ChecklistItem, opening_checklist
 from binome.reference.models import Place
 from binome.sourcing.models import EligibilityRules
@@ -114,7 +115,7 @@ def open_territory(
         audit.record(actor=actor, verb="granted coordinator role", target=user, territory=territory.pk)
         coordinators.append(user)
     for user in [*new_users, *invited]:
-        links.send_role_invitation(user, kind=Role.Kind.COORDINATOR, territory=territory, actor=actor)
+        send_role_invitation(user, kind=Role.Kind.COORDINATOR, territory=territory, actor=actor)
     return OpenedTerritory(
         territory=territory,
         template=copy,

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
 from binome.audit import audit
-from binome.lib.mail import languages_of, send_email
+from binome.lib.mail import send_email
+from binome.people.languages import languages_of
 from binome.people.models import MentorProfile
 from binome.sourcing.models import TrainingAttendance, TrainingSession
 from binome.territories.models import Territory

@@ -35,6 +35,7 @@ from binome.surveys.models import (
     Response,
     Wave,
 )
+from binome.surveys.signals import response_submitted
 
 REMINDER_INTERVAL_DAYS = 7
 # How long each wave stays open, in days after it opens.
@@ -490,9 +491,8 @@ def submit_response(invitation: Invitation, *, actor: Any = None, source: str = 
     invitation.submitted_at = now
     invitation.save(update_fields=["submitted_at"])
     audit.record(actor=actor, verb="submitted survey", target=response, source=source)
-    from binome.impact.survey_outcomes import feed_outcomes
-
-    feed_outcomes(response, actor=actor)  # in the same transaction: the answers and their outcomes agree
+    # In the same transaction: the answers and the outcomes recorded from them agree.
+    response_submitted.send(sender=Response, response=response, actor=actor)
     return {}
 
 

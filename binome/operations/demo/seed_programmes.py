@@ -22,8 +22,8 @@ from binome.cohorts.models import (
     WorkshopInvitation,
 )
 from binome.cohorts.programme_data import create_default_programme
-from binome.cohorts.selectors import cohort_members
 from binome.cohorts.services import generate_calendar
+from binome.pairing.workshops import cohort_members
 
 if TYPE_CHECKING:
     from binome.operations.demo.seed import DemoSeeder

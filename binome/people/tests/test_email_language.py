@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from binome.accounts.models import Role, User
-from binome.lib.mail import language_of, languages_of
 from binome.pairing.tasks import notify_new_duos
+from binome.people.languages import language_of, languages_of
 from binome.people.models import Person
 from binome.people.services import create_person
 from conftest import PASSWORD, Cast
