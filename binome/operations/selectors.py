@@ -8,10 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from binome.accounts.models import Role
 from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_territory
 from binome.meetings.models import Alert, Meeting
+from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
@@ -158,11 +161,6 @@ class ChecklistItem:
 
 def opening_checklist(territory: Territory) -> list[ChecklistItem]:
     """What a new territory still needs before its first cohort can run."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from binome.accounts.models import Role
-    from binome.organisations.models import Organisation
 
     organisations = _count_by(Organisation.objects.filter(territory=territory), "kind")
     partners = organisations.get(Organisation.Kind.NGO, 0) + organisations.get(Organisation.Kind.PUBLIC_INSTITUTION, 0)
@@ -204,7 +202,6 @@ def _grouped(queryset, *fields: str) -> dict[tuple[Any, ...], int]:  # type: ign
 
 def territory_comparison() -> list[TerritoryComparison]:
     """Territories side by side, in six queries whatever their number."""
-    from binome.organisations.models import Organisation
 
     territories = list(Territory.objects.order_by("name"))
     organisations = _grouped(Organisation.objects.exclude(territory=None), "territory_id", "kind")

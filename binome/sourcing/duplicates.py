@@ -211,7 +211,6 @@ class DuplicatePair:
 def flagged_pairs(people: QuerySet[Person]) -> dict[tuple[int, int], set[str]]:
     """Pairs an import flagged across territories (binome.sourcing.importing.service): the importer
     could not see the other file, so they are listed to whoever may see both, a national admin."""
-    from binome.audit.models import AuditEvent
 
     flagged = AuditEvent.objects.filter(verb="flagged_duplicate", target_type="people.person").values_list(
         "target_id", "details"

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Workshop
+from binome.events.selectors import company_section_events
 from binome.impact import reports as impact_reports
+from binome.impact.selectors import partner_figures
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import company_hours
 from binome.operations.selectors import national_overview
@@ -27,6 +29,9 @@ from binome.sourcing.enrolment import invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.selectors import referrals_of_partners, referrals_visible_to
 from binome.sourcing.training import upcoming_sessions_for
+from binome.sponsorship.forms import HourlyCostForm
+from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
+from binome.surveys.selectors import surveys_due_for_person
 
 HOURS_WINDOW = timedelta(days=183)
 
@@ -52,9 +57,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @company_contacts_only
 def company(request: HttpRequest) -> HttpResponse:
     """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
-    from binome.events.selectors import company_section_events
-    from binome.sponsorship.forms import HourlyCostForm
-    from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
 
     companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related(
         "sector", "territory"
@@ -128,7 +130,6 @@ def mentor(request: HttpRequest) -> HttpResponse:
 def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person: Any) -> dict[str, Any]:
     """The surveys due, the next workshops, and the meetings the other member recorded that wait
     for this one."""
-    from binome.surveys.selectors import surveys_due_for_person
 
     upcoming = workshops_for_user(request.user).filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED)[
         :3
@@ -169,7 +170,6 @@ def partner(request: HttpRequest) -> HttpResponse:
     referrals = referrals_of_partners(referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
     # Their own organisation's figures (aggregate counts over its own referrals), above the list.
-    from binome.impact.selectors import partner_figures
 
     figures = partner_figures(referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     return render(

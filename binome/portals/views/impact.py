@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
+from binome.cohorts.models import Cohort
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.impact import charts, kpis, reports, services
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
@@ -299,7 +300,6 @@ def staff_report(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
 
 
 def _report_territory(request: HttpRequest, kind: str, target: int | None) -> int | None:
-    from binome.cohorts.models import Cohort
 
     if target is None:
         return None

@@ -17,7 +17,7 @@ from binome.portals.decorators import section, staff_only
 from binome.privacy import erasure, register, selectors
 from binome.privacy.export import build_zip
 from binome.privacy.forms import BreachForm, ErasureForm
-from binome.privacy.inventory import RETENTION
+from binome.privacy.inventory import RETENTION, register_rows
 from binome.privacy.models import Breach
 from binome.privacy.services import record_breach
 
@@ -68,7 +68,6 @@ def processing_register(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(register.as_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="processing-register.csv"'
         return response
-    from binome.privacy.inventory import register_rows
 
     return render(
         request,

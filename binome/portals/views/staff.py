@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from binome.audit import audit
+from binome.impact.selectors import partner_figures
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
 from binome.operations.selectors import territory_dashboard
-from binome.organisations.models import Organisation
+from binome.organisations.models import CompanyRelation, Organisation
 from binome.organisations.selectors import organisations_visible_to
 from binome.pairing.selectors import duos_visible_to
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
@@ -191,8 +192,6 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     # Enrolment links, for the companies whose links this user manages.
     manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
     # Relations: pipeline stage, contacts, latest exchanges; a partner's figures (scoped referrals).
-    from binome.impact.selectors import partner_figures
-    from binome.organisations.models import CompanyRelation
 
     relation_context = {
         "relation": CompanyRelation.objects.filter(company=found).first(),
