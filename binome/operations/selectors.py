@@ -1,4 +1,5 @@
-"""Figures for a territory's staff dashboard, counted in the database."""
+"""Figures for a territory's staff dashboard, counted in the database. They count across every
+domain (referrals, cohorts, duos, meetings, events), hence this top layer."""
 
 from __future__ import annotations
 

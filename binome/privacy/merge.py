@@ -5,6 +5,9 @@ languages, roles and anything else that points at it move to the kept file; empt
 the kept file are filled from the other; two referrals by the same partner are linked with
 `Referral.merged_into` rather than one being dropped. The merged person is then deleted, and
 the audit trail names both ids and who merged them (earlier audit rows keep the old id).
+
+It sits in privacy, with erasure and export, above the domains: like them it rewrites every record
+that points at a person, duos included (README, "Layers").
 """
 
 from __future__ import annotations
