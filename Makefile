@@ -12,7 +12,7 @@ help:
 	@echo "make run     set up, load demo data if the database is empty, start web + worker on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite (unit, integration, browser)"
 	@echo "make worker  run the background worker alone"
-	@echo "make lint    ruff + mypy + bandit + pip-audit"
+	@echo "make lint    ruff + mypy + import layers (lint-imports, import graph) + bandit + pip-audit"
 	@echo "make bench   run every benchmark in bench/"
 
 # uv (scripts/uv installs it if missing), then Python 3.13 (from .python-version) and the locked dependencies.
@@ -51,6 +51,8 @@ lint: bootstrap
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(UV) run --frozen lint-imports --no-logo
+	$(PY) scripts/import_graph.py
 	$(UV) run --frozen bandit -c pyproject.toml -r binome config matching -q
 	@bash scripts/audit-deps
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "binome.lib",
     "binome.reference",
+    "binome.audit",
     "binome.accounts",
     "binome.territories",
     "binome.organisations",
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "binome.sponsorship",
     "binome.events",
     "binome.privacy",
+    "binome.operations",
     "binome.portals",
 ]
 

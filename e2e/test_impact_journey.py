@@ -11,7 +11,7 @@ from typing import Any
 import pypdfium2
 from pypdf import PdfReader
 
-from binome.lib.demo.seed_impact import _completed_cohort
+from binome.operations.demo.seed_impact import _completed_cohort
 
 from .test_coordinator_journey import sign_in
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from binome.accounts.backends import lockout_response
 from binome.accounts.clients import client_address
 from binome.accounts.models import User
+from binome.lib.encryption.fields import decrypt, encrypt
 from binome.lib.mail import send_email
-from binome.privacy.fields import decrypt, encrypt
 
 
 class AccountAdapter(DefaultAccountAdapter):

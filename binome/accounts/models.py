@@ -10,10 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from binome.organisations.models import Organisation
-from binome.people.models import Person
-from binome.territories.models import Territory
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -69,11 +65,15 @@ class Role(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    # By name, not by class: accounts sits below the apps that own territories, organisations and
+    # people (README, "Layers"), which all import accounts.
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
 
     class Meta:
         verbose_name = _("role")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts import ics
 from binome.cohorts.models import (
     CalendarFeed,
@@ -21,10 +22,9 @@ from binome.cohorts.models import (
     Workshop,
     WorkshopInvitation,
 )
-from binome.cohorts.selectors import cohort_members
 from binome.cohorts.tasks import send_calendar_email
-from binome.lib.mail import languages_of
-from binome.privacy import audit
+from binome.people.languages import languages_of
+from binome.people.models import Person
 from binome.territories.models import Territory
 
 
@@ -128,6 +128,10 @@ def _send_invitation(
     )
 
 
+# (person, WorkshopInvitation.Role) for each person a workshop is for.
+type Members = list[tuple[Person, str]]
+
+
 @dataclass(frozen=True)
 class Invited:
     sent: int  # invitations sent now
@@ -135,9 +139,12 @@ class Invited:
 
 
 @transaction.atomic
-def invite_to_workshop(workshop: Workshop, *, actor: Any) -> Invited:
+def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Any) -> Invited:
     """Invite the cohort's mentors and/or mentees (by the workshop's audience) who are not
-    invited yet, by email with an .ics, up to the workshop's capacity."""
+    invited yet, by email with an .ics, up to the workshop's capacity.
+
+    `members` is who the workshop is for, `binome.pairing.workshops.cohort_members(cohort,
+    audience)`: the cohort's duos decide it, and they live above this app."""
     # The row lock makes two coordinators pressing "invite" at once count the same places.
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if workshop.is_cancelled:
@@ -147,7 +154,7 @@ def invite_to_workshop(workshop: Workshop, *, actor: Any) -> Invited:
     already = set(workshop.invitations.values_list("person_id", flat=True))
     candidates = [
         WorkshopInvitation(workshop=workshop, person=person, role=role)
-        for person, role in cohort_members(workshop.cohort, workshop.audience)
+        for person, role in members
         if person.pk not in already
     ]
     places = len(candidates) if workshop.capacity is None else max(workshop.capacity - len(already), 0)

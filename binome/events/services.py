@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from binome.audit import audit
 from binome.events.models import CompanyEvent, EventRegistration
 from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, MentorProfile, Person
-from binome.privacy import audit
 
 Audience = EventRegistration.Audience
 

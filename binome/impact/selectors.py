@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from binome.accounts.access import scope_of
-from binome.impact.models import Outcome, OutcomeConflict, Report
+from binome.impact.models import OPPORTUNITY_KINDS, Outcome, OutcomeConflict, Report
+from binome.organisations.models import Organisation
+from binome.organisations.selectors import relation_organisations_visible_to
+from binome.pairing.models import Duo
+from binome.sourcing.models import Referral, ReferralTransition
+from binome.sourcing.selectors import referrals_visible_to
+from binome.territories.models import Territory
+
+Status = Referral.Status
 
 
 def staff_territories(user: Any) -> frozenset[int] | None:
@@ -42,3 +52,78 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
     if scope.funder:
         visible |= Q(kind=Report.Kind.FUNDER, requested_by=user)
     return Report.objects.filter(visible)
+
+
+# --- partner figures --------------------------------------------------------------------
+# A referral counts at a step once it reached it, even if it has since left the programme.
+REACHED_ELIGIBLE = [Status.ELIGIBLE, Status.ENROLLED, Status.MATCHED, Status.COMPLETED]
+REACHED_ENROLLED = [Status.ENROLLED, Status.MATCHED, Status.COMPLETED]
+
+
+@dataclass(frozen=True)
+class PartnerFigures:
+    partner_id: int
+    referred: int = 0
+    eligible: int = 0
+    enrolled: int = 0
+    matched: int = 0
+    completed: int = 0
+    with_opportunity: int = 0
+
+
+FIGURE_COLUMNS = ["referred", "eligible", "enrolled", "matched", "completed", "with_opportunity"]
+
+
+def partner_figures(referrals: QuerySet[Referral], partner_ids: Iterable[int]) -> dict[int, PartnerFigures]:
+    """Per partner: referred, eligible, enrolled, matched, completed, with an opportunity, in one
+    aggregate query.
+
+    `referrals` is already scoped to the viewer (a coordinator counts only their territories'
+    people). Merged duplicates are not counted twice. Definitions:
+    - eligible / enrolled: the referral is at that status or later now, or passed through it;
+    - matched: the person has a duo (any status), or the referral is matched or completed;
+    - completed: the person's duo completed, or the referral is completed;
+    - with an opportunity: the person has a counted outcome of a concrete-opportunity kind
+      (`binome.impact.models.OPPORTUNITY_KINDS`; a job interview alone does not count).
+    """
+    ids = list(partner_ids)
+    passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
+    duos = Duo.objects.filter(mentee__person=OuterRef("person_id"))
+    rows = (
+        referrals.filter(partner_id__in=ids, merged_into__isnull=True)
+        .annotate(
+            passed_eligible=Exists(passed.filter(to_status__in=REACHED_ELIGIBLE)),
+            passed_enrolled=Exists(passed.filter(to_status__in=REACHED_ENROLLED)),
+            has_duo=Exists(duos),
+            has_completed_duo=Exists(duos.filter(status=Duo.Status.COMPLETED)),
+            has_opportunity=Exists(
+                Outcome.objects.filter(
+                    person=OuterRef("person_id"), kind__in=OPPORTUNITY_KINDS, status=Outcome.Status.ACTIVE
+                )
+            ),
+        )
+        .values("partner_id")
+        .annotate(
+            referred=Count("pk"),
+            eligible=Count("pk", filter=Q(status__in=REACHED_ELIGIBLE) | Q(passed_eligible=True)),
+            enrolled=Count("pk", filter=Q(status__in=REACHED_ENROLLED) | Q(passed_enrolled=True)),
+            matched=Count("pk", filter=Q(status__in=[Status.MATCHED, Status.COMPLETED]) | Q(has_duo=True)),
+            completed=Count("pk", filter=Q(status=Status.COMPLETED) | Q(has_completed_duo=True)),
+            with_opportunity=Count("pk", filter=Q(has_opportunity=True)),
+        )
+        .order_by()
+    )
+    found = {row["partner_id"]: PartnerFigures(**row) for row in rows}
+    return {pk: found.get(pk, PartnerFigures(partner_id=pk)) for pk in ids}
+
+
+def partners_with_figures(
+    user: Any, *, territory: Territory | None = None
+) -> list[tuple[Organisation, PartnerFigures]]:
+    """Staff: every partner they may see, with figures counted over the referrals they may see."""
+    visible = relation_organisations_visible_to(user).exclude(kind=Organisation.Kind.COMPANY)
+    if territory is not None:
+        visible = visible.filter(Q(territory=territory) | Q(territory=None))
+    partners = list(visible.select_related("territory").order_by("name"))
+    figures = partner_figures(referrals_visible_to(user), [p.pk for p in partners])
+    return [(p, figures[p.pk]) for p in partners]

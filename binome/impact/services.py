@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.impact.models import (
     OPPORTUNITY_KINDS,
     MentorSkillsScore,
@@ -25,7 +26,6 @@ from binome.impact.models import (
 from binome.lib.actors import signed_in
 from binome.pairing.models import Duo
 from binome.people.models import Person
-from binome.privacy import audit
 from binome.reference.models import Occupation, Sector
 
 

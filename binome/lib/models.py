@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from binome.privacy.fields import EncryptedTextField
+from binome.lib.encryption.fields import EncryptedTextField
 
 
 class OutgoingMessage(models.Model):

@@ -20,11 +20,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts.selectors import missed_workshops_by_person
-from binome.lib.mail import languages_of, send_email
+from binome.lib.mail import send_email
 from binome.meetings.models import Alert, AlertNote, EngagementRules, Reminder
 from binome.pairing.models import Duo
-from binome.privacy import audit
+from binome.people.languages import languages_of
+from binome.surveys.selectors import poor_checkins
 
 K = Alert.Kind
 ALERT_VERBS = {
@@ -123,7 +125,6 @@ def _poor_checkins(
 ) -> dict[int, dict[str, Any]]:
     """Each duo's latest poor check-in answer (by its territory's threshold) given after the
     duo's last resolved poor-check-in alert: what the coordinator has not dealt with yet."""
-    from binome.surveys.selectors import poor_checkins
 
     territory_of = {row["pk"]: row["cohort__territory_id"] for row in rows}
     loosest = max([r.poor_checkin_score for r in by_territory.values()] + [default.poor_checkin_score])

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.encryption.fields import EncryptedTextField
 from binome.pairing.models import Duo
-from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import Sector
 
 

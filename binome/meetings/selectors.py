@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from binome.accounts import access
 from binome.cohorts.models import Cohort
-from binome.cohorts.selectors import workshop_minutes_by_mentor
+from binome.cohorts.selectors import cohorts_visible_to, workshop_minutes_by_mentor
 from binome.meetings.models import Alert, AlertNote, Meeting
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile
@@ -103,7 +102,7 @@ def alerts_needing_attention(user: object, *, territory_id: int | None = None) -
     A constant number of queries whatever the number of duos and meetings (the notes are
     prefetched; the last confirmed meeting is an annotation).
     """
-    alerts = Alert.objects.filter(status=Alert.Status.OPEN, duo__cohort__in=access.cohorts_visible_to(user))
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN, duo__cohort__in=cohorts_visible_to(user))
     if territory_id is not None:
         alerts = alerts.filter(duo__cohort__territory_id=territory_id)
     return (
@@ -121,5 +120,5 @@ def alerts_needing_attention(user: object, *, territory_id: int | None = None) -
 
 def alert_for(user: object, alert_id: int) -> Alert:
     return get_object_or_404(
-        Alert.objects.filter(duo__cohort__in=access.cohorts_visible_to(user)).select_related("duo"), pk=alert_id
+        Alert.objects.filter(duo__cohort__in=cohorts_visible_to(user)).select_related("duo"), pk=alert_id
     )

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.meetings import engagement
 from binome.meetings.models import Meeting, NetworkIntroduction
 from binome.pairing.models import Duo
-from binome.privacy import audit
 
 
 def _check_date(duo: Duo, day: date) -> None:

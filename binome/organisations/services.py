@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.lib.actors import signed_in
 from binome.organisations.models import (
     CompanyRelation,
@@ -23,7 +24,6 @@ from binome.organisations.models import (
     PartnerAgreement,
     StageChange,
 )
-from binome.privacy import audit
 from binome.territories.models import Territory
 
 Stage = CompanyRelation.Stage

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.pairing.models import Duo
-from binome.privacy import audit
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort
+from binome.lib.encryption.fields import EncryptedTextField
 from binome.people.models import MenteeProfile, MentorProfile
-from binome.privacy.fields import EncryptedTextField
 
 
 class Duo(models.Model):

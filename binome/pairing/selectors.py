@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from binome.accounts import access
+from binome.accounts.access import scope_of
 from binome.cohorts.models import Cohort
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.pairing.forms import weights_as_percent as percent
-from binome.pairing.models import MatchRun, Proposal
+from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import CRITERIA_LABELS, reason_text
 from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
@@ -20,7 +21,7 @@ from binome.sourcing.models import Referral
 def cohorts_to_match(user: Any) -> QuerySet[Cohort]:
     """The viewer's open cohorts, with how many people wait and how far matching went."""
     return (
-        access.cohorts_visible_to(user)
+        cohorts_visible_to(user)
         .exclude(status=Cohort.Status.CLOSED)
         .select_related("territory")
         .annotate(
@@ -38,12 +39,12 @@ def cohorts_to_match(user: Any) -> QuerySet[Cohort]:
 
 
 def cohort_for(user: Any, cohort_id: int) -> Cohort:
-    return get_object_or_404(access.cohorts_visible_to(user).select_related("territory"), pk=cohort_id)
+    return get_object_or_404(cohorts_visible_to(user).select_related("territory"), pk=cohort_id)
 
 
 def run_for(user: Any, run_id: int) -> MatchRun:
     return get_object_or_404(
-        MatchRun.objects.filter(cohort__in=access.cohorts_visible_to(user)).select_related("cohort__territory"),
+        MatchRun.objects.filter(cohort__in=cohorts_visible_to(user)).select_related("cohort__territory"),
         pk=run_id,
     )
 
@@ -237,4 +238,19 @@ def compare(first: MatchRun, second: MatchRun) -> Comparison:
         ],
         matched=(len(a), len(b)),
         totals=(sum(a.values()), sum(b.values())),
+    )
+
+
+# --- who may see what -----------------------------------------------------------------
+
+
+def duos_visible_to(user: Any) -> QuerySet[Duo]:
+    """Staff of the cohort's territory, and the two members of the duo."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return Duo.objects.all()
+    return Duo.objects.filter(
+        Q(cohort__territory_id__in=scope.territory_ids)
+        | Q(mentor__person_id__in=scope.mentor_person_ids)
+        | Q(mentee__person_id__in=scope.mentee_person_ids)
     )

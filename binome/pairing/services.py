@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matching
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.lib.actors import signed_in
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
+from binome.pairing.tasks import notify_new_duos
 from binome.people.models import MentorProfile
-from binome.privacy import audit
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
@@ -287,7 +288,6 @@ def confirm_match_run(run: MatchRun, *, actor: Any) -> list[Duo]:
             duos = _confirm(run, actor=actor)
     except IntegrityError as error:  # the other confirmation won the race at the database
         raise ValidationError(_("The duos of this cohort are already confirmed.")) from error
-    from binome.pairing.tasks import notify_new_duos
 
     ids = [d.pk for d in duos]
     transaction.on_commit(lambda: notify_new_duos.enqueue(ids))

@@ -8,8 +8,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from binome.lib.mail import languages_of
 from binome.pairing.models import Duo
+from binome.people.languages import languages_of
 
 
 @task()

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from binome.lib.encryption.fields import EncryptedTextField
 from binome.organisations.models import Organisation
-from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import CefrLevel, Language, Occupation, Place, normalise_for_search
 from binome.territories.models import Territory
 
@@ -189,7 +189,7 @@ class MenteeProfile(models.Model):
         MASTER = "master", _("Master's degree or higher")
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mentee_profile")
-    # Encrypted at rest: the database cannot filter on it (see binome/privacy/fields.py).
+    # Encrypted at rest: the database cannot filter on it (see binome/lib/encryption/fields.py).
     protection_status = EncryptedTextField(_("protection status"), choices=ProtectionStatus.choices)
     right_to_work = models.BooleanField(_("has the right to work"), default=True)
     arrival_date = models.DateField(_("arrival in France"), null=True, blank=True)

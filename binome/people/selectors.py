@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from binome.people.models import Person
+from binome.accounts.access import scope_of
+from binome.people.models import MenteeProfile, MentorProfile, Person
 
 
 @dataclass(frozen=True)
@@ -70,4 +72,32 @@ def person_file(people: QuerySet[Person], person_id: int) -> Person:
         .select_related("mentee_profile__home", "mentor_profile__workplace", "updated_by")
         .prefetch_related("languages__language", "referrals__partner"),
         pk=person_id,
+    )
+
+
+# --- who may see what -----------------------------------------------------------------
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """Full personal files: staff of the person's territory only."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return Person.objects.all()
+    return Person.objects.filter(territory_id__in=scope.territory_ids)
+
+
+def mentees_visible_to(user: Any) -> QuerySet[MenteeProfile]:
+    scope = scope_of(user)
+    if scope.national_admin:
+        return MenteeProfile.objects.all()
+    return MenteeProfile.objects.filter(person__territory_id__in=scope.territory_ids)
+
+
+def mentors_visible_to(user: Any) -> QuerySet[MentorProfile]:
+    """Staff of the territory, and the contacts of the mentor's own company."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return MentorProfile.objects.all()
+    return MentorProfile.objects.filter(
+        Q(person__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids)
     )

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.lib.actors import signed_in
 from binome.lib.bulk import insert_rows
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
-from binome.privacy import audit
 from binome.reference.models import Occupation
 
 MAX_TARGET_OCCUPATIONS = 3

@@ -13,16 +13,23 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.models import Role, User
+from binome.audit import audit
 from binome.lib.actors import signed_in
 from binome.lib.mail import send_email
-from binome.people.models import Person
-from binome.privacy import audit
+from binome.lib.models import OutgoingMessage
+from binome.meetings.models import AlertNote, Meeting, NetworkIntroduction
+from binome.pairing.models import Duo, MatchRun
+from binome.people.models import Person, PersonLanguage
 from binome.privacy.models import Erasure
+from binome.sourcing.models import Referral, ReferralTransition
 
 SCRUBBED_SNAPSHOT_KEYS = ("lat", "lon", "gender", "gender_preference")
 
@@ -73,8 +80,6 @@ def erase_person(person: Person, *, actor: Any, reason: str = "request") -> Eras
 
 def _records_of(person: Person, mentee: Any, mentor: Any, duo_ids: list[int]) -> dict[str, list[int]]:
     """The person's rows that the admin history may name, by model label (read before any is deleted)."""
-    from binome.accounts.models import Role
-    from binome.sourcing.models import Referral
 
     return {
         "people.MenteeProfile": [mentee.pk] if mentee is not None else [],
@@ -86,7 +91,6 @@ def _records_of(person: Person, mentee: Any, mentor: Any, duo_ids: list[int]) ->
 
 
 def _scrub_people(person: Person, pseudonym: str, mentee: Any, mentor: Any) -> None:
-    from binome.people.models import PersonLanguage
 
     person.first_name = pseudonym
     person.last_name = ""
@@ -115,9 +119,6 @@ def _scrub_people(person: Person, pseudonym: str, mentee: Any, mentor: Any) -> N
 
 
 def _scrub_programme(person: Person, mentee: Any, mentor: Any, pseudonym: str) -> list[int]:
-    from binome.meetings.models import AlertNote, Meeting, NetworkIntroduction
-    from binome.pairing.models import Duo
-    from binome.sourcing.models import Referral, ReferralTransition
 
     for referral in Referral.objects.filter(person=person):
         referral.reason = referral.status_reason = referral.precheck_override = ""
@@ -144,7 +145,6 @@ def _scrub_programme(person: Person, mentee: Any, mentor: Any, pseudonym: str) -
 
 def _scrub_snapshots(person: Person, mentee: Any, mentor: Any) -> None:
     """Matching runs keep their shape (ids, scores) but lose the person's location and gender."""
-    from binome.pairing.models import MatchRun
 
     sides = [("mentees", mentee), ("mentors", mentor)]
     wanted = {side: profile.pk for side, profile in sides if profile is not None}
@@ -169,9 +169,6 @@ def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str], *, a
     An account that also holds a role of its own (a national admin, a coordinator, a company
     contact, or the mentor role of another file) belongs to someone who stays: it loses only this
     person's roles, and the national admins are told, since they may have to look at it."""
-    from django.contrib.admin.models import LogEntry
-
-    from binome.accounts.models import User
 
     scrubbed: list[int] = []
     users = list(User.objects.filter(roles__person=person).distinct())
@@ -202,7 +199,6 @@ def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str], *, a
 
 
 def _keep_account(user: Any, person: Person, pseudonym: str, other_roles: list[Any], *, actor: Any) -> None:
-    from binome.accounts.models import Role
 
     removed = list(Role.objects.filter(user=user, person=person).values_list("kind", flat=True))
     Role.objects.filter(user=user, person=person).delete()
@@ -222,7 +218,6 @@ def _keep_account(user: Any, person: Person, pseudonym: str, other_roles: list[A
 
 def _tell_national_admins(*, user_id: int, pseudonym: str, removed: list[str], kept: list[str]) -> None:
     """An email to every national admin: an erasure left an account in place (see _scrub_accounts)."""
-    from binome.accounts.models import Role, User
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -285,8 +280,6 @@ def _scrub_admin_log(
 ) -> None:
     """The Django admin's history names the objects it changed (a user's email, a person's name, a
     duo's first names) in `object_repr`, and inline additions in `change_message`."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     person_type = ContentType.objects.get_for_model(Person)
     LogEntry.objects.filter(content_type=person_type, object_id=str(person.pk)).update(
@@ -318,7 +311,6 @@ def _scrub_admin_log(
 
 def _scrub_mail(person: Person, identifiers: list[str], user_ids: list[int]) -> None:
     """The person's outgoing emails (to them or about them, sent or not) and their task records."""
-    from binome.lib.models import OutgoingMessage
 
     messages = OutgoingMessage.objects.filter(
         Q(person_id=person.pk) | Q(about_person_id=person.pk) | Q(user_id__in=user_ids)

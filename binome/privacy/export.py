@@ -12,13 +12,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from binome.accounts.models import User
+from binome.cohorts.models import WorkshopInvitation
+from binome.meetings.models import Meeting, NetworkIntroduction
+from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.privacy.inventory import Category, entries
+from binome.privacy.selectors import access_history
+from binome.sourcing.models import Consent, Referral, ReferralTransition
 
 # Fields that point at other people or that only say who of the staff acted: not this person's data.
 OTHER_PEOPLE = {Category.SECURITY}
@@ -63,7 +70,6 @@ def _rows(queryset: Any, skip: set[str] = frozenset()) -> list[dict[str, Any]]: 
 
 
 def _optional(label: str) -> Any:
-    from django.apps import apps
 
     try:
         return apps.get_model(label)
@@ -73,12 +79,6 @@ def _optional(label: str) -> Any:
 
 def person_data(person: Person) -> dict[str, Any]:
     """Everything the programme holds about `person`, section by section."""
-    from binome.accounts.models import User
-    from binome.cohorts.models import WorkshopInvitation
-    from binome.meetings.models import Meeting, NetworkIntroduction
-    from binome.pairing.models import Duo
-    from binome.privacy.selectors import access_history
-    from binome.sourcing.models import Consent, Referral, ReferralTransition
 
     mentee = getattr(person, "mentee_profile", None)
     mentor = getattr(person, "mentor_profile", None)

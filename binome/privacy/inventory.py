@@ -619,9 +619,9 @@ INVENTORY: list[ModelEntry] = [
             "registered_by": C.SECURITY,
         },
     ),
-    # privacy
+    # audit
     ModelEntry(
-        "privacy.AuditEvent",
+        "audit.AuditEvent",
         SECURITY,
         "audit",
         {
@@ -634,6 +634,7 @@ INVENTORY: list[ModelEntry] = [
             "details": C.SECURITY,
         },
     ),
+    # privacy
     ModelEntry(
         "privacy.Erasure",
         Processing(_("Proof that a file was anonymised (accountability)"), Basis.LEGAL),
@@ -703,7 +704,7 @@ PERSONAL_ROOTS = {
     "accounts.user",
     "people.person",
     "organisations.contact",
-    "privacy.auditevent",
+    "audit.auditevent",
     "pairing.matchrun",
     "lib.outgoingmessage",
 }

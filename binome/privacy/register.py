@@ -6,8 +6,11 @@ import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Count, Q
+
 from binome.lib import spreadsheets
 from binome.privacy.inventory import RETENTION, Row, register_rows
+from binome.sourcing.models import Consent, ConsentText
 
 COLUMNS = ["model", "model_name", "field", "field_name", "category", "purpose", "legal_basis", "retention"]
 
@@ -21,9 +24,6 @@ class ConsentVersion:
 
 
 def consent_versions() -> list[ConsentVersion]:
-    from django.db.models import Count, Q
-
-    from binome.sourcing.models import Consent, ConsentText
 
     counts: dict[int, Any] = {
         row["text_id"]: row

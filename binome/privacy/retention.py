@@ -22,11 +22,11 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from binome.audit.models import AuditEvent
 from binome.lib.models import OutgoingMessage
 from binome.people.models import Person
 from binome.privacy.erasure import erase_person
 from binome.privacy.inventory import RETENTION
-from binome.privacy.models import AuditEvent
 
 IN_PROGRESS = [
     "received",

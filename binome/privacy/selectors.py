@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from binome.audit.models import AuditEvent
+from binome.pairing.models import Duo
 from binome.people.models import Person
-from binome.privacy.models import AuditEvent
+from binome.sourcing.models import Referral
 
 
 def records_of(person: Person) -> dict[str, list[str]]:
     """The audit target keys (model label → ids) that make up one person's file."""
-    from binome.pairing.models import Duo
-    from binome.sourcing.models import Referral
 
     keys: dict[str, list[str]] = {"people.person": [str(person.pk)]}
     profiles = {

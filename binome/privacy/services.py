@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from binome.privacy import audit
+from binome.audit import audit
 from binome.privacy.models import Breach
 
 

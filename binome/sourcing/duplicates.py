@@ -20,10 +20,10 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 
+from binome.audit import audit
+from binome.audit.models import AuditEvent
 from binome.organisations.models import Organisation
 from binome.people.models import Person
-from binome.privacy import audit
-from binome.privacy.models import AuditEvent
 from binome.territories.models import Territory
 
 # Characters people put inside phone numbers; the database strips the same ones before comparing.
@@ -211,7 +211,6 @@ class DuplicatePair:
 def flagged_pairs(people: QuerySet[Person]) -> dict[tuple[int, int], set[str]]:
     """Pairs an import flagged across territories (binome.sourcing.importing.service): the importer
     could not see the other file, so they are listed to whoever may see both, a national admin."""
-    from binome.privacy.models import AuditEvent
 
     flagged = AuditEvent.objects.filter(verb=audit.Verb.FLAGGED_DUPLICATE, target_type="people.person").values_list(
         "target_id", "details"

@@ -22,14 +22,16 @@ from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
 from binome.accounts.models import Role, User
+from binome.audit import audit
 from binome.lib.actors import signed_in
-from binome.lib.mail import language_of, send_email
+from binome.lib.mail import send_email
 from binome.organisations.models import Organisation
+from binome.people.languages import language_of
 from binome.people.models import MentorProfile
 from binome.people.services import create_mentor_profile, create_person, set_languages
-from binome.privacy import audit
 from binome.reference.models import CefrLevel, Language
 from binome.sourcing.models import MentorInvitation
+from binome.sourcing.selectors import mentor_invitations_visible_to
 
 
 class LinkState(StrEnum):
@@ -70,7 +72,7 @@ def companies_inviting_for(user: Any) -> QuerySet[Organisation]:
 
 def invitations_with_counts(user: Any, company: Organisation) -> QuerySet[MentorInvitation]:
     return (
-        access.mentor_invitations_visible_to(user)
+        mentor_invitations_visible_to(user)
         .filter(company=company)
         .annotate(enrolled_count=Count("enrolled"))
         .order_by("-valid_from", "-pk")

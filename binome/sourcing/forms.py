@@ -18,6 +18,7 @@ from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import CefrLevel, Language, Occupation
 from binome.reference.selectors import search_occupations
 from binome.sourcing.models import Consent, Referral
+from binome.sourcing.services import nearest_territory
 from binome.territories.models import Territory
 
 YES_NO_UNKNOWN = [("", _("Not asked yet")), ("yes", _("Yes")), ("no", _("No"))]
@@ -184,8 +185,6 @@ class PublicApplicationForm(BinomeForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("territory") is None and data.get("home") is not None:
-            from binome.sourcing.services import nearest_territory
-
             data["territory"] = nearest_territory(data["home"])
             if data["territory"] is None:
                 self.add_error(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort
+from binome.lib.encryption.fields import EncryptedTextField
 from binome.organisations.models import Organisation
 from binome.people.models import MentorProfile, Person
-from binome.privacy.fields import EncryptedTextField
 from binome.reference.models import CefrLevel, Place
 from binome.territories.models import Territory
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from binome.sourcing.models import Referral, ReferralTransition
+from binome.accounts.access import scope_of
+from binome.sourcing.models import MentorInvitation, Referral, ReferralTransition, TrainingSession
 
 
 def referrals_of_partners(visible: QuerySet[Referral], partner_ids: frozenset[int]) -> QuerySet[Referral]:
@@ -91,3 +93,34 @@ def referral_file(visible: QuerySet[Referral], pk: int) -> Referral:
         ),
         pk=pk,
     )
+
+
+# --- who may see what -----------------------------------------------------------------
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """Staff of the person's territory; referrers see the referrals their partner made."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return Referral.objects.all()
+    return Referral.objects.filter(
+        Q(person__territory_id__in=scope.territory_ids) | Q(partner_id__in=scope.partner_ids)
+    )
+
+
+def mentor_invitations_visible_to(user: Any) -> QuerySet[MentorInvitation]:
+    """Staff of the company's territory, and the company's own contacts."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return MentorInvitation.objects.all()
+    return MentorInvitation.objects.filter(
+        Q(company__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids)
+    )
+
+
+def training_sessions_visible_to(user: Any) -> QuerySet[TrainingSession]:
+    """Staff of the session's territory."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(territory_id__in=scope.territory_ids)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.lib.actors import signed_in
 from binome.lib.bulk import insert_rows
@@ -26,7 +27,6 @@ from binome.people.services import (
     create_person,
     set_languages,
 )
-from binome.privacy import audit
 from binome.reference.models import Place
 from binome.sourcing.eligibility import precheck
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition

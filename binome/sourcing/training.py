@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import Role
-from binome.lib.mail import languages_of, send_email
+from binome.audit import audit
+from binome.lib.mail import send_email
+from binome.people.languages import languages_of
 from binome.people.models import MentorProfile
-from binome.privacy import audit
 from binome.sourcing.models import TrainingAttendance, TrainingSession
 from binome.territories.models import Territory
 

@@ -13,8 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from binome.accounts.access import scope_of
+from binome.meetings.models import Meeting
 from binome.meetings.selectors import TRAINING_DAY_HOURS, company_hours
 from binome.organisations.models import Organisation
+from binome.pairing.models import Duo
 from binome.sponsorship.models import (
     Agreement,
     HourlyCostDeclaration,
@@ -304,8 +306,6 @@ def company_portal_figures(user: Any) -> dict[str, Any]:
     """What the company portal shows of sponsorship: agreements with their totals, late invoices,
     approved statements, the declared hourly cost; and counts of the duos of its employees
     (never a mentee's name or file)."""
-    from binome.meetings.models import Meeting
-    from binome.pairing.models import Duo
 
     companies = companies_of_contact(user)
     agreements = agreements_of_contact(user).order_by("-starts_on", "-pk")

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.lib.actors import signed_in
 from binome.organisations import services as relations
 from binome.organisations.models import Organisation
-from binome.privacy import audit
 from binome.sponsorship import selectors
 from binome.sponsorship.models import (
     Agreement,

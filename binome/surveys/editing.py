@@ -24,7 +24,7 @@ CHOICE_KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")  # "A1", "B2"
 MAX_SCALE_POINTS = 11  # 0 to 10: more radio buttons than that do not fit on a phone
 
 # Answers read by key outside the survey pages: the outcome feed (surveys/selectors.outcome_answers,
-# surveys/outcomes.SKILL_KEYS) and the duo check-in alert (surveys/selectors.CHECKIN_KEY). A test
+# impact/survey_outcomes.SKILL_KEYS) and the duo check-in alert (surveys/selectors.CHECKIN_KEY). A test
 # keeps this list in step with them.
 READ_BY_KEY = frozenset(
     {

@@ -10,8 +10,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from binome.accounts import access
 from binome.cohorts.models import Cohort
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.people.models import Person
 from binome.surveys.instruments import COUNTING_OPPORTUNITIES, NETWORK_THRESHOLD
 from binome.surveys.models import (
@@ -30,11 +30,11 @@ POOR_CHECKIN = 2
 
 
 def waves_visible_to(user: Any) -> QuerySet[Wave]:
-    return Wave.objects.filter(cohort__in=access.cohorts_visible_to(user))
+    return Wave.objects.filter(cohort__in=cohorts_visible_to(user))
 
 
 def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(wave__cohort__in=access.cohorts_visible_to(user))
+    return Invitation.objects.filter(wave__cohort__in=cohorts_visible_to(user))
 
 
 def wave_for(user: Any, pk: int) -> Wave:

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
-from binome.privacy import audit
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing
 from binome.surveys.instruments import INSTRUMENTS
@@ -35,6 +35,7 @@ from binome.surveys.models import (
     Response,
     Wave,
 )
+from binome.surveys.signals import response_submitted
 
 REMINDER_INTERVAL_DAYS = 7
 # How long each wave stays open, in days after it opens.
@@ -490,9 +491,8 @@ def submit_response(invitation: Invitation, *, actor: Any = None, source: str = 
     invitation.submitted_at = now
     invitation.save(update_fields=["submitted_at"])
     audit.record(actor=actor, verb=audit.Verb.SUBMITTED_SURVEY, target=response, source=source)
-    from binome.surveys.outcomes import feed_outcomes
-
-    feed_outcomes(response, actor=actor)  # in the same transaction: the answers and their outcomes agree
+    # In the same transaction: the answers and the outcomes recorded from them agree.
+    response_submitted.send(sender=Response, response=response, actor=actor)
     return {}
 
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from binome.lib.mail import language_of
+from binome.people.languages import language_of
 from binome.surveys import services
 from binome.surveys.models import Invitation
 

@@ -10,13 +10,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from binome.cohorts.models import CalendarFeed, ItemKind, WorkshopInvitation
+from binome.accounts.models import User
+from binome.cohorts.models import CalendarFeed, ItemKind, Workshop, WorkshopInvitation
 from binome.cohorts.selectors import missed_workshops_by_person, workshop_minutes_by_mentor
-from binome.cohorts.services import cancel_workshop, invite_to_workshop
+from binome.cohorts.services import Invited, cancel_workshop, invite_to_workshop
 from binome.cohorts.tests.conftest import Programme
+from binome.pairing.workshops import cohort_members
 
 PARIS = ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
+
+
+def invite(workshop: Workshop, *, actor: User) -> Invited:
+    """Invite the people the workshop is for, as the staff page does."""
+    return invite_to_workshop(workshop, members=cohort_members(workshop.cohort, workshop.audience), actor=actor)
 
 
 def _feed_url(client: Any) -> str:
@@ -181,7 +188,7 @@ def test_an_uploaded_document_is_downloaded_only_by_the_cohorts_members(
 
 def _attend(programme: Programme, kind: str, present: dict[int, bool]) -> Any:
     workshop = programme.workshop(kind)
-    invite_to_workshop(workshop, actor=programme.cast.amara)
+    invite(workshop, actor=programme.cast.amara)
     for invitation in WorkshopInvitation.objects.filter(workshop=workshop, person_id__in=present):
         invitation.present = present[invitation.person_id]
         invitation.save()

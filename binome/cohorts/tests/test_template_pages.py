@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from binome.audit.models import AuditEvent
 from binome.cohorts.models import CurriculumItem, ItemKind, ProgrammeTemplate
 from binome.cohorts.services import clone_template, create_cohort
 from binome.cohorts.tests.conftest import Programme
-from binome.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -16,15 +16,21 @@ from icalendar import Calendar
 
 from binome.accounts.models import Role, User
 from binome.cohorts import ics
-from binome.cohorts.models import Audience, ItemKind, WorkshopInvitation
-from binome.cohorts.services import cancel_workshop, invite_to_workshop
+from binome.cohorts.models import Audience, ItemKind, Workshop, WorkshopInvitation
+from binome.cohorts.services import Invited, cancel_workshop, invite_to_workshop
 from binome.cohorts.tests.conftest import Programme, run_worker
+from binome.pairing.workshops import cohort_members
 from binome.people.services import create_person
 from binome.sourcing.models import Referral
 from conftest import PASSWORD
 
 PARIS = ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
+
+
+def invite(workshop: Workshop, *, actor: User) -> Invited:
+    """Invite the people the workshop is for, as the staff page does."""
+    return invite_to_workshop(workshop, members=cohort_members(workshop.cohort, workshop.audience), actor=actor)
 
 
 def _parse(text: str | bytes) -> Calendar:
@@ -90,7 +96,7 @@ def test_invitations_go_to_the_audience_by_email_with_an_ics_through_the_worker(
     mentees_only = programme.workshop(ItemKind.CODES_WORKSHOP)
     assert mentees_only.audience == Audience.MENTEES
     with django_capture_on_commit_callbacks(execute=True):
-        assert invite_to_workshop(mentees_only, actor=programme.cast.amara).sent == 1
+        assert invite(mentees_only, actor=programme.cast.amara).sent == 1
     assert mail.outbox == []  # nothing leaves inside the request
     run_worker()
     (message,) = mail.outbox
@@ -104,7 +110,7 @@ def test_invitations_go_to_the_audience_by_email_with_an_ics_through_the_worker(
     ]
     # Sending again invites nobody twice.
     with django_capture_on_commit_callbacks(execute=True):
-        assert invite_to_workshop(mentees_only, actor=programme.cast.amara).sent == 0
+        assert invite(mentees_only, actor=programme.cast.amara).sent == 0
 
 
 def test_cancelling_a_workshop_emails_everyone_invited_a_cancel_ics_through_the_worker(
@@ -149,7 +155,7 @@ def test_moving_an_invited_workshop_sends_the_update_with_the_next_sequence(
 
     workshop = programme.workshop(ItemKind.MID_POINT)
     with django_capture_on_commit_callbacks(execute=True):
-        invite_to_workshop(workshop, actor=programme.cast.amara)
+        invite(workshop, actor=programme.cast.amara)
         moved = workshop.starts_at + timedelta(days=2)
         update_workshop(workshop, actor=programme.cast.amara, starts_at=moved, ends_at=moved + timedelta(hours=1))
     run_worker()
@@ -162,18 +168,17 @@ def test_moving_an_invited_workshop_sends_the_update_with_the_next_sequence(
 
 
 def test_invitations_stop_at_the_workshop_capacity_and_say_who_was_left_out(programme: Programme) -> None:
-    from binome.cohorts.services import Invited
 
     workshop = programme.workshop(ItemKind.MID_POINT)  # for mentors and mentees: two people in this cohort
     workshop.capacity = 1
     workshop.save(update_fields=["capacity"])
-    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=1)
+    assert invite(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=1)
     assert workshop.invitations.count() == 1
     # Still full: nobody more is invited, and the page can still say one person is left out.
-    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=0, left_out=1)
+    assert invite(workshop, actor=programme.cast.amara) == Invited(sent=0, left_out=1)
     workshop.capacity = 5
     workshop.save(update_fields=["capacity"])
-    assert invite_to_workshop(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=0)
+    assert invite(workshop, actor=programme.cast.amara) == Invited(sent=1, left_out=0)
     assert workshop.invitations.count() == 2
 
 
@@ -183,7 +188,7 @@ def test_a_workshop_that_is_over_or_cancelled_cannot_be_sent_out(programme: Prog
     training = programme.workshop(ItemKind.MENTOR_TRAINING)
     frozen.move_to(datetime(2027, 3, 1, tzinfo=PARIS))  # the training day is over
     with pytest.raises(ValidationError):
-        invite_to_workshop(training, actor=programme.cast.amara)
+        invite(training, actor=programme.cast.amara)
     assert not training.invitations.exists()
 
 
@@ -192,7 +197,7 @@ def test_a_workshop_that_is_over_or_cancelled_cannot_be_sent_out(programme: Prog
 
 def _invited(programme: Programme, kind: str) -> Any:
     workshop = programme.workshop(kind)
-    invite_to_workshop(workshop, actor=programme.cast.amara)
+    invite(workshop, actor=programme.cast.amara)
     return workshop
 
 
@@ -253,7 +258,7 @@ def test_an_invitation_of_another_workshop_is_not_found_through_this_one(
 ) -> None:
     kick_off = _invited(programme, ItemKind.KICK_OFF)
     lyon = programme.workshop(ItemKind.KICK_OFF, programme.lyon_cohort)
-    invite_to_workshop(lyon, actor=programme.cast.lucie)
+    invite(lyon, actor=programme.cast.lucie)
     lyon_invitation = lyon.invitations.first()
     frozen.move_to(datetime(2027, 3, 1, 19, 0, tzinfo=PARIS))
     response = client_for(programme.cast.amara).post(
@@ -349,9 +354,9 @@ def test_inviting_six_people_costs_the_queries_of_two_and_each_reads_their_own_l
     expected = {cast.chloe.person.email: "ar", **_enrol(programme, {"Yasmine": None})}
     workshop = programme.workshop(ItemKind.CODES_WORKSHOP)  # for mentees
     with django_capture_on_commit_callbacks(execute=True):
-        for_two = _queries(lambda: invite_to_workshop(workshop, actor=cast.amara))
+        for_two = _queries(lambda: invite(workshop, actor=cast.amara))
         expected |= _enrol(programme, SIX)
-        for_six = _queries(lambda: invite_to_workshop(workshop, actor=cast.amara))  # the six not invited yet
+        for_six = _queries(lambda: invite(workshop, actor=cast.amara))  # the six not invited yet
     assert for_six == for_two
     run_worker()
     assert {m.to[0]: m.subject for m in mail.outbox} == {
@@ -368,10 +373,10 @@ def test_cancelling_for_eight_people_costs_the_queries_of_two_and_each_reads_the
     first, second = programme.cohort.workshops.filter(kind=ItemKind.CODES_WORKSHOP).order_by("starts_at")
     for_two = {cast.chloe.person.email: "en", **_enrol(programme, {"Yasmine": ""})}
     with django_capture_on_commit_callbacks(execute=True):
-        invite_to_workshop(first, actor=cast.amara)
+        invite(first, actor=cast.amara)
     for_eight = for_two | _enrol(programme, SIX)
     with django_capture_on_commit_callbacks(execute=True):
-        invite_to_workshop(second, actor=cast.amara)
+        invite(second, actor=cast.amara)
     run_worker()
     mail.outbox.clear()
 

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from binome.audit.models import AuditEvent
 from binome.events import selectors, services
 from binome.events.models import CompanyEvent
+from binome.operations.selectors import territory_dashboard
 from binome.people.services import create_mentee_profile, create_person
-from binome.privacy.models import AuditEvent
-from binome.territories.selectors import territory_dashboard
 from conftest import Cast
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -4,7 +4,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from binome.events.models import CompanyEvent, EventRegistration
-from binome.lib.demo.seed_relations import seed_relations
+from binome.operations.demo.seed_relations import seed_relations
 from binome.organisations.models import PartnerAgreement
 from binome.organisations.selectors import pipeline_board
 from conftest import Cast

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from binome.impact import kpis
 from binome.impact.models import Outcome, Source
-from binome.lib.demo.seed_impact import _completed_cohort
+from binome.operations.demo.seed_impact import _completed_cohort
 
 pytestmark = pytest.mark.django_db
 

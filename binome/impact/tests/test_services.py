@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from binome.audit.models import AuditEvent
 from binome.impact import services
 from binome.impact.models import Outcome, OutcomeConflict, Source
-from binome.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

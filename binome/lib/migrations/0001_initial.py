@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-import binome.privacy.fields
+import binome.lib.encryption.fields
 
 
 class Migration(migrations.Migration):
@@ -47,14 +47,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "to",
-                    binome.privacy.fields.EncryptedTextField(
+                    binome.lib.encryption.fields.EncryptedTextField(
                         blank=True, help_text="One address a line.", verbose_name="recipients"
                     ),
                 ),
-                ("subject", binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="subject")),
-                ("body", binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="text")),
-                ("html_body", binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="HTML text")),
-                ("calendar", binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="calendar attachment")),
+                ("subject", binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="subject")),
+                ("body", binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="text")),
+                ("html_body", binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="HTML text")),
+                ("calendar", binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="calendar attachment")),
                 ("calendar_method", models.CharField(blank=True, max_length=10, verbose_name="calendar method")),
             ],
             options={

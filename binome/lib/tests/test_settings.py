@@ -13,7 +13,7 @@ PRODUCTION = {
     "DEMO_MODE": "0",
     "SECRET_KEY": "x7f$9k2!qPz8Lm4vN0rT6wYb1cHd3eJg5sUa7iKo9pQ2zXn4mB6vC8",
     "ALLOWED_HOSTS": "binome.example.org",
-    # check --deploy requires real encryption keys (binome/privacy/keys.py)
+    # check --deploy requires real encryption keys (binome/lib/encryption/keys.py)
     "FIELD_ENCRYPTION_KEYS": "JMX8rupqGkeLF_xVNkY3qdkHG1KbKhQ7ycT4pDsUxk8=",
 }
 

@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-import binome.privacy.fields
-from binome.privacy.rotation import migration_operation
+import binome.lib.encryption.fields
+from binome.lib.encryption.rotation import migration_operation
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="alertnote",
             name="text",
-            field=binome.privacy.fields.EncryptedTextField(blank=True),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True),
         ),
         migration_operation("meetings", "AlertNote", "text"),
     ]

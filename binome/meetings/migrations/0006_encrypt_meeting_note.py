@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-import binome.privacy.fields
-from binome.privacy.rotation import migration_operation
+import binome.lib.encryption.fields
+from binome.lib.encryption.rotation import migration_operation
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="meeting",
             name="note",
-            field=binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="note"),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="note"),
         ),
         migration_operation("meetings", "Meeting", "note"),
     ]

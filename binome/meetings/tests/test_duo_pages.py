@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.audit.models import AuditEvent
 from binome.meetings import selectors, services
 from binome.meetings.models import Meeting
 from binome.pairing import duo_life, engine
 from binome.pairing.models import Duo
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Referral
 from conftest import Cast
 

@@ -9,12 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from binome.impact import selectors
 from binome.impact.models import Outcome
-from binome.organisations import selectors, services
+from binome.organisations import services
 from binome.organisations.models import PartnerAgreement
 from binome.pairing.models import Duo
 from binome.people.services import create_mentee_profile, create_person
 from binome.sourcing.models import Referral, ReferralTransition
+from binome.sourcing.selectors import referrals_visible_to
 from conftest import Cast
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -74,14 +76,13 @@ def _as_dict(figures: selectors.PartnerFigures) -> dict[str, int]:
 def test_partner_figures_match_the_hand_count_in_one_query(
     cast: Cast, dataset: dict[str, Referral], django_assert_num_queries: Any
 ) -> None:
-    from binome.accounts import access
 
-    visible = access.referrals_visible_to(cast.amara)  # reads the roles once
+    visible = referrals_visible_to(cast.amara)  # reads the roles once
     with django_assert_num_queries(1):
         figures = selectors.partner_figures(visible, [cast.paris_ngo.pk, cast.lyon_ngo.pk])
     assert _as_dict(figures[cast.paris_ngo.pk]) == PARIS_FIGURES
     assert _as_dict(figures[cast.lyon_ngo.pk]) == dict.fromkeys(PARIS_FIGURES, 0)  # Lyon's people: not Amara's
-    national = selectors.partner_figures(access.referrals_visible_to(cast.nadia), [cast.paris_ngo.pk])
+    national = selectors.partner_figures(referrals_visible_to(cast.nadia), [cast.paris_ngo.pk])
     assert national[cast.paris_ngo.pk].referred == 8
     assert national[cast.paris_ngo.pk].eligible == 6
 

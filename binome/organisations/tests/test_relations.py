@@ -8,9 +8,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from binome.audit.models import AuditEvent
 from binome.organisations import selectors, services
 from binome.organisations.models import CompanyRelation, Contact, Exchange, StageChange
-from binome.privacy.models import AuditEvent
 from conftest import Cast
 
 Stage = CompanyRelation.Stage

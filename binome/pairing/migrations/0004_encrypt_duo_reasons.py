@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-import binome.privacy.fields
-from binome.privacy.rotation import migration_operation
+import binome.lib.encryption.fields
+from binome.lib.encryption.rotation import migration_operation
 
 
 class Migration(migrations.Migration):
@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="duo",
             name="end_reason",
-            field=binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="why the duo ended early"),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="why the duo ended early"),
         ),
         migrations.AlterField(
             model_name="duo",
             name="pause_reason",
-            field=binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="why the duo is paused"),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="why the duo is paused"),
         ),
         migration_operation("pairing", "Duo", "end_reason", "pause_reason"),
     ]

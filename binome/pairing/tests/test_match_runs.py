@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 import matching
+from binome.audit.models import AuditEvent
 from binome.cohorts.models import Cohort
 from binome.pairing import engine, services
 from binome.pairing.models import Duo, MatchRun, Proposal
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Referral, ReferralTransition
 from conftest import Cast
 

@@ -427,7 +427,7 @@ for _module in pkgutil.iter_modules(policies.__path__):
 ADMIN_DENIED = expect(302, national_admin=200)
 # Read-only in the admin: the audit trail and the task queue can't be added to or deleted from.
 ADMIN_READ_ONLY = expect(302, national_admin=403)
-READ_ONLY_ADMIN_PAGES = re.compile(r"admin:(privacy_auditevent|django_tasks_database_dbtaskresult)_(add|delete)")
+READ_ONLY_ADMIN_PAGES = re.compile(r"admin:(audit_auditevent|django_tasks_database_dbtaskresult)_(add|delete)")
 
 
 def walk(

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binome.accounts.models import Role, User
+from binome.audit.models import AuditEvent
 from binome.people.models import MentorProfile, Person
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import MentorInvitation
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, a_date, enrolment_payload, link
 from conftest import Cast, queued_emails

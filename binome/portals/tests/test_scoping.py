@@ -6,8 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from binome.accounts import access
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
+from binome.people.selectors import mentors_visible_to
+from binome.sourcing.selectors import referrals_visible_to
 from conftest import Cast
 
 
@@ -41,7 +42,7 @@ def test_a_company_contact_sees_their_employees_but_no_mentee_data(cast: Cast, c
 
 
 def test_a_company_contact_cannot_list_mentors_of_another_company(cast: Cast) -> None:
-    visible = access.mentors_visible_to(cast.hugo)
+    visible = mentors_visible_to(cast.hugo)
     assert list(visible) == [cast.ben]
 
 
@@ -63,7 +64,7 @@ def test_a_referrer_sees_only_the_referrals_of_her_partner(cast: Cast, client_fo
     page = client_for(cast.farah).get(reverse("partner_portal")).content.decode()
     assert "Chloé Haddad" in page
     assert "Leïla" not in page
-    assert list(access.referrals_visible_to(cast.farah)) == [cast.chloe_referral]
+    assert list(referrals_visible_to(cast.farah)) == [cast.chloe_referral]
 
 
 def test_a_referrer_cannot_open_the_file_of_the_person_she_referred(cast: Cast, client_for: Any) -> None:

@@ -6,9 +6,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.audit.models import AuditEvent
 from binome.people.models import MenteeProfile, Person
 from binome.people.services import create_mentee_profile, create_person
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Referral
 from conftest import Cast
 

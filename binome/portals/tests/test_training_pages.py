@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.audit.models import AuditEvent
 from binome.people.models import MentorProfile
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import TrainingAttendance, TrainingSession
 from binome.sourcing.tests.enrolment_fixtures import a_date, new_mentor, session
 from binome.sourcing.training import mark_attendance, register_mentors, session_date

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.lib.forms import BinomeForm
 from binome.meetings import engagement, selectors
 from binome.portals.decorators import staff_only
+from binome.territories.selectors import territories_visible_to
 
 PAGE_SIZE = 50
 
@@ -38,7 +38,7 @@ class AlertActionForm(BinomeForm):
 
 @staff_only
 def attention(request: HttpRequest) -> HttpResponse:
-    territories = list(access.territories_visible_to(request.user))
+    territories = list(territories_visible_to(request.user))
     chosen = request.GET.get("territory", "")
     territory_id = int(chosen) if chosen.isdigit() and int(chosen) in {t.pk for t in territories} else None
     alerts = selectors.alerts_needing_attention(request.user, territory_id=territory_id)

@@ -10,22 +10,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from binome.accounts import access
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Workshop
-from binome.cohorts.selectors import workshops_for_user
+from binome.events.selectors import company_section_events
 from binome.impact import reports as impact_reports
+from binome.impact.selectors import partner_figures
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import company_hours
+from binome.operations.selectors import national_overview
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
+from binome.pairing.selectors import duos_visible_to
+from binome.pairing.workshops import workshops_for_user
 from binome.people.models import MentorProfile, Person
+from binome.people.selectors import mentors_visible_to
 from binome.portals.decorators import company_contacts_only, funders_only, mentees_only, mentors_only, referrers_only
 from binome.sourcing.enrolment import invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
-from binome.sourcing.selectors import referrals_of_partners
+from binome.sourcing.selectors import referrals_of_partners, referrals_visible_to
 from binome.sourcing.training import upcoming_sessions_for
-from binome.territories.selectors import national_overview
+from binome.sponsorship.forms import HourlyCostForm
+from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
+from binome.surveys.selectors import surveys_due_for_person
 
 HOURS_WINDOW = timedelta(days=183)
 
@@ -51,14 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @company_contacts_only
 def company(request: HttpRequest) -> HttpResponse:
     """The company's employees, their training, and aggregate figures of their duos: no mentee names."""
-    from binome.events.selectors import company_section_events
-    from binome.sponsorship.forms import HourlyCostForm
-    from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
 
     companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).select_related(
         "sector", "territory"
     )
-    employees = access.mentors_visible_to(request.user).filter(company__in=companies)
+    employees = mentors_visible_to(request.user).filter(company__in=companies)
     mentors = employees.select_related("person", "occupation", "company").annotate(duo_count=Count("duos"))
     duo_counts = {
         row["status"]: row["n"]
@@ -104,7 +107,7 @@ def mentor(request: HttpRequest) -> HttpResponse:
     person = _own_person(scope_of(request.user).mentor_person_ids)
     profile = MentorProfile.objects.select_related("company", "occupation", "workplace").get(person=person)
     duos = (
-        access.duos_visible_to(request.user)
+        duos_visible_to(request.user)
         .filter(mentor=profile)
         .select_related("cohort", "mentee__person")
         .prefetch_related("mentee__target_occupations")
@@ -127,7 +130,6 @@ def mentor(request: HttpRequest) -> HttpResponse:
 def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person: Any) -> dict[str, Any]:
     """The surveys due, the next workshops, and the meetings the other member recorded that wait
     for this one."""
-    from binome.surveys.selectors import surveys_due_for_person
 
     upcoming = workshops_for_user(request.user).filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED)[
         :3
@@ -151,7 +153,7 @@ def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person:
 def mentee(request: HttpRequest) -> HttpResponse:
     person = _own_person(scope_of(request.user).mentee_person_ids)
     duos = (
-        access.duos_visible_to(request.user)
+        duos_visible_to(request.user)
         .filter(mentee__person=person)
         .select_related("cohort", "mentor__person", "mentor__company", "mentor__occupation")
     )
@@ -165,12 +167,11 @@ def mentee(request: HttpRequest) -> HttpResponse:
 @referrers_only
 def partner(request: HttpRequest) -> HttpResponse:
     """A referrer sees the people their organisation referred, with status and date: nothing else."""
-    referrals = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
+    referrals = referrals_of_partners(referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     partners = Organisation.objects.filter(pk__in=scope_of(request.user).partner_ids)
     # Their own organisation's figures (aggregate counts over its own referrals), above the list.
-    from binome.organisations.selectors import partner_figures
 
-    figures = partner_figures(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
+    figures = partner_figures(referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     return render(
         request,
         "portals/partner.html",

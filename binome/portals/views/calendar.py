@@ -17,8 +17,9 @@ from django.views.decorators.cache import never_cache
 
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
-from binome.cohorts import ics, selectors, services
+from binome.cohorts import ics, services
 from binome.cohorts.models import CalendarFeed, Language, Resource
+from binome.pairing import workshops
 from binome.portals.decorators import section
 
 signed_in = section(lambda s: True)
@@ -30,7 +31,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     found = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if found is None or not found.user.is_active:
         raise Http404
-    body = ics.feed_ics(selectors.feed_entries(found.user), name="Binôme")
+    body = ics.feed_ics(workshops.feed_entries(found.user), name="Binôme")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="binome.ics"'
     # The URL is the secret: keep it out of referrers and shared caches.
@@ -64,7 +65,7 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
             "url": url,
             "webcal_url": url.replace("https://", "webcal://").replace("http://", "webcal://") if url else None,
             "base_template": "base_mentee.html" if mentee_only else "base.html",
-            "upcoming": selectors.workshops_for_user(request.user).select_related("cohort")[:20],
+            "upcoming": workshops.workshops_for_user(request.user).select_related("cohort")[:20],
         },
     )
 
@@ -79,7 +80,7 @@ def resources(request: HttpRequest) -> HttpResponse:
         chosen = current if current in languages else "fr"
     scope = scope_of(request.user)
     mentee_only = bool(scope.mentee_person_ids) and not scope.mentor_person_ids
-    found = list(selectors.resources_for_user(request.user, chosen))
+    found = list(workshops.resources_for_user(request.user, chosen))
     groups: dict[int, tuple[object, list[object]]] = {}
     for resource in found:
         groups.setdefault(resource.item_id, (resource.item, []))[1].append(resource)
@@ -103,7 +104,7 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
         found = get_object_or_404(Resource.objects.exclude(file=""), pk=pk)
     else:
         found = get_object_or_404(
-            Resource.objects.filter(pk__in=selectors.resources_for_user(request.user, None).values("pk")).exclude(
+            Resource.objects.filter(pk__in=workshops.resources_for_user(request.user, None).values("pk")).exclude(
                 file=""
             ),
             pk=pk,

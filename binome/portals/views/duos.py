@@ -16,16 +16,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.audit import audit
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.meetings import selectors as meeting_selectors
 from binome.meetings import services as meeting_services
 from binome.meetings.forms import DuoStatusForm, IntroductionForm, MeetingForm, SharingForm
 from binome.meetings.models import Meeting
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
+from binome.pairing.selectors import duos_visible_to
 from binome.portals.decorators import mentees_only, mentors_only, staff_only
-from binome.privacy import audit
 
 ROLES = ("mentor", "mentee", "staff")
 PAGE = {"mentor": "mentor_duo", "mentee": "mentee_duo", "staff": "staff_duo"}
@@ -39,13 +40,13 @@ TEMPLATE = {
 def _duos(request: HttpRequest, role: str) -> QuerySet[Duo]:
     """The duos this user may open in this role: their own as a member, their territories' as staff."""
     scope = scope_of(request.user)
-    visible = access.duos_visible_to(request.user)
+    visible = duos_visible_to(request.user)
     if role == "mentor":
         visible = visible.filter(mentor__person_id__in=scope.mentor_person_ids)
     elif role == "mentee":
         visible = visible.filter(mentee__person_id__in=scope.mentee_person_ids)
     else:
-        visible = visible.filter(cohort__in=access.cohorts_visible_to(request.user))
+        visible = visible.filter(cohort__in=cohorts_visible_to(request.user))
     return visible.select_related(
         "cohort", "mentor__person", "mentor__company", "mentor__occupation", "mentee__person"
     ).prefetch_related("mentee__target_occupations")

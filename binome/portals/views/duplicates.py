@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from binome.accounts import access
 from binome.people.models import Person
+from binome.people.selectors import people_visible_to
 from binome.portals.decorators import staff_only
+from binome.privacy.merge import merge_people, merge_refusal
 from binome.sourcing.duplicates import duplicate_pairs
-from binome.sourcing.services_merge import merge_people, merge_refusal
 
 
 def _labels() -> dict[str, str]:
@@ -26,7 +26,7 @@ def _labels() -> dict[str, str]:
 
 @staff_only
 def duplicates(request: HttpRequest) -> HttpResponse:
-    pairs = duplicate_pairs(access.people_visible_to(request.user).filter(territory__isnull=False))
+    pairs = duplicate_pairs(people_visible_to(request.user).filter(territory__isnull=False))
     labels = _labels()
     listed = [(pair, [labels[reason] for reason in pair.reasons]) for pair in pairs]
     return render(request, "portals/staff/duplicates/list.html", {"pairs": listed})
@@ -34,7 +34,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 def _person(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(
-        access.people_visible_to(request.user)
+        people_visible_to(request.user)
         .select_related("territory", "mentee_profile", "mentor_profile")
         .prefetch_related("referrals__partner", "languages__language", "consents"),
         pk=pk,

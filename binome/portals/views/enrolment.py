@@ -23,6 +23,7 @@ from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
 from binome.sourcing.forms_enrolment import AccountForm, ConfirmEnrolmentForm, InvitationForm, MentorEnrolmentForm
 from binome.sourcing.models import MentorInvitation
+from binome.sourcing.selectors import mentor_invitations_visible_to
 
 invitation_managers_only = section(lambda s: s.is_staff or bool(s.company_ids))
 
@@ -183,7 +184,7 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
 @invitation_managers_only
 def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(
-        access.mentor_invitations_visible_to(request.user).select_related("company", "created_by"), pk=pk
+        mentor_invitations_visible_to(request.user).select_related("company", "created_by"), pk=pk
     )
     return render(
         request,
@@ -201,7 +202,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @invitation_managers_only
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(access.mentor_invitations_visible_to(request.user), pk=pk)
+    invitation = get_object_or_404(mentor_invitations_visible_to(request.user), pk=pk)
     if enrolment.revoke_invitation(invitation, actor=request.user):
         messages.success(request, _("The link is revoked: nobody can enrol through it any more."))
     return redirect("invitation_detail", pk=invitation.pk)

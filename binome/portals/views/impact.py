@@ -14,18 +14,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
+from binome.cohorts.models import Cohort
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.impact import charts, kpis, reports, services
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
 from binome.impact.models import Outcome, OutcomeConflict, Report, Source
 from binome.impact.selectors import conflicts_visible_to, outcomes_visible_to, reports_visible_to, staff_territories
 from binome.impact.tasks import generate_report
 from binome.organisations.models import Organisation
+from binome.organisations.selectors import organisations_visible_to
 from binome.pairing.models import Duo
 from binome.people.models import Person
+from binome.people.selectors import people_visible_to
 from binome.portals.decorators import company_contacts_only, funders_only, staff_only
+from binome.territories.selectors import territories_visible_to
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -38,7 +42,7 @@ CONTENT_TYPES = {
 
 def _mentee(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(
-        access.people_visible_to(request.user).filter(mentee_profile__isnull=False).select_related("territory"), pk=pk
+        people_visible_to(request.user).filter(mentee_profile__isnull=False).select_related("territory"), pk=pk
     )
 
 
@@ -166,9 +170,9 @@ def staff_conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _slice_form(request: HttpRequest) -> SliceForm:
-    territories = access.territories_visible_to(request.user).order_by("name")
-    cohorts = access.cohorts_visible_to(request.user).select_related("territory").order_by("-starts_on", "name")
-    organisations = access.organisations_visible_to(request.user).order_by("name")
+    territories = territories_visible_to(request.user).order_by("name")
+    cohorts = cohorts_visible_to(request.user).select_related("territory").order_by("-starts_on", "name")
+    organisations = organisations_visible_to(request.user).order_by("name")
     return SliceForm(
         request.GET or None,
         territories=territories,
@@ -216,10 +220,10 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
     figures = views["total"][None]
     funnel = views["funnel"]
     by_cohort = views["cohort"]
-    cohorts = access.cohorts_visible_to(request.user).filter(pk__in=[k for k in by_cohort if k])
+    cohorts = cohorts_visible_to(request.user).filter(pk__in=[k for k in by_cohort if k])
     cohort_groups = [(c.name, by_cohort[c.pk]) for c in cohorts.order_by("starts_on", "pk")]
     by_territory = views["territory"]
-    territories = access.territories_visible_to(request.user).filter(pk__in=[k for k in by_territory if k])
+    territories = territories_visible_to(request.user).filter(pk__in=[k for k in by_territory if k])
     territory_groups = [(t.name, by_territory[t.pk]) for t in territories.order_by("name")]
     return {
         "rows": [reports.display(f) for f in figures],
@@ -241,7 +245,7 @@ def staff_people_counted(request: HttpRequest) -> HttpResponse:
     key, part = request.GET.get("kpi", ""), request.GET.get("part", "")
     if key not in kpis.BY_KEY or part not in kpis.PARTS:
         raise Http404
-    people = kpis.people_counted(slice_, key, part).filter(pk__in=access.people_visible_to(request.user).values("pk"))
+    people = kpis.people_counted(slice_, key, part).filter(pk__in=people_visible_to(request.user).values("pk"))
     people = people.select_related("territory")
     back = request.GET.copy()
     for name in ("kpi", "part"):
@@ -278,12 +282,12 @@ def _render(context: dict[str, Any], fmt: str) -> HttpResponse:
 def _staff_target(request: HttpRequest, kind: str, pk: int) -> int | None:
     """The report's subject, fetched within the viewer's scope (404 outside it)."""
     if kind == "cohort":
-        return get_object_or_404(access.cohorts_visible_to(request.user), pk=pk).pk
+        return get_object_or_404(cohorts_visible_to(request.user), pk=pk).pk
     if kind == "territory":
-        return get_object_or_404(access.territories_visible_to(request.user), pk=pk).pk
+        return get_object_or_404(territories_visible_to(request.user), pk=pk).pk
     if kind == "company":
         return get_object_or_404(
-            access.organisations_visible_to(request.user).filter(kind=Organisation.Kind.COMPANY), pk=pk
+            organisations_visible_to(request.user).filter(kind=Organisation.Kind.COMPANY), pk=pk
         ).pk
     raise Http404
 
@@ -296,7 +300,6 @@ def staff_report(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
 
 
 def _report_territory(request: HttpRequest, kind: str, target: int | None) -> int | None:
-    from binome.cohorts.models import Cohort
 
     if target is None:
         return None

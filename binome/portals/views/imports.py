@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from binome.accounts import access
 from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
@@ -27,6 +26,7 @@ from binome.sourcing.importing.columns import COLUMNS
 from binome.sourcing.importing.pending import pending_dir
 from binome.sourcing.importing.reading import limits, too_large_message
 from binome.sourcing.models import PendingImport
+from binome.territories.selectors import territories_visible_to
 
 __all__ = ["pending_dir", "preview", "template", "upload"]
 
@@ -40,7 +40,7 @@ CONTENT_TYPES = {
 
 def importable_partners(user: Any) -> QuerySet[Organisation]:
     """Partners (NGOs, public bodies) of the territories the user coordinates; all for national admins."""
-    territories = access.territories_visible_to(user)
+    territories = territories_visible_to(user)
     return Organisation.objects.filter(
         kind__in=[Organisation.Kind.NGO, Organisation.Kind.PUBLIC_INSTITUTION], territory__in=territories
     ).select_related("territory")

@@ -1,4 +1,4 @@
-"""The page a role invitation's link opens (binome.accounts.links): accept, or choose a password."""
+"""The page a role invitation's link opens (binome.operations.invitations): accept, or choose a password."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from binome.accounts import links
+from binome.operations.invitations import accept_role_invitation, invitation_grant
 
 
 def role_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -22,7 +23,7 @@ def role_invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = None if signed_in_as_invited else SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         password = form.cleaned_data["new_password1"] if form is not None else None
-        role = links.accept_role_invitation(user, data, new_password=password)
+        role = accept_role_invitation(user, data, new_password=password)
         if form is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome: you are now %(role)s.") % {"role": role})
@@ -30,6 +31,6 @@ def role_invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "portals/accounts/invitation.html",
-        {"invalid": False, "form": form, "invited": user, "role": links.invitation_grant(data)},
+        {"invalid": False, "form": form, "invited": user, "role": invitation_grant(data)},
         status=400 if form is not None and form.errors else 200,
     )

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
-from binome.people.selectors import person_file
+from binome.audit import audit
+from binome.people.selectors import people_visible_to, person_file
 from binome.portals.decorators import section, staff_only
-from binome.privacy import audit, erasure, register, selectors
+from binome.privacy import erasure, register, selectors
 from binome.privacy.export import build_zip
 from binome.privacy.forms import BreachForm, ErasureForm
-from binome.privacy.inventory import RETENTION
+from binome.privacy.inventory import RETENTION, register_rows
 from binome.privacy.models import Breach
 from binome.privacy.services import record_breach
 
@@ -28,7 +28,7 @@ national_admins_only = section(lambda s: s.national_admin)
 @staff_only
 def person_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Who viewed, exported or changed this person's file, and when (scoped like the file)."""
-    person = person_file(access.people_visible_to(request.user), pk)
+    person = person_file(people_visible_to(request.user), pk)
     audit.viewed(request, person, what="access history")
     page = Paginator(selectors.access_history(person), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portals/privacy/access.html", {"person": person, "page": page})
@@ -38,7 +38,7 @@ def person_access(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The subject-access export: a ZIP (data.json + data.pdf) of all and only this person's data."""
-    person = person_file(access.people_visible_to(request.user), pk)
+    person = person_file(people_visible_to(request.user), pk)
     audit.viewed(request, person, what="subject-access export", verb=audit.Verb.EXPORTED)
     response = HttpResponse(build_zip(person), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
@@ -50,7 +50,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase (anonymise) a file, after a confirmation; a second erasure changes nothing."""
-    person = person_file(access.people_visible_to(request.user), pk)
+    person = person_file(people_visible_to(request.user), pk)
     done = erasure.is_erased(person)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and not done and form.is_valid():
@@ -68,7 +68,6 @@ def processing_register(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(register.as_csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="processing-register.csv"'
         return response
-    from binome.privacy.inventory import register_rows
 
     return render(
         request,

@@ -12,15 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
+from binome.cohorts.selectors import cohorts_visible_to
+from binome.operations.forms import OpenTerritoryForm
+from binome.operations.selectors import opening_checklist, territory_comparison
+from binome.operations.services import open_territory as open_territory_service
+from binome.pairing.workshops import cohort_members
 from binome.portals.decorators import section, staff_only
 from binome.surveys.models import Instrument
-from binome.territories.forms import OpenTerritoryForm
-from binome.territories.selectors import opening_checklist, territory_comparison
-from binome.territories.services import open_territory as open_territory_service
+from binome.territories.selectors import territories_visible_to
 
 national_admins_only = section(lambda s: s.national_admin)
 
@@ -39,7 +41,7 @@ def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
 
 @staff_only
 def cohorts(request: HttpRequest) -> HttpResponse:
-    territories = access.territories_visible_to(request.user)
+    territories = territories_visible_to(request.user)
     form = CohortForm(request.POST or None, territories=territories)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,14 +54,14 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portals/programmes/cohorts.html",
-        {"form": form, "cohorts": selectors.cohorts_with_counts(access.cohorts_visible_to(request.user))},
+        {"form": form, "cohorts": selectors.cohorts_with_counts(cohorts_visible_to(request.user))},
         status=400 if form.errors else 200,
     )
 
 
 @staff_only
 def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = get_object_or_404(access.cohorts_visible_to(request.user).select_related("territory", "template"), pk=pk)
+    cohort = get_object_or_404(cohorts_visible_to(request.user).select_related("territory", "template"), pk=pk)
     return render(
         request,
         "portals/programmes/calendar.html",
@@ -102,7 +104,9 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
 def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
     found = _workshop_for(request, pk)
     try:
-        invited = services.invite_to_workshop(found, actor=request.user)
+        invited = services.invite_to_workshop(
+            found, members=cohort_members(found.cohort, found.audience), actor=request.user
+        )
     except ValidationError as error:
         _errors_to_messages(request, error)
     else:
@@ -212,7 +216,7 @@ def open_territory(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
+    territory = get_object_or_404(territories_visible_to(request.user), slug=slug)
     return render(
         request,
         "portals/programmes/checklist.html",

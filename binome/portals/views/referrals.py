@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from binome.accounts import access, clients
+from binome.accounts import clients
 from binome.accounts.access import scope_of
+from binome.audit import audit
+from binome.audit.models import AuditEvent
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
-from binome.privacy import audit
-from binome.privacy.models import AuditEvent
 from binome.sourcing.duplicates import TooManyLookups, referral_hint
 from binome.sourcing.forms import PublicApplicationForm, ReferralForm
 from binome.sourcing.models import Consent, ConsentText, Referral
-from binome.sourcing.selectors import referrals_of_partners
+from binome.sourcing.selectors import referrals_of_partners, referrals_visible_to
 from binome.sourcing.services import current_consent_text, submit_referral
 
 # Public applications allowed per client address and hour. Counted in the database, so the
@@ -176,7 +176,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the partner's own referrals: where it stands and when each step happened. Another
     partner's referral does not exist for them (404), even if it is the same person."""
-    visible = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
+    visible = referrals_of_partners(referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     referral = get_object_or_404(visible, pk=pk)
     audit.viewed(request, referral, what="referral status")
     return render(request, "portals/partner/referral.html", {"referral": referral})

@@ -13,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
+from binome.impact.selectors import FIGURE_COLUMNS, partner_figures, partners_with_figures
 from binome.organisations import selectors, services
 from binome.organisations.forms import ContactForm, ExchangeForm, PartnerAgreementForm, ProspectForm, StageForm
 from binome.organisations.models import CompanyRelation, Contact, Organisation
 from binome.portals.decorators import staff_only
+from binome.sourcing.selectors import referrals_visible_to
+from binome.territories.selectors import territories_visible_to
 
 
 def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -30,7 +32,7 @@ def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 @staff_only
 def board(request: HttpRequest) -> HttpResponse:
-    territories = access.territories_visible_to(request.user).order_by("name")
+    territories = territories_visible_to(request.user).order_by("name")
     slug = request.GET.get("territory") or request.POST.get("territory_slug")
     territory = get_object_or_404(territories, slug=slug) if slug else territories.first()
     form = ProspectForm(
@@ -90,9 +92,7 @@ def _page(
     else:
         context["agreements"] = organisation.partner_agreements.all()
         context["agreement_form"] = bound.get("agreement_form") or PartnerAgreementForm()
-        context["figures"] = selectors.partner_figures(access.referrals_visible_to(request.user), [organisation.pk])[
-            organisation.pk
-        ]
+        context["figures"] = partner_figures(referrals_visible_to(request.user), [organisation.pk])[organisation.pk]
     return render(request, "portals/relations/organisation.html", context, status=status)
 
 
@@ -201,6 +201,6 @@ def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def partners(request: HttpRequest) -> HttpResponse:
-    rows = selectors.partners_with_figures(request.user)
-    totals = {name: sum(getattr(f, name) for _p, f in rows) for name in selectors.FIGURE_COLUMNS}
+    rows = partners_with_figures(request.user)
+    totals = {name: sum(getattr(f, name) for _p, f in rows) for name in FIGURE_COLUMNS}
     return render(request, "portals/relations/partners.html", {"rows": rows, "totals": totals})

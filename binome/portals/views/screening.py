@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
+from binome.audit import audit
 from binome.cohorts.models import Cohort
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.lib.conflicts import changed_since, version_of, with_version
 from binome.organisations.models import Organisation
+from binome.organisations.selectors import organisations_visible_to
 from binome.portals.decorators import staff_only
-from binome.privacy import audit
 from binome.sourcing.eligibility import describe, precheck, rules_for
 from binome.sourcing.forms import BoardFilterForm, MoveForm, selected_ids
 from binome.sourcing.models import Referral
@@ -30,31 +31,31 @@ from binome.sourcing.selectors import (
     filter_referrals,
     referral_file,
     referrals_for_board,
+    referrals_visible_to,
 )
 from binome.sourcing.services import SYSTEM_ONLY, BulkMoveError, allowed_next, move_referral, move_referrals
+from binome.territories.selectors import territories_visible_to
 
 PAGE_SIZE = 50
 MANUAL_STATUSES = [(v, label) for v, label in Referral.Status.choices if v not in SYSTEM_ONLY]
 
 
 def _open_cohorts(user: Any) -> Any:
-    return access.cohorts_visible_to(user).exclude(status=Cohort.Status.CLOSED).select_related("territory")
+    return cohorts_visible_to(user).exclude(status=Cohort.Status.CLOSED).select_related("territory")
 
 
 def _board_form(request: HttpRequest) -> BoardFilterForm:
     partners = (
-        access.organisations_visible_to(request.user)
+        organisations_visible_to(request.user)
         .filter(kind__in=[Organisation.Kind.NGO, Organisation.Kind.PUBLIC_INSTITUTION])
         .order_by("name")
     )
-    return BoardFilterForm(
-        request.GET or None, territories=access.territories_visible_to(request.user), partners=partners
-    )
+    return BoardFilterForm(request.GET or None, territories=territories_visible_to(request.user), partners=partners)
 
 
 def _board_context(request: HttpRequest) -> dict[str, Any]:
     form = _board_form(request)
-    visible = access.referrals_visible_to(request.user)
+    visible = referrals_visible_to(request.user)
     status = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -96,7 +97,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
 def _rule_sets(user: Any) -> list[tuple[Any, Any, list[tuple[str, str]]]]:
     """Each visible territory with the rules that apply to it (its own, or the national default)."""
     rows = []
-    for territory in access.territories_visible_to(user).select_related("centre"):
+    for territory in territories_visible_to(user).select_related("centre"):
         rules = rules_for(territory)
         rows.append((territory, rules, describe(rules) if rules else []))
     return rows
@@ -122,7 +123,7 @@ def bulk_move(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         return back
-    referrals = list(access.referrals_visible_to(request.user).filter(pk__in=ids).select_related("person"))
+    referrals = list(referrals_visible_to(request.user).filter(pk__in=ids).select_related("person"))
     if len(referrals) != len(ids):
         # Out of scope or gone: say so without saying which exist elsewhere.
         messages.error(request, _("Some of the selected referrals could not be found. Nothing was moved."))
@@ -159,7 +160,7 @@ def bulk_move(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
-    found = referral_file(access.referrals_visible_to(request.user), pk)
+    found = referral_file(referrals_visible_to(request.user), pk)
     audit.viewed(request, found, what="screening")
     allowed = [(s, Referral.Status(s).label) for s in allowed_next(found)]
     cohorts = _open_cohorts(request.user).filter(territory_id=found.person.territory_id)

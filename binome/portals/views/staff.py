@@ -14,29 +14,40 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from binome.accounts import access
+from binome.audit import audit
+from binome.impact.selectors import partner_figures
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
-from binome.organisations.models import Organisation
+from binome.operations.selectors import territory_dashboard
+from binome.organisations.models import CompanyRelation, Organisation
+from binome.organisations.selectors import organisations_visible_to
+from binome.pairing.selectors import duos_visible_to
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
 from binome.people.models import MentorProfile
-from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
+from binome.people.selectors import (
+    PeopleFilter,
+    filter_people,
+    mentors_visible_to,
+    people_for_list,
+    people_visible_to,
+    person_file,
+)
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
-from binome.privacy import audit
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
 from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
+from binome.sourcing.selectors import referrals_visible_to
 from binome.sponsorship.selectors import agreements_for_staff
-from binome.territories.selectors import territory_dashboard
+from binome.territories.selectors import territories_visible_to
 
 PAGE_SIZE = 50
 
 
 @staff_only
 def dashboard(request: HttpRequest) -> HttpResponse:
-    territories = list(access.territories_visible_to(request.user))
+    territories = list(territories_visible_to(request.user))
     if len(territories) == 1:
         return redirect("staff_territory", slug=territories[0].slug)
     return render(
@@ -46,18 +57,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def territory(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
+    found = get_object_or_404(territories_visible_to(request.user), slug=slug)
     return render(
         request,
         "portals/staff/territory.html",
-        {"board": territory_dashboard(found), "territories": access.territories_visible_to(request.user)},
+        {"board": territory_dashboard(found), "territories": territories_visible_to(request.user)},
     )
 
 
 def _filter_form(request: HttpRequest) -> PeopleFilterForm:
     form = PeopleFilterForm(request.GET or None)
     choices: dict[str, list[tuple[Any, Any]]] = {
-        "territory": [("", "—")] + [(t.pk, t.name) for t in access.territories_visible_to(request.user)],
+        "territory": [("", "—")] + [(t.pk, t.name) for t in territories_visible_to(request.user)],
         "status": [("", "—"), *Referral.Status.choices],
         "language": [("", "—")] + [(lang.code, str(lang)) for lang in Language.objects.all()],
         "domain": [("", "—")] + [(k, f"{k} · {v}") for k, v in ROME_DOMAINS.items()],
@@ -73,7 +84,7 @@ def _filter_form(request: HttpRequest) -> PeopleFilterForm:
 @staff_only
 def people(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
-    visible = access.people_visible_to(request.user)
+    visible = people_visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
         visible = filter_people(
@@ -98,10 +109,10 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    found = person_file(access.people_visible_to(request.user), pk)
+    found = person_file(people_visible_to(request.user), pk)
     audit.viewed(request, found, what="file")
     duos = (
-        access.duos_visible_to(request.user)
+        duos_visible_to(request.user)
         .filter(Q(mentor__person=found) | Q(mentee__person=found))
         .select_related("cohort", "mentor__person", "mentee__person")
     )
@@ -110,7 +121,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    found = person_file(access.people_visible_to(request.user), pk)
+    found = person_file(people_visible_to(request.user), pk)
     if not hasattr(found, "mentee_profile"):
         raise Http404("Only mentees' files are edited here for now.")
     form_class = with_version(MenteeFileForm)
@@ -119,7 +130,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Read the file again under a row lock: a save between the page and now is a conflict.
-            locked = person_file(access.people_visible_to(request.user).select_for_update(of=("self",)), pk)
+            locked = person_file(people_visible_to(request.user).select_for_update(of=("self",)), pk)
             current = MenteeFileForm.initial_for(locked)
             conflicting = changed_since(form.cleaned_data["version"], current)
             if conflicting:
@@ -151,7 +162,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def organisations(request: HttpRequest) -> HttpResponse:
-    visible = access.organisations_visible_to(request.user).select_related("territory", "sector", "relation")
+    visible = organisations_visible_to(request.user).select_related("territory", "sector", "relation")
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     if query:
@@ -172,17 +183,15 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @staff_only
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
-        access.organisations_visible_to(request.user).select_related("territory", "sector", "city"), pk=pk
+        organisations_visible_to(request.user).select_related("territory", "sector", "city"), pk=pk
     )
-    mentors = access.mentors_visible_to(request.user).filter(company=found).select_related("person", "occupation")
-    referrals = access.referrals_visible_to(request.user).filter(partner=found).select_related("person")
+    mentors = mentors_visible_to(request.user).filter(company=found).select_related("person", "occupation")
+    referrals = referrals_visible_to(request.user).filter(partner=found).select_related("person")
     status_counts = referrals.values("status").annotate(n=Count("pk")).order_by()
     labels = dict(Referral.Status.choices)
     # Enrolment links, for the companies whose links this user manages.
     manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
     # Relations: pipeline stage, contacts, latest exchanges; a partner's figures (scoped referrals).
-    from binome.organisations.models import CompanyRelation
-    from binome.organisations.selectors import partner_figures
 
     relation_context = {
         "relation": CompanyRelation.objects.filter(company=found).first(),

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.accounts.access import scope_of
+from binome.audit import audit
+from binome.cohorts.selectors import cohorts_visible_to
 from binome.portals.decorators import section, staff_only
-from binome.privacy import audit
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing, selectors, services
 from binome.surveys.forms import QuestionForm
@@ -152,7 +152,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def cohort_surveys(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = get_object_or_404(access.cohorts_visible_to(request.user).select_related("territory"), pk=pk)
+    cohort = get_object_or_404(cohorts_visible_to(request.user).select_related("territory"), pk=pk)
     return render(
         request,
         "portals/surveys/cohort.html",

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access
 from binome.people.models import MentorProfile
+from binome.people.selectors import mentors_visible_to
 from binome.portals.decorators import staff_only
 from binome.sourcing import training
 from binome.sourcing.forms_enrolment import RegisterMentorsForm, TrainingSessionForm, WaiverForm
 from binome.sourcing.models import TrainingAttendance
+from binome.sourcing.selectors import training_sessions_visible_to
+from binome.territories.selectors import territories_visible_to
 
 
 def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -27,7 +29,7 @@ def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
 
 @staff_only
 def sessions(request: HttpRequest) -> HttpResponse:
-    territories = access.territories_visible_to(request.user)
+    territories = territories_visible_to(request.user)
     form = TrainingSessionForm(request.POST or None, territories=territories)
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,10 +39,10 @@ def sessions(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The training session is created: now register mentors."))
             return redirect("staff_training_session", pk=session.pk)
-    visible = training.sessions_with_counts(access.training_sessions_visible_to(request.user))
+    visible = training.sessions_with_counts(training_sessions_visible_to(request.user))
     now = timezone.now()
     waiting = (
-        access.mentors_visible_to(request.user)
+        mentors_visible_to(request.user)
         .filter(person__territory__in=territories, training_status=MentorProfile.Training.NOT_STARTED)
         .select_related("person", "company")
         .order_by("person__last_name", "person__first_name")
@@ -61,7 +63,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(access.training_sessions_visible_to(request.user).select_related("territory"), pk=pk)
+    session = get_object_or_404(training_sessions_visible_to(request.user).select_related("territory"), pk=pk)
     attendances = session.attendances.select_related("mentor__person", "mentor__company").order_by(
         "mentor__person__last_name", "mentor__person__first_name", "pk"
     )
@@ -82,7 +84,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
     form = RegisterMentorsForm(request.POST, candidates=training.mentors_to_register(session))
     if form.is_valid():
         try:
@@ -102,7 +104,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
     """One tap: `present=1` or `present=0`. htmx swaps the row; without JavaScript, back to the list."""
-    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
     attendance = get_object_or_404(TrainingAttendance.objects.filter(session=session), pk=attendance_pk)
     value = request.POST.get("present")
     if value not in {"0", "1"}:
@@ -128,7 +130,7 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
 @staff_only
 @require_POST
 def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
-    session = get_object_or_404(access.training_sessions_visible_to(request.user), pk=pk)
+    session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
     attendance = get_object_or_404(TrainingAttendance.objects.filter(session=session), pk=attendance_pk)
     try:
         training.unregister_mentor(attendance, actor=request.user)
@@ -142,9 +144,7 @@ def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRespons
 @staff_only
 def waive(request: HttpRequest, pk: int) -> HttpResponse:
     """Waive a mentor's training (pk: the mentor's person), with a written reason."""
-    visible = access.mentors_visible_to(request.user).filter(
-        Q(person__territory__in=access.territories_visible_to(request.user))
-    )
+    visible = mentors_visible_to(request.user).filter(Q(person__territory__in=territories_visible_to(request.user)))
     mentor = get_object_or_404(visible.select_related("person", "company"), person_id=pk)
     form = WaiverForm(request.POST or None, initial={"reason": mentor.training_waiver_reason})
     if request.method == "POST" and form.is_valid():

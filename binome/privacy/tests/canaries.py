@@ -6,10 +6,10 @@ import re
 from datetime import date
 from typing import Any
 
+from binome.lib.encryption.fields import decrypt
 from binome.meetings.models import Alert, AlertNote, Meeting, NetworkIntroduction
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile
-from binome.privacy.fields import decrypt
 from binome.sourcing.models import Referral, ReferralTransition
 
 TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-=]+")

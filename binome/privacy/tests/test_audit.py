@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from binome.audit.models import AuditEvent
 from binome.privacy import retention
 from binome.privacy.inventory import RETENTION
-from binome.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(

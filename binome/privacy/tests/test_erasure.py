@@ -14,12 +14,13 @@ from django.core import mail
 from django.core.management import call_command
 
 from binome.accounts.models import Role, User
+from binome.audit.models import AuditEvent
 from binome.meetings import engagement
 from binome.meetings.models import AlertNote, Meeting
 from binome.pairing.models import Duo, MatchRun
 from binome.people.models import Person
 from binome.privacy.erasure import erase_person, pseudonym_for
-from binome.privacy.models import AuditEvent, Erasure
+from binome.privacy.models import Erasure
 from binome.privacy.tests.canaries import canary, plant_duo_texts, plant_identity, plant_in_mentee, table_dump
 from binome.sourcing.models import Referral, ReferralTransition
 from binome.sourcing.tasks import notify_referrer_of_status

@@ -54,7 +54,7 @@ def test_the_walk_finds_the_models_it_must() -> None:
 
 
 def test_the_sensitive_category_is_exactly_the_fields_encrypted_at_rest() -> None:
-    from binome.privacy.rotation import encrypted_fields
+    from binome.lib.encryption.rotation import encrypted_fields
 
     encrypted = {f"{model._meta.label_lower}.{name}" for model, names in encrypted_fields() for name in names}
     sensitive = {

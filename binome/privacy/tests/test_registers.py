@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from binome.privacy.models import AuditEvent, Breach
+from binome.audit.models import AuditEvent
+from binome.privacy.models import Breach
 from binome.sourcing.models import Consent, ConsentText
 from conftest import Cast
 

@@ -11,13 +11,14 @@ import time_machine
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from binome.audit.models import AuditEvent
 from binome.lib.mail import send_email
 from binome.lib.models import OutgoingMessage
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.people.services import create_person
 from binome.privacy import retention
-from binome.privacy.models import AuditEvent, Erasure
+from binome.privacy.models import Erasure
 from binome.sourcing.models import Referral
 from conftest import Cast
 

@@ -5,7 +5,7 @@ result, see `pending.py`); `save_rows` saves checked rows in one transaction; `i
 does both in a row for the command (with `dry_run=True` it stops before writing).
 
 A row matches, and may update, only a person inside the importer's scope: the people the acting
-user may see (`access.people_visible_to`), or the partner's territory when no user acts (the
+user may see (`people_visible_to`), or the partner's territory when no user acts (the
 command). A person outside it who shares a key with a row is never updated nor named to the
 importer: the row becomes a new person, and the pair is flagged for whoever may see both files
 (a national admin) on the duplicates page (`audit.Verb.FLAGGED_DUPLICATE` in the audit trail).
@@ -24,11 +24,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binome.accounts import access
+from binome.audit import audit
 from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
-from binome.privacy import audit
+from binome.people.selectors import people_visible_to
 from binome.reference.models import Language, Occupation, Place, normalise_for_search
 from binome.sourcing import services
 from binome.sourcing.duplicates import identity_keys, normalise_email, normalise_phone
@@ -328,7 +328,7 @@ def people_in_scope(partner: Organisation, actor: Any) -> models.QuerySet[Person
     """The people an import may match: those the acting user may see, or, when no user acts
     (the command, run by the operator for one partner), the partner's territory."""
     if getattr(actor, "is_authenticated", False):
-        return access.people_visible_to(actor)
+        return people_visible_to(actor)
     if partner.territory_id is None:
         return Person.objects.none()
     return Person.objects.filter(territory_id=partner.territory_id)

@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-import binome.privacy.fields
-from binome.privacy.rotation import migration_operation
+import binome.lib.encryption.fields
+from binome.lib.encryption.rotation import migration_operation
 
 
 class Migration(migrations.Migration):
@@ -15,26 +15,26 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="referral",
             name="precheck_override",
-            field=binome.privacy.fields.EncryptedTextField(
+            field=binome.lib.encryption.fields.EncryptedTextField(
                 blank=True, verbose_name="justification for overriding the eligibility pre-check"
             ),
         ),
         migrations.AlterField(
             model_name="referral",
             name="reason",
-            field=binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="referral reason"),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="referral reason"),
         ),
         migrations.AlterField(
             model_name="referral",
             name="status_reason",
-            field=binome.privacy.fields.EncryptedTextField(
+            field=binome.lib.encryption.fields.EncryptedTextField(
                 blank=True, help_text="Why ineligible, waitlisted or left.", verbose_name="reason for the status"
             ),
         ),
         migrations.AlterField(
             model_name="referraltransition",
             name="note",
-            field=binome.privacy.fields.EncryptedTextField(blank=True, verbose_name="note"),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name="note"),
         ),
         migration_operation("sourcing", "Referral", "reason", "status_reason", "precheck_override"),
         migration_operation("sourcing", "ReferralTransition", "note"),

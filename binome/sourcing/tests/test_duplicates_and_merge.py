@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from binome.audit.models import AuditEvent
 from binome.cohorts.models import Cohort
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, Person
 from binome.people.services import create_mentee_profile, create_person, set_languages
-from binome.privacy.models import AuditEvent
+from binome.privacy.merge import merge_people
 from binome.sourcing.duplicates import duplicate_pairs, normalise_phone, possible_duplicates
 from binome.sourcing.models import Consent, Referral
-from binome.sourcing.services_merge import merge_people
 from binome.sourcing.tests.importing_helpers import ensure_consent_text
 from conftest import Cast
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from binome.accounts.models import Role, User
+from binome.audit.models import AuditEvent
 from binome.people.models import MentorProfile, Person
-from binome.privacy.models import AuditEvent
 from binome.sourcing.enrolment import create_invitation, enrol_mentor, revoke_invitation
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, a_date, link, new_mentor, session
 from binome.sourcing.training import register_mentors

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from binome.audit.models import AuditEvent
 from binome.people.models import Person
-from binome.privacy.models import AuditEvent
 from binome.sourcing.importing import import_referrals, template_bytes
 from binome.sourcing.models import Consent, Referral, ReferralTransition
 from binome.sourcing.tests.importing_helpers import (

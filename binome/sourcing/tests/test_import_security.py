@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from binome.accounts import access
 from binome.people.models import Person
+from binome.people.selectors import people_visible_to
 from binome.sourcing.duplicates import duplicate_pairs
 from binome.sourcing.importing import import_referrals
 from binome.sourcing.models import Consent, Referral
@@ -94,9 +94,9 @@ def test_F6_import_never_updates_a_person_outside_the_importer_scope(cast: Cast,
     created = imported_people().get(email="autre@example.org")
     assert created.territory_id == cast.paris.pk
     # A possible duplicate for whoever may see both files: the national admin, not the importer.
-    national = {(p.first.pk, p.second.pk) for p in duplicate_pairs(access.people_visible_to(cast.nadia))}
+    national = {(p.first.pk, p.second.pk) for p in duplicate_pairs(people_visible_to(cast.nadia))}
     assert tuple(sorted((created.pk, leila.pk))) in national
-    paris = {(p.first.pk, p.second.pk) for p in duplicate_pairs(access.people_visible_to(cast.amara))}
+    paris = {(p.first.pk, p.second.pk) for p in duplicate_pairs(people_visible_to(cast.amara))}
     assert not any(leila.pk in pair for pair in paris)
 
 

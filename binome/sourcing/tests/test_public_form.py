@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from binome.audit.models import AuditEvent
 from binome.people.models import Person
 from binome.portals.views import referrals as referral_views
-from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Consent, ConsentText, Referral
 from binome.sourcing.tests.referral_fixtures import consent_text  # noqa: F401
 from conftest import Cast

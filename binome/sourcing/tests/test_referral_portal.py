@@ -144,7 +144,7 @@ def test_F10_hint_lookups_are_audited_without_what_was_searched_and_limited_per_
     consent_text: ConsentText,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from binome.privacy.models import AuditEvent
+    from binome.audit.models import AuditEvent
 
     monkeypatch.setattr("binome.sourcing.duplicates.HINT_LOOKUPS_PER_HOUR", 2)
     client = client_for(cast.farah)

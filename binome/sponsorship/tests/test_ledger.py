@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 from binome.sponsorship import selectors, services
 from binome.sponsorship.models import Agreement, DocumentCounter, Invoice, LedgerEntry, Receipt
 from binome.sponsorship.tests.helpers import large_offer, signed_agreement, sme_offer

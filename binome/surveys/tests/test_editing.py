@@ -15,9 +15,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from binome.audit.models import AuditEvent
+from binome.impact import survey_outcomes
 from binome.portals.tests.hostile import HOSTILE_TEXT
-from binome.privacy.models import AuditEvent
-from binome.surveys import editing, outcomes, selectors, services
+from binome.surveys import editing, selectors, services
 from binome.surveys.models import Answer, Instrument, InstrumentVersion
 from conftest import Cast
 
@@ -58,7 +59,7 @@ def test_the_protected_keys_cover_every_key_read_outside_the_survey_pages() -> N
     read_by_outcome_feed = set(re.findall(r'given\.get\("(\w+)"\)', inspect.getsource(selectors.outcome_answers)))
     assert read_by_outcome_feed, "the outcome feed reads answers by key"
     assert read_by_outcome_feed <= editing.READ_BY_KEY
-    assert set(outcomes.SKILL_KEYS) <= editing.READ_BY_KEY
+    assert set(survey_outcomes.SKILL_KEYS) <= editing.READ_BY_KEY
     assert selectors.CHECKIN_KEY in editing.READ_BY_KEY
 
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 from binome.surveys import services
 from binome.surveys.models import Answer, Invitation, Response
 from conftest import Cast

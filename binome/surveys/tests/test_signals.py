@@ -9,9 +9,9 @@ import time_machine
 from django.http import QueryDict
 
 from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome
+from binome.impact.survey_outcomes import mentor_skills_score
 from binome.surveys import selectors, services
 from binome.surveys.models import Invitation
-from binome.surveys.outcomes import mentor_skills_score
 from conftest import Cast
 
 from .conftest import invite

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from binome.privacy.models import AuditEvent
+from binome.audit.models import AuditEvent
 from binome.surveys import services
 from binome.surveys.instruments import INSTRUMENTS
 from binome.surveys.models import Answer, Instrument, InstrumentVersion, Question

@@ -1,0 +1,447 @@
+"""`seed_demo`: a deterministic, realistic demo dataset.
+
+People, profiles and most of the later parts (matching, meetings, sponsorship, surveys) are
+written through the real services. Not yet: the mentees' referrals and the first cohorts' duos
+are created here directly, with their past statuses and dates, and seed_sourcing then writes
+those referrals' consents and histories in bulk.
+
+The same seed and anchor date give the same data. Dates are placed relative to the
+anchor (today by default), so the demo always shows a running cohort.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from binome.accounts.models import Role, User
+from binome.cohorts.models import Cohort
+from binome.meetings import engagement
+from binome.operations.demo import data
+from binome.operations.demo.seed_duplicates import seed_duplicates
+from binome.operations.demo.seed_enrolment import seed_enrolment
+from binome.operations.demo.seed_impact import seed_impact
+from binome.operations.demo.seed_matching import seed_matching
+from binome.operations.demo.seed_meetings import seed_meetings
+from binome.operations.demo.seed_programmes import seed_programmes
+from binome.operations.demo.seed_relations import seed_relations
+from binome.operations.demo.seed_sourcing import seed_sourcing
+from binome.operations.demo.seed_sponsorship import seed_sponsorship
+from binome.operations.demo.seed_surveys import seed_surveys
+from binome.organisations.models import Organisation
+from binome.pairing.models import Duo
+from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person
+from binome.people.services import create_mentee_profile, create_mentor_profile, create_person, set_languages
+from binome.reference.models import Occupation, Place, Sector
+from binome.sourcing.models import Referral
+from binome.territories.models import Territory
+
+PARIS_TZ = ZoneInfo("Europe/Paris")
+WORK_EXPERIENCES = [
+    "",
+    "5 ans dans le métier visé dans le pays d'origine.",
+    "Premières missions en intérim en France.",
+    "Études supérieures, pas encore d'expérience en France.",
+    "Commerce familial pendant 10 ans.",
+]
+REFERRAL_STATUSES = [
+    Referral.Status.RECEIVED,
+    Referral.Status.CONTACTED,
+    Referral.Status.INTERVIEW_SCHEDULED,
+    Referral.Status.INTERVIEWED,
+    Referral.Status.ELIGIBLE,
+    Referral.Status.INELIGIBLE,
+    Referral.Status.WAITLISTED,
+    Referral.Status.ENROLLED,
+    Referral.Status.LEFT,
+]
+
+
+@dataclass
+class SeedReport:
+    territories: int = 0
+    companies: int = 0
+    partners: int = 0
+    mentors: int = 0
+    mentees: int = 0
+    cohorts: int = 0
+    duos: int = 0
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=PARIS_TZ)
+
+
+class DemoSeeder:
+    def __init__(self, seed: int, anchor: date) -> None:
+        self.rng = random.Random(seed)
+        self.anchor = anchor
+        self.report = SeedReport()
+        self.used_emails: set[str] = set()
+
+    # --- helpers --------------------------------------------------------------------
+    def _places_near(self, territory: Territory) -> list[Place]:
+        centre = territory.centre
+        box = territory.radius_km / 111
+        candidates = Place.objects.filter(
+            latitude__range=(centre.latitude - box, centre.latitude + box),
+            longitude__range=(centre.longitude - 1.5 * box, centre.longitude + 1.5 * box),
+        ).order_by("-population", "pk")
+        return [p for p in candidates if p.km_to(centre) <= territory.radius_km]
+
+    def _pick_place(self, places: list[Place]) -> Place:
+        # People live mostly in the bigger towns: weight by the square root of population.
+        return self.rng.choices(places, weights=[math.sqrt(p.population) for p in places], k=1)[0]
+
+    def _email(self, first: str, last: str, domain: str) -> str:
+        base = f"{first}.{last}".lower()
+        for accent, plain in zip("éèêëàâîïôöûüçñ'", "eeeeaaiioouucn-", strict=True):
+            base = base.replace(accent, plain)
+        base = base.replace(" ", "-")
+        email, n = f"{base}@{domain}", 2
+        while email in self.used_emails:
+            email, n = f"{base}{n}@{domain}", n + 1
+        self.used_emails.add(email)
+        return email
+
+    def _phone(self) -> str:
+        return "06 " + " ".join(str(self.rng.randint(10, 99)) for _ in range(4))
+
+    @staticmethod
+    def _slug(organisation: Organisation) -> str:
+        assert organisation.territory is not None  # demo companies all belong to a territory
+        return organisation.territory.slug
+
+    def _availability(self) -> list[str]:
+        return sorted(self.rng.sample(AVAILABILITY_SLOTS, self.rng.randint(3, 9)), key=AVAILABILITY_SLOTS.index)
+
+    def _user(self, email: str, role: Role.Kind, **scope: object) -> User:
+        user = User.objects.create_user(email=email, password=data.DEMO_PASSWORD)
+        if role == Role.Kind.NATIONAL_ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        Role.objects.create(user=user, kind=role, **scope)
+        self.report.logins.append((email, str(role.label)))
+        return user
+
+    # --- the dataset ----------------------------------------------------------------
+    @transaction.atomic
+    def run(self) -> SeedReport:
+        territories = self._territories()
+        companies = self._companies(territories)
+        partners = self._partners(territories)
+        mentors = self._mentors(companies)
+        mentees = self._mentees(territories, partners, companies)
+        self._cohorts_and_duos(territories, mentors, mentees)
+        self._accounts(territories, companies, partners, mentors, mentees)
+        seed_sourcing(self)
+        seed_enrolment(self)
+        seed_programmes(self)  # cohort calendars from the default template, invitations, attendance
+        # Matching goes last: it works on the pool the other parts of the seed leave behind.
+        seed_matching(self)
+        seed_meetings(self)  # after matching: the Lyon duos come from the engine
+        seed_relations(self)  # prospects, contacts, exchanges, partner agreements, in-company events
+        seed_impact(self)  # staff-recorded outcomes, before the survey answers that may disagree
+        seed_sponsorship(self)  # after meetings: the approved statement freezes their hours
+        seed_surveys(self)  # waves, invitations and answers of the cohorts with duos
+        engagement.evaluate(self.anchor)  # the poor check-ins among those answers reach the attention page
+        seed_duplicates(self)  # last: duplicates of people the other parts created
+        return self.report
+
+    def _territories(self) -> dict[str, Territory]:
+        territories: dict[str, Territory] = {}
+        for name, slug, centre_id, radius in data.TERRITORIES:
+            territories[slug] = Territory.objects.create(
+                name=name,
+                slug=slug,
+                centre_id=centre_id,
+                radius_km=radius,
+                opened_on=date(2016 + 3 * len(territories), 9, 1),
+            )
+        self.report.territories = len(territories)
+        self.places = {slug: self._places_near(t) for slug, t in territories.items()}
+        return territories
+
+    def _companies(self, territories: dict[str, Territory]) -> list[Organisation]:
+        companies = [
+            Organisation.objects.create(
+                name=name,
+                slug=slug,
+                kind=Organisation.Kind.COMPANY,
+                territory=territories[territory],
+                sector_id=naf,
+                size_band=size,
+                city=territories[territory].centre,
+            )
+            for name, slug, territory, naf, size in data.COMPANIES
+        ]
+        self.report.companies = len(companies)
+        return companies
+
+    def _partners(self, territories: dict[str, Territory]) -> list[Organisation]:
+        partners = [
+            Organisation.objects.create(
+                name=name, slug=slug, kind=kind, territory=territories[territory], city=territories[territory].centre
+            )
+            for name, slug, territory, kind in data.PARTNERS
+        ]
+        Organisation.objects.create(name=data.FUNDER[0], slug=data.FUNDER[1], kind=Organisation.Kind.FUNDER)
+        self.report.partners = len(partners)
+        return partners
+
+    def _mentors(self, companies: list[Organisation]) -> list[MentorProfile]:
+        sector_occupations = {
+            sector.code: sorted(o.code for o in sector.occupations.all())
+            for sector in Sector.objects.prefetch_related("occupations")
+        }
+        mentors = []
+        for company in companies:
+            headcount = {"micro": 2, "sme": 4}.get(company.size_band, self.rng.randint(8, 13))
+            occupations = sector_occupations.get(company.sector_id or "", []) or ["M1402"]
+            for _ in range(headcount):
+                gender = self.rng.choice(["female", "male"])
+                first = self.rng.choice(data.MENTOR_FIRST_NAMES[gender])
+                last = self.rng.choice(data.MENTOR_LAST_NAMES)
+                person = create_person(
+                    actor=None,
+                    first_name=first,
+                    last_name=last,
+                    gender=gender,
+                    email=self._email(first, last, f"{company.slug}.example.fr"),
+                    phone=self._phone(),
+                    territory=company.territory,
+                )
+                languages = {"fr": "native"}
+                for code, level in self.rng.sample(data.MENTOR_EXTRA_LANGUAGES, self.rng.randint(1, 2)):
+                    languages.setdefault(code, level)
+                set_languages(person, languages, actor=None)
+                occupation = Occupation.objects.get(code=self.rng.choice(occupations))
+                training = self.rng.choices(list(MentorProfile.Training), weights=[10, 15, 70, 5], k=1)[0]
+                mentors.append(
+                    create_mentor_profile(
+                        person,
+                        actor=None,
+                        company=company,
+                        occupation=occupation,
+                        job_title=occupation.label.split(" / ")[0],
+                        workplace=self._pick_place(self.places[self._slug(company)][:60]),
+                        capacity=self.rng.choices([1, 2], weights=[75, 25], k=1)[0],
+                        meeting_mode=self.rng.choice(list(MeetingMode)),
+                        availability=self._availability(),
+                        training_status=training,
+                        trained_on=self.anchor - timedelta(days=self.rng.randint(20, 300))
+                        if training == MentorProfile.Training.COMPLETED
+                        else None,
+                        gender_preference=self.rng.choices(["", "female", "male"], weights=[85, 10, 5], k=1)[0],
+                    )
+                )
+        self.report.mentors = len(mentors)
+        return mentors
+
+    def _mentees(
+        self, territories: dict[str, Territory], partners: list[Organisation], companies: list[Organisation]
+    ) -> list[MenteeProfile]:
+        company_targets: dict[str, list[str]] = {}
+        for company in companies:
+            company_targets.setdefault(self._slug(company), []).extend(
+                sorted(company.sector.occupations.values_list("code", flat=True))[:12] if company.sector else []
+            )
+        partners_by_territory = {
+            slug: [p for p in partners if p.territory_id == t.pk] for slug, t in territories.items()
+        }
+        per_territory = {"paris": 95, "lyon": 65, "tours": 40}
+        mentees = []
+        for slug, count in per_territory.items():
+            for _ in range(count):
+                profile = self._mentee(territories[slug], company_targets.get(slug) or data.COMMON_TARGETS)
+                self._refer(profile.person, partners_by_territory[slug])
+                mentees.append(profile)
+        self.report.mentees = len(mentees)
+        return mentees
+
+    def _mentee(self, territory: Territory, pool: list[str]) -> MenteeProfile:
+        """A person from one of the usual countries of origin, their languages and mentee profile;
+        `pool` holds the occupations the territory's companies offer."""
+        origins = data.ORIGINS
+        origin = self.rng.choices(origins, weights=[o[1] for o in origins], k=1)[0]
+        country, _w, women, men, surnames, languages = origin
+        gender = self.rng.choices(["female", "male"], weights=[len(women), len(men) + 2], k=1)[0]
+        first = self.rng.choice(women if gender == "female" else men)
+        last = self.rng.choice(surnames)
+        arrival = self.anchor - timedelta(days=self.rng.randint(200, 2200))
+        person = create_person(
+            actor=None,
+            first_name=first,
+            last_name=last,
+            gender=gender,
+            email=self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
+            phone=self._phone(),
+            territory=territory,
+            country_of_origin=country,
+            date_of_birth=self.anchor - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
+        )
+        french = self.rng.choices(["A1", "A2", "B1", "B2", "C1"], weights=[8, 25, 35, 22, 10], k=1)[0]
+        spoken = {code: level for code, level in languages if self.rng.random() < 0.8 or level == "native"}
+        spoken["fr"] = french
+        set_languages(person, spoken, actor=None)
+        status = self._protection_status(country)
+        targets = {self.rng.choice(pool if self.rng.random() < 0.6 else data.COMMON_TARGETS)}
+        while len(targets) < self.rng.choice([1, 2, 2, 3]):
+            targets.add(self.rng.choice(data.COMMON_TARGETS))
+        return create_mentee_profile(
+            person,
+            actor=None,
+            targets=sorted(targets),
+            protection_status=status,
+            right_to_work=True,
+            arrival_date=arrival,
+            french_level=french,
+            home=self._pick_place(self.places[territory.slug]),
+            education_level=self.rng.choice(list(MenteeProfile.Education)),
+            work_experience=self.rng.choice(WORK_EXPERIENCES),
+            meeting_mode=self.rng.choice(list(MeetingMode)),
+            availability=self._availability(),
+            gender_preference="female" if gender == "female" and self.rng.random() < 0.15 else "",
+            gender_preference_required=False,
+        )
+
+    def _refer(self, person: Person, partners: list[Organisation]) -> None:
+        """The referral, at a status drawn from the usual spread; seed_sourcing writes its consent
+        and the history that leads to that status."""
+        referred = self.anchor - timedelta(days=self.rng.randint(5, 400))
+        Referral.objects.create(
+            person=person,
+            partner=self.rng.choice(partners),
+            status=self.rng.choices(REFERRAL_STATUSES, weights=[12, 10, 8, 8, 30, 6, 6, 16, 4], k=1)[0],
+            reason=self.rng.choice(data.REFERRAL_REASONS),
+            referred_at=_at(referred),
+            status_changed_at=_at(referred + timedelta(days=self.rng.randint(0, 30))),
+        )
+
+    def _protection_status(self, country: str) -> str:
+        statuses = MenteeProfile.ProtectionStatus
+        if country == "UA":
+            return statuses.TEMPORARY
+        if country == "AF":
+            return self.rng.choices(
+                [statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER], weights=[55, 35, 10], k=1
+            )[0]
+        return self.rng.choices(
+            [statuses.REFUGEE, statuses.SUBSIDIARY, statuses.ASYLUM_SEEKER, statuses.STATELESS],
+            weights=[70, 18, 10, 2],
+            k=1,
+        )[0]
+
+    def _cohorts_and_duos(
+        self, territories: dict[str, Territory], mentors: list[MentorProfile], mentees: list[MenteeProfile]
+    ) -> None:
+        a = self.anchor
+        plan = [
+            # territory, name, start offset (days from anchor), status, duos to form, duo outcome
+            ("paris", "Paris 2025–2026", -400, Cohort.Status.CLOSED, 10, Duo.Status.COMPLETED),
+            ("paris", "Paris printemps", -150, Cohort.Status.RUNNING, 12, Duo.Status.ACTIVE),  # five months in
+            ("paris", "Paris automne", 21, Cohort.Status.MATCHING, 0, None),
+            # Lyon printemps is matched by the real engine at the end of the seed (seed_matching).
+            ("lyon", "Lyon printemps", -60, Cohort.Status.RUNNING, 0, None),
+            ("tours", "Tours hiver", 45, Cohort.Status.PLANNED, 0, None),
+        ]
+        busy: set[int] = set()
+        load: dict[int, int] = {}
+        for slug, name, offset, status, n_duos, outcome in plan:
+            start = a + timedelta(days=offset)
+            cohort = Cohort.objects.create(
+                territory=territories[slug],
+                name=name,
+                starts_on=start,
+                ends_on=start + timedelta(days=182),
+                status=status,
+            )
+            self.report.cohorts += 1
+            if outcome is None:
+                continue
+            available_mentors = [
+                m
+                for m in mentors
+                if m.person.territory_id == territories[slug].pk and m.is_matchable and load.get(m.pk, 0) < m.capacity
+            ]
+            candidates = [m for m in mentees if m.person.territory_id == territories[slug].pk and m.pk not in busy]
+            for mentor, mentee in zip(available_mentors, candidates[:n_duos], strict=False):
+                ended = outcome == Duo.Status.COMPLETED
+                Duo.objects.create(
+                    cohort=cohort,
+                    mentor=mentor,
+                    mentee=mentee,
+                    status=outcome,
+                    started_on=start + timedelta(days=7),
+                    ended_on=cohort.ends_on if ended else None,
+                )
+                Referral.objects.filter(person=mentee.person).update(
+                    status=Referral.Status.COMPLETED if ended else Referral.Status.MATCHED,
+                    status_changed_at=_at(start + timedelta(days=7)),
+                )
+                busy.add(mentee.pk)
+                if not ended:
+                    load[mentor.pk] = load.get(mentor.pk, 0) + 1
+                self.report.duos += 1
+        # A few duos of the running cohorts are paused or ended early: that is real life.
+        running = list(Duo.objects.filter(status=Duo.Status.ACTIVE).order_by("pk"))
+        for duo in self.rng.sample(running, min(3, len(running))):
+            duo.status = self.rng.choice([Duo.Status.PAUSED, Duo.Status.ENDED_EARLY])
+            duo.ended_on = a - timedelta(days=5) if duo.status == Duo.Status.ENDED_EARLY else None
+            duo.save(update_fields=["status", "ended_on"])
+
+    def _accounts(
+        self,
+        territories: dict[str, Territory],
+        companies: list[Organisation],
+        partners: list[Organisation],
+        mentors: list[MentorProfile],
+        mentees: list[MenteeProfile],
+    ) -> None:
+        self._user("admin@demo.binome.fr", Role.Kind.NATIONAL_ADMIN)
+        self._user("coord.paris@demo.binome.fr", Role.Kind.COORDINATOR, territory=territories["paris"])
+        self._user("coord.lyon@demo.binome.fr", Role.Kind.COORDINATOR, territory=territories["lyon"])
+        acme = next(c for c in companies if c.slug == "acme")
+        self._user("company@demo.binome.fr", Role.Kind.COMPANY_CONTACT, organisation=acme)
+        # The demo mentor and mentee form one of the running Paris duos, so both portals show it.
+        duo = (
+            Duo.objects.filter(cohort__name="Paris printemps", mentor__company=acme, status=Duo.Status.ACTIVE)
+            .select_related("mentor__person", "mentee__person")
+            .order_by("pk")
+            .first()
+        )
+        if duo is None:  # the draw gave Acme no running duo: form one with an Acme mentor
+            mentor = next(m for m in mentors if m.company_id == acme.pk and m.is_matchable)
+            mentee = next(
+                m for m in mentees if m.person.territory_id == territories["paris"].pk and not m.duos.exists()
+            )
+            cohort = Cohort.objects.get(name="Paris printemps")
+            duo = Duo.objects.create(
+                cohort=cohort, mentor=mentor, mentee=mentee, started_on=cohort.starts_on + timedelta(days=7)
+            )
+            Referral.objects.filter(person=mentee.person).update(status=Referral.Status.MATCHED)
+            self.report.duos += 1
+        self._user("mentor@demo.binome.fr", Role.Kind.MENTOR, person=duo.mentor.person)
+        self._user("mentee@demo.binome.fr", Role.Kind.MENTEE, person=duo.mentee.person)
+        paris_ngo = next(p for p in partners if p.slug == "paris-ngo")
+        self._user("partner@demo.binome.fr", Role.Kind.REFERRER, organisation=paris_ngo)
+        self._user("funder@demo.binome.fr", Role.Kind.FUNDER)
+
+
+def database_is_empty() -> bool:
+    return not (Territory.objects.exists() or User.objects.exists() or Person.objects.exists())
+
+
+def seed_demo(*, seed: int = 2026, anchor: date | None = None) -> SeedReport:
+    report = DemoSeeder(seed, anchor or date.today()).run()
+    # The seed writes history, not news: the notifications its services queued (new duos,
+    # referral status changes) would email made-up addresses on the worker's first start.
+    DBTaskResult.objects.filter(status="READY").delete()
+    return report
