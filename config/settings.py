@@ -261,7 +261,7 @@ AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "binome.accounts.backends.LockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "binome.accounts.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "binome.accounts.clients.axes_client_address"
 AXES_USERNAME_CALLABLE = "binome.accounts.backends.attempted_email"
 AXES_RESET_ON_SUCCESS = True  # the account's own failures only (LockoutHandler.reset_user_attempts)
 AXES_LOCKOUT_CALLABLE = "binome.accounts.backends.lockout_response"
