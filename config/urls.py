@@ -13,14 +13,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reference/", include("binome.reference.urls")),
     path("", include("binome.portals.urls")),
-    path("", include("binome.portals.urls_matching")),
-    path("", include("binome.portals.urls_duos")),
-    path("", include("binome.portals.urls_programmes")),
-    path("", include("binome.portals.urls_surveys")),
-    path("", include("binome.portals.urls_impact")),
-    path("", include("binome.portals.urls_sponsorship")),
-    path("", include("binome.portals.urls_events")),
-    path("", include("binome.portals.urls_privacy")),
+    path("", include("binome.portals.urls.pairing")),
+    path("", include("binome.portals.urls.meetings")),
+    path("", include("binome.portals.urls.cohorts")),
+    path("", include("binome.portals.urls.surveys")),
+    path("", include("binome.portals.urls.impact")),
+    path("", include("binome.portals.urls.sponsorship")),
+    path("", include("binome.portals.urls.events")),
+    path("", include("binome.portals.urls.privacy")),
 ]
 
 if settings.DEBUG:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from binome.people.models import Person
 from binome.people.services import create_person
-from binome.portals.views import imports as import_views
+from binome.portals.views.sourcing import imports as import_views
 from binome.sourcing.models import Referral
 from binome.sourcing.tests.importing_helpers import csv_bytes, ensure_consent_text, example_row, xlsx_bytes
 from conftest import Cast

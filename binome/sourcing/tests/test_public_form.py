@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from binome.people.models import Person
-from binome.portals.views import referrals as referral_views
+from binome.portals.views.sourcing import referrals as referral_views
 from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Consent, ConsentText, Referral
 from binome.sourcing.tests.referral_fixtures import consent_text  # noqa: F401

@@ -3,7 +3,8 @@ binome/portals/tests/policies/events.py."""
 
 from django.urls import path
 
-from binome.portals.views import events, relations
+from binome.portals.views import events
+from binome.portals.views import organisations as relations
 
 urlpatterns = [
     # Company and partner relations (staff).

@@ -1,13 +1,14 @@
 from django.urls import path
 
-from binome.portals.views import audiences, staff
-from binome.portals.views import duplicates as duplicate_views
-from binome.portals.views import enrolment as enrolment_views
-from binome.portals.views import imports as import_views
-from binome.portals.views import invitations as invitation_views
-from binome.portals.views import referrals as referral_views
-from binome.portals.views import screening as screening_views
-from binome.portals.views import training as training_views
+from binome.portals.views import accounts as invitation_views
+from binome.portals.views import home as audiences
+from binome.portals.views import people as staff
+from binome.portals.views.sourcing import duplicates as duplicate_views
+from binome.portals.views.sourcing import enrolment as enrolment_views
+from binome.portals.views.sourcing import imports as import_views
+from binome.portals.views.sourcing import referrals as referral_views
+from binome.portals.views.sourcing import screening as screening_views
+from binome.portals.views.sourcing import training as training_views
 
 urlpatterns = [
     path("", audiences.home, name="home"),

@@ -3,7 +3,7 @@ comparison and opening a territory (national admins), calendar feeds and teachin
 
 from django.urls import path
 
-from binome.portals.views import calendar, programmes
+from binome.portals.views.cohorts import calendar, programmes
 
 urlpatterns = [
     path("staff/cohorts/", programmes.cohorts, name="staff_cohorts"),

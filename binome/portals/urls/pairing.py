@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from binome.portals.views import matching
+from binome.portals.views import pairing as matching
 
 urlpatterns = [
     path("staff/matching/", matching.cohorts, name="staff_matching"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from binome.portals.views import attention, duos
+from binome.portals.views.meetings import attention, duos
 
 urlpatterns = [
     path("mentor/duos/<int:pk>/", duos.mentor_duo, name="mentor_duo"),
