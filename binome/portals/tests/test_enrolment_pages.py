@@ -54,7 +54,7 @@ def test_an_employee_enrols_through_the_link_and_lands_on_the_mentor_portal(
 ) -> None:
     invitation = link(cast.acme)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("mentor_join", args=[invitation.token]), enrolment_payload())
+        response = client.post(reverse("sourcing:join", args=[invitation.token]), enrolment_payload())
     # Issue #15, F15: the page says "check your email" (as it does for an address that has an
     # account); the link emailed to the address, with the password chosen, opens the account.
     assert response.status_code == 200
@@ -111,7 +111,7 @@ def test_bad_input_re_renders_with_a_message_and_saves_nothing(
 ) -> None:
     invitation = link(cast.acme)
     before = _counts()
-    response = client.post(reverse("mentor_join", args=[invitation.token]), enrolment_payload(**changes))
+    response = client.post(reverse("sourcing:join", args=[invitation.token]), enrolment_payload(**changes))
 
     assert response.status_code == 200
     forms = [f for f in (response.context["form"], response.context["account_form"]) if f is not None]
@@ -129,7 +129,7 @@ def test_a_password_like_the_email_is_refused_by_djangos_validators(cast: Cast, 
             "account-password2": "ines.morel2027",
         }
     )
-    response = client.post(reverse("mentor_join", args=[invitation.token]), payload)
+    response = client.post(reverse("sourcing:join", args=[invitation.token]), payload)
     assert response.status_code == 200
     assert "password1" in response.context["account_form"].errors
     assert not User.objects.filter(email="ines.morel2027@acme.test").exists()
@@ -139,7 +139,7 @@ def test_the_honeypot_turns_a_robot_away(cast: Cast, client: Any) -> None:
     invitation = link(cast.acme)
     before = _counts()
     response = client.post(
-        reverse("mentor_join", args=[invitation.token]), enrolment_payload(**{"account-website": "http://spam.test"})
+        reverse("sourcing:join", args=[invitation.token]), enrolment_payload(**{"account-website": "http://spam.test"})
     )
     assert response.status_code == 200
     assert _counts() == before
@@ -147,7 +147,7 @@ def test_the_honeypot_turns_a_robot_away(cast: Cast, client: Any) -> None:
 
 def test_too_many_attempts_from_one_address_are_slowed_down(cast: Cast, client: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr("binome.portals.views.sourcing.enrolment.JOIN_POSTS_PER_HOUR", 2)
-    url = reverse("mentor_join", args=[link(cast.acme).token])
+    url = reverse("sourcing:join", args=[link(cast.acme).token])
     bad = enrolment_payload(first_name="")
     assert client.post(url, bad).status_code == 200
     assert client.post(url, bad).status_code == 200
@@ -159,7 +159,7 @@ def test_F15_the_enrolment_form_answers_the_same_whether_the_address_has_an_acco
     cast: Cast, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     invitation = link(cast.acme)
-    url = reverse("mentor_join", args=[invitation.token])
+    url = reverse("sourcing:join", args=[invitation.token])
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post(url, enrolment_payload(**{"account-email": "HUGO@acme.test"}))
@@ -192,7 +192,7 @@ def test_F15_the_confirmation_link_needs_the_password_chosen_at_enrolment(
 ) -> None:
     invitation = link(cast.acme)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("mentor_join", args=[invitation.token]), enrolment_payload())
+        client.post(reverse("sourcing:join", args=[invitation.token]), enrolment_payload())
     confirm = _path_in(_queued_to("ines.morel@acme.test")[0])
     wrong = client.post(confirm, {"password": "Pas-Le-Bon-Mot-2027"})
     assert wrong.status_code == 400
@@ -209,11 +209,11 @@ def test_a_signed_in_user_gets_the_mentor_role_on_their_own_account(cast: Cast, 
     invitation = link(cast.acme)
     client = client_for(cast.hugo)
     users_before = User.objects.count()
-    page = client.get(reverse("mentor_join", args=[invitation.token]))
+    page = client.get(reverse("sourcing:join", args=[invitation.token]))
     assert page.context["account_form"] is None
 
     response = client.post(
-        reverse("mentor_join", args=[invitation.token]), enrolment_payload(account=False, first_name="Hugo")
+        reverse("sourcing:join", args=[invitation.token]), enrolment_payload(account=False, first_name="Hugo")
     )
 
     assert response.status_code == 302
@@ -230,10 +230,10 @@ def test_a_mentor_of_the_company_opening_the_link_again_is_told_they_are_enrolle
     invitation = link(cast.acme)
     client = client_for(cast.ben_user)
     before = _counts()
-    page = client.get(reverse("mentor_join", args=[invitation.token]))
+    page = client.get(reverse("sourcing:join", args=[invitation.token]))
     assert page.status_code == 200
     assert "portals/enrolment/already.html" in [t.name for t in page.templates]
-    client.post(reverse("mentor_join", args=[invitation.token]), enrolment_payload(account=False))
+    client.post(reverse("sourcing:join", args=[invitation.token]), enrolment_payload(account=False))
     assert _counts() == before
 
 
@@ -252,18 +252,18 @@ def test_a_dead_link_gives_a_clear_page_and_enrols_nobody(
 ) -> None:
     invitation = make(cast)
     before = _counts()
-    url = reverse("mentor_join", args=[invitation.token])
+    url = reverse("sourcing:join", args=[invitation.token])
     page = client.get(url)
     assert page.status_code == status
     assert text in page.content.decode()
     assert client.post(url, enrolment_payload()).status_code == status
-    assert client.get(reverse("mentor_join_occupations", args=[invitation.token]) + "?q=dev").status_code == status
+    assert client.get(reverse("sourcing:join_occupations", args=[invitation.token]) + "?q=dev").status_code == status
     assert _counts() == before
 
 
 def test_a_link_revoked_while_the_form_was_open_enrols_nobody(cast: Cast, client: Any) -> None:
     invitation = link(cast.acme)
-    url = reverse("mentor_join", args=[invitation.token])
+    url = reverse("sourcing:join", args=[invitation.token])
     client.get(url)
     MentorInvitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
     before = _counts()
@@ -274,10 +274,10 @@ def test_a_link_revoked_while_the_form_was_open_enrols_nobody(cast: Cast, client
 def test_the_pickers_suggest_to_someone_holding_a_valid_link(cast: Cast, client: Any) -> None:
     token = link(cast.acme).token
     occupations = client.get(
-        reverse("mentor_join_occupations", args=[token]), {"field": "occupation", "occupation": "M1805"}
+        reverse("sourcing:join_occupations", args=[token]), {"field": "occupation", "occupation": "M1805"}
     )
     assert "M1805" in occupations.content.decode()
-    places = client.get(reverse("mentor_join_places", args=[token]), {"q": "Lyon"})
+    places = client.get(reverse("sourcing:join_places", args=[token]), {"q": "Lyon"})
     assert "#2996944" in places.content.decode()
 
 
@@ -285,19 +285,19 @@ def test_the_pickers_suggest_to_someone_holding_a_valid_link(cast: Cast, client:
 def test_a_company_contact_creates_a_link_and_sees_it_on_the_company_page(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.hugo)
     response = client.post(
-        reverse("invitation_create", args=[cast.acme.pk]),
+        reverse("sourcing:invitation_create", args=[cast.acme.pk]),
         {"label": "Automne 2027", "valid_from": a_date(0).isoformat(), "valid_until": a_date(60).isoformat()},
     )
     invitation = MentorInvitation.objects.get(label="Automne 2027")
-    assert response["Location"] == reverse("invitation_detail", args=[invitation.pk])
+    assert response["Location"] == reverse("sourcing:invitation", args=[invitation.pk])
     assert invitation.company == cast.acme
     assert invitation.created_by == cast.hugo
     assert AuditEvent.objects.filter(verb="created", target_type="sourcing.mentorinvitation").exists()
     page = client.get(reverse("company_portal")).content.decode()
     assert "Automne 2027" in page
-    assert reverse("mentor_join", args=[invitation.token]) in page
-    detail = client.get(reverse("invitation_detail", args=[invitation.pk])).content.decode()
-    assert f"http://testserver{reverse('mentor_join', args=[invitation.token])}" in detail
+    assert reverse("sourcing:join", args=[invitation.token]) in page
+    detail = client.get(reverse("sourcing:invitation", args=[invitation.pk])).content.decode()
+    assert f"http://testserver{reverse('sourcing:join', args=[invitation.token])}" in detail
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_a_company_contact_creates_a_link_and_sees_it_on_the_company_page(cast: 
     ],
 )
 def test_a_bad_link_period_re_renders_and_saves_nothing(cast: Cast, client_for: Any, data: dict[str, str]) -> None:
-    response = client_for(cast.hugo).post(reverse("invitation_create", args=[cast.acme.pk]), data)
+    response = client_for(cast.hugo).post(reverse("sourcing:invitation_create", args=[cast.acme.pk]), data)
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not MentorInvitation.objects.exists()
@@ -319,10 +319,10 @@ def test_a_bad_link_period_re_renders_and_saves_nothing(cast: Cast, client_for: 
 def test_a_company_contact_gets_404_on_another_companys_links(cast: Cast, client_for: Any) -> None:
     other = link(cast.boulangerie)
     client = client_for(cast.hugo)
-    assert client.get(reverse("invitation_detail", args=[other.pk])).status_code == 404
-    assert client.post(reverse("invitation_revoke", args=[other.pk])).status_code == 404
+    assert client.get(reverse("sourcing:invitation", args=[other.pk])).status_code == 404
+    assert client.post(reverse("sourcing:invitation_revoke", args=[other.pk])).status_code == 404
     create = client.post(
-        reverse("invitation_create", args=[cast.boulangerie.pk]),
+        reverse("sourcing:invitation_create", args=[cast.boulangerie.pk]),
         {"label": "Intrus", "valid_from": a_date(0).isoformat(), "valid_until": a_date(30).isoformat()},
     )
     assert create.status_code == 404
@@ -335,13 +335,13 @@ def test_a_company_contact_gets_404_on_another_companys_links(cast: Cast, client
 def test_a_company_contact_revokes_a_link_and_it_stops_working(cast: Cast, client_for: Any) -> None:
     invitation = link(cast.acme)
     client = client_for(cast.hugo)
-    response = client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    response = client.post(reverse("sourcing:invitation_revoke", args=[invitation.pk]))
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert AuditEvent.objects.filter(verb="revoked", actor=cast.hugo, target_id=str(invitation.pk)).exists()
     client.logout()
-    assert client.get(reverse("mentor_join", args=[invitation.token])).status_code == 410
+    assert client.get(reverse("sourcing:join", args=[invitation.token])).status_code == 410
 
 
 def test_the_company_contact_sees_who_enrolled_but_no_refugee_data(cast: Cast, client_for: Any) -> None:
@@ -350,7 +350,7 @@ def test_the_company_contact_sees_who_enrolled_but_no_refugee_data(cast: Cast, c
     cast.ben.save()
     invitation.enrolled.add(cast.ben)
     client = client_for(cast.hugo)
-    response = client.get(reverse("invitation_detail", args=[invitation.pk]))
+    response = client.get(reverse("sourcing:invitation", args=[invitation.pk]))
     page = response.content.decode()
     assert list(response.context["enrolled"]) == [cast.ben]
     assert "Ben Durand" in page
@@ -360,30 +360,30 @@ def test_the_company_contact_sees_who_enrolled_but_no_refugee_data(cast: Cast, c
     for refugee_detail in ("Chloé", "Haddad", "chloe@example.org", "06 11 22 33 44"):
         assert refugee_detail not in page
         assert refugee_detail not in portal
-    assert reverse("staff_person", args=[cast.ben.person_id]) not in page  # no link into staff files
+    assert reverse("people:person", args=[cast.ben.person_id]) not in page  # no link into staff files
 
 
 def test_a_coordinator_manages_the_links_of_a_company_of_their_territory(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    page = client.get(reverse("staff_organisation", args=[cast.acme.pk]))
+    page = client.get(reverse("organisations:organisation", args=[cast.acme.pk]))
     assert page.context["invitation_form"] is not None
     response = client.post(
-        reverse("invitation_create", args=[cast.acme.pk]),
+        reverse("sourcing:invitation_create", args=[cast.acme.pk]),
         {"label": "Staff 2027", "valid_from": a_date(0).isoformat(), "valid_until": a_date(30).isoformat()},
     )
     assert response.status_code == 302
     invitation = MentorInvitation.objects.get(label="Staff 2027")
-    assert "Staff 2027" in client.get(reverse("staff_organisation", args=[cast.acme.pk])).content.decode()
-    assert client.post(reverse("invitation_revoke", args=[invitation.pk])).status_code == 302
+    assert "Staff 2027" in client.get(reverse("organisations:organisation", args=[cast.acme.pk])).content.decode()
+    assert client.post(reverse("sourcing:invitation_revoke", args=[invitation.pk])).status_code == 302
 
 
 def test_a_lyon_coordinator_gets_404_on_a_paris_companys_links(cast: Cast, client_for: Any) -> None:
     invitation = link(cast.acme)
     client = client_for(cast.lucie)
-    assert client.get(reverse("invitation_detail", args=[invitation.pk])).status_code == 404
-    assert client.post(reverse("invitation_revoke", args=[invitation.pk])).status_code == 404
+    assert client.get(reverse("sourcing:invitation", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("sourcing:invitation_revoke", args=[invitation.pk])).status_code == 404
     create = client.post(
-        reverse("invitation_create", args=[cast.acme.pk]),
+        reverse("sourcing:invitation_create", args=[cast.acme.pk]),
         {"label": "Intrus", "valid_from": a_date(0).isoformat(), "valid_until": a_date(30).isoformat()},
     )
     assert create.status_code == 404
@@ -395,7 +395,7 @@ def test_a_lyon_coordinator_gets_404_on_a_paris_companys_links(cast: Cast, clien
 def test_mentors_mentees_referrers_and_funders_cannot_manage_links(cast: Cast, client_for: Any, who: str) -> None:
     invitation = link(cast.acme)
     client = client_for(getattr(cast, who))
-    assert client.get(reverse("invitation_detail", args=[invitation.pk])).status_code == 404
-    assert client.post(reverse("invitation_revoke", args=[invitation.pk])).status_code == 404
+    assert client.get(reverse("sourcing:invitation", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("sourcing:invitation_revoke", args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None

@@ -46,7 +46,7 @@ def upload(client: Any, partner_pk: int, data: bytes, name: str = "referrals.csv
     """Upload, then let the worker check the file (as `make run` does beside the web app)."""
     with CAPTURE[0](execute=True):
         response = client.post(
-            reverse("staff_imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)}, follow=False
+            reverse("sourcing:imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)}, follow=False
         )
     if check:
         run_worker()
@@ -111,18 +111,18 @@ def test_referrers_mentors_and_others_are_refused_import_and_duplicate_pages(
     cast: Cast, client_for: Any, role: str
 ) -> None:
     client = client_for(getattr(cast, role))
-    assert client.get(reverse("staff_imports")).status_code == 403
+    assert client.get(reverse("sourcing:imports")).status_code == 403
     assert upload(client, cast.paris_ngo.pk, csv_bytes([example_row(1)])).status_code == 403
-    assert client.get(reverse("staff_duplicates")).status_code == 403
-    assert client.get(reverse("staff_import_template", args=["csv"])).status_code == 404
+    assert client.get(reverse("sourcing:duplicates")).status_code == 403
+    assert client.get(reverse("sourcing:import_template", args=["csv"])).status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_staff_download_the_template(cast: Cast, client_for: Any, kind: str) -> None:
-    response = client_for(cast.amara).get(reverse("staff_import_template", args=[kind]))
+    response = client_for(cast.amara).get(reverse("sourcing:import_template", args=[kind]))
     assert response.status_code == 200
     assert f"template.{kind}" in response["Content-Disposition"]
-    assert client_for(cast.amara).get(reverse("staff_import_template", args=["pdf"])).status_code == 404
+    assert client_for(cast.amara).get(reverse("sourcing:import_template", args=["pdf"])).status_code == 404
 
 
 def test_the_duplicates_page_lists_only_the_viewers_territory(cast: Cast, client_for: Any) -> None:
@@ -131,7 +131,7 @@ def test_the_duplicates_page_lists_only_the_viewers_territory(cast: Cast, client
     create_person(actor=None, first_name="DIALLO", last_name="Amina", date_of_birth=born, territory=cast.paris)
     create_person(actor=None, first_name="Yonas", last_name="Tesfay", email="y@example.org", territory=cast.lyon)
     create_person(actor=None, first_name="Yonas", last_name="T.", email="Y@example.org", territory=cast.lyon)
-    page = client_for(cast.amara).get(reverse("staff_duplicates")).content.decode()
+    page = client_for(cast.amara).get(reverse("sourcing:duplicates")).content.decode()
     assert "Amina" in page
     assert "Yonas" not in page
 
@@ -143,18 +143,18 @@ def test_a_coordinator_merges_two_files_and_lands_on_the_kept_one(cast: Cast, cl
     )
     Referral.objects.create(person=other, partner=cast.paris_ngo, referrer_name="Farah")
     client = client_for(cast.amara)
-    url = reverse("staff_merge", args=[keep.pk, other.pk])
+    url = reverse("sourcing:merge", args=[keep.pk, other.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"keep": keep.pk})
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_person", args=[keep.pk])
+    assert response["Location"] == reverse("people:person", args=[keep.pk])
     assert not Person.objects.filter(pk=other.pk).exists()
     assert keep.referrals.get().referrer_name == "Farah"
     assert client.post(url, {"keep": keep.pk}).status_code == 404  # already merged: the file is gone
 
 
 def test_a_refused_merge_shows_why_and_changes_nothing(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_merge", args=[cast.chloe.person_id, cast.leila.person_id])
+    url = reverse("sourcing:merge", args=[cast.chloe.person_id, cast.leila.person_id])
     response = client_for(cast.nadia).post(url, {"keep": cast.chloe.person_id})
     assert response.status_code == 200
     assert "different territories" in response.content.decode() or "territoires" in response.content.decode()
@@ -162,6 +162,6 @@ def test_a_refused_merge_shows_why_and_changes_nothing(cast: Cast, client_for: A
 
 
 def test_a_lyon_coordinator_gets_404_merging_paris_files(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_merge", args=[cast.chloe.person_id, cast.ben.person_id])
+    url = reverse("sourcing:merge", args=[cast.chloe.person_id, cast.ben.person_id])
     assert client_for(cast.lucie).post(url, {"keep": cast.chloe.person_id}).status_code == 404
     assert Person.objects.filter(pk=cast.ben.person_id).exists()

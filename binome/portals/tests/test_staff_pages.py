@@ -77,7 +77,7 @@ def test_the_territory_dashboard_shows_real_counts(
     events.register(event, cast.ben.person, actor=cast.amara)
     client = client_for(cast.amara)
     with django_assert_max_num_queries(19):
-        response = client.get(reverse("staff_territory", args=["paris"]))
+        response = client.get(reverse("territories:territory", args=["paris"]))
     board = response.context["board"]
     assert board.alerts == 1
     assert {t.value: t.count for t in board.alerts_by_kind}["missed_workshops"] == 1
@@ -91,8 +91,8 @@ def test_the_territory_dashboard_shows_real_counts(
 
 
 def test_a_coordinator_with_one_territory_lands_on_its_dashboard(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).get(reverse("staff_dashboard"))
-    assert response["Location"] == reverse("staff_territory", args=["paris"])
+    response = client_for(cast.amara).get(reverse("territories:dashboard"))
+    assert response["Location"] == reverse("territories:territory", args=["paris"])
 
 
 def test_the_people_list_filters_and_keeps_a_fixed_query_count(
@@ -105,30 +105,30 @@ def test_the_people_list_filters_and_keeps_a_fixed_query_count(
         )
     client = client_for(cast.amara)
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("staff_people"), {"kind": "mentee"})
+        response = client.get(reverse("people:people"), {"kind": "mentee"})
     assert response.context["page"].paginator.count == 31
-    response = client.get(reverse("staff_people"), {"kind": "mentee", "french_level": "B1"})
+    response = client.get(reverse("people:people"), {"kind": "mentee", "french_level": "B1"})
     assert [p.pk for p in response.context["page"]] == [cast.chloe.person_id]
-    response = client.get(reverse("staff_people"), {"q": "hadd"})
+    response = client.get(reverse("people:people"), {"q": "hadd"})
     assert [p.pk for p in response.context["page"]] == [cast.chloe.person_id]
-    response = client.get(reverse("staff_people"), {"kind": "mentor", "domain": "M"})
+    response = client.get(reverse("people:people"), {"kind": "mentor", "domain": "M"})
     assert [p.pk for p in response.context["page"]] == [cast.ben.person_id]
 
 
 def test_the_people_list_answers_htmx_with_the_rows_only(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).get(reverse("staff_people"), {"q": "Chlo"}, headers={"HX-Request": "true"})
+    response = client_for(cast.amara).get(reverse("people:people"), {"q": "Chlo"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert "Chloé Haddad" in body
     assert "<html" not in body
 
 
 def test_a_bad_filter_value_is_ignored_not_a_crash(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).get(reverse("staff_people"), {"territory": "abc", "status": "nonsense"})
+    response = client_for(cast.amara).get(reverse("people:people"), {"territory": "abc", "status": "nonsense"})
     assert response.status_code == 200
 
 
 def test_editing_a_mentee_file_saves_and_names_who_acted(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     response = client_for(cast.amara).post(
         url, _edit_payload(cast, target_2="G1602", french_level="B2", home="Lyon (Auvergne-Rhône-Alpes) #2996944")
     )
@@ -147,7 +147,7 @@ def test_editing_a_mentee_file_saves_and_names_who_acted(cast: Cast, client_for:
 
 
 def test_a_bad_edit_re_renders_with_messages_and_saves_nothing(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     response = client_for(cast.amara).post(
         url,
         _edit_payload(
@@ -168,14 +168,14 @@ def test_a_bad_edit_re_renders_with_messages_and_saves_nothing(cast: Cast, clien
 
 
 def test_the_same_target_twice_is_refused(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     response = client_for(cast.amara).post(url, _edit_payload(cast, target_2="M1805"))
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
 
 
 def test_a_lyon_coordinator_cannot_edit_a_paris_file(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     response = client_for(cast.lucie).post(url, _edit_payload(cast, french_level="C2"))
     assert response.status_code == 404
     assert MenteeProfile.objects.get(pk=cast.chloe.pk).french_level == "B1"
@@ -183,8 +183,10 @@ def test_a_lyon_coordinator_cannot_edit_a_paris_file(cast: Cast, client_for: Any
 
 def test_organisation_pages_list_mentors_and_referrals(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    assert "Ben Durand" in client.get(reverse("staff_organisation", args=[cast.acme.pk])).content.decode()
-    assert "Chloé Haddad" in client.get(reverse("staff_organisation", args=[cast.paris_ngo.pk])).content.decode()
-    listing = client.get(reverse("staff_organisations"), {"kind": "company"}).content.decode()
+    assert "Ben Durand" in client.get(reverse("organisations:organisation", args=[cast.acme.pk])).content.decode()
+    assert (
+        "Chloé Haddad" in client.get(reverse("organisations:organisation", args=[cast.paris_ngo.pk])).content.decode()
+    )
+    listing = client.get(reverse("organisations:organisations"), {"kind": "company"}).content.decode()
     assert "Acme" in listing
     assert "Rhône Data" not in listing  # a Lyon company

@@ -35,7 +35,7 @@ def _reload(mentor: MentorProfile) -> MentorProfile:
 def test_a_coordinator_creates_a_session_in_her_territory(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
     response = client.post(
-        reverse("staff_training"),
+        reverse("sourcing:training"),
         {
             "territory": cast.paris.pk,
             "day": a_date(20).isoformat(),
@@ -46,12 +46,12 @@ def test_a_coordinator_creates_a_session_in_her_territory(cast: Cast, client_for
         },
     )
     created = TrainingSession.objects.get(place="Mairie du 11e")
-    assert response["Location"] == reverse("staff_training_session", args=[created.pk])
+    assert response["Location"] == reverse("sourcing:training_session", args=[created.pk])
     assert created.territory == cast.paris
     assert session_date(created) == a_date(20)
     assert timezone.localtime(created.starts_at).hour == 9
     assert AuditEvent.objects.filter(verb="created", target_type="sourcing.trainingsession").exists()
-    assert "Mairie du 11e" in client.get(reverse("staff_training")).content.decode()
+    assert "Mairie du 11e" in client.get(reverse("sourcing:training")).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_a_bad_session_re_renders_and_saves_nothing(cast: Cast, client_for: Any,
     if changes.get("territory") == "lyon":
         changes = {"territory": str(cast.lyon.pk)}  # not one of Amara's territories
     data.update(changes)
-    response = client_for(cast.amara).post(reverse("staff_training"), data)
+    response = client_for(cast.amara).post(reverse("sourcing:training"), data)
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not TrainingSession.objects.exists()
@@ -72,7 +72,7 @@ def test_a_bad_session_re_renders_and_saves_nothing(cast: Cast, client_for: Any,
 
 def test_the_training_page_lists_only_the_coordinators_territory(cast: Cast, client_for: Any) -> None:
     paris, lyon = session(cast.paris), session(cast.lyon)
-    page = client_for(cast.lucie).get(reverse("staff_training"))
+    page = client_for(cast.lucie).get(reverse("sourcing:training"))
     assert list(page.context["upcoming"]) == [lyon]
     assert paris not in page.context["upcoming"]
 
@@ -84,14 +84,14 @@ def test_registering_mentors_schedules_them_and_emails_each_their_session(
     ines, jules = new_mentor(cast.acme, "Inès"), new_mentor(cast.boulangerie, "Jules")
     planned = session(cast.paris)
     client = client_for(cast.amara)
-    page = client.get(reverse("staff_training_session", args=[planned.pk]))
+    page = client.get(reverse("sourcing:training_session", args=[planned.pk]))
     candidates = list(page.context["register_form"].fields["mentors"].queryset)
     assert ines in candidates
     assert jules in candidates
     assert cast.ben not in candidates  # already trained
     assert cast.dev not in candidates  # Lyon
 
-    response = client.post(reverse("staff_training_register", args=[planned.pk]), {"mentors": [ines.pk, jules.pk]})
+    response = client.post(reverse("sourcing:training_register", args=[planned.pk]), {"mentors": [ines.pk, jules.pk]})
 
     assert response.status_code == 302
     assert set(planned.attendances.values_list("mentor_id", flat=True)) == {ines.pk, jules.pk}
@@ -105,7 +105,7 @@ def test_a_mentor_of_another_territory_cannot_be_registered(cast: Cast, client_f
     planned = session(cast.paris)
     cast.dev.training_status = T.NOT_STARTED
     cast.dev.save()
-    client_for(cast.amara).post(reverse("staff_training_register", args=[planned.pk]), {"mentors": [cast.dev.pk]})
+    client_for(cast.amara).post(reverse("sourcing:training_register", args=[planned.pk]), {"mentors": [cast.dev.pk]})
     assert not planned.attendances.exists()
     assert _reload(cast.dev).training_status == T.NOT_STARTED
     assert sent == []
@@ -114,7 +114,9 @@ def test_a_mentor_of_another_territory_cannot_be_registered(cast: Cast, client_f
 def test_a_full_session_takes_nobody_more(cast: Cast, client_for: Any, sent: list[Any]) -> None:
     planned = session(cast.paris, capacity=1)
     ines, jules = new_mentor(cast.acme, "Inès"), new_mentor(cast.acme, "Jules")
-    client_for(cast.amara).post(reverse("staff_training_register", args=[planned.pk]), {"mentors": [ines.pk, jules.pk]})
+    client_for(cast.amara).post(
+        reverse("sourcing:training_register", args=[planned.pk]), {"mentors": [ines.pk, jules.pk]}
+    )
     assert not planned.attendances.exists()
     assert _reload(ines).training_status == T.NOT_STARTED
     assert sent == []
@@ -127,7 +129,7 @@ def test_one_tap_present_trains_the_mentor_and_absent_undoes_it(cast: Cast, clie
     register_mentors(held, [ines], actor=cast.amara)
     attendance = held.attendances.get()
     client = client_for(cast.amara)
-    url = reverse("staff_training_mark", args=[held.pk, attendance.pk])
+    url = reverse("sourcing:training_mark", args=[held.pk, attendance.pk])
 
     row = client.post(url, {"present": "1"}, headers={"HX-Request": "true"})
     assert row.status_code == 200
@@ -139,7 +141,7 @@ def test_one_tap_present_trains_the_mentor_and_absent_undoes_it(cast: Cast, clie
 
     # Without JavaScript: a plain post, back to the list.
     back = client.post(url, {"present": "0"})
-    assert back["Location"] == reverse("staff_training_session", args=[held.pk])
+    assert back["Location"] == reverse("sourcing:training_session", args=[held.pk])
     ines = _reload(ines)
     assert ines.training_status == T.NOT_STARTED
     assert ines.trained_on is None
@@ -176,7 +178,7 @@ def test_absent_at_one_session_leaves_a_mentor_registered_for_a_later_one_schedu
 def test_absent_after_present_gives_back_an_earlier_waiver(cast: Cast, client_for: Any, sent: list[Any]) -> None:
     ines = new_mentor(cast.acme)
     client_for(cast.amara).post(
-        reverse("staff_training_waive", args=[ines.person_id]), {"reason": "Formée par un autre programme"}
+        reverse("sourcing:training_waive", args=[ines.person_id]), {"reason": "Formée par un autre programme"}
     )
     held = session(cast.paris, days_from_now=-1)
     attendance = TrainingAttendance.objects.create(session=held, mentor=ines)
@@ -192,7 +194,7 @@ def test_an_odd_attendance_value_changes_nothing(cast: Cast, client_for: Any, se
     register_mentors(held, [ines], actor=cast.amara)
     attendance = held.attendances.get()
     response = client_for(cast.amara).post(
-        reverse("staff_training_mark", args=[held.pk, attendance.pk]), {"present": "maybe"}
+        reverse("sourcing:training_mark", args=[held.pk, attendance.pk]), {"present": "maybe"}
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
@@ -206,8 +208,8 @@ def test_attendance_waits_for_the_day_of_the_session(cast: Cast, client_for: Any
     register_mentors(coming, [ines], actor=cast.amara)
     attendance = coming.attendances.get()
     client = client_for(cast.amara)
-    assert client.get(reverse("staff_training_session", args=[coming.pk])).context["attendance_open"] is False
-    client.post(reverse("staff_training_mark", args=[coming.pk, attendance.pk]), {"present": "1"})
+    assert client.get(reverse("sourcing:training_session", args=[coming.pk])).context["attendance_open"] is False
+    client.post(reverse("sourcing:training_mark", args=[coming.pk, attendance.pk]), {"present": "1"})
     attendance.refresh_from_db()
     assert attendance.present is None
     assert _reload(ines).training_status == T.SCHEDULED
@@ -217,7 +219,7 @@ def test_an_attendance_of_another_session_is_not_found_through_this_one(cast: Ca
     one, other = session(cast.paris), session(cast.paris, days_from_now=3)
     attendance = TrainingAttendance.objects.create(session=other, mentor=new_mentor(cast.acme))
     response = client_for(cast.amara).post(
-        reverse("staff_training_mark", args=[one.pk, attendance.pk]), {"present": "1"}
+        reverse("sourcing:training_mark", args=[one.pk, attendance.pk]), {"present": "1"}
     )
     assert response.status_code == 404
 
@@ -227,7 +229,7 @@ def test_a_mentor_taken_off_the_list_is_no_longer_scheduled(cast: Cast, client_f
     coming = session(cast.paris, days_from_now=5)
     register_mentors(coming, [ines], actor=cast.amara)
     attendance = coming.attendances.get()
-    response = client_for(cast.amara).post(reverse("staff_training_unregister", args=[coming.pk, attendance.pk]))
+    response = client_for(cast.amara).post(reverse("sourcing:training_unregister", args=[coming.pk, attendance.pk]))
     assert response.status_code == 302
     assert not coming.attendances.exists()
     assert _reload(ines).training_status == T.NOT_STARTED
@@ -241,11 +243,11 @@ def test_someone_whose_attendance_is_taken_stays_on_the_list(cast: Cast, client_
     attendance = held.attendances.get()
     mark_attendance(attendance, present=True, actor=cast.amara)
     client = client_for(cast.amara)
-    client.post(reverse("staff_training_unregister", args=[held.pk, attendance.pk]))
+    client.post(reverse("sourcing:training_unregister", args=[held.pk, attendance.pk]))
     assert held.attendances.filter(pk=attendance.pk, present=True).exists()
     assert _reload(ines).training_status == T.COMPLETED
     assert (
-        client_for(cast.lucie).post(reverse("staff_training_unregister", args=[held.pk, attendance.pk])).status_code
+        client_for(cast.lucie).post(reverse("sourcing:training_unregister", args=[held.pk, attendance.pk])).status_code
         == 404
     )
 
@@ -254,7 +256,7 @@ def test_someone_whose_attendance_is_taken_stays_on_the_list(cast: Cast, client_
 def test_a_waiver_needs_a_written_reason(cast: Cast, client_for: Any) -> None:
     ines = new_mentor(cast.acme)
     client = client_for(cast.amara)
-    url = reverse("staff_training_waive", args=[ines.person_id])
+    url = reverse("sourcing:training_waive", args=[ines.person_id])
     for blank in ("", "   "):
         response = client.post(url, {"reason": blank})
         assert response.status_code == 400
@@ -262,7 +264,7 @@ def test_a_waiver_needs_a_written_reason(cast: Cast, client_for: Any) -> None:
         assert _reload(ines).training_status == T.NOT_STARTED
 
     response = client.post(url, {"reason": "A déjà suivi la formation Kodiko en 2025"})
-    assert response["Location"] == reverse("staff_person", args=[ines.person_id])
+    assert response["Location"] == reverse("people:person", args=[ines.person_id])
     ines = _reload(ines)
     assert ines.training_status == T.WAIVED
     assert ines.training_waiver_reason == "A déjà suivi la formation Kodiko en 2025"
@@ -270,11 +272,13 @@ def test_a_waiver_needs_a_written_reason(cast: Cast, client_for: Any) -> None:
     event = AuditEvent.objects.get(verb="waived_training", target_id=str(ines.pk))
     assert event.actor == cast.amara
     assert "Kodiko" not in str(event.details)  # field names only, never the values
-    assert "Kodiko" in client.get(reverse("staff_person", args=[ines.person_id])).content.decode()
+    assert "Kodiko" in client.get(reverse("people:person", args=[ines.person_id])).content.decode()
 
 
 def test_a_trained_mentor_needs_no_waiver(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).post(reverse("staff_training_waive", args=[cast.ben.person_id]), {"reason": "x"})
+    response = client_for(cast.amara).post(
+        reverse("sourcing:training_waive", args=[cast.ben.person_id]), {"reason": "x"}
+    )
     assert response.status_code == 400
     assert _reload(cast.ben).training_status == T.COMPLETED
     assert _reload(cast.ben).training_waiver_reason == ""
@@ -282,8 +286,8 @@ def test_a_trained_mentor_needs_no_waiver(cast: Cast, client_for: Any) -> None:
 
 def test_the_person_page_of_an_untrained_mentor_offers_the_waiver(cast: Cast, client_for: Any) -> None:
     ines = new_mentor(cast.acme)
-    page = client_for(cast.amara).get(reverse("staff_person", args=[ines.person_id])).content.decode()
-    assert reverse("staff_training_waive", args=[ines.person_id]) in page
+    page = client_for(cast.amara).get(reverse("people:person", args=[ines.person_id])).content.decode()
+    assert reverse("sourcing:training_waive", args=[ines.person_id]) in page
 
 
 # --- the mentor's own view --------------------------------------------------------------
@@ -309,12 +313,15 @@ def test_a_lyon_coordinator_gets_404_on_a_paris_session(cast: Cast, client_for: 
     paris = session(cast.paris, days_from_now=-1)
     attendance = TrainingAttendance.objects.create(session=paris, mentor=ines)
     client = client_for(cast.lucie)
-    assert client.get(reverse("staff_training_session", args=[paris.pk])).status_code == 404
-    assert client.post(reverse("staff_training_register", args=[paris.pk]), {"mentors": [ines.pk]}).status_code == 404
+    assert client.get(reverse("sourcing:training_session", args=[paris.pk])).status_code == 404
     assert (
-        client.post(reverse("staff_training_mark", args=[paris.pk, attendance.pk]), {"present": "1"}).status_code == 404
+        client.post(reverse("sourcing:training_register", args=[paris.pk]), {"mentors": [ines.pk]}).status_code == 404
     )
-    assert client.post(reverse("staff_training_waive", args=[ines.person_id]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("sourcing:training_mark", args=[paris.pk, attendance.pk]), {"present": "1"}).status_code
+        == 404
+    )
+    assert client.post(reverse("sourcing:training_waive", args=[ines.person_id]), {"reason": "x"}).status_code == 404
     attendance.refresh_from_db()
     assert attendance.present is None
     assert _reload(ines).training_status == T.NOT_STARTED
@@ -326,12 +333,14 @@ def test_non_staff_are_refused_every_training_page(cast: Cast, client_for: Any, 
     held = session(cast.paris, days_from_now=-1)
     attendance = TrainingAttendance.objects.create(session=held, mentor=cast.ben)
     client = client_for(getattr(cast, who))
-    assert client.get(reverse("staff_training")).status_code == 403
-    assert client.get(reverse("staff_training_session", args=[held.pk])).status_code == 404
-    assert client.post(reverse("staff_training_register", args=[held.pk])).status_code == 404
-    marking = client.post(reverse("staff_training_mark", args=[held.pk, attendance.pk]), {"present": "0"})
+    assert client.get(reverse("sourcing:training")).status_code == 403
+    assert client.get(reverse("sourcing:training_session", args=[held.pk])).status_code == 404
+    assert client.post(reverse("sourcing:training_register", args=[held.pk])).status_code == 404
+    marking = client.post(reverse("sourcing:training_mark", args=[held.pk, attendance.pk]), {"present": "0"})
     assert marking.status_code == 404
-    assert client.post(reverse("staff_training_waive", args=[cast.ben.person_id]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("sourcing:training_waive", args=[cast.ben.person_id]), {"reason": "x"}).status_code == 404
+    )
     attendance.refresh_from_db()
     assert attendance.present is None
 
@@ -343,5 +352,5 @@ def test_a_session_page_has_a_bounded_number_of_queries(
     register_mentors(held, [new_mentor(cast.acme, f"M{n}") for n in range(8)], actor=cast.amara)
     client = client_for(cast.amara)
     with django_assert_max_num_queries(15):
-        assert client.get(reverse("staff_training_session", args=[held.pk])).status_code == 200
+        assert client.get(reverse("sourcing:training_session", args=[held.pk])).status_code == 200
     assert held.starts_at < timezone.now() + timedelta(days=1)

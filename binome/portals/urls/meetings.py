@@ -1,10 +1,15 @@
-"""A duo's pages: for its mentor, its mentee (phone-first, fr/en/ar) and staff."""
+"""A duo's pages (for its mentor, its mentee, phone-first in fr/en/ar, and staff) and the
+coordinator's "needs attention" list.
 
-from django.urls import path
+Names are `meetings:<name>`; every route needs a policy in binome/portals/tests/test_authorization_matrix.py."""
+
+from django.urls import URLPattern, path
 
 from binome.portals.views.meetings import attention, duos
 
-urlpatterns = [
+app_name = "meetings"
+
+urlpatterns: list[URLPattern] = [
     path("mentor/duos/<int:pk>/", duos.mentor_duo, name="mentor_duo"),
     path("mentor/duos/<int:pk>/meetings/", duos.mentor_log_meeting, name="mentor_log_meeting"),
     path(
@@ -25,9 +30,11 @@ urlpatterns = [
     path("staff/duos/<int:pk>/", duos.staff_duo, name="staff_duo"),
     path("staff/duos/<int:pk>/meetings/", duos.staff_log_meeting, name="staff_log_meeting"),
     path(
-        "staff/duos/<int:pk>/meetings/<int:meeting>/confirm/", duos.staff_confirm_meeting, name="staff_confirm_meeting"
+        "staff/duos/<int:pk>/meetings/<int:meeting>/confirm/",
+        duos.staff_confirm_meeting,
+        name="staff_confirm_meeting",
     ),
     path("staff/duos/<int:pk>/status/", duos.staff_duo_status, name="staff_duo_status"),
-    path("staff/attention/", attention.attention, name="staff_attention"),
-    path("staff/attention/<int:pk>/", attention.alert_action, name="staff_alert_action"),
+    path("staff/attention/", attention.attention, name="attention"),
+    path("staff/attention/<int:pk>/", attention.alert_action, name="alert_action"),
 ]

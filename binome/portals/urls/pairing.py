@@ -1,15 +1,19 @@
-"""The matching board's URLs (kept apart from urls.py so each section can grow on its own)."""
+"""The coordinator's matching board.
 
-from django.urls import path
+Names are `pairing:<name>`; every route needs a policy in binome/portals/tests/test_authorization_matrix.py."""
 
-from binome.portals.views import pairing as matching
+from django.urls import URLPattern, path
 
-urlpatterns = [
-    path("staff/matching/", matching.cohorts, name="staff_matching"),
-    path("staff/matching/cohorts/<int:pk>/", matching.board, name="staff_matching_board"),
-    path("staff/matching/cohorts/<int:pk>/compare/", matching.compare, name="staff_matching_compare"),
-    path("staff/matching/runs/<int:pk>/proposals/<int:proposal>/", matching.decide, name="staff_matching_decide"),
-    path("staff/matching/runs/<int:pk>/swap/", matching.swap, name="staff_matching_swap"),
-    path("staff/matching/runs/<int:pk>/pair/", matching.pair, name="staff_matching_pair"),
-    path("staff/matching/runs/<int:pk>/confirm/", matching.confirm, name="staff_matching_confirm"),
+from binome.portals.views import pairing
+
+app_name = "pairing"
+
+urlpatterns: list[URLPattern] = [
+    path("staff/matching/", pairing.cohorts, name="matching"),
+    path("staff/matching/cohorts/<int:pk>/", pairing.board, name="matching_board"),
+    path("staff/matching/cohorts/<int:pk>/compare/", pairing.compare, name="matching_compare"),
+    path("staff/matching/runs/<int:pk>/proposals/<int:proposal>/", pairing.decide, name="matching_decide"),
+    path("staff/matching/runs/<int:pk>/swap/", pairing.swap, name="matching_swap"),
+    path("staff/matching/runs/<int:pk>/pair/", pairing.pair, name="matching_pair"),
+    path("staff/matching/runs/<int:pk>/confirm/", pairing.confirm, name="matching_confirm"),
 ]

@@ -49,7 +49,7 @@ def events(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("The event is created: now register people."))
-            return redirect("staff_event", pk=event.pk)
+            return redirect("events:event", pk=event.pk)
     visible = selectors.with_counts(selectors.staff_events_visible_to(request.user))
     now = timezone.now()
     return render(
@@ -92,7 +92,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.staff_event_for(request.user, pk)
     if found.is_cancelled:
         messages.error(request, _("This event is cancelled."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     # The form works on its own copy: a refused save must not change the event shown around it.
     initial = {name: getattr(found, name) for name in EventForm.Meta.fields}
     form = EventForm(request.POST or None, companies=_companies(request), initial=initial)
@@ -103,7 +103,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The event is saved."))
-            return redirect("staff_event", pk=found.pk)
+            return redirect("events:event", pk=found.pk)
     return render(
         request,
         "portals/events/edit.html",
@@ -118,7 +118,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.staff_event_for(request.user, pk)
     if found.is_cancelled:
         messages.error(request, _("This event is already cancelled."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +130,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The event is cancelled. Tell the people who were registered."))
             else:
                 messages.success(request, _("The event is cancelled."))
-            return redirect("staff_event", pk=found.pk)
+            return redirect("events:event", pk=found.pk)
     registrations = found.registrations.select_related("person").order_by(
         "audience", "person__last_name", "person__first_name", "pk"
     )
@@ -158,7 +158,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, message)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": registration.person.full_name})
-    return redirect("staff_event", pk=found.pk)
+    return redirect("events:event", pk=found.pk)
 
 
 @staff_only
@@ -170,13 +170,13 @@ def mark(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     value = request.POST.get("present")
     if value not in {"0", "1"}:
         messages.error(request, _("Choose present or absent."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     try:
         registration = services.mark_attendance(registration, present=value == "1", actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     if getattr(request, "htmx", False):
         registration = EventRegistration.objects.select_related("person").get(pk=registration.pk)
         return render(
@@ -184,7 +184,7 @@ def mark(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
             "portals/events/_registration_row.html",
             {"event": found, "r": registration, "attendance_open": True},
         )
-    return redirect("staff_event", pk=found.pk)
+    return redirect("events:event", pk=found.pk)
 
 
 @staff_only
@@ -199,7 +199,7 @@ def unregister(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespo
             messages.error(request, message)
     else:
         messages.success(request, _("Taken off the list."))
-    return redirect("staff_event", pk=found.pk)
+    return redirect("events:event", pk=found.pk)
 
 
 @company_contacts_only

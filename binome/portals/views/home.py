@@ -1,14 +1,17 @@
-"""Pages for each audience outside staff: company contacts, mentors, mentees, referrers, funders."""
+"""Pages common to every audience: the home page of each audience outside staff (company contacts,
+mentors, mentees, referrers, funders) and the language switch."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.i18n import set_language as django_set_language
 
 from binome.accounts import access
 from binome.accounts.access import scope_of
@@ -36,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("account_login")
     scope = scope_of(request.user)
     for allowed, target in [
-        (scope.is_staff, "staff_dashboard"),
+        (scope.is_staff, "territories:dashboard"),
         (bool(scope.company_ids), "company_portal"),
         (bool(scope.partner_ids), "partner_portal"),
         (scope.funder, "funder_portal"),
@@ -184,3 +187,14 @@ def funder(request: HttpRequest) -> HttpResponse:
     impact = impact_reports.build("funder")
     impact["impact_rows"] = impact.pop("rows")
     return render(request, "portals/funder.html", {**impact, "rows": national_overview()})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Choosing the site's language also remembers it on the account, so emails follow it."""
+    response = django_set_language(request)
+    chosen = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if user.is_authenticated and chosen in dict(settings.LANGUAGES) and user.language != chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])
+    return response

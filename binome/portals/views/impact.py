@@ -79,7 +79,7 @@ def staff_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Outcome recorded."))
-                return redirect("staff_impact_outcomes", pk=person.pk)
+                return redirect("impact:outcomes", pk=person.pk)
         return _outcomes_page(request, person, form, status=400)
     return _outcomes_page(request, person, form)
 
@@ -116,7 +116,7 @@ def staff_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Outcome updated."))
-            return redirect("staff_impact_outcomes", pk=outcome.person_id)
+            return redirect("impact:outcomes", pk=outcome.person_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "portals/impact/outcome_edit.html", {"outcome": outcome, "form": form}, status=status)
 
@@ -131,7 +131,7 @@ def staff_outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Outcome deleted."))
-    return redirect("staff_impact_outcomes", pk=outcome.person_id)
+    return redirect("impact:outcomes", pk=outcome.person_id)
 
 
 @staff_only
@@ -152,14 +152,14 @@ def staff_conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose which record to keep."))
-        return redirect("staff_impact_conflicts")
+        return redirect("impact:conflicts")
     try:
         services.resolve_conflict(conflict, actor=request.user, decision=form.cleaned_data["decision"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Decision recorded."))
-    return redirect("staff_impact_conflicts")
+    return redirect("impact:conflicts")
 
 
 # --- Dashboard and traceability ---------------------------------------------------------------
@@ -315,7 +315,7 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a report and a format."))
-        return redirect("staff_impact")
+        return redirect("impact:dashboard")
     kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
     if kind == Report.Kind.FUNDER:
         if not scope_of(request.user).national_admin:
@@ -331,7 +331,7 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
         requested_by=cast(User, request.user),  # staff_only: signed in
     )
     transaction.on_commit(lambda: generate_report.enqueue(report.pk))
-    return redirect("staff_impact_report_status", pk=report.pk)
+    return redirect("impact:report_status", pk=report.pk)
 
 
 @staff_only

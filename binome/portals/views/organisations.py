@@ -1,5 +1,6 @@
-"""Staff pages for company and partner relations: the pipeline board per territory, each
-organisation's contacts, exchanges and (partners) agreements and figures."""
+"""Staff pages of organisations: the list and file of every organisation of the viewer's
+territories, and company and partner relations (the pipeline board per territory, each
+organisation's contacts, exchanges and (partners) agreements and figures)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +21,12 @@ from binome.organisations import selectors, services
 from binome.organisations.forms import ContactForm, ExchangeForm, PartnerAgreementForm, ProspectForm, StageForm
 from binome.organisations.models import CompanyRelation, Contact, Organisation
 from binome.portals.decorators import staff_only
+from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
+from binome.sourcing.forms_enrolment import InvitationForm
+from binome.sourcing.models import Referral
+from binome.sponsorship.selectors import agreements_for_staff
+
+PAGE_SIZE = 50
 
 
 def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -50,7 +59,7 @@ def board(request: HttpRequest) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The company is in the pipeline."))
-            return redirect("staff_relation", pk=relation.company_id)
+            return redirect("organisations:relation", pk=relation.company_id)
     return render(
         request,
         "portals/relations/board.html",
@@ -113,7 +122,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The pipeline is updated."))
-            return redirect("staff_relation", pk=found.pk)
+            return redirect("organisations:relation", pk=found.pk)
     return _page(request, found, status=400, stage_form=form)
 
 
@@ -129,7 +138,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The contact is added."))
-            return redirect("staff_relation", pk=found.pk)
+            return redirect("organisations:relation", pk=found.pk)
     return _page(request, found, status=400, contact_form=form)
 
 
@@ -146,7 +155,7 @@ def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
             _add_errors(form, error)
         else:
             messages.success(request, _("The contact is saved."))
-            return redirect("staff_relation", pk=found.pk)
+            return redirect("organisations:relation", pk=found.pk)
     return render(
         request,
         "portals/relations/contact_edit.html",
@@ -162,7 +171,7 @@ def remove_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     contact = get_object_or_404(Contact.objects.filter(organisation=found), pk=contact_pk)
     services.remove_contact(contact, actor=request.user)
     messages.success(request, _("The contact is removed."))
-    return redirect("staff_relation", pk=found.pk)
+    return redirect("organisations:relation", pk=found.pk)
 
 
 @staff_only
@@ -177,7 +186,7 @@ def add_exchange(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The exchange is recorded."))
-            return redirect("staff_relation", pk=found.pk)
+            return redirect("organisations:relation", pk=found.pk)
     return _page(request, found, status=400, exchange_form=form)
 
 
@@ -195,7 +204,7 @@ def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The agreement is recorded."))
-            return redirect("staff_relation", pk=found.pk)
+            return redirect("organisations:relation", pk=found.pk)
     return _page(request, found, status=400, agreement_form=form)
 
 
@@ -204,3 +213,66 @@ def partners(request: HttpRequest) -> HttpResponse:
     rows = selectors.partners_with_figures(request.user)
     totals = {name: sum(getattr(f, name) for _p, f in rows) for name in selectors.FIGURE_COLUMNS}
     return render(request, "portals/relations/partners.html", {"rows": rows, "totals": totals})
+
+
+# --- every organisation of the viewer's territories -----------------------------------
+
+
+@staff_only
+def organisations(request: HttpRequest) -> HttpResponse:
+    visible = access.organisations_visible_to(request.user).select_related("territory", "sector", "relation")
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if query:
+        visible = visible.filter(name__icontains=query)
+    if kind in Organisation.Kind.values:
+        visible = visible.filter(kind=kind)
+    visible = visible.annotate(
+        mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True)
+    ).order_by("name")
+    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portals/staff/organisations.html",
+        {"page": page, "query": query, "kind": kind, "kinds": Organisation.Kind.choices},
+    )
+
+
+@staff_only
+def organisation_file(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        access.organisations_visible_to(request.user).select_related("territory", "sector", "city"), pk=pk
+    )
+    mentors = access.mentors_visible_to(request.user).filter(company=found).select_related("person", "occupation")
+    referrals = access.referrals_visible_to(request.user).filter(partner=found).select_related("person")
+    status_counts = referrals.values("status").annotate(n=Count("pk")).order_by()
+    labels = dict(Referral.Status.choices)
+    # Enrolment links, for the companies whose links this user manages.
+    manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
+    # Relations: pipeline stage, contacts, latest exchanges; a partner's figures (scoped referrals).
+    from binome.organisations.models import CompanyRelation
+    from binome.organisations.selectors import partner_figures
+
+    relation_context = {
+        "relation": CompanyRelation.objects.filter(company=found).first(),
+        "contacts": list(found.contacts.all()),
+        "exchanges": list(found.exchanges.select_related("contact")[:5]),
+        "figures": None if found.is_company else partner_figures(referrals, [found.pk])[found.pk],
+    }
+    return render(
+        request,
+        "portals/staff/organisation.html",
+        {
+            "organisation": found,
+            "mentors": mentors,
+            "referrals": referrals[:100],
+            "referral_total": referrals.count(),
+            "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
+            "invitations": invitations_with_counts(request.user, found) if manages_links else None,
+            "invitation_form": InvitationForm() if manages_links else None,
+            "agreements": agreements_for_staff(request.user).filter(company=found).order_by("-starts_on")
+            if found.is_company
+            else None,
+            **relation_context,
+        },
+    )

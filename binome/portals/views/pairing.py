@@ -81,7 +81,7 @@ def _back(request: HttpRequest, run: MatchRun) -> HttpResponse:
     """After a post: the board again (htmx: only the board; otherwise redirect, so reloads do not re-post)."""
     if request.htmx:  # type: ignore[attr-defined]
         return _render_board(request, run.cohort, selectors.latest_run(run.cohort))
-    return redirect("staff_matching_board", pk=run.cohort_id)
+    return redirect("pairing:matching_board", pk=run.cohort_id)
 
 
 @staff_only
@@ -192,9 +192,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.htmx:  # type: ignore[attr-defined]
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("staff_matching_board", kwargs={"pk": run.cohort_id})
+        response["HX-Redirect"] = reverse("pairing:matching_board", kwargs={"pk": run.cohort_id})
         return response
-    return redirect("staff_matching_board", pk=run.cohort_id)
+    return redirect("pairing:matching_board", pk=run.cohort_id)
 
 
 @staff_only

@@ -1,4 +1,5 @@
-"""Staff pages: national admins and territory coordinators, scoped by `access`."""
+"""Staff pages of people: the list with its filters, a person's file and a mentee's file edited
+(national admins and territory coordinators, scoped by `access`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from binome.accounts import access
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
-from binome.organisations.models import Organisation
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
 from binome.people.models import MentorProfile
 from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
@@ -25,33 +25,9 @@ from binome.portals.decorators import staff_only
 from binome.privacy import audit
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
-from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
-from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
-from binome.sponsorship.selectors import agreements_for_staff
-from binome.territories.selectors import territory_dashboard
 
 PAGE_SIZE = 50
-
-
-@staff_only
-def dashboard(request: HttpRequest) -> HttpResponse:
-    territories = list(access.territories_visible_to(request.user))
-    if len(territories) == 1:
-        return redirect("staff_territory", slug=territories[0].slug)
-    return render(
-        request, "portals/staff/dashboard.html", {"dashboards": [territory_dashboard(t) for t in territories]}
-    )
-
-
-@staff_only
-def territory(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
-    return render(
-        request,
-        "portals/staff/territory.html",
-        {"board": territory_dashboard(found), "territories": access.territories_visible_to(request.user)},
-    )
 
 
 def _filter_form(request: HttpRequest) -> PeopleFilterForm:
@@ -145,65 +121,5 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The file was saved."))
             else:
                 messages.info(request, _("Nothing changed."))
-            return redirect("staff_person", pk=found.pk)
+            return redirect("people:person", pk=found.pk)
     return render(request, "portals/staff/person_edit.html", {"person": found, "form": form})
-
-
-@staff_only
-def organisations(request: HttpRequest) -> HttpResponse:
-    visible = access.organisations_visible_to(request.user).select_related("territory", "sector", "relation")
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if query:
-        visible = visible.filter(name__icontains=query)
-    if kind in Organisation.Kind.values:
-        visible = visible.filter(kind=kind)
-    visible = visible.annotate(
-        mentor_count=Count("mentors", distinct=True), referral_count=Count("referrals", distinct=True)
-    ).order_by("name")
-    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portals/staff/organisations.html",
-        {"page": page, "query": query, "kind": kind, "kinds": Organisation.Kind.choices},
-    )
-
-
-@staff_only
-def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(
-        access.organisations_visible_to(request.user).select_related("territory", "sector", "city"), pk=pk
-    )
-    mentors = access.mentors_visible_to(request.user).filter(company=found).select_related("person", "occupation")
-    referrals = access.referrals_visible_to(request.user).filter(partner=found).select_related("person")
-    status_counts = referrals.values("status").annotate(n=Count("pk")).order_by()
-    labels = dict(Referral.Status.choices)
-    # Enrolment links, for the companies whose links this user manages.
-    manages_links = found.is_company and companies_inviting_for(request.user).filter(pk=found.pk).exists()
-    # Relations: pipeline stage, contacts, latest exchanges; a partner's figures (scoped referrals).
-    from binome.organisations.models import CompanyRelation
-    from binome.organisations.selectors import partner_figures
-
-    relation_context = {
-        "relation": CompanyRelation.objects.filter(company=found).first(),
-        "contacts": list(found.contacts.all()),
-        "exchanges": list(found.exchanges.select_related("contact")[:5]),
-        "figures": None if found.is_company else partner_figures(referrals, [found.pk])[found.pk],
-    }
-    return render(
-        request,
-        "portals/staff/organisation.html",
-        {
-            "organisation": found,
-            "mentors": mentors,
-            "referrals": referrals[:100],
-            "referral_total": referrals.count(),
-            "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
-            "invitations": invitations_with_counts(request.user, found) if manages_links else None,
-            "invitation_form": InvitationForm() if manages_links else None,
-            "agreements": agreements_for_staff(request.user).filter(company=found).order_by("-starts_on")
-            if found.is_company
-            else None,
-            **relation_context,
-        },
-    )

@@ -117,12 +117,12 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         try:
             sent, errors = _handle_post(request, invitation)
         except ValidationError:  # sent from another tab meanwhile
-            return redirect("survey_thanks", token=token)
+            return redirect("surveys:thanks", token=token)
         if sent:
-            return redirect("survey_thanks", token=token)
+            return redirect("surveys:thanks", token=token)
         if not errors:
             messages.success(request, _("Your answers are saved. You can come back later with the same link."))
-            return redirect("survey_respond", token=token)
+            return redirect("surveys:respond", token=token)
     context["fields"] = _fields(invitation, request.POST if errors else None, errors)
     context["errors"] = errors
     return _private(render(request, "portals/surveys/respond.html", context))
@@ -134,7 +134,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkReplaced:
         return _replaced(request)
     if not invitation.is_submitted:
-        return redirect("survey_respond", token=token)
+        return redirect("surveys:respond", token=token)
     return _private(render(request, "portals/surveys/thanks.html", {"invitation": invitation}))
 
 
@@ -144,7 +144,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     mine = Invitation.objects.filter(person_id__in=scope.mentor_person_ids | scope.mentee_person_ids)
     invitation = get_object_or_404(mine, pk=pk)
-    return redirect("survey_respond", token=services.issue_link(invitation))
+    return redirect("surveys:respond", token=services.issue_link(invitation))
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("A new link is on its way to %(name)s.") % {"name": invitation.person.first_name})
-    return redirect("staff_survey_wave", pk=invitation.wave_id)
+    return redirect("surveys:wave", pk=invitation.wave_id)
 
 
 @staff_only
@@ -204,13 +204,13 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             sent, errors = _handle_post(request, invitation, actor=request.user, source=Response.Source.STAFF_INTERVIEW)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("staff_survey_enter", pk=pk)
+            return redirect("surveys:enter", pk=pk)
         if sent:
             messages.success(request, _("The answers are recorded."))
-            return redirect("staff_survey_wave", pk=invitation.wave_id)
+            return redirect("surveys:wave", pk=invitation.wave_id)
         if not errors:
             messages.success(request, _("Saved."))
-            return redirect(reverse("staff_survey_enter", kwargs={"pk": pk}))
+            return redirect(reverse("surveys:enter", kwargs={"pk": pk}))
     context["fields"] = _fields(invitation, request.POST if errors else None, errors)
     context["errors"] = errors
     return render(request, "portals/surveys/enter.html", context)
@@ -264,19 +264,19 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
         action, key = request.POST.get("action", ""), request.POST.get("question") or None
         if key is not None and key not in {q.key for q in questions}:
             messages.error(request, _("This question is no longer in the current version."))
-            return redirect("staff_survey_instrument", pk=found.pk)
+            return redirect("surveys:instrument", pk=found.pk)
         try:
             if action in ("up", "down") and key:
                 services.move_question(found, key, -1 if action == "up" else 1, actor=request.user)
-                return redirect(reverse("staff_survey_instrument", kwargs={"pk": found.pk}) + f"#question-{key}")
+                return redirect(reverse("surveys:instrument", kwargs={"pk": found.pk}) + f"#question-{key}")
             if action == "remove" and key:
                 services.remove_question(found, key, actor=request.user, note=request.POST.get("note", ""))
                 messages.success(request, _("The question is removed from the questionnaire."))
-                return redirect("staff_survey_instrument", pk=found.pk)
+                return redirect("surveys:instrument", pk=found.pk)
         except services.InvalidQuestions as error:
             for message in error.messages:
                 messages.error(request, message)
-            return redirect("staff_survey_instrument", pk=found.pk)
+            return redirect("surveys:instrument", pk=found.pk)
         index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
         form = QuestionForm(
             request.POST,
@@ -304,7 +304,7 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Saved."))
                 return redirect(
-                    reverse("staff_survey_instrument", kwargs={"pk": found.pk})
+                    reverse("surveys:instrument", kwargs={"pk": found.pk})
                     + f"#question-{key or form.cleaned_data['key']}"
                 )
         if key is None:

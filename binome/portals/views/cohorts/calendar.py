@@ -51,9 +51,9 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your calendar link is switched off."))
         else:
             messages.error(request, _("Choose an action."))
-        return redirect("calendar_feed_manage")
+        return redirect("cohorts:calendar_feed_manage")
     found = CalendarFeed.objects.filter(user=cast(User, request.user)).first()
-    url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": found.token})) if found else None
+    url = request.build_absolute_uri(reverse("cohorts:calendar_feed", kwargs={"token": found.token})) if found else None
     scope = scope_of(request.user)
     mentee_only = bool(scope.mentee_person_ids) and not (scope.is_staff or scope.mentor_person_ids)
     return render(

@@ -1,5 +1,5 @@
 """Staff pages for programme delivery: cohorts and their calendars, workshops (edit, invite,
-cancel, attendance on a phone), the national comparison and opening a territory."""
+cancel, attendance on a phone) and programme templates."""
 
 from __future__ import annotations
 
@@ -16,13 +16,8 @@ from binome.accounts import access
 from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
-from binome.portals.decorators import section, staff_only
+from binome.portals.decorators import staff_only
 from binome.surveys.models import Instrument
-from binome.territories.forms import OpenTerritoryForm
-from binome.territories.selectors import opening_checklist, territory_comparison
-from binome.territories.services import open_territory as open_territory_service
-
-national_admins_only = section(lambda s: s.national_admin)
 
 
 def _errors_to_form(form: Form, error: ValidationError) -> None:
@@ -48,7 +43,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("The cohort is created with its calendar: check the dates and places."))
-            return redirect("staff_cohort_calendar", pk=cohort.pk)
+            return redirect("cohorts:cohort_calendar", pk=cohort.pk)
     return render(
         request,
         "portals/programmes/cohorts.html",
@@ -82,7 +77,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Workshop saved."))
-            return redirect("staff_cohort_calendar", pk=found.cohort_id)
+            return redirect("cohorts:cohort_calendar", pk=found.cohort_id)
     invitations = found.invitations.select_related("person").order_by("person__last_name", "person__first_name")
     return render(
         request,
@@ -119,7 +114,7 @@ def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"n": invited.left_out},
             )
-    return redirect("staff_workshop", pk=found.pk)
+    return redirect("cohorts:workshop", pk=found.pk)
 
 
 @staff_only
@@ -132,7 +127,7 @@ def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         _errors_to_messages(request, error)
     else:
         messages.success(request, _("Workshop cancelled; %(n)s invited person(s) are told by email.") % {"n": n})
-    return redirect("staff_workshop", pk=found.pk)
+    return redirect("cohorts:workshop", pk=found.pk)
 
 
 @staff_only
@@ -165,59 +160,20 @@ def workshop_mark(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResp
     value = request.POST.get("present")
     if value not in {"0", "1"}:
         messages.error(request, _("Choose present or absent."))
-        return redirect("staff_workshop_attendance", pk=found.pk)
+        return redirect("cohorts:workshop_attendance", pk=found.pk)
     invitation.workshop = found
     try:
         services.mark_workshop_attendance(invitation, present=value == "1", actor=request.user)
     except ValidationError as error:
         _errors_to_messages(request, error)
-        return redirect("staff_workshop_attendance", pk=found.pk)
+        return redirect("cohorts:workshop_attendance", pk=found.pk)
     if getattr(request, "htmx", False):
         return render(
             request,
             "portals/programmes/_attendance_row.html",
             {"workshop": found, "i": invitation, "attendance_open": True},
         )
-    return redirect("staff_workshop_attendance", pk=found.pk)
-
-
-@national_admins_only
-def national(request: HttpRequest) -> HttpResponse:
-    rows = territory_comparison()
-    return render(request, "portals/programmes/national.html", {"rows": rows})
-
-
-@national_admins_only
-def open_territory(request: HttpRequest) -> HttpResponse:
-    form = OpenTerritoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opened = open_territory_service(actor=request.user, request=request, **form.values())
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("%(name)s is open.") % {"name": opened.territory.name})
-            for user in opened.invited:
-                messages.info(
-                    request,
-                    _(
-                        "Invitation sent to %(email)s: this account's address was never verified, so the "
-                        "coordinator role is granted once they follow the link in that email."
-                    )
-                    % {"email": user.email},
-                )
-            return redirect("staff_territory_checklist", slug=opened.territory.slug)
-    return render(request, "portals/programmes/open_territory.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@staff_only
-def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
-    territory = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
-    return render(
-        request,
-        "portals/programmes/checklist.html",
-        {"territory": territory, "checklist": opening_checklist(territory)},
-    )
+    return redirect("cohorts:workshop_attendance", pk=found.pk)
 
 
 # --- programme templates -----------------------------------------------------------
@@ -254,16 +210,16 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             chosen = [code for code in request.POST.getlist("instruments") if code in known]
             if not chosen:
                 messages.error(request, _("Choose at least one questionnaire."))
-                return redirect("staff_template", pk=template.pk)
+                return redirect("cohorts:template", pk=template.pk)
             services.set_survey_plan(template, actor=request.user, codes=chosen)
             messages.success(request, _("Survey plan saved: cohorts follow it for the waves not opened yet."))
-            return redirect("staff_template", pk=template.pk)
+            return redirect("cohorts:template", pk=template.pk)
         item_pk = request.POST.get("item")
         item = get_object_or_404(template.items, pk=item_pk) if item_pk else None
         if request.POST.get("action") == "remove" and item is not None:
             services.remove_curriculum_item(item, actor=request.user)
             messages.success(request, _("The event is removed from the template."))
-            return redirect("staff_template", pk=template.pk)
+            return redirect("cohorts:template", pk=template.pk)
         form = CurriculumItemForm(request.POST, prefix=f"item-{item.pk}" if item else "new")
         if form.is_valid():
             try:
@@ -274,7 +230,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("Saved. Cohorts created from now on use it; existing calendars are unchanged.")
                 )
-                return redirect("staff_template", pk=template.pk)
+                return redirect("cohorts:template", pk=template.pk)
         if item is None:
             new_form = form
         else:

@@ -57,7 +57,7 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = AlertActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an action."))
-        return redirect("staff_attention")
+        return redirect("meetings:attention")
     data = form.cleaned_data
     try:
         engagement.note_alert(alert, actor=request.user, text=data["text"], action=data["action"], until=data["until"])
@@ -65,4 +65,4 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Saved."))
-    return redirect("staff_attention")
+    return redirect("meetings:attention")

@@ -28,7 +28,7 @@ from binome.portals.decorators import mentees_only, mentors_only, staff_only
 from binome.privacy import audit
 
 ROLES = ("mentor", "mentee", "staff")
-PAGE = {"mentor": "mentor_duo", "mentee": "mentee_duo", "staff": "staff_duo"}
+PAGE = {"mentor": "meetings:mentor_duo", "mentee": "meetings:mentee_duo", "staff": "meetings:staff_duo"}
 TEMPLATE = {
     "mentor": "portals/duos/member_duo.html",
     "mentee": "portals/duos/mentee_duo.html",
@@ -77,8 +77,8 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         if side
         else None,
         "status_form": forms.get("status_form") or DuoStatusForm(),
-        "log_url": f"{role}_log_meeting",
-        "confirm_url": f"{role}_confirm_meeting",
+        "log_url": f"meetings:{role}_log_meeting",
+        "confirm_url": f"meetings:{role}_confirm_meeting",
         "allowed_statuses": [(s.value, s.label) for s in Duo.Status if s in duo_life.ALLOWED[duo.status]],
     }
     return render(request, TEMPLATE[role], context, status=status)
@@ -151,7 +151,7 @@ def mentor_introduction(request: HttpRequest, pk: int) -> HttpResponse:
             _attach(form, error)
         else:
             messages.success(request, _("Introduction recorded."))
-            return redirect("mentor_duo", pk=duo.pk)
+            return redirect("meetings:mentor_duo", pk=duo.pk)
     return _page(request, "mentor", duo, status=422, introduction_form=form)
 
 
@@ -195,5 +195,5 @@ def staff_duo_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("Duo updated."))
-            return redirect("staff_duo", pk=duo.pk)
+            return redirect("meetings:staff_duo", pk=duo.pk)
     return _page(request, "staff", duo, status=422, status_form=form)

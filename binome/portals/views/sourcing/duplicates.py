@@ -66,7 +66,7 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
                     _("File #%(other)d was merged into this one; its history and referrers are kept here.")
                     % {"other": other_pk},
                 )
-                return redirect("staff_person", pk=kept.pk)
+                return redirect("people:person", pk=kept.pk)
     return render(
         request,
         "portals/staff/duplicates/merge.html",

@@ -62,8 +62,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         return render(request, "portals/enrolment/already.html", {"invitation": invitation, "profile": existing})
     picker_urls = {
-        "occupation": reverse("mentor_join_occupations", args=[token]),
-        "workplace": reverse("mentor_join_places", args=[token]),
+        "occupation": reverse("sourcing:join_occupations", args=[token]),
+        "workplace": reverse("sourcing:join_places", args=[token]),
     }
     data = request.POST if request.method == "POST" else None
     account_form = None if signed_in else AccountForm(data, prefix="account")
@@ -160,7 +160,7 @@ def join_places(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- managing the links ---------------------------------------------------------------
 def join_url(request: HttpRequest, invitation: MentorInvitation) -> str:
-    return request.build_absolute_uri(reverse("mentor_join", args=[invitation.token]))
+    return request.build_absolute_uri(reverse("sourcing:join", args=[invitation.token]))
 
 
 @invitation_managers_only
@@ -176,7 +176,7 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
                 messages.error(request, message)
         else:
             messages.success(request, _("The invitation link is ready: copy it and send it to your employees."))
-            return redirect("invitation_detail", pk=invitation.pk)
+            return redirect("sourcing:invitation", pk=invitation.pk)
     return render(request, "portals/enrolment/invitation_form.html", {"company": company, "form": form}, status=400)
 
 
@@ -204,4 +204,4 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(access.mentor_invitations_visible_to(request.user), pk=pk)
     if enrolment.revoke_invitation(invitation, actor=request.user):
         messages.success(request, _("The link is revoked: nobody can enrol through it any more."))
-    return redirect("invitation_detail", pk=invitation.pk)
+    return redirect("sourcing:invitation", pk=invitation.pk)

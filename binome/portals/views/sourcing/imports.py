@@ -84,7 +84,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         pending = pending_imports.create(
             upload_file.read(), user=request.user, partner=partner, filename=upload_file.name
         )
-        return redirect("staff_import_preview", token=pending.token)
+        return redirect("sourcing:import_preview", token=pending.token)
     return render(
         request,
         "portals/staff/imports/upload.html",
@@ -98,7 +98,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and "cancel" in request.POST:
         pending_imports.discard(pending)
         messages.info(request, _("The import was cancelled; nothing was saved."))
-        return redirect("staff_imports")
+        return redirect("sourcing:imports")
     context: dict[str, Any] = {"pending": pending, "partner": pending.partner, "filename": pending.filename}
     if pending.status != PendingImport.Status.READY:
         failed = pending.status == PendingImport.Status.FAILED or pending_imports.stalled(pending)
@@ -124,7 +124,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                     "skipped": result.skipped,
                 },
             )
-            return redirect("staff_imports")
+            return redirect("sourcing:imports")
     else:
         result = pending_imports.stored_result(pending)
         if result is None:

@@ -149,7 +149,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 maybe_known = False
             else:
                 messages.success(request, _("Thank you: the referral was sent to the coordinators."))
-                return redirect("partner_referral", pk=referral.pk)
+                return redirect("sourcing:referral", pk=referral.pk)
         if maybe_known:
             # The second submission carries the confirmation: the referrer has seen the warning.
             data_copy = request.POST.copy()
@@ -209,7 +209,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_spam:
             # Robots get the same thank-you as people, so they learn nothing; nothing is saved.
-            return redirect("public_apply_thanks")
+            return redirect("sourcing:apply_thanks")
         key = client_key(request)
         limited = recent_applications(key) >= PUBLIC_APPLICATIONS_PER_HOUR
         if not limited and form.is_valid():
@@ -232,7 +232,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                 _add_service_errors(form, error)
             else:
                 audit.record(actor=None, verb=APPLIED, target=referral, client=key)
-                return redirect("public_apply_thanks")
+                return redirect("sourcing:apply_thanks")
     status = 429 if limited else 200
     return render(
         request,

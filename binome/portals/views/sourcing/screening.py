@@ -113,7 +113,7 @@ def bulk_move(request: HttpRequest) -> HttpResponse:
     """Move the ticked referrals together: all of them, or none with the list of what stood in the way."""
     ids = selected_ids(request.POST.getlist("selected"))
     form = MoveForm(request.POST, allowed=MANUAL_STATUSES, cohorts=_open_cohorts(request.user))
-    back = redirect(f"{reverse('screening_board')}?{request.POST.get('back', '')}")
+    back = redirect(f"{reverse('sourcing:screening_board')}?{request.POST.get('back', '')}")
     if not ids:
         messages.error(request, _("Select at least one referral."))
         return back
@@ -191,7 +191,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("Moved to “%(to)s”.") % {"to": Referral.Status(data["to_status"]).label})
-            return redirect("screening_referral", pk=found.pk)
+            return redirect("sourcing:screening_referral", pk=found.pk)
     else:
         audit.record(actor=request.user, verb="viewed", target=found)
     check = precheck(found)

@@ -36,7 +36,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
             _errors_to_messages(request, error)
         else:
             messages.success(request, _("The training session is created: now register mentors."))
-            return redirect("staff_training_session", pk=session.pk)
+            return redirect("sourcing:training_session", pk=session.pk)
     visible = training.sessions_with_counts(access.training_sessions_visible_to(request.user))
     now = timezone.now()
     waiting = (
@@ -95,7 +95,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Choose at least one mentor to register."))
-    return redirect("staff_training_session", pk=session.pk)
+    return redirect("sourcing:training_session", pk=session.pk)
 
 
 @staff_only
@@ -107,12 +107,12 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
     value = request.POST.get("present")
     if value not in {"0", "1"}:
         messages.error(request, _("Choose present or absent."))
-        return redirect("staff_training_session", pk=session.pk)
+        return redirect("sourcing:training_session", pk=session.pk)
     try:
         attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
     except ValidationError as error:
         _errors_to_messages(request, error)
-        return redirect("staff_training_session", pk=session.pk)
+        return redirect("sourcing:training_session", pk=session.pk)
     if getattr(request, "htmx", False):
         attendance = TrainingAttendance.objects.select_related("mentor__person", "mentor__company").get(
             pk=attendance.pk
@@ -122,7 +122,7 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
             "portals/staff/training/_attendance_row.html",
             {"session": session, "a": attendance, "attendance_open": True},
         )
-    return redirect("staff_training_session", pk=session.pk)
+    return redirect("sourcing:training_session", pk=session.pk)
 
 
 @staff_only
@@ -136,7 +136,7 @@ def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRespons
         _errors_to_messages(request, error)
     else:
         messages.success(request, _("Taken off the list."))
-    return redirect("staff_training_session", pk=session.pk)
+    return redirect("sourcing:training_session", pk=session.pk)
 
 
 @staff_only
@@ -157,7 +157,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(request, _("Training waived: this mentor can now be matched."))
-            return redirect("staff_person", pk=mentor.person_id)
+            return redirect("people:person", pk=mentor.person_id)
     return render(
         request,
         "portals/staff/training/waive.html",
