@@ -8,7 +8,7 @@ These helpers are the few steps every such view repeats around that call.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -27,10 +27,11 @@ HOUR = 3600
 
 def service_errors(error: ValidationError) -> Iterator[tuple[str | None, str]]:
     """Each message of a service's ValidationError with the field it names (None: the whole form)."""
-    by_field: Mapping[str | None, list[str]] = (
-        error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    )
-    for field, field_messages in by_field.items():
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            yield None, message
+        return
+    for field, field_messages in error.message_dict.items():
         for message in field_messages:
             yield field, message
 

@@ -4,7 +4,6 @@ in one tap with htmx and a plain-form fallback), and the company contact's view 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -20,6 +19,7 @@ from binome.events.models import EventRegistration
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.portals.decorators import company_contacts_only, staff_only
+from binome.portals.helpers import add_service_errors, fragment_or_redirect, is_htmx, service_errors_as_messages
 
 
 def _companies(request: HttpRequest) -> QuerySet[Organisation]:
@@ -30,14 +30,6 @@ def _companies(request: HttpRequest) -> QuerySet[Organisation]:
     )
 
 
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Rules the service enforces come back as form errors on their field, never a 500."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, field_messages in by_field.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @staff_only
 def events(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, companies=_companies(request))
@@ -45,8 +37,7 @@ def events(request: HttpRequest) -> HttpResponse:
         try:
             event = services.create_event(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is created: now register people."))
             return redirect("events:event", pk=event.pk)
@@ -100,7 +91,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_event(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("events:event", pk=found.pk)
@@ -124,7 +115,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cancel_event(found, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if found.registrations.exists():
                 messages.success(request, _("The event is cancelled. Tell the people who were registered."))
@@ -154,8 +145,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             registration = services.register(found, form.cleaned_data["person"], actor=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            service_errors_as_messages(request, error)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": registration.person.full_name})
     return redirect("events:event", pk=found.pk)
@@ -174,17 +164,17 @@ def mark(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     try:
         registration = services.mark_attendance(registration, present=value == "1", actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        service_errors_as_messages(request, error)
         return redirect("events:event", pk=found.pk)
-    if getattr(request, "htmx", False):
+    if is_htmx(request):  # the row shows the person's name
         registration = EventRegistration.objects.select_related("person").get(pk=registration.pk)
-        return render(
-            request,
-            "portals/events/_registration_row.html",
-            {"event": found, "r": registration, "attendance_open": True},
-        )
-    return redirect("events:event", pk=found.pk)
+    return fragment_or_redirect(
+        request,
+        "portals/events/_registration_row.html",
+        {"event": found, "r": registration, "attendance_open": True},
+        "events:event",
+        pk=found.pk,
+    )
 
 
 @staff_only
@@ -195,8 +185,7 @@ def unregister(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespo
     try:
         services.unregister(registration, actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        service_errors_as_messages(request, error)
     else:
         messages.success(request, _("Taken off the list."))
     return redirect("events:event", pk=found.pk)

@@ -26,6 +26,7 @@ from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.portals.decorators import company_contacts_only, funders_only, staff_only
+from binome.portals.helpers import add_service_errors, is_htmx
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -76,7 +77,7 @@ def staff_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
                     source=Source.STAFF,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Outcome recorded."))
                 return redirect("impact:outcomes", pk=person.pk)
@@ -113,7 +114,7 @@ def staff_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 occupation=data["occupation"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Outcome updated."))
             return redirect("impact:outcomes", pk=outcome.person_id)
@@ -337,7 +338,7 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
 @staff_only
 def staff_report_status(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    template = "portals/impact/_report_status.html" if request.headers.get("HX-Request") else None
+    template = "portals/impact/_report_status.html" if is_htmx(request) else None
     return render(request, template or "portals/impact/report_status.html", {"report": report})
 
 

@@ -21,20 +21,13 @@ from binome.organisations import selectors, services
 from binome.organisations.forms import ContactForm, ExchangeForm, PartnerAgreementForm, ProspectForm, StageForm
 from binome.organisations.models import CompanyRelation, Contact, Organisation
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import add_service_errors
 from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
 from binome.sponsorship.selectors import agreements_for_staff
 
 PAGE_SIZE = 50
-
-
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Rules the service enforces come back as form errors, never a 500."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, field_messages in by_field.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 @staff_only
@@ -56,7 +49,7 @@ def board(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The company is in the pipeline."))
             return redirect("organisations:relation", pk=relation.company_id)
@@ -119,7 +112,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.move_company(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The pipeline is updated."))
             return redirect("organisations:relation", pk=found.pk)
@@ -135,7 +128,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_contact(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The contact is added."))
             return redirect("organisations:relation", pk=found.pk)
@@ -152,7 +145,7 @@ def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
         try:
             services.update_contact(contact, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The contact is saved."))
             return redirect("organisations:relation", pk=found.pk)
@@ -183,7 +176,7 @@ def add_exchange(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.record_exchange(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The exchange is recorded."))
             return redirect("organisations:relation", pk=found.pk)
@@ -201,7 +194,7 @@ def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_partner_agreement(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agreement is recorded."))
             return redirect("organisations:relation", pk=found.pk)

@@ -19,6 +19,7 @@ from binome.pairing import selectors, services
 from binome.pairing.forms import PRESET_LABELS, MatchSettingsForm, PairForm
 from binome.pairing.models import MatchRun, Proposal
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import is_htmx
 
 BOARD = "portals/staff/matching/board.html"
 
@@ -73,13 +74,13 @@ def _render_board(
         "decisions": Proposal.Decision.choices,
         "editable": run is not None and run.status == MatchRun.Status.PROPOSED,
     }
-    template = f"{BOARD}#board" if request.htmx else BOARD  # type: ignore[attr-defined]
+    template = f"{BOARD}#board" if is_htmx(request) else BOARD
     return render(request, template, context, status=status)
 
 
 def _back(request: HttpRequest, run: MatchRun) -> HttpResponse:
     """After a post: the board again (htmx: only the board; otherwise redirect, so reloads do not re-post)."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return _render_board(request, run.cohort, selectors.latest_run(run.cohort))
     return redirect("pairing:matching_board", pk=run.cohort_id)
 
@@ -190,7 +191,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("%(count)s duos created. Mentors and mentees are being notified by email.") % {"count": len(duos)}
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("pairing:matching_board", kwargs={"pk": run.cohort_id})
         return response

@@ -22,6 +22,7 @@ from binome.people.models import MentorProfile
 from binome.people.selectors import PeopleFilter, filter_people, people_for_list, person_file
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import add_service_errors, is_htmx
 from binome.privacy import audit
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
@@ -68,7 +69,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(people_for_list(visible), PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    template = "portals/staff/people_rows.html" if getattr(request, "htmx", False) else "portals/staff/people.html"
+    template = "portals/staff/people_rows.html" if is_htmx(request) else "portals/staff/people.html"
     return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
 
 
@@ -111,10 +112,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 # Rules the service enforces across fields come back as form errors, never a 500.
-                by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-                for field, field_messages in by_field.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
                 changed = None
         if changed is not None:
             if changed:

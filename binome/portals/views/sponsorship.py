@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.portals.decorators import company_contacts_only, staff_only
+from binome.portals.helpers import add_service_errors
 from binome.sponsorship import documents, selectors, services
 from binome.sponsorship.forms import (
     AgreementForm,
@@ -91,7 +92,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Agreement created as a draft."))
             return redirect("sponsorship:agreement", pk=agreement.pk)
@@ -288,7 +289,7 @@ def statements(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Statement drafted: check the figures, then approve it."))
             return redirect("sponsorship:statement", pk=statement.pk)

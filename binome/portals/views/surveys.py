@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from binome.accounts import access
 from binome.accounts.access import scope_of
 from binome.portals.decorators import section, staff_only
+from binome.portals.helpers import service_errors_as_messages
 from binome.privacy import audit
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing, selectors, services
@@ -274,8 +275,7 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The question is removed from the questionnaire."))
                 return redirect("surveys:instrument", pk=found.pk)
         except services.InvalidQuestions as error:
-            for message in error.messages:
-                messages.error(request, message)
+            service_errors_as_messages(request, error)
             return redirect("surveys:instrument", pk=found.pk)
         index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
         form = QuestionForm(

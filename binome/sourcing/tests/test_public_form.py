@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from binome.people.models import Person
+from binome.portals.helpers import attempts_this_hour
 from binome.portals.views.sourcing import referrals as referral_views
 from binome.privacy.models import AuditEvent
 from binome.sourcing.models import Consent, ConsentText, Referral
@@ -100,7 +101,7 @@ def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_saved(
     assert not Person.objects.filter(last_name="Rahimi").exists()
 
 
-def test_the_rate_limit_counts_recent_applications_per_address_in_the_database(
+def test_the_rate_limit_counts_recent_applications_per_address_in_the_shared_cache(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -113,8 +114,8 @@ def test_the_rate_limit_counts_recent_applications_per_address_in_the_database(
     response = one.post(reverse("sourcing:apply"), application(last_name="Rahimi9", phone="07 98 76 54 39"))
     assert response.status_code == 429
     assert not Person.objects.filter(last_name="Rahimi9").exists()
-    # A second web process sees the same count: it lives in the database, not in process memory.
-    assert referral_views.recent_applications(referral_views.client_key(_request("203.0.113.7"))) == 2
+    # A second web process sees the same count: it lives in the shared cache, not in process memory.
+    assert attempts_this_hour(_request("203.0.113.7"), referral_views.APPLICATIONS) == 2
     # The address itself is never stored, only a salted hash.
     assert "203.0.113.7" not in str(list(AuditEvent.objects.values_list("details", flat=True)))
     # Another address is not limited.

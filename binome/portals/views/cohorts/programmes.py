@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,19 +16,8 @@ from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
 from binome.cohorts.models import WorkshopInvitation
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import add_service_errors, fragment_or_redirect, service_errors_as_messages
 from binome.surveys.models import Instrument
-
-
-def _errors_to_form(form: Form, error: ValidationError) -> None:
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_messages in by_field.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @staff_only
@@ -40,7 +28,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         try:
             cohort = services.create_cohort(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The cohort is created with its calendar: check the dates and places."))
             return redirect("cohorts:cohort_calendar", pk=cohort.pk)
@@ -74,7 +62,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_workshop(found, actor=request.user, **form.values())
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Workshop saved."))
             return redirect("cohorts:cohort_calendar", pk=found.cohort_id)
@@ -99,7 +87,7 @@ def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         invited = services.invite_to_workshop(found, actor=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        service_errors_as_messages(request, error)
     else:
         if invited.sent:
             messages.success(request, _("%(n)s invitation(s) sent, each with a calendar file.") % {"n": invited.sent})
@@ -124,7 +112,7 @@ def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         n = services.cancel_workshop(found, actor=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        service_errors_as_messages(request, error)
     else:
         messages.success(request, _("Workshop cancelled; %(n)s invited person(s) are told by email.") % {"n": n})
     return redirect("cohorts:workshop", pk=found.pk)
@@ -165,15 +153,15 @@ def workshop_mark(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResp
     try:
         services.mark_workshop_attendance(invitation, present=value == "1", actor=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        service_errors_as_messages(request, error)
         return redirect("cohorts:workshop_attendance", pk=found.pk)
-    if getattr(request, "htmx", False):
-        return render(
-            request,
-            "portals/programmes/_attendance_row.html",
-            {"workshop": found, "i": invitation, "attendance_open": True},
-        )
-    return redirect("cohorts:workshop_attendance", pk=found.pk)
+    return fragment_or_redirect(
+        request,
+        "portals/programmes/_attendance_row.html",
+        {"workshop": found, "i": invitation, "attendance_open": True},
+        "cohorts:workshop_attendance",
+        pk=found.pk,
+    )
 
 
 # --- programme templates -----------------------------------------------------------
@@ -225,7 +213,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.save_curriculum_item(template, actor=request.user, item=item, **form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("Saved. Cohorts created from now on use it; existing calendars are unchanged.")

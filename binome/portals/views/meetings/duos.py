@@ -25,6 +25,7 @@ from binome.meetings.models import Meeting
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
 from binome.portals.decorators import mentees_only, mentors_only, staff_only
+from binome.portals.helpers import add_service_errors
 from binome.privacy import audit
 
 ROLES = ("mentor", "mentee", "staff")
@@ -102,7 +103,7 @@ def _view(role: str) -> Any:
             try:
                 meeting_services.record_meeting(duo, actor=request.user, author=role, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                add_service_errors(form, error)
             else:
                 if role == "staff":
                     messages.success(request, _("Meeting recorded."))
@@ -131,14 +132,6 @@ mentee_duo, mentee_log_meeting, mentee_confirm_meeting = _view("mentee")
 staff_duo, staff_log_meeting, staff_confirm_meeting = _view("staff")
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @mentors_only
 @require_POST
 def mentor_introduction(request: HttpRequest, pk: int) -> HttpResponse:
@@ -148,7 +141,7 @@ def mentor_introduction(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting_services.record_introduction(duo, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Introduction recorded."))
             return redirect("meetings:mentor_duo", pk=duo.pk)
@@ -192,7 +185,7 @@ def staff_duo_status(request: HttpRequest, pk: int) -> HttpResponse:
                 mentee_stays=form.cleaned_data["mentee_stays"],
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Duo updated."))
             return redirect("meetings:staff_duo", pk=duo.pk)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binome.accounts import access, clients, links
+from binome.accounts import access, links
 from binome.portals.decorators import section
+from binome.portals.helpers import over_rate_limit, service_errors, service_errors_as_messages
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
@@ -29,11 +30,6 @@ invitation_managers_only = section(lambda s: s.is_staff or bool(s.company_ids))
 # Enrolment attempts per client address and hour: generous for a company's office behind one
 # NAT, tight enough to stop a script trying passwords or filling the database.
 JOIN_POSTS_PER_HOUR = 30
-
-
-def _over_rate_limit(request: HttpRequest) -> bool:
-    # Counted per client behind the trusted proxies, in the cache every web process shares.
-    return clients.count_attempt(request, "join-posts", window=3600) > JOIN_POSTS_PER_HOUR
 
 
 def _invalid_link(request: HttpRequest, state: str | None, invitation: MentorInvitation | None = None) -> HttpResponse:
@@ -69,7 +65,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     account_form = None if signed_in else AccountForm(data, prefix="account")
     profile_form = MentorEnrolmentForm(data, picker_urls=picker_urls)
     if request.method == "POST":
-        if _over_rate_limit(request):
+        if over_rate_limit(request, "join-posts", per_hour=JOIN_POSTS_PER_HOUR):
             messages.error(request, _("Too many attempts from your connection. Please try again in an hour."))
             return render(
                 request,
@@ -89,17 +85,16 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-                for field, field_messages in by_field.items():
-                    for message in field_messages:
-                        if account_form is not None and field in {"email", "password"}:
-                            account_form.add_error("email" if field == "email" else "password1", message)
-                        elif field in profile_form.fields:
-                            profile_form.add_error(field, message)
-                        elif field == "languages":
-                            profile_form.add_error("language_1", message)
-                        else:
-                            profile_form.add_error(None, message)
+                # One service, two forms: each message goes to the field the person filled in.
+                for field, message in service_errors(error):
+                    if account_form is not None and field in {"email", "password"}:
+                        account_form.add_error("email" if field == "email" else "password1", message)
+                    elif field in profile_form.fields:
+                        profile_form.add_error(field, message)
+                    elif field == "languages":
+                        profile_form.add_error("language_1", message)
+                    else:
+                        profile_form.add_error(None, message)
             else:
                 if result is None or result.needs_confirmation:
                     # The same answer whether the address had an account or not (issue #15, F15).
@@ -172,8 +167,7 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
         try:
             invitation = enrolment.create_invitation(company, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            service_errors_as_messages(request, error)
         else:
             messages.success(request, _("The invitation link is ready: copy it and send it to your employees."))
             return redirect("sourcing:invitation", pk=invitation.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,25 +19,20 @@ from binome.accounts import access, clients
 from binome.accounts.access import scope_of
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
+from binome.portals.helpers import add_service_errors, attempts_this_hour, count_attempt
 from binome.privacy import audit
-from binome.privacy.models import AuditEvent
 from binome.sourcing.duplicates import TooManyLookups, referral_hint
 from binome.sourcing.forms import PublicApplicationForm, ReferralForm
 from binome.sourcing.models import Consent, ConsentText, Referral
 from binome.sourcing.selectors import referrals_of_partners
 from binome.sourcing.services import current_consent_text, submit_referral
 
-# Public applications allowed per client address and hour. Counted in the database, so the
-# limit holds across every web process and server, unlike a per-process cache.
+# Public applications allowed per client address and hour, counted by the portals' rate limit
+# (binome/portals/helpers.py, in the cache every web process shares). Only applications that were
+# sent count: a form sent back with a mistake to correct does not.
 PUBLIC_APPLICATIONS_PER_HOUR = getattr(settings, "PUBLIC_APPLICATIONS_PER_HOUR", 5)
+APPLICATIONS = "public-apply"
 APPLIED = "applied"
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_messages in by_field.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _no_consent_text(request: HttpRequest, template: str) -> HttpResponse:
@@ -145,7 +139,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     referrer=form.referrer(),
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
                 maybe_known = False
             else:
                 messages.success(request, _("Thank you: the referral was sent to the coordinators."))
@@ -185,19 +179,6 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- public application -------------------------------------------------------------------
 
 
-def client_key(request: HttpRequest) -> str:
-    """A salted hash of the client's address (behind the trusted proxies): enough to count, useless
-    to identify anyone."""
-    return clients.client_key(request, "public-apply")
-
-
-def recent_applications(key: str) -> int:
-    since = timezone.now() - timedelta(hours=1)
-    return AuditEvent.objects.filter(
-        verb=APPLIED, target_type="sourcing.referral", at__gte=since, details__client=key
-    ).count()
-
-
 @require_http_methods(["GET", "POST"])
 def public_apply(request: HttpRequest) -> HttpResponse:
     """Anyone may apply, on a phone, in French, English or Arabic, without JavaScript."""
@@ -210,8 +191,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
         if form.is_spam:
             # Robots get the same thank-you as people, so they learn nothing; nothing is saved.
             return redirect("sourcing:apply_thanks")
-        key = client_key(request)
-        limited = recent_applications(key) >= PUBLIC_APPLICATIONS_PER_HOUR
+        limited = attempts_this_hour(request, APPLICATIONS) >= PUBLIC_APPLICATIONS_PER_HOUR
         if not limited and form.is_valid():
             data = form.cleaned_data
             try:
@@ -229,9 +209,14 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                     consent_method=Consent.Method.ONLINE_FORM,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
-                audit.record(actor=None, verb=APPLIED, target=referral, client=key)
+                count_attempt(request, APPLICATIONS)
+                # A salted hash of the address: enough to tell applications from one client apart,
+                # useless to identify anyone.
+                audit.record(
+                    actor=None, verb=APPLIED, target=referral, client=clients.client_key(request, APPLICATIONS)
+                )
                 return redirect("sourcing:apply_thanks")
     status = 429 if limited else 200
     return render(

@@ -20,6 +20,7 @@ from binome.cohorts.models import Cohort
 from binome.lib.conflicts import changed_since, version_of, with_version
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import add_service_errors
 from binome.privacy import audit
 from binome.sourcing.eligibility import describe, precheck, rules_for
 from binome.sourcing.forms import BoardFilterForm, MoveForm, selected_ids
@@ -187,8 +188,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
                     cohort=data["cohort"],
                 )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Moved to “%(to)s”.") % {"to": Referral.Status(data["to_status"]).label})
             return redirect("sourcing:screening_referral", pk=found.pk)

@@ -15,14 +15,10 @@ from django.views.decorators.http import require_POST
 from binome.accounts import access
 from binome.people.models import MentorProfile
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import add_service_errors, fragment_or_redirect, is_htmx, service_errors_as_messages
 from binome.sourcing import training
 from binome.sourcing.forms_enrolment import RegisterMentorsForm, TrainingSessionForm, WaiverForm
 from binome.sourcing.models import TrainingAttendance
-
-
-def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @staff_only
@@ -33,7 +29,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         try:
             session = training.create_session(actor=request.user, **form.values())
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            service_errors_as_messages(request, error)
         else:
             messages.success(request, _("The training session is created: now register mentors."))
             return redirect("sourcing:training_session", pk=session.pk)
@@ -88,7 +84,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             added = training.register_mentors(session, form.cleaned_data["mentors"], actor=request.user)
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            service_errors_as_messages(request, error)
         else:
             messages.success(
                 request, _("%(n)s mentor(s) registered; each gets an email with the session.") % {"n": len(added)}
@@ -111,18 +107,19 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
     try:
         attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        service_errors_as_messages(request, error)
         return redirect("sourcing:training_session", pk=session.pk)
-    if getattr(request, "htmx", False):
+    if is_htmx(request):  # the row shows the mentor's name and company
         attendance = TrainingAttendance.objects.select_related("mentor__person", "mentor__company").get(
             pk=attendance.pk
         )
-        return render(
-            request,
-            "portals/staff/training/_attendance_row.html",
-            {"session": session, "a": attendance, "attendance_open": True},
-        )
-    return redirect("sourcing:training_session", pk=session.pk)
+    return fragment_or_redirect(
+        request,
+        "portals/staff/training/_attendance_row.html",
+        {"session": session, "a": attendance, "attendance_open": True},
+        "sourcing:training_session",
+        pk=session.pk,
+    )
 
 
 @staff_only
@@ -133,7 +130,7 @@ def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRespons
     try:
         training.unregister_mentor(attendance, actor=request.user)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        service_errors_as_messages(request, error)
     else:
         messages.success(request, _("Taken off the list."))
     return redirect("sourcing:training_session", pk=session.pk)
@@ -151,10 +148,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             training.waive_training(mentor, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as error:
-            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, field_messages in by_field.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Training waived: this mentor can now be matched."))
             return redirect("people:person", pk=mentor.person_id)
