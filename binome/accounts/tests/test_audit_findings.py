@@ -206,7 +206,7 @@ def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
             )
             # Enrolment answers "check your email" (200) to everyone since F15; 429 would be the limit.
             assert enrolled.status_code == 200, (n, enrolled.status_code)
-            assert "portals/enrolment/check_email.html" in [t.name for t in enrolled.templates], n
+            assert "portals/sourcing/enrolment/check_email.html" in [t.name for t in enrolled.templates], n
     assert Referral.objects.filter(person__last_name__startswith="Rahimi").count() == 200
     assert MentorProfile.objects.filter(person__last_name__startswith="Morel").count() == 200
 

@@ -58,7 +58,7 @@ def test_an_employee_enrols_through_the_link_and_lands_on_the_mentor_portal(
     # Issue #15, F15: the page says "check your email" (as it does for an address that has an
     # account); the link emailed to the address, with the password chosen, opens the account.
     assert response.status_code == 200
-    assert "portals/enrolment/check_email.html" in [t.name for t in response.templates]
+    assert "portals/sourcing/enrolment/check_email.html" in [t.name for t in response.templates]
     [body] = _queued_to("ines.morel@acme.test")
     confirm = _path_in(body)
     assert client.get(confirm).status_code == 200
@@ -232,7 +232,7 @@ def test_a_mentor_of_the_company_opening_the_link_again_is_told_they_are_enrolle
     before = _counts()
     page = client.get(reverse("sourcing:join", args=[invitation.token]))
     assert page.status_code == 200
-    assert "portals/enrolment/already.html" in [t.name for t in page.templates]
+    assert "portals/sourcing/enrolment/already.html" in [t.name for t in page.templates]
     client.post(reverse("sourcing:join", args=[invitation.token]), enrolment_payload(account=False))
     assert _counts() == before
 

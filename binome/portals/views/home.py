@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]:
         if allowed:
             return redirect(target)
-    return render(request, "portals/no_role.html")
+    return render(request, "portals/home/no_role.html")
 
 
 @company_contacts_only
@@ -71,7 +71,7 @@ def company(request: HttpRequest) -> HttpResponse:
     training_counts = {row["training_status"]: row["n"] for row in by_training}
     return render(
         request,
-        "portals/company.html",
+        "portals/home/company.html",
         {
             "companies": companies,
             "mentors": mentors,
@@ -115,7 +115,7 @@ def mentor(request: HttpRequest) -> HttpResponse:
     sessions = upcoming_sessions_for(profile)
     return render(
         request,
-        "portals/mentor.html",
+        "portals/home/mentor.html",
         {
             "person": person,
             "profile": profile,
@@ -160,7 +160,7 @@ def mentee(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portals/mentee.html",
+        "portals/home/mentee.html",
         {"person": person, "duos": duos, **_whats_next(request, duos, side="mentee", person=person)},
     )
 
@@ -176,7 +176,7 @@ def partner(request: HttpRequest) -> HttpResponse:
     figures = partner_figures(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     return render(
         request,
-        "portals/partner.html",
+        "portals/home/partner.html",
         {"referrals": referrals, "partners": partners, "figures": [(p, figures[p.pk]) for p in partners]},
     )
 
@@ -186,7 +186,7 @@ def funder(request: HttpRequest) -> HttpResponse:
     # The impact figures: aggregates only, every cell of 1 to 4 people shown as "<5".
     impact = impact_reports.build("funder")
     impact["impact_rows"] = impact.pop("rows")
-    return render(request, "portals/funder.html", {**impact, "rows": national_overview()})
+    return render(request, "portals/home/funder.html", {**impact, "rows": national_overview()})
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

@@ -55,7 +55,7 @@ def board(request: HttpRequest) -> HttpResponse:
             return redirect("organisations:relation", pk=relation.company_id)
     return render(
         request,
-        "portals/relations/board.html",
+        "portals/organisations/relations/board.html",
         {
             "territories": territories,
             "board": selectors.pipeline_board(territory) if territory else None,
@@ -95,7 +95,7 @@ def _page(
         context["figures"] = selectors.partner_figures(access.referrals_visible_to(request.user), [organisation.pk])[
             organisation.pk
         ]
-    return render(request, "portals/relations/organisation.html", context, status=status)
+    return render(request, "portals/organisations/relations/organisation.html", context, status=status)
 
 
 @staff_only
@@ -151,7 +151,7 @@ def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
             return redirect("organisations:relation", pk=found.pk)
     return render(
         request,
-        "portals/relations/contact_edit.html",
+        "portals/organisations/relations/contact_edit.html",
         {"organisation": found, "contact": contact, "form": form},
         status=400 if form.errors else 200,
     )
@@ -205,7 +205,7 @@ def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 def partners(request: HttpRequest) -> HttpResponse:
     rows = selectors.partners_with_figures(request.user)
     totals = {name: sum(getattr(f, name) for _p, f in rows) for name in selectors.FIGURE_COLUMNS}
-    return render(request, "portals/relations/partners.html", {"rows": rows, "totals": totals})
+    return render(request, "portals/organisations/relations/partners.html", {"rows": rows, "totals": totals})
 
 
 # --- every organisation of the viewer's territories -----------------------------------
@@ -226,7 +226,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "portals/staff/organisations.html",
+        "portals/organisations/organisations.html",
         {"page": page, "query": query, "kind": kind, "kinds": Organisation.Kind.choices},
     )
 
@@ -254,7 +254,7 @@ def organisation_file(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(
         request,
-        "portals/staff/organisation.html",
+        "portals/organisations/organisation.html",
         {
             "organisation": found,
             "mentors": mentors,

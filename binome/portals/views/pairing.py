@@ -21,12 +21,12 @@ from binome.pairing.models import MatchRun, Proposal
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import is_htmx
 
-BOARD = "portals/staff/matching/board.html"
+BOARD = "portals/pairing/board.html"
 
 
 @staff_only
 def cohorts(request: HttpRequest) -> HttpResponse:
-    return render(request, "portals/staff/matching/cohorts.html", {"cohorts": selectors.cohorts_to_match(request.user)})
+    return render(request, "portals/pairing/cohorts.html", {"cohorts": selectors.cohorts_to_match(request.user)})
 
 
 def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None) -> MatchSettingsForm:
@@ -216,6 +216,6 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = selectors.compare(first, second) if first and second else None
     return render(
         request,
-        "portals/staff/matching/compare.html",
+        "portals/pairing/compare.html",
         {"cohort": cohort, "runs": runs, "comparison": comparison, "first": first, "second": second},
     )

@@ -69,7 +69,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(people_for_list(visible), PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    template = "portals/staff/people_rows.html" if is_htmx(request) else "portals/staff/people.html"
+    template = "portals/people/people_rows.html" if is_htmx(request) else "portals/people/people.html"
     return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
 
 
@@ -82,7 +82,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(Q(mentor__person=found) | Q(mentee__person=found))
         .select_related("cohort", "mentor__person", "mentee__person")
     )
-    return render(request, "portals/staff/person.html", {"person": found, "duos": duos})
+    return render(request, "portals/people/person.html", {"person": found, "duos": duos})
 
 
 @staff_only
@@ -101,7 +101,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflicting = changed_since(form.cleaned_data["version"], current)
             if conflicting:
                 report_conflict(form, conflicting, current)
-                return render(request, "portals/staff/person_edit.html", {"person": locked, "form": form})
+                return render(request, "portals/people/person_edit.html", {"person": locked, "form": form})
             try:
                 changed = update_mentee_file(
                     locked,
@@ -120,4 +120,4 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect("people:person", pk=found.pk)
-    return render(request, "portals/staff/person_edit.html", {"person": found, "form": form})
+    return render(request, "portals/people/person_edit.html", {"person": found, "form": form})

@@ -25,7 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if len(territories) == 1:
         return redirect("territories:territory", slug=territories[0].slug)
     return render(
-        request, "portals/staff/dashboard.html", {"dashboards": [territory_dashboard(t) for t in territories]}
+        request, "portals/territories/dashboard.html", {"dashboards": [territory_dashboard(t) for t in territories]}
     )
 
 
@@ -34,7 +34,7 @@ def territory(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
     return render(
         request,
-        "portals/staff/territory.html",
+        "portals/territories/territory.html",
         {"board": territory_dashboard(found), "territories": access.territories_visible_to(request.user)},
     )
 
@@ -42,7 +42,7 @@ def territory(request: HttpRequest, slug: str) -> HttpResponse:
 @national_admins_only
 def national(request: HttpRequest) -> HttpResponse:
     rows = territory_comparison()
-    return render(request, "portals/programmes/national.html", {"rows": rows})
+    return render(request, "portals/territories/national.html", {"rows": rows})
 
 
 @national_admins_only
@@ -65,7 +65,7 @@ def open_territory(request: HttpRequest) -> HttpResponse:
                     % {"email": user.email},
                 )
             return redirect("territories:checklist", slug=opened.territory.slug)
-    return render(request, "portals/programmes/open_territory.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "portals/territories/open_territory.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @staff_only
@@ -73,6 +73,6 @@ def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_object_or_404(access.territories_visible_to(request.user), slug=slug)
     return render(
         request,
-        "portals/programmes/checklist.html",
+        "portals/territories/checklist.html",
         {"territory": territory, "checklist": opening_checklist(territory)},
     )

@@ -58,7 +58,7 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     mentee_only = bool(scope.mentee_person_ids) and not (scope.is_staff or scope.mentor_person_ids)
     return render(
         request,
-        "portals/programmes/feed_manage.html",
+        "portals/cohorts/feed_manage.html",
         {
             "feed": found,
             "url": url,
@@ -85,7 +85,7 @@ def resources(request: HttpRequest) -> HttpResponse:
         groups.setdefault(resource.item_id, (resource.item, []))[1].append(resource)
     return render(
         request,
-        "portals/programmes/resources.html",
+        "portals/cohorts/resources.html",
         {
             "groups": list(groups.values()),
             "chosen": chosen,

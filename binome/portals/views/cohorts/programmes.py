@@ -34,7 +34,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             return redirect("cohorts:cohort_calendar", pk=cohort.pk)
     return render(
         request,
-        "portals/programmes/cohorts.html",
+        "portals/cohorts/cohorts.html",
         {"form": form, "cohorts": selectors.cohorts_with_counts(access.cohorts_visible_to(request.user))},
         status=400 if form.errors else 200,
     )
@@ -45,7 +45,7 @@ def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(access.cohorts_visible_to(request.user).select_related("territory", "template"), pk=pk)
     return render(
         request,
-        "portals/programmes/calendar.html",
+        "portals/cohorts/calendar.html",
         {"cohort": cohort, "workshops": selectors.cohort_calendar(cohort)},
     )
 
@@ -69,7 +69,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     invitations = found.invitations.select_related("person").order_by("person__last_name", "person__first_name")
     return render(
         request,
-        "portals/programmes/workshop.html",
+        "portals/cohorts/workshop.html",
         {
             "workshop": found,
             "form": form,
@@ -127,7 +127,7 @@ def workshop_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "portals/programmes/attendance.html",
+        "portals/cohorts/attendance.html",
         {
             "workshop": found,
             "invitations": invitations,
@@ -157,7 +157,7 @@ def workshop_mark(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResp
         return redirect("cohorts:workshop_attendance", pk=found.pk)
     return fragment_or_redirect(
         request,
-        "portals/programmes/_attendance_row.html",
+        "portals/cohorts/_attendance_row.html",
         {"workshop": found, "i": invitation, "attendance_open": True},
         "cohorts:workshop_attendance",
         pk=found.pk,
@@ -172,7 +172,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     found = selectors.templates_visible_to(request.user).annotate(
         n_items=Count("items", distinct=True), n_cohorts=Count("cohorts", distinct=True)
     )
-    return render(request, "portals/programmes/templates.html", {"templates": found})
+    return render(request, "portals/cohorts/templates.html", {"templates": found})
 
 
 ITEM_FIELDS = ["kind", "title", "offset_days", "start_time", "duration_minutes", "audience"]
@@ -237,7 +237,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     failed = new_form.is_bound or bound_form is not None
     return render(
         request,
-        "portals/programmes/template.html",
+        "portals/cohorts/template.html",
         {
             "template": template,
             "rows": rows,

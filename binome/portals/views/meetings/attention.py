@@ -45,7 +45,7 @@ def attention(request: HttpRequest) -> HttpResponse:
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "portals/staff/attention.html",
+        "portals/meetings/attention.html",
         {"alerts": page, "page": page, "territories": territories, "territory_id": territory_id},
     )
 

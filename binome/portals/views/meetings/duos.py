@@ -31,9 +31,9 @@ from binome.privacy import audit
 ROLES = ("mentor", "mentee", "staff")
 PAGE = {"mentor": "meetings:mentor_duo", "mentee": "meetings:mentee_duo", "staff": "meetings:staff_duo"}
 TEMPLATE = {
-    "mentor": "portals/duos/member_duo.html",
-    "mentee": "portals/duos/mentee_duo.html",
-    "staff": "portals/duos/staff_duo.html",
+    "mentor": "portals/meetings/duos/member_duo.html",
+    "mentee": "portals/meetings/duos/mentee_duo.html",
+    "staff": "portals/meetings/duos/staff_duo.html",
 }
 
 

@@ -29,7 +29,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     pairs = duplicate_pairs(access.people_visible_to(request.user).filter(territory__isnull=False))
     labels = _labels()
     listed = [(pair, [labels[reason] for reason in pair.reasons]) for pair in pairs]
-    return render(request, "portals/staff/duplicates/list.html", {"pairs": listed})
+    return render(request, "portals/sourcing/duplicates/list.html", {"pairs": listed})
 
 
 def _person(request: HttpRequest, pk: int) -> Person:
@@ -69,6 +69,6 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
                 return redirect("people:person", pk=kept.pk)
     return render(
         request,
-        "portals/staff/duplicates/merge.html",
+        "portals/sourcing/duplicates/merge.html",
         {"first": people[first], "second": people[second], "refusal": refusal},
     )

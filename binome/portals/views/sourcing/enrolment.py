@@ -36,7 +36,7 @@ def _invalid_link(request: HttpRequest, state: str | None, invitation: MentorInv
     # 404 for an unknown token, 410 for one that existed: either way a clear page, never a 500.
     status = 404 if state is None else 410
     return render(
-        request, "portals/enrolment/invalid_link.html", {"state": state, "invitation": invitation}, status=status
+        request, "portals/sourcing/enrolment/invalid_link.html", {"state": state, "invitation": invitation}, status=status
     )
 
 
@@ -56,7 +56,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user.is_authenticated
     existing = enrolment.already_mentor_at(request.user, invitation.company)
     if existing is not None:
-        return render(request, "portals/enrolment/already.html", {"invitation": invitation, "profile": existing})
+        return render(request, "portals/sourcing/enrolment/already.html", {"invitation": invitation, "profile": existing})
     picker_urls = {
         "occupation": reverse("sourcing:join_occupations", args=[token]),
         "workplace": reverse("sourcing:join_places", args=[token]),
@@ -69,7 +69,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, _("Too many attempts from your connection. Please try again in an hour."))
             return render(
                 request,
-                "portals/enrolment/join.html",
+                "portals/sourcing/enrolment/join.html",
                 {"invitation": invitation, "account_form": account_form, "form": profile_form},
                 status=429,
             )
@@ -98,13 +98,13 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 if result is None or result.needs_confirmation:
                     # The same answer whether the address had an account or not (issue #15, F15).
-                    return render(request, "portals/enrolment/check_email.html", {"invitation": invitation})
+                    return render(request, "portals/sourcing/enrolment/check_email.html", {"invitation": invitation})
                 messages.success(request, _("Welcome! You are enrolled as a mentor."))
                 return redirect("mentor_portal")
         messages.error(request, _("Please correct the highlighted fields."))
     return render(
         request,
-        "portals/enrolment/join.html",
+        "portals/sourcing/enrolment/join.html",
         {"invitation": invitation, "account_form": account_form, "form": profile_form},
     )
 
@@ -114,7 +114,7 @@ def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
     that whoever reads the mailbox is whoever enrolled; then the account opens."""
     found = links.read_token(token, salt=links.ENROLMENT_CONFIRMATION, max_age_days=links.ENROLMENT_CONFIRMATION_DAYS)
     if found is None or found[0].is_active:
-        return render(request, "portals/enrolment/confirm.html", {"invalid": True}, status=404)
+        return render(request, "portals/sourcing/enrolment/confirm.html", {"invalid": True}, status=404)
     user = found[0]
     form = ConfirmEnrolmentForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +124,7 @@ def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("mentor_portal")
     return render(
         request,
-        "portals/enrolment/confirm.html",
+        "portals/sourcing/enrolment/confirm.html",
         {"invalid": False, "form": form, "email": user.email},
         status=400 if form.errors else 200,
     )
@@ -171,7 +171,7 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The invitation link is ready: copy it and send it to your employees."))
             return redirect("sourcing:invitation", pk=invitation.pk)
-    return render(request, "portals/enrolment/invitation_form.html", {"company": company, "form": form}, status=400)
+    return render(request, "portals/sourcing/enrolment/invitation_form.html", {"company": company, "form": form}, status=400)
 
 
 @invitation_managers_only
@@ -181,7 +181,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "portals/enrolment/invitation.html",
+        "portals/sourcing/enrolment/invitation.html",
         {
             "invitation": invitation,
             "state": enrolment.link_state(invitation),

@@ -87,7 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("sourcing:import_preview", token=pending.token)
     return render(
         request,
-        "portals/staff/imports/upload.html",
+        "portals/sourcing/imports/upload.html",
         {"form": form, "columns": COLUMNS, "has_partners": bool(partners), "max_mb": limits().max_bytes // 2**20},
     )
 
@@ -103,7 +103,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     if pending.status != PendingImport.Status.READY:
         failed = pending.status == PendingImport.Status.FAILED or pending_imports.stalled(pending)
         context |= {"failed": failed, "refresh": REFRESH_SECONDS}
-        response = render(request, "portals/staff/imports/checking.html", context)
+        response = render(request, "portals/sourcing/imports/checking.html", context)
         if not failed:
             # The Refresh header, as a meta refresh would: no script (the CSP allows none inline),
             # and it works without JavaScript.
@@ -135,7 +135,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     }
     return render(
         request,
-        "portals/staff/imports/preview.html",
+        "portals/sourcing/imports/preview.html",
         context | {"result": result, "token": token, "rows_by_action": rows_by_action, "preview_rows": PREVIEW_ROWS},
     )
 

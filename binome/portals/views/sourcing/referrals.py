@@ -89,7 +89,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     """A referrer refers someone: the profile, the reason, their own contact and the person's consent."""
     consent_text = current_consent_text()
     if consent_text is None:
-        return _no_consent_text(request, "portals/partner/referral_form.html")
+        return _no_consent_text(request, "portals/sourcing/referrals/referral_form.html")
     partners = _own_partners(request)
     partner = partners[0]  # a referrer works for one partner; several is an edge case, see below
     if len(partners) > 1 and (chosen := request.POST.get("partner") or request.GET.get("partner")):
@@ -151,7 +151,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             form.data = data_copy
     return render(
         request,
-        "portals/partner/referral_form.html",
+        "portals/sourcing/referrals/referral_form.html",
         {
             "form": form,
             "partner": partner,
@@ -173,7 +173,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = referrals_of_partners(access.referrals_visible_to(request.user), scope_of(request.user).partner_ids)
     referral = get_object_or_404(visible, pk=pk)
     audit.viewed(request, referral, what="referral status")
-    return render(request, "portals/partner/referral.html", {"referral": referral})
+    return render(request, "portals/sourcing/referrals/referral.html", {"referral": referral})
 
 
 # --- public application -------------------------------------------------------------------
@@ -184,7 +184,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     """Anyone may apply, on a phone, in French, English or Arabic, without JavaScript."""
     consent_text = current_consent_text()
     if consent_text is None:
-        return _no_consent_text(request, "public/apply.html")
+        return _no_consent_text(request, "portals/sourcing/referrals/apply.html")
     form = PublicApplicationForm(request.POST or None)
     limited = False
     if request.method == "POST":
@@ -221,7 +221,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
     status = 429 if limited else 200
     return render(
         request,
-        "public/apply.html",
+        "portals/sourcing/referrals/apply.html",
         {"form": form, "consent_text": consent_text, "consent_body": _consent_body(consent_text), "limited": limited},
         status=status,
     )
@@ -232,4 +232,4 @@ def _consent_body(text: ConsentText) -> str:
 
 
 def public_apply_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/thanks.html")
+    return render(request, "portals/sourcing/referrals/thanks.html")

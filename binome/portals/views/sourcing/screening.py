@@ -105,7 +105,7 @@ def _rule_sets(user: Any) -> list[tuple[Any, Any, list[tuple[str, str]]]]:
 
 @staff_only
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "portals/staff/screening/board.html", _board_context(request))
+    return render(request, "portals/sourcing/screening/board.html", _board_context(request))
 
 
 @staff_only
@@ -197,7 +197,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
     check = precheck(found)
     return render(
         request,
-        "portals/staff/screening/referral.html",
+        "portals/sourcing/screening/referral.html",
         {
             "referral": found,
             "person": found.person,

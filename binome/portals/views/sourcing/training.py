@@ -43,7 +43,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portals/staff/training/sessions.html",
+        "portals/sourcing/training/sessions.html",
         {
             "form": form,
             "upcoming": visible.filter(starts_at__gte=now).order_by("starts_at"),
@@ -64,7 +64,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegisterMentorsForm(candidates=training.mentors_to_register(session))
     return render(
         request,
-        "portals/staff/training/session.html",
+        "portals/sourcing/training/session.html",
         {
             "session": session,
             "attendances": attendances,
@@ -115,7 +115,7 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
         )
     return fragment_or_redirect(
         request,
-        "portals/staff/training/_attendance_row.html",
+        "portals/sourcing/training/_attendance_row.html",
         {"session": session, "a": attendance, "attendance_open": True},
         "sourcing:training_session",
         pk=session.pk,
@@ -154,7 +154,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("people:person", pk=mentor.person_id)
     return render(
         request,
-        "portals/staff/training/waive.html",
+        "portals/sourcing/training/waive.html",
         {"mentor": mentor, "form": form},
         status=400 if form.errors else 200,
     )
