@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from binome.people.models import Person
-from binome.portals.tests.test_staff_pages import _edit_payload
+from binome.portals.tests.people.test_people_pages import _edit_payload
 from conftest import Cast, give_second_factor, pass_second_factor
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
