@@ -65,7 +65,9 @@ def open_territory(request: HttpRequest) -> HttpResponse:
                     % {"email": user.email},
                 )
             return redirect("territories:checklist", slug=opened.territory.slug)
-    return render(request, "portals/territories/open_territory.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "portals/territories/open_territory.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @staff_only

@@ -36,7 +36,10 @@ def _invalid_link(request: HttpRequest, state: str | None, invitation: MentorInv
     # 404 for an unknown token, 410 for one that existed: either way a clear page, never a 500.
     status = 404 if state is None else 410
     return render(
-        request, "portals/sourcing/enrolment/invalid_link.html", {"state": state, "invitation": invitation}, status=status
+        request,
+        "portals/sourcing/enrolment/invalid_link.html",
+        {"state": state, "invitation": invitation},
+        status=status,
     )
 
 
@@ -56,7 +59,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user.is_authenticated
     existing = enrolment.already_mentor_at(request.user, invitation.company)
     if existing is not None:
-        return render(request, "portals/sourcing/enrolment/already.html", {"invitation": invitation, "profile": existing})
+        return render(
+            request, "portals/sourcing/enrolment/already.html", {"invitation": invitation, "profile": existing}
+        )
     picker_urls = {
         "occupation": reverse("sourcing:join_occupations", args=[token]),
         "workplace": reverse("sourcing:join_places", args=[token]),
@@ -171,7 +176,9 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The invitation link is ready: copy it and send it to your employees."))
             return redirect("sourcing:invitation", pk=invitation.pk)
-    return render(request, "portals/sourcing/enrolment/invitation_form.html", {"company": company, "form": form}, status=400)
+    return render(
+        request, "portals/sourcing/enrolment/invitation_form.html", {"company": company, "form": form}, status=400
+    )
 
 
 @invitation_managers_only
