@@ -1,18 +1,15 @@
-"""Who is on the other end: the client's address behind the trusted proxies, and the per-client
-limits counted on it.
+"""Who is on the other end: the client's address behind the trusted proxies.
 
-Every per-client limit (the sign-in lockout, allauth's limits, the public application form, the
-enrolment form) keys on `client_address`, so that behind the TLS proxy each person has their own
-counter instead of sharing the proxy's.
+Every per-client limit (the sign-in lockout, allauth's limits, and the portals' rate limit on the
+public application and enrolment forms, binome/portals/helpers.py) keys on `client_address`, so
+that behind the TLS proxy each person has their own counter instead of sharing the proxy's.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ipware import get_client_ip
 
@@ -56,19 +53,3 @@ def axes_client_address(request: HttpRequest) -> str | None:
 def client_key(request: HttpRequest, purpose: str) -> str:
     """A salted hash of the client's address: enough to count, useless to identify anyone."""
     return hashlib.sha256(f"{settings.SECRET_KEY}|{purpose}|{client_address(request)}".encode()).hexdigest()[:24]
-
-
-def count_attempt(request: HttpRequest, purpose: str, *, window: int) -> int:
-    """Count one attempt of this client for `purpose` in the current window of `window` seconds,
-    in the shared cache (every web process sees it), and return the window's count so far.
-
-    The window's number is part of the key, so a count ends with its window whatever the cache
-    does with expiry times."""
-    key = f"binome:attempts:{purpose}:{client_key(request, purpose)}:{int(time.time()) // window}"
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1

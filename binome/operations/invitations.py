@@ -47,7 +47,7 @@ def send_role_invitation(
         t=territory.pk if territory else None,
         o=organisation.pk if organisation else None,
     )
-    url = absolute(reverse("role_invitation", args=[token]))
+    url = absolute(reverse("accounts:role_invitation", args=[token]))
     scope = str(territory or organisation or "")
     with translation.override(language_of(user=user)):
         role = str(Role.Kind(kind).label)

@@ -14,18 +14,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links = []
     if scope.is_staff:
         links += [
-            (reverse("staff_dashboard"), _("Dashboard")),
-            (reverse("staff_people"), _("People")),
-            (reverse("screening_board"), _("Screening")),
-            (reverse("staff_training"), _("Training")),
-            (reverse("staff_cohorts"), _("Cohorts")),
-            (reverse("staff_matching"), _("Matching")),
-            (reverse("staff_attention"), _("Needs attention")),
-            (reverse("staff_impact"), _("Impact")),
-            (reverse("staff_relations"), _("Companies")),
-            (reverse("staff_partners"), _("Partners")),
-            (reverse("staff_events"), _("Events")),
-            (reverse("staff_sponsorship"), _("Contributions")),
+            (reverse("territories:dashboard"), _("Dashboard")),
+            (reverse("people:people"), _("People")),
+            (reverse("sourcing:screening_board"), _("Screening")),
+            (reverse("sourcing:training"), _("Training")),
+            (reverse("cohorts:cohorts"), _("Cohorts")),
+            (reverse("pairing:matching"), _("Matching")),
+            (reverse("meetings:attention"), _("Needs attention")),
+            (reverse("impact:dashboard"), _("Impact")),
+            (reverse("organisations:relations"), _("Companies")),
+            (reverse("organisations:partners"), _("Partners")),
+            (reverse("events:events"), _("Events")),
+            (reverse("sponsorship:overview"), _("Contributions")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))
@@ -36,17 +36,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.partner_ids:
         links.append((reverse("partner_portal"), _("My referrals")))
     if scope.mentor_person_ids or scope.mentee_person_ids:
-        links.append((reverse("resources"), _("Resources")))
+        links.append((reverse("cohorts:resources"), _("Resources")))
     if scope.is_staff or scope.mentor_person_ids or scope.mentee_person_ids:
-        links.append((reverse("calendar_feed_manage"), _("My calendar")))
+        links.append((reverse("cohorts:calendar_feed_manage"), _("My calendar")))
     if scope.funder or scope.national_admin:
         links.append((reverse("funder_portal"), _("Results")))
     if scope.kinds:
         # Two-factor set-up, recovery codes (required for every role but mentors and mentees).
         links.append((reverse("mfa_index"), _("Sign-in security")))
     if scope.national_admin:
-        links.append((reverse("staff_national"), _("Territories")))
-        links.append((reverse("privacy_register"), _("Personal data")))
+        links.append((reverse("territories:national"), _("Territories")))
+        links.append((reverse("privacy:register"), _("Personal data")))
         links.append((reverse("admin:index"), _("Administration")))
     return {
         "nav_links": links,

@@ -238,7 +238,7 @@ def _new_account(
 
 def _send_confirmation(user: User, invitation: MentorInvitation) -> None:
     token = links.make_token(user, salt=links.ENROLMENT_CONFIRMATION)
-    url = links.absolute(reverse("mentor_join_confirm", args=[token]))
+    url = links.absolute(reverse("sourcing:join_confirm", args=[token]))
     with translation.override(language_of(user=user)):
         subject = _("Binôme: confirm your enrolment as a mentor")
         body = _(
@@ -253,7 +253,7 @@ def _notify_known_address(user: User, invitation: MentorInvitation) -> None:
     key = "binome:enrol-notice:" + hashlib.sha256(user.email.lower().encode()).hexdigest()
     if not cache.add(key, 1, timeout=KNOWN_ADDRESS_NOTICE_SECONDS):
         return  # already told within the hour: the form must not become a way to flood a mailbox
-    join = reverse("mentor_join", args=[invitation.token])
+    join = reverse("sourcing:join", args=[invitation.token])
     sign_in = links.absolute(f"{reverse('account_login')}?next={join}")
     reset = links.absolute(reverse("account_reset_password"))
     with translation.override(language_of(user=user)):

@@ -116,7 +116,7 @@ def _notify_registration(session: TrainingSession, mentor: MentorProfile, *, lan
         starts_at = timezone.localtime(session.starts_at)
         context = {"session": session, "first_name": mentor.person.first_name, "starts_at": starts_at}
         subject = _("Your mentor training on %(day)s") % {"day": starts_at.strftime("%d/%m/%Y")}
-        body = render_to_string("portals/staff/training/registration_email.txt", context)
+        body = render_to_string("portals/sourcing/training/registration_email.txt", context)
     send_email(subject=subject, body=body, to=[to], person_id=mentor.person_id)
 
 

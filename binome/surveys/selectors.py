@@ -82,7 +82,7 @@ def wave_invitations(wave: Wave) -> list[Invitation]:
 
 def surveys_due_for_person(person: Person, today: date | None = None) -> list[Invitation]:
     """Open, unanswered, unexpired invitations of a person (for the mentor and mentee home pages).
-    Link each to `reverse("survey_start", kwargs={"pk": invitation.pk})`."""
+    Link each to `reverse("surveys:start", kwargs={"pk": invitation.pk})`."""
     today = today or timezone.localdate()
     return list(
         Invitation.objects.filter(

@@ -32,7 +32,7 @@ def email_survey_link(invitation_id: int, kind: str = "invitation") -> int:
         "person": invitation.person,
         "invitation": invitation,
         "reminder": kind == "reminder",
-        "url": settings.SITE_URL + reverse("survey_respond", kwargs={"token": raw}),
+        "url": settings.SITE_URL + reverse("surveys:respond", kwargs={"token": raw}),
     }
     with translation.override(language_of(person=invitation.person)):
         context["title"] = invitation.wave.instrument.label

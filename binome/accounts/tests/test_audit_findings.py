@@ -69,8 +69,8 @@ def test_F1_a_signed_in_mentor_cannot_reach_the_admin_with_a_national_admins_pas
         "/admin/",
         "/admin/accounts/user/",
         reverse("admin:people_person_change", args=[cast.leila.person_id]),
-        reverse("staff_person", args=[cast.leila.person_id]),
-        reverse("privacy_breaches"),
+        reverse("people:person", args=[cast.leila.person_id]),
+        reverse("privacy:breaches"),
     ):
         response = client.get(url, **EN)
         assert not is_admin_page(response), url
@@ -104,14 +104,14 @@ def test_F1_a_session_opened_without_the_code_must_go_through_it(cast: Cast) -> 
     secret = with_authenticator(cast.nadia)
     client = Client()
     client.force_login(cast.nadia)  # a sign-in that ran no second-factor stage
-    for url in ("/admin/", "/admin/accounts/user/", reverse("privacy_breaches")):
+    for url in ("/admin/", "/admin/accounts/user/", reverse("privacy:breaches")):
         response = client.get(url, **EN)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("mfa_reauthenticate"))
 
     client.post(reverse("mfa_reauthenticate"), {"code": code_for(secret)}, **EN)
     assert client.get("/admin/", **EN).status_code == 200
-    assert client.get(reverse("privacy_breaches"), **EN).status_code == 200
+    assert client.get(reverse("privacy:breaches"), **EN).status_code == 200
 
 
 def test_F1_a_national_admin_without_an_authenticator_sets_one_up_before_the_admin(cast: Cast, client: Client) -> None:
@@ -184,12 +184,12 @@ def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
     invitation = link(cast.acme)
-    join = reverse("mentor_join", args=[invitation.token])
+    join = reverse("sourcing:join", args=[invitation.token])
     with time_machine.travel(timezone.now(), tick=False):
         for n in range(200):
             client = behind_proxy(n)
             applied = client.post(
-                reverse("public_apply"),
+                reverse("sourcing:apply"),
                 application(last_name=f"Rahimi{n}", phone=f"07 98 {n // 100:02d} {n % 100:02d} 32"),
             )
             assert applied.status_code == 302, (n, applied.status_code)
@@ -206,7 +206,7 @@ def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
             )
             # Enrolment answers "check your email" (200) to everyone since F15; 429 would be the limit.
             assert enrolled.status_code == 200, (n, enrolled.status_code)
-            assert "portals/enrolment/check_email.html" in [t.name for t in enrolled.templates], n
+            assert "portals/sourcing/enrolment/check_email.html" in [t.name for t in enrolled.templates], n
     assert Referral.objects.filter(person__last_name__startswith="Rahimi").count() == 200
     assert MentorProfile.objects.filter(person__last_name__startswith="Morel").count() == 200
 
@@ -217,10 +217,12 @@ def test_F3_one_client_behind_the_proxy_is_still_limited(cast: Cast, consent_tex
     statuses = []
     for n in range(7):
         spoofed = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}, 198.18.9.9", **EN)
-        response = spoofed.post(reverse("public_apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}"))
+        response = spoofed.post(
+            reverse("sourcing:apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}")
+        )
         statuses.append(response.status_code)
     assert statuses == [302] * 5 + [429] * 2
-    assert behind_proxy(3).post(reverse("public_apply"), application()).status_code == 302
+    assert behind_proxy(3).post(reverse("sourcing:apply"), application()).status_code == 302
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
@@ -293,7 +295,7 @@ def test_every_response_carries_a_permissions_policy(cast: Cast, client_for: Any
         (Client(), reverse("account_login")),
         (Client(), "/apply/"),
         (Client(), "/no-such-page/"),
-        (client_for(cast.amara), reverse("staff_territory", args=["paris"])),
+        (client_for(cast.amara), reverse("territories:territory", args=["paris"])),
     ):
         policy = client.get(url, **EN)["Permissions-Policy"]
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):

@@ -70,7 +70,7 @@ def test_a_coordinator_activates_an_authenticator_app_then_reaches_her_pages(cas
 
     client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)}, **EN)
     assert Authenticator.objects.filter(user=cast.amara, type=Authenticator.Type.TOTP).exists()
-    assert lands_on(client, reverse("staff_dashboard")) == reverse("staff_territory", args=["paris"])
+    assert lands_on(client, reverse("territories:dashboard")) == reverse("territories:territory", args=["paris"])
 
 
 def test_signing_in_with_an_authenticator_asks_for_its_code(cast: Cast, client: Any) -> None:
@@ -82,7 +82,7 @@ def test_signing_in_with_an_authenticator_asks_for_its_code(cast: Cast, client: 
     assert response["Location"] == reverse("mfa_authenticate")
     # Password alone opens nothing.
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("staff_dashboard"), **EN).status_code == 302
+    assert client.get(reverse("territories:dashboard"), **EN).status_code == 302
 
     bad = client.post(reverse("mfa_authenticate"), {"code": "123456"}, **EN)
     assert bad.status_code == 200
@@ -90,7 +90,7 @@ def test_signing_in_with_an_authenticator_asks_for_its_code(cast: Cast, client: 
 
     client.post(reverse("mfa_authenticate"), {"code": current_code(secret)}, **EN)
     assert client.session["_auth_user_id"] == str(cast.amara.pk)
-    assert lands_on(client, reverse("staff_dashboard")) == reverse("staff_territory", args=["paris"])
+    assert lands_on(client, reverse("territories:dashboard")) == reverse("territories:territory", args=["paris"])
 
 
 def test_the_authenticator_secret_is_encrypted_at_rest(cast: Cast) -> None:
@@ -108,12 +108,12 @@ def test_the_authenticator_secret_is_encrypted_at_rest(cast: Cast) -> None:
 
 def test_removing_the_last_authenticator_sends_staff_back_to_the_set_up(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    assert lands_on(client, reverse("staff_dashboard")) == reverse("staff_territory", args=["paris"])
+    assert lands_on(client, reverse("territories:dashboard")) == reverse("territories:territory", args=["paris"])
     Authenticator.objects.filter(user=cast.amara).delete()
     # A new session (the signal path is allauth's; here the rows went away behind its back).
     client.logout()
     client.force_login(cast.amara)
-    assert lands_on(client, reverse("staff_dashboard")) == reverse("account_reauthenticate")
+    assert lands_on(client, reverse("territories:dashboard")) == reverse("account_reauthenticate")
 
 
 @pytest.fixture
@@ -126,13 +126,13 @@ def demo_coordinator(cast: Cast) -> User:
 @override_settings(DEMO_MODE=True)
 def test_demo_accounts_skip_the_second_factor_in_demo_mode(demo_coordinator: User, client: Any) -> None:
     sign_in(client, demo_coordinator.email)
-    assert client.get(reverse("staff_territory", args=["paris"]), **EN).status_code == 200
+    assert client.get(reverse("territories:territory", args=["paris"]), **EN).status_code == 200
 
 
 @override_settings(DEMO_MODE=False)
 def test_demo_accounts_need_a_second_factor_when_demo_mode_is_off(demo_coordinator: User, client: Any) -> None:
     sign_in(client, demo_coordinator.email)
-    response = client.get(reverse("staff_territory", args=["paris"]), **EN)
+    response = client.get(reverse("territories:territory", args=["paris"]), **EN)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
 
@@ -140,7 +140,9 @@ def test_demo_accounts_need_a_second_factor_when_demo_mode_is_off(demo_coordinat
 @override_settings(DEMO_MODE=True)
 def test_demo_mode_only_spares_demo_accounts(cast: Cast, client: Any) -> None:
     sign_in(client, cast.amara.email)
-    assert client.get(reverse("staff_territory", args=["paris"]), **EN)["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("territories:territory", args=["paris"]), **EN)["Location"] == reverse(
+        "mfa_activate_totp"
+    )
 
 
 def test_the_deploy_check_fails_while_demo_mode_is_on() -> None:

@@ -62,7 +62,7 @@ def test_failures_on_one_account_do_not_lock_another_from_another_address(cast: 
 
 
 def test_staff_are_signed_out_after_30_idle_minutes(cast: Cast, client_for: Any) -> None:
-    url = reverse("staff_territory", args=["paris"])
+    url = reverse("territories:territory", args=["paris"])
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_for(cast.amara)
         assert client.get(url, **EN).status_code == 200

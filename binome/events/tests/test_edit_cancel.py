@@ -232,7 +232,7 @@ def test_the_edit_page_re_renders_a_refused_capacity_with_the_input_kept(cast: C
     services.register(event, cast.ben.person, actor=cast.amara)
     services.register(event, cast.chloe.person, actor=cast.amara)
     client = client_for(cast.amara)
-    url = reverse("staff_event_edit", args=[event.pk])
+    url = reverse("events:event_edit", args=[event.pk])
     page = client.get(url, **EN)
     assert page.status_code == 200
     assert 'value="2026-05-12T12:00"' in page.content.decode()  # 10:00 UTC, shown in Paris time
@@ -249,7 +249,7 @@ def test_the_edit_page_re_renders_a_refused_capacity_with_the_input_kept(cast: C
 def test_the_edit_page_re_renders_invalid_input_with_status_400(cast: Cast, client_for: Any) -> None:
     event = _event(cast)
     response = client_for(cast.amara).post(
-        reverse("staff_event_edit", args=[event.pk]), _form(event, title="", starts_at="not a date"), **EN
+        reverse("events:event_edit", args=[event.pk]), _form(event, title="", starts_at="not a date"), **EN
     )
     assert response.status_code == 400
     assert response.context["form"].errors.keys() == {"title", "starts_at"}
@@ -260,10 +260,10 @@ def test_the_edit_page_re_renders_invalid_input_with_status_400(cast: Cast, clie
 def test_the_edit_page_saves_and_goes_back_to_the_event(cast: Cast, client_for: Any) -> None:
     event = _event(cast)
     response = client_for(cast.amara).post(
-        reverse("staff_event_edit", args=[event.pk]), _form(event, place="Acme, auditorium", capacity="40")
+        reverse("events:event_edit", args=[event.pk]), _form(event, place="Acme, auditorium", capacity="40")
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("staff_event", args=[event.pk])
+    assert response["Location"] == reverse("events:event", args=[event.pk])
     event.refresh_from_db()
     assert (event.place, event.capacity, event.starts_at) == ("Acme, auditorium", 40, MAY_12)
 
@@ -272,7 +272,7 @@ def test_the_cancel_page_asks_for_a_reason_then_shows_the_event_as_cancelled(cas
     event = _event(cast)
     services.register(event, cast.ben.person, actor=cast.amara)
     client = client_for(cast.amara)
-    url = reverse("staff_event_cancel", args=[event.pk])
+    url = reverse("events:event_cancel", args=[event.pk])
     form = client.get(url, **EN)
     assert form.status_code == 200
     assert "Ben Durand" in form.content.decode()  # the people to tell
@@ -283,21 +283,21 @@ def test_the_cancel_page_asks_for_a_reason_then_shows_the_event_as_cancelled(cas
     assert not event.is_cancelled
     done = client.post(url, {"reason": "Salle indisponible"}, follow=True, **EN)
     html = done.content.decode()
-    assert done.redirect_chain == [(reverse("staff_event", args=[event.pk]), 302)]
+    assert done.redirect_chain == [(reverse("events:event", args=[event.pk]), 302)]
     assert 'id="cancelled"' in html
     assert "Salle indisponible" in html
     assert "Tell the people who were registered." in html
     assert 'id="register"' not in html
-    assert reverse("staff_event_edit", args=[event.pk]) not in html
-    assert reverse("staff_event_mark", args=[event.pk, event.registrations.get().pk]) not in html
-    listing = client.get(reverse("staff_events"), **EN).content.decode()
+    assert reverse("events:event_edit", args=[event.pk]) not in html
+    assert reverse("events:event_mark", args=[event.pk, event.registrations.get().pk]) not in html
+    listing = client.get(reverse("events:events"), **EN).content.decode()
     assert "Cancelled" in listing
     # A cancelled event's forms send back to the event instead of acting again.
-    assert client.get(reverse("staff_event_edit", args=[event.pk])).status_code == 302
+    assert client.get(reverse("events:event_edit", args=[event.pk])).status_code == 302
     assert client.post(url, {"reason": "Encore"}).status_code == 302
     event.refresh_from_db()
     assert event.cancellation_reason == "Salle indisponible"
-    company_page = client_for(cast.hugo).get(reverse("company_event", args=[event.pk]), **EN).content.decode()
+    company_page = client_for(cast.hugo).get(reverse("events:company_event", args=[event.pk]), **EN).content.decode()
     assert 'id="cancelled"' in company_page
     assert "Salle indisponible" in company_page
 
@@ -306,7 +306,7 @@ def test_registering_on_a_cancelled_event_through_the_page_says_it_is_cancelled(
     event = _event(cast)
     services.cancel_event(event, reason="Grève", actor=cast.amara)
     response = client_for(cast.amara).post(
-        reverse("staff_event_register", args=[event.pk]), {"person": cast.ben.person_id}, follow=True, **EN
+        reverse("events:event_register", args=[event.pk]), {"person": cast.ben.person_id}, follow=True, **EN
     )
     assert "This event is cancelled." in response.content.decode()
     assert not event.registrations.exists()
@@ -315,7 +315,7 @@ def test_registering_on_a_cancelled_event_through_the_page_says_it_is_cancelled(
 def test_a_lyon_coordinator_gets_404_on_editing_or_cancelling_a_paris_event(cast: Cast, client_for: Any) -> None:
     event = _event(cast)
     client = client_for(cast.lucie)
-    edit, cancel = reverse("staff_event_edit", args=[event.pk]), reverse("staff_event_cancel", args=[event.pk])
+    edit, cancel = reverse("events:event_edit", args=[event.pk]), reverse("events:event_cancel", args=[event.pk])
     assert client.get(edit).status_code == 404
     assert client.get(cancel).status_code == 404
     assert client.post(edit, _form(event, title="Piraté", capacity="1")).status_code == 404
@@ -327,7 +327,7 @@ def test_a_lyon_coordinator_gets_404_on_editing_or_cancelling_a_paris_event(cast
 
 def test_a_national_admin_can_cancel_any_territorys_event(cast: Cast, client_for: Any) -> None:
     event = _event(cast, company=cast.dev.company)
-    response = client_for(cast.nadia).post(reverse("staff_event_cancel", args=[event.pk]), {"reason": "Annulé"})
+    response = client_for(cast.nadia).post(reverse("events:event_cancel", args=[event.pk]), {"reason": "Annulé"})
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.is_cancelled, event.cancelled_by) == (True, cast.nadia)

@@ -60,7 +60,7 @@ def test_only_the_companys_employees_and_the_territorys_mentees_can_register(cas
 def test_a_full_event_refuses_through_the_page_with_a_clear_message(cast: Cast, client_for: Any) -> None:
     event = _event(cast, capacity=1)
     client = client_for(cast.amara)
-    url = reverse("staff_event_register", args=[event.pk])
+    url = reverse("events:event_register", args=[event.pk])
     assert client.post(url, {"person": cast.ben.person_id}).status_code == 302
     response = client.post(url, {"person": cast.chloe.person_id}, follow=True, **EN)
     assert "This event is full: all 1 places are taken." in response.content.decode()
@@ -72,7 +72,7 @@ def test_attendance_is_one_tap_with_htmx_and_works_without_javascript(cast: Cast
     event = _event(cast)
     registration = services.register(event, cast.ben.person, actor=cast.amara)
     client = client_for(cast.amara)
-    url = reverse("staff_event_mark", args=[event.pk, registration.pk])
+    url = reverse("events:event_mark", args=[event.pk, registration.pk])
     swapped = client.post(url, {"present": "1"}, HTTP_HX_REQUEST="true", **EN)
     assert swapped.status_code == 200
     assert f'id="registration-{registration.pk}"' in swapped.content.decode()
@@ -96,15 +96,15 @@ def test_a_lyon_coordinator_gets_404_on_a_paris_event(cast: Cast, client_for: An
     event = _event(cast)
     registration = services.register(event, cast.ben.person, actor=cast.amara)
     client = client_for(cast.lucie)
-    assert client.get(reverse("staff_event", args=[event.pk])).status_code == 404
+    assert client.get(reverse("events:event", args=[event.pk])).status_code == 404
     assert (
-        client.post(reverse("staff_event_register", args=[event.pk]), {"person": cast.chloe.person_id}).status_code
+        client.post(reverse("events:event_register", args=[event.pk]), {"person": cast.chloe.person_id}).status_code
         == 404
     )
-    mark = reverse("staff_event_mark", args=[event.pk, registration.pk])
+    mark = reverse("events:event_mark", args=[event.pk, registration.pk])
     assert client.post(mark, {"present": "1"}).status_code == 404
     assert event.registrations.count() == 1
-    assert "Sensibilisation" not in client.get(reverse("staff_events")).content.decode()
+    assert "Sensibilisation" not in client.get(reverse("events:events")).content.decode()
 
 
 @time_machine.travel(datetime(2026, 5, 20, 9, tzinfo=UTC), tick=False)
@@ -115,11 +115,11 @@ def test_the_company_contact_sees_own_events_with_counts_and_never_mentee_names(
     services.register(event, _paris_mentee(cast, "Sami").person, actor=cast.amara)
     lyon_event = _event(cast, company=cast.dev.company)
     client = client_for(cast.hugo)
-    listing = client.get(reverse("company_events"), **EN).content.decode()
+    listing = client.get(reverse("events:company_events"), **EN).content.decode()
     assert "Sensibilisation" in listing
-    assert reverse("company_event", args=[lyon_event.pk]) not in listing
-    assert client.get(reverse("company_event", args=[lyon_event.pk])).status_code == 404
-    page = client.get(reverse("company_event", args=[event.pk]), **EN)
+    assert reverse("events:company_event", args=[lyon_event.pk]) not in listing
+    assert client.get(reverse("events:company_event", args=[lyon_event.pk])).status_code == 404
+    page = client.get(reverse("events:company_event", args=[event.pk]), **EN)
     html = page.content.decode()
     assert "Ben Durand" in html
     for mentee_name in ["Chloé", "Haddad", "Sami"]:
@@ -151,11 +151,11 @@ def test_summaries_for_a_company_and_a_territory_count_by_audience(cast: Cast, d
 
 def test_creating_an_event_from_the_page_re_renders_errors(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    bad = client.post(reverse("staff_events"), {"company": cast.acme.pk, "title": "x", "capacity": "0"}, **EN)
+    bad = client.post(reverse("events:events"), {"company": cast.acme.pk, "title": "x", "capacity": "0"}, **EN)
     assert bad.status_code == 400
     assert not CompanyEvent.objects.exists()
     foreign = client.post(
-        reverse("staff_events"),
+        reverse("events:events"),
         {
             "company": cast.dev.company_id,
             "kind": "testimony",
@@ -169,7 +169,7 @@ def test_creating_an_event_from_the_page_re_renders_errors(cast: Cast, client_fo
     )
     assert foreign.status_code == 400  # a Lyon company is not a choice for a Paris coordinator
     good = client.post(
-        reverse("staff_events"),
+        reverse("events:events"),
         {
             "company": cast.acme.pk,
             "kind": "testimony",
@@ -204,7 +204,7 @@ def test_the_company_portal_section_lists_upcoming_events_with_counts_only(cast:
     assert "Sensibilisation" in html
     assert "Chloé" not in html
     assert "Haddad" not in html
-    assert reverse("company_event", args=[event.pk]) in html
+    assert reverse("events:company_event", args=[event.pk]) in html
 
 
 @time_machine.travel(datetime(2026, 5, 1, 9, tzinfo=UTC), tick=False)
@@ -213,6 +213,6 @@ def test_the_company_portal_page_shows_its_events_without_mentee_names(cast: Cas
     services.register(event, cast.chloe.person, actor=None)
     page = client_for(cast.hugo).get(reverse("company_portal")).content.decode()
     assert 'id="company-events"' in page
-    assert reverse("company_event", args=[event.pk]) in page
-    assert reverse("company_impact") in page
+    assert reverse("events:company_event", args=[event.pk]) in page
+    assert reverse("impact:company") in page
     assert cast.chloe.person.last_name not in page

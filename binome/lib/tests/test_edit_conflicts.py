@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from binome.people.models import Person
-from binome.portals.tests.test_staff_pages import _edit_payload
+from binome.portals.tests.people.test_people_pages import _edit_payload
 from conftest import Cast, give_second_factor, pass_second_factor
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -32,7 +32,7 @@ def version_on(page: Any) -> str:
 
 
 def test_a_stale_save_is_refused_and_shows_what_the_other_person_changed(cast: Cast) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     amara, nadia = signed_in(cast.amara), signed_in(cast.nadia)
     amara_version = version_on(amara.get(url, **EN))
     nadia_version = version_on(nadia.get(url, **EN))
@@ -60,7 +60,7 @@ def test_a_stale_save_is_refused_and_shows_what_the_other_person_changed(cast: C
 
 
 def test_saving_from_a_fresh_page_is_not_a_conflict(cast: Cast) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     amara = signed_in(cast.amara)
     version = version_on(amara.get(url, **EN))
     assert amara.post(url, {**_edit_payload(cast, phone="07 11 11 11 11"), "version": version}).status_code == 302
@@ -71,7 +71,7 @@ def test_saving_from_a_fresh_page_is_not_a_conflict(cast: Cast) -> None:
 
 
 def test_a_forged_version_counts_as_a_conflict(cast: Cast) -> None:
-    url = reverse("staff_person_edit", args=[cast.chloe.person_id])
+    url = reverse("people:person_edit", args=[cast.chloe.person_id])
     response = signed_in(cast.amara).post(url, {**_edit_payload(cast, phone="07 33"), "version": "forged"}, **EN)
     assert response.status_code == 200
     assert Person.objects.get(pk=cast.chloe.person_id).phone == "06 11 22 33 44"
@@ -83,7 +83,7 @@ def test_a_referral_moved_by_someone_else_meanwhile_is_not_moved_again(cast: Cas
 
     person = create_person(actor=None, first_name="Sami", last_name="Kaci", territory=cast.paris)
     referral = Referral.objects.create(person=person, partner=cast.paris_ngo, status=Referral.Status.RECEIVED)
-    url = reverse("screening_referral", args=[referral.pk])
+    url = reverse("sourcing:screening_referral", args=[referral.pk])
     amara, nadia = signed_in(cast.amara), signed_in(cast.nadia)
     amara_version = version_on(amara.get(url, **EN))
     nadia_version = version_on(nadia.get(url, **EN))

@@ -68,7 +68,7 @@ def test_F14_a_referral_whose_name_holds_a_line_break_re_renders_and_saves_nothi
 ) -> None:
     before = Person.objects.count()
     response = client_for(cast.farah).post(
-        reverse("partner_referral_new"),
+        reverse("sourcing:referral_new"),
         referral_post(cast, first_name="Yonas\r\nBcc: victim@example.org"),
         HTTP_ACCEPT_LANGUAGE="en",
     )

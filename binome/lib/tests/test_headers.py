@@ -37,7 +37,7 @@ def assert_hardened(response: Any) -> None:
 
 
 def test_a_signed_in_page_carries_every_security_header(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).get(reverse("staff_territory", args=["paris"]), **EN)
+    response = client_for(cast.amara).get(reverse("territories:territory", args=["paris"]), **EN)
     assert response.status_code == 200
     assert_hardened(response)
 
@@ -49,10 +49,10 @@ def test_the_sign_in_page_carries_every_security_header(client: Any) -> None:
 
 
 def test_pages_opened_by_a_token_are_never_cached(cast: Cast, client: Any) -> None:
-    response = client.get(reverse("mentor_join", args=[invitation(cast).token]), **EN)
+    response = client.get(reverse("sourcing:join", args=[invitation(cast).token]), **EN)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert client.get(reverse("public_apply"), **EN)["Cache-Control"] == "no-store"
+    assert client.get(reverse("sourcing:apply"), **EN)["Cache-Control"] == "no-store"
 
 
 def test_htmx_is_told_not_to_inject_styles_or_evaluate_code(client: Any) -> None:

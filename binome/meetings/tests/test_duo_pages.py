@@ -32,16 +32,16 @@ MEETING = {
 def test_a_mentee_logs_a_meeting_and_the_mentor_confirms_it_in_one_tap(cast: Cast, client_for: Any) -> None:
     duo = cast.paris_duo
     mentee = client_for(cast.chloe_user)
-    response = mentee.post(reverse("mentee_log_meeting", kwargs={"pk": duo.pk}), MEETING)
+    response = mentee.post(reverse("meetings:mentee_log_meeting", kwargs={"pk": duo.pk}), MEETING)
     assert response.status_code == 302
     meeting = Meeting.objects.get(duo=duo)
     assert (meeting.recorded_as, meeting.is_confirmed, meeting.recorded_by) == ("mentee", False, cast.chloe_user)
     assert meeting.topics == ["cv", "codes"]
 
     mentor = client_for(cast.ben_user)
-    page = mentor.get(reverse("mentor_duo", kwargs={"pk": duo.pk})).content.decode()
+    page = mentor.get(reverse("meetings:mentor_duo", kwargs={"pk": duo.pk})).content.decode()
     assert "confirm-meeting" in page
-    mentor.post(reverse("mentor_confirm_meeting", kwargs={"pk": duo.pk, "meeting": meeting.pk}))
+    mentor.post(reverse("meetings:mentor_confirm_meeting", kwargs={"pk": duo.pk, "meeting": meeting.pk}))
     meeting.refresh_from_db()
     assert meeting.is_confirmed
     assert meeting.confirmed_by == cast.ben_user
@@ -61,7 +61,7 @@ def test_the_author_of_a_meeting_cannot_confirm_it_alone(cast: Cast, client_for:
     with pytest.raises(ValidationError):
         services.confirm_meeting(meeting, actor=cast.chloe_user, as_role="mentee")
     client_for(cast.chloe_user).post(
-        reverse("mentee_confirm_meeting", kwargs={"pk": cast.paris_duo.pk, "meeting": meeting.pk})
+        reverse("meetings:mentee_confirm_meeting", kwargs={"pk": cast.paris_duo.pk, "meeting": meeting.pk})
     )
     meeting.refresh_from_db()
     assert not meeting.is_confirmed
@@ -69,7 +69,7 @@ def test_the_author_of_a_meeting_cannot_confirm_it_alone(cast: Cast, client_for:
 
 def test_a_meeting_in_the_future_or_without_topic_re_renders_and_saves_nothing(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.chloe_user)
-    url = reverse("mentee_log_meeting", kwargs={"pk": cast.paris_duo.pk})
+    url = reverse("meetings:mentee_log_meeting", kwargs={"pk": cast.paris_duo.pk})
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = client.post(url, {**MEETING, "held_on": future})
     assert response.status_code == 422
@@ -83,9 +83,9 @@ def test_a_meeting_in_the_future_or_without_topic_re_renders_and_saves_nothing(c
 
 def test_staff_entries_count_at_once_and_hours_add_up(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    client.post(reverse("staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}), MEETING)
+    client.post(reverse("meetings:staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}), MEETING)
     client.post(
-        reverse("staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}),
+        reverse("meetings:staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}),
         {**MEETING, "held_on": "2026-05-02", "duration_minutes": "60"},
     )
     assert Meeting.objects.filter(confirmed_at__isnull=False).count() == 2
@@ -146,43 +146,45 @@ def test_ending_early_keeps_the_history_and_puts_the_mentee_back_in_the_pool(cas
 
 def test_completing_a_duo_completes_the_referral(cast: Cast, client_for: Any) -> None:
     response = client_for(cast.amara).post(
-        reverse("staff_duo_status", kwargs={"pk": cast.paris_duo.pk}), {"status": "completed", "reason": ""}
+        reverse("meetings:staff_duo_status", kwargs={"pk": cast.paris_duo.pk}), {"status": "completed", "reason": ""}
     )
     assert response.status_code == 302
     cast.chloe_referral.refresh_from_db()
     assert cast.chloe_referral.status == Referral.Status.COMPLETED
     refused = client_for(cast.amara).post(
-        reverse("staff_duo_status", kwargs={"pk": cast.paris_duo.pk}), {"status": "paused", "reason": "x"}
+        reverse("meetings:staff_duo_status", kwargs={"pk": cast.paris_duo.pk}), {"status": "paused", "reason": "x"}
     )
     assert refused.status_code == 422
 
 
 def test_each_member_sees_the_others_contact_details_only_when_shared(cast: Cast, client_for: Any) -> None:
-    mentee_page = reverse("mentee_duo", kwargs={"pk": cast.paris_duo.pk})
+    mentee_page = reverse("meetings:mentee_duo", kwargs={"pk": cast.paris_duo.pk})
     assert cast.ben.person.email not in client_for(cast.chloe_user).get(mentee_page).content.decode()
-    client_for(cast.ben_user).post(reverse("mentor_sharing", kwargs={"pk": cast.paris_duo.pk}), {"email": "on"})
+    client_for(cast.ben_user).post(
+        reverse("meetings:mentor_sharing", kwargs={"pk": cast.paris_duo.pk}), {"email": "on"}
+    )
     page = client_for(cast.chloe_user).get(mentee_page).content.decode()
     assert cast.ben.person.email in page
     assert cast.ben.person.last_name not in page  # first name only
-    mentor_page = client_for(cast.ben_user).get(reverse("mentor_duo", kwargs={"pk": cast.paris_duo.pk}))
+    mentor_page = client_for(cast.ben_user).get(reverse("meetings:mentor_duo", kwargs={"pk": cast.paris_duo.pk}))
     assert cast.chloe.person.phone not in mentor_page.content.decode()
     assert cast.chloe.person.last_name not in mentor_page.content.decode()
 
 
 def test_the_mentee_page_reads_right_to_left_in_arabic(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.chloe_user)
-    page = client.get(reverse("mentee_duo", kwargs={"pk": cast.paris_duo.pk}), HTTP_ACCEPT_LANGUAGE="ar")
+    page = client.get(reverse("meetings:mentee_duo", kwargs={"pk": cast.paris_duo.pk}), HTTP_ACCEPT_LANGUAGE="ar")
     assert 'dir="rtl"' in page.content.decode()
 
 
 def test_nobody_opens_a_duo_that_is_not_theirs(cast: Cast, client_for: Any) -> None:
     paris = cast.paris_duo.pk
-    assert client_for(cast.dev_user).get(reverse("mentor_duo", kwargs={"pk": paris})).status_code == 404
-    assert client_for(cast.leila_user).get(reverse("mentee_duo", kwargs={"pk": paris})).status_code == 404
-    assert client_for(cast.lucie).get(reverse("staff_duo", kwargs={"pk": paris})).status_code == 404
-    assert client_for(cast.chloe_user).get(reverse("mentor_duo", kwargs={"pk": paris})).status_code == 404
-    assert client_for(cast.hugo).get(reverse("staff_duo", kwargs={"pk": paris})).status_code == 404
-    forged = client_for(cast.leila_user).post(reverse("mentee_log_meeting", kwargs={"pk": paris}), MEETING)
+    assert client_for(cast.dev_user).get(reverse("meetings:mentor_duo", kwargs={"pk": paris})).status_code == 404
+    assert client_for(cast.leila_user).get(reverse("meetings:mentee_duo", kwargs={"pk": paris})).status_code == 404
+    assert client_for(cast.lucie).get(reverse("meetings:staff_duo", kwargs={"pk": paris})).status_code == 404
+    assert client_for(cast.chloe_user).get(reverse("meetings:mentor_duo", kwargs={"pk": paris})).status_code == 404
+    assert client_for(cast.hugo).get(reverse("meetings:staff_duo", kwargs={"pk": paris})).status_code == 404
+    forged = client_for(cast.leila_user).post(reverse("meetings:mentee_log_meeting", kwargs={"pk": paris}), MEETING)
     assert forged.status_code == 404
     assert not Meeting.objects.exists()
     # A meeting of another duo cannot be confirmed through one's own duo's URL.
@@ -195,7 +197,7 @@ def test_nobody_opens_a_duo_that_is_not_theirs(cast: Cast, client_for: Any) -> N
         mode="phone",
         topics=["cv"],
     )
-    url = reverse("mentee_confirm_meeting", kwargs={"pk": paris, "meeting": other.pk})
+    url = reverse("meetings:mentee_confirm_meeting", kwargs={"pk": paris, "meeting": other.pk})
     assert client_for(cast.chloe_user).post(url).status_code == 404
     other.refresh_from_db()
     assert not other.is_confirmed

@@ -137,19 +137,19 @@ def test_a_snoozed_alert_comes_back_when_the_date_passes(cast: Cast) -> None:
 
 def test_the_attention_page_lists_own_alerts_only_and_resolving_by_hand(cast: Cast, client_for: Any) -> None:
     engagement.evaluate(date(2026, 4, 1))
-    page = client_for(cast.amara).get(reverse("staff_attention")).content.decode()
+    page = client_for(cast.amara).get(reverse("meetings:attention")).content.decode()
     assert cast.chloe.person.full_name in page
     assert cast.leila.person.full_name not in page
     lyon_alert = Alert.objects.get(duo=cast.lyon_duo)
-    url = reverse("staff_alert_action", kwargs={"pk": lyon_alert.pk})
+    url = reverse("meetings:alert_action", kwargs={"pk": lyon_alert.pk})
     assert client_for(cast.amara).post(url, {"action": "resolved"}).status_code == 404
     paris_alert = Alert.objects.get(duo=cast.paris_duo)
     client_for(cast.amara).post(
-        reverse("staff_alert_action", kwargs={"pk": paris_alert.pk}), {"action": "resolved", "text": "Appelés"}
+        reverse("meetings:alert_action", kwargs={"pk": paris_alert.pk}), {"action": "resolved", "text": "Appelés"}
     )
     paris_alert.refresh_from_db()
     assert (paris_alert.status, paris_alert.resolved_by) == (Alert.Status.RESOLVED, cast.amara)
-    assert client_for(cast.ben_user).get(reverse("staff_attention")).status_code == 403
+    assert client_for(cast.ben_user).get(reverse("meetings:attention")).status_code == 403
 
 
 def test_the_attention_page_costs_the_same_queries_for_many_duos(
@@ -158,7 +158,7 @@ def test_the_attention_page_costs_the_same_queries_for_many_duos(
     engagement.evaluate(date(2026, 4, 1))
     client = client_for(cast.nadia)
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("staff_attention"))
+        client.get(reverse("meetings:attention"))
     for k in range(15):  # fifteen more duos at risk, each with meetings and notes
         duo = Duo.objects.create(
             cohort=cast.paris_duo.cohort, mentor=cast.ben, mentee=_mentee(cast, k), started_on=STARTED
@@ -166,7 +166,7 @@ def test_the_attention_page_costs_the_same_queries_for_many_duos(
         meeting(duo, date(2026, 3, 10), by=cast.amara, author="staff")
     engagement.evaluate(date(2026, 4, 30))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("staff_attention"))
+        response = client.get(reverse("meetings:attention"))
     assert response.content.decode().count('class="alert"') >= 15
 
 

@@ -41,7 +41,7 @@ def test_a_meeting_waiting_for_me_shows_on_my_home_page_not_on_the_authors(cast:
     recent_meeting(cast, author="mentor", by=cast.ben_user)
     mentee_home = client_for(cast.chloe_user).get(reverse("mentee_portal")).content.decode()
     assert 'class="to-confirm"' in mentee_home
-    assert reverse("mentee_duo", kwargs={"pk": cast.paris_duo.pk}) in mentee_home
+    assert reverse("meetings:mentee_duo", kwargs={"pk": cast.paris_duo.pk}) in mentee_home
     mentor_home = client_for(cast.ben_user).get(reverse("mentor_portal")).content.decode()
     assert 'class="to-confirm"' not in mentor_home
 
@@ -69,7 +69,7 @@ def test_a_survey_due_shows_on_the_members_home_page_and_opens_their_link(cast: 
 
     mentee = client_for(cast.chloe_user)
     home = mentee.get(reverse("mentee_portal")).content.decode()
-    start = reverse("survey_start", kwargs={"pk": invitation.pk})
+    start = reverse("surveys:start", kwargs={"pk": invitation.pk})
     assert 'id="surveys-due"' in home
     assert start in home
     assert mentee.get(start)["Location"].startswith("/s/")  # a fresh personal link

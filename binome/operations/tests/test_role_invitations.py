@@ -58,7 +58,7 @@ def open_tours(actor: Any, captured: Any, emails: list[str]) -> Any:
 def attacker_pre_registers(cast: Cast, client: Any, captured: Any) -> None:
     with captured(execute=True):
         client.post(
-            reverse("mentor_join", args=[link(cast.acme).token]),
+            reverse("sourcing:join", args=[link(cast.acme).token]),
             enrolment_payload(
                 **{"account-email": FUTURE, "account-password1": GOOD_PASSWORD, "account-password2": GOOD_PASSWORD}
             ),
@@ -79,7 +79,7 @@ def test_F4_a_pre_registered_address_gets_an_invitation_not_the_coordinator_role
     assert [u.email for u in opened.invited] == [FUTURE]
     # The attacker, signing in with the password they chose, opens nothing of Tours.
     client.login(email=FUTURE, password=GOOD_PASSWORD)
-    assert client.get(reverse("staff_territory_checklist", args=["tours"])).status_code != 200
+    assert client.get(reverse("territories:checklist", args=["tours"])).status_code != 200
     invitation = [body for body in emails_to(FUTURE) if "/invitation/" in body]
     assert len(invitation) == 1
 

@@ -88,10 +88,10 @@ def test_partner_figures_match_the_hand_count_in_one_query(
 
 
 def test_the_partners_page_shows_scoped_figures(cast: Cast, dataset: dict[str, Referral], client_for: Any) -> None:
-    page = client_for(cast.amara).get(reverse("staff_partners"), **EN)
+    page = client_for(cast.amara).get(reverse("organisations:partners"), **EN)
     rows = {p.slug: _as_dict(f) for p, f in page.context["rows"]}
     assert rows == {"paris-ngo": PARIS_FIGURES}  # the Lyon NGO is not Amara's partner
-    lyon = client_for(cast.lucie).get(reverse("staff_partners"), **EN)
+    lyon = client_for(cast.lucie).get(reverse("organisations:partners"), **EN)
     rows = {p.slug: _as_dict(f) for p, f in lyon.context["rows"]}
     assert rows == {
         "entraide-rhone": {**dict.fromkeys(PARIS_FIGURES, 0), "referred": 1, "eligible": 1, "enrolled": 1, "matched": 1}
@@ -112,7 +112,7 @@ def test_the_referrer_sees_only_their_own_organisations_figures(
 
 def test_a_partner_agreement_is_recorded_and_the_period_checked(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    url = reverse("staff_relation_agreement", args=[cast.paris_ngo.pk])
+    url = reverse("organisations:relation_agreement", args=[cast.paris_ngo.pk])
     bad = client.post(url, {"purpose": "Orientation", "starts_on": "2026-01-01", "ends_on": "2025-01-01"}, **EN)
     assert bad.status_code == 400
     assert "The agreement ends before it starts." in bad.content.decode()
@@ -135,9 +135,9 @@ def test_the_partners_page_costs_the_same_queries_with_more_partners(
     from binome.organisations.models import Organisation
 
     client = client_for(cast.nadia)
-    client.get(reverse("staff_partners"))
+    client.get(reverse("organisations:partners"))
     for n in range(10):
         Organisation.objects.create(name=f"NGO {n}", slug=f"ngo-{n}", kind="ngo", territory=cast.paris)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("staff_partners"))
+        response = client.get(reverse("organisations:partners"))
     assert len(response.context["rows"]) == 12

@@ -103,34 +103,36 @@ def test_contacts_and_exchanges_are_recorded_with_who_acted(cast: Cast) -> None:
 def test_the_pipeline_board_page_shows_the_coordinators_territory(cast: Cast, client_for: Any) -> None:
     services.add_prospect(territory=cast.paris, name="Paris Prospect", actor=cast.amara)
     services.add_prospect(territory=cast.lyon, name="Lyon Prospect", actor=cast.lucie)
-    page = client_for(cast.amara).get(reverse("staff_relations"), **EN).content.decode()
+    page = client_for(cast.amara).get(reverse("organisations:relations"), **EN).content.decode()
     assert "Paris Prospect" in page
     assert "Lyon Prospect" not in page
-    assert client_for(cast.amara).get(reverse("staff_relations") + "?territory=lyon").status_code == 404
-    admin = client_for(cast.nadia).get(reverse("staff_relations") + "?territory=lyon", **EN).content.decode()
+    assert client_for(cast.amara).get(reverse("organisations:relations") + "?territory=lyon").status_code == 404
+    admin = client_for(cast.nadia).get(reverse("organisations:relations") + "?territory=lyon", **EN).content.decode()
     assert "Lyon Prospect" in admin
 
 
 def test_adding_a_prospect_from_the_board(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
     response = client.post(
-        reverse("staff_relations"), {"territory": cast.paris.pk, "name": "Nouvelle SA", "next_action": "Email"}
+        reverse("organisations:relations"), {"territory": cast.paris.pk, "name": "Nouvelle SA", "next_action": "Email"}
     )
     relation = CompanyRelation.objects.get(company__name="Nouvelle SA")
     assert response.status_code == 302
     assert relation.next_action == "Email"
     # Another territory's id is not a choice for a Paris coordinator.
-    refused = client.post(reverse("staff_relations"), {"territory": cast.lyon.pk, "name": "Ailleurs"}, **EN)
+    refused = client.post(reverse("organisations:relations"), {"territory": cast.lyon.pk, "name": "Ailleurs"}, **EN)
     assert refused.status_code == 400
     assert not CompanyRelation.objects.filter(company__name="Ailleurs").exists()
 
 
 def test_a_lyon_coordinator_gets_404_on_a_paris_company_relation(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.lucie)
-    assert client.get(reverse("staff_relation", args=[cast.acme.pk])).status_code == 404
-    response = client.post(reverse("staff_relation_contact", args=[cast.acme.pk]), {"name": "Intrus"})
+    assert client.get(reverse("organisations:relation", args=[cast.acme.pk])).status_code == 404
+    response = client.post(reverse("organisations:relation_contact", args=[cast.acme.pk]), {"name": "Intrus"})
     assert response.status_code == 404
-    response = client.post(reverse("staff_relation_move", args=[cast.acme.pk]), {"stage": "lost", "lost_reason": "x"})
+    response = client.post(
+        reverse("organisations:relation_move", args=[cast.acme.pk]), {"stage": "lost", "lost_reason": "x"}
+    )
     assert response.status_code == 404
     assert not Contact.objects.exists()
     assert not CompanyRelation.objects.exists()
@@ -138,16 +140,18 @@ def test_a_lyon_coordinator_gets_404_on_a_paris_company_relation(cast: Cast, cli
 
 def test_forms_on_the_relation_page_re_render_with_their_errors(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    url = reverse("staff_relation_move", args=[cast.acme.pk])
+    url = reverse("organisations:relation_move", args=[cast.acme.pk])
     response = client.post(url, {"stage": "lost", "lost_reason": ""}, **EN)
     assert response.status_code == 400
     assert "Say why this company was lost." in response.content.decode()
     assert not CompanyRelation.objects.exists()
-    response = client.post(reverse("staff_relation_contact", args=[cast.acme.pk]), {"email": "not-an-email"}, **EN)
+    response = client.post(
+        reverse("organisations:relation_contact", args=[cast.acme.pk]), {"email": "not-an-email"}, **EN
+    )
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
     response = client.post(
-        reverse("staff_relation_exchange", args=[cast.acme.pk]),
+        reverse("organisations:relation_exchange", args=[cast.acme.pk]),
         {"happened_on": "2099-01-01", "kind": "call", "summary": "Futur"},
         **EN,
     )
@@ -158,13 +162,13 @@ def test_forms_on_the_relation_page_re_render_with_their_errors(cast: Cast, clie
     assert client.post(url, {"stage": "meeting", "next_action": "Send the offer"}).status_code == 302
     assert CompanyRelation.objects.get(company=cast.acme).stage == "meeting"
     assert StageChange.objects.filter(relation__company=cast.acme).count() == 1
-    client.post(reverse("staff_relation_contact", args=[cast.acme.pk]), {"name": "Hélène Roux", "role": "DRH"})
+    client.post(reverse("organisations:relation_contact", args=[cast.acme.pk]), {"name": "Hélène Roux", "role": "DRH"})
     contact = Contact.objects.get(organisation=cast.acme)
     client.post(
-        reverse("staff_relation_exchange", args=[cast.acme.pk]),
+        reverse("organisations:relation_exchange", args=[cast.acme.pk]),
         {"happened_on": "2026-01-05", "kind": "meeting", "summary": "Premier rendez-vous", "contact": contact.pk},
     )
-    page = client.get(reverse("staff_relation", args=[cast.acme.pk]), **EN).content.decode()
+    page = client.get(reverse("organisations:relation", args=[cast.acme.pk]), **EN).content.decode()
     assert "Hélène Roux" in page
     assert "Premier rendez-vous" in page
     assert "Meeting" in page
@@ -179,7 +183,7 @@ def test_the_board_page_costs_the_same_queries_with_more_companies(
         )
     client = client_for(cast.amara)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("staff_relations"))
+        response = client.get(reverse("organisations:relations"))
     assert response.context["board"].total == 12
 
 
@@ -189,7 +193,7 @@ def test_a_contact_is_corrected_then_removed_and_both_are_audited(cast: Cast, cl
         cast.acme, happened_on=date(2026, 1, 5), kind="call", summary="Appel", contact=contact, actor=cast.amara
     )
     client = client_for(cast.amara)
-    url = reverse("staff_relation_contact_edit", args=[cast.acme.pk, contact.pk])
+    url = reverse("organisations:relation_contact_edit", args=[cast.acme.pk, contact.pk])
     bad = client.post(url, {"name": "Hélène Roux", "email": "pas-un-email"}, **EN)
     assert bad.status_code == 400
     contact.refresh_from_db()
@@ -202,12 +206,15 @@ def test_a_contact_is_corrected_then_removed_and_both_are_audited(cast: Cast, cl
     assert sorted(updated.details["fields"]) == ["email", "role"]
     assert (
         client_for(cast.lucie)
-        .post(reverse("staff_relation_contact_remove", args=[cast.acme.pk, contact.pk]))
+        .post(reverse("organisations:relation_contact_remove", args=[cast.acme.pk, contact.pk]))
         .status_code
         == 404
     )
     client = client_for(cast.amara)
-    assert client.post(reverse("staff_relation_contact_remove", args=[cast.acme.pk, contact.pk])).status_code == 302
+    assert (
+        client.post(reverse("organisations:relation_contact_remove", args=[cast.acme.pk, contact.pk])).status_code
+        == 302
+    )
     assert not Contact.objects.filter(pk=contact.pk).exists()
     exchange.refresh_from_db()
     assert exchange.contact is None

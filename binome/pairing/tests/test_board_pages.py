@@ -28,11 +28,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def board_url(autumn: Autumn) -> str:
-    return reverse("staff_matching_board", kwargs={"pk": autumn.cohort.pk})
+    return reverse("pairing:matching_board", kwargs={"pk": autumn.cohort.pk})
 
 
 def test_the_cohort_list_shows_how_many_people_wait(cast: Cast, autumn: Autumn, client_for: Any) -> None:
-    page = client_for(cast.amara).get(reverse("staff_matching")).content.decode()
+    page = client_for(cast.amara).get(reverse("pairing:matching")).content.decode()
     assert "Paris automne" in page
     assert "Lyon printemps" not in page  # Lucie's cohort
 
@@ -77,7 +77,7 @@ def test_reject_rerun_and_confirm_through_the_pages(cast: Cast, autumn: Autumn, 
     client.post(board_url(autumn), WEIGHTS)
     run = MatchRun.objects.get(cohort=autumn.cohort)
     samir = run.proposals.get(mentee=autumn.samir)
-    url = reverse("staff_matching_decide", kwargs={"pk": run.pk, "proposal": samir.pk})
+    url = reverse("pairing:matching_decide", kwargs={"pk": run.pk, "proposal": samir.pk})
     assert client.post(url, {"decision": "rejected"}, **HTMX).status_code == 200
     samir.refresh_from_db()
     assert samir.decision == Proposal.Decision.REJECTED
@@ -87,10 +87,10 @@ def test_reject_rerun_and_confirm_through_the_pages(cast: Cast, autumn: Autumn, 
     assert latest.number == 2
     assert not latest.proposals.filter(mentee=autumn.samir, mentor=autumn.ines).exists()
 
-    response = client.post(reverse("staff_matching_confirm", kwargs={"pk": latest.pk}))
+    response = client.post(reverse("pairing:matching_confirm", kwargs={"pk": latest.pk}))
     assert response.status_code == 302
     assert Duo.objects.filter(cohort=autumn.cohort).count() == latest.proposals.count()
-    again = client.post(reverse("staff_matching_confirm", kwargs={"pk": latest.pk}), follow=True)
+    again = client.post(reverse("pairing:matching_confirm", kwargs={"pk": latest.pk}), follow=True)
     assert Duo.objects.filter(cohort=autumn.cohort).count() == latest.proposals.count()
     assert "déjà confirm" in again.content.decode() or "already confirmed" in again.content.decode()
 
@@ -99,7 +99,7 @@ def test_what_a_pin_costs_is_shown_and_a_refused_pin_explains_why(cast: Cast, au
     client = client_for(cast.amara)
     client.post(board_url(autumn), WEIGHTS)
     run = MatchRun.objects.get(cohort=autumn.cohort)
-    url = reverse("staff_matching_pair", kwargs={"pk": run.pk})
+    url = reverse("pairing:matching_pair", kwargs={"pk": run.pk})
     shown = client.post(url, {"mentee": autumn.yara.pk, "mentor": autumn.ines.pk, "rule": "cost"}, **HTMX)
     assert 'id="pin-cost"' in shown.content.decode()
     refused = client.post(url, {"mentee": autumn.samir.pk, "mentor": autumn.tom.pk, "rule": "pin"}, **HTMX)
@@ -115,7 +115,7 @@ def test_swapping_through_the_page_needs_exactly_two_ticks(cast: Cast, autumn: A
     client.post(board_url(autumn), WEIGHTS)
     run = MatchRun.objects.get(cohort=autumn.cohort)
     samir, yara = run.proposals.get(mentee=autumn.samir), run.proposals.get(mentee=autumn.yara)
-    url = reverse("staff_matching_swap", kwargs={"pk": run.pk})
+    url = reverse("pairing:matching_swap", kwargs={"pk": run.pk})
     client.post(url, {"proposal": [samir.pk]})
     samir.refresh_from_db()
     assert samir.mentor_id == autumn.ines.pk
@@ -128,11 +128,11 @@ def test_comparing_two_runs_lists_what_changed(cast: Cast, autumn: Autumn, clien
     first = services.run_matching(autumn.cohort, actor=cast.amara)
     services.decide(first.proposals.get(mentee=autumn.samir), "rejected", actor=cast.amara)
     services.rerun(first, actor=cast.amara)
-    page = client_for(cast.amara).get(reverse("staff_matching_compare", kwargs={"pk": autumn.cohort.pk}))
+    page = client_for(cast.amara).get(reverse("pairing:matching_compare", kwargs={"pk": autumn.cohort.pk}))
     assert page.status_code == 200
     assert "Samir Mentee" in page.content.decode()
     missing = client_for(cast.amara).get(
-        reverse("staff_matching_compare", kwargs={"pk": autumn.cohort.pk}), {"a": "99"}
+        reverse("pairing:matching_compare", kwargs={"pk": autumn.cohort.pk}), {"a": "99"}
     )
     assert missing.status_code == 404
 
@@ -147,10 +147,10 @@ def test_a_lyon_coordinator_gets_404_on_every_paris_matching_action(
     assert client.get(board_url(autumn)).status_code == 404
     assert client.post(board_url(autumn), WEIGHTS).status_code == 404
     for name, kwargs, data in [
-        ("staff_matching_decide", {"pk": run.pk, "proposal": proposal.pk}, {"decision": "rejected"}),
-        ("staff_matching_swap", {"pk": run.pk}, {"proposal": [proposal.pk]}),
-        ("staff_matching_pair", {"pk": run.pk}, {"mentee": autumn.samir.pk, "mentor": autumn.ines.pk, "rule": "pin"}),
-        ("staff_matching_confirm", {"pk": run.pk}, {}),
+        ("pairing:matching_decide", {"pk": run.pk, "proposal": proposal.pk}, {"decision": "rejected"}),
+        ("pairing:matching_swap", {"pk": run.pk}, {"proposal": [proposal.pk]}),
+        ("pairing:matching_pair", {"pk": run.pk}, {"mentee": autumn.samir.pk, "mentor": autumn.ines.pk, "rule": "pin"}),
+        ("pairing:matching_confirm", {"pk": run.pk}, {}),
     ]:
         assert client.post(reverse(name, kwargs=kwargs), data).status_code == 404, name
     run.refresh_from_db()
@@ -162,7 +162,7 @@ def test_a_lyon_coordinator_gets_404_on_every_paris_matching_action(
 def test_mentors_and_referrers_cannot_post_to_the_board(cast: Cast, autumn: Autumn, client_for: Any) -> None:
     run = services.run_matching(autumn.cohort, actor=cast.amara)
     for user in (cast.ben_user, cast.farah, cast.hugo, cast.chloe_user):
-        assert client_for(user).post(reverse("staff_matching_confirm", kwargs={"pk": run.pk})).status_code == 404
+        assert client_for(user).post(reverse("pairing:matching_confirm", kwargs={"pk": run.pk})).status_code == 404
     assert not Duo.objects.filter(cohort=autumn.cohort).exists()
 
 

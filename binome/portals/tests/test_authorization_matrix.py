@@ -76,28 +76,28 @@ def training_attendance(cast: Cast, lyon: bool = False) -> dict[str, Any]:
 
 POLICY: dict[str, Policy] = {
     "home": Policy(expect(302, anonymous=302)),
-    "staff_dashboard": Policy(expect(403, anonymous=LOGIN, national_admin=200, coordinator=302)),
-    "staff_territory": Policy(
+    "territories:dashboard": Policy(expect(403, anonymous=LOGIN, national_admin=200, coordinator=302)),
+    "territories:territory": Policy(
         STAFF_SECTION,
         own=lambda c: {"slug": c.paris.slug},
         foreign=lambda c: {"slug": c.lyon.slug},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_people": Policy(STAFF_SECTION),
-    "staff_person": Policy(
+    "people:people": Policy(STAFF_SECTION),
+    "people:person": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.chloe.person_id},
         foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_person_edit": Policy(
+    "people:person_edit": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.chloe.person_id},
         foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_organisations": Policy(STAFF_SECTION),
-    "staff_organisation": Policy(
+    "organisations:organisations": Policy(STAFF_SECTION),
+    "organisations:organisation": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.paris_ngo.pk},
         foreign=lambda c: {"pk": c.lyon_ngo.pk},
@@ -109,38 +109,38 @@ POLICY: dict[str, Policy] = {
     "partner_portal": Policy(expect(403, anonymous=LOGIN, referrer=200)),
     "funder_portal": Policy(expect(403, anonymous=LOGIN, national_admin=200, funder=200)),
     # Sourcing, refugee side: referrers see their own partner's referrals only; the application is public.
-    "partner_referral_new": Policy(expect(403, anonymous=LOGIN, referrer=200)),
-    "partner_referral": Policy(
+    "sourcing:referral_new": Policy(expect(403, anonymous=LOGIN, referrer=200)),
+    "sourcing:referral": Policy(
         expect(403, anonymous=LOGIN, referrer=200),
         own=lambda c: {"pk": c.chloe_referral.pk},
         foreign=lambda c: {"pk": c.leila_referral.pk},
         expected_foreign=expect(403, anonymous=LOGIN, referrer=404),
     ),
-    "public_apply": Policy(PUBLIC),
-    "public_apply_thanks": Policy(PUBLIC),
-    "screening_board": Policy(STAFF_SECTION),
-    "screening_bulk": Policy(expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)),  # POST only
-    "screening_referral": Policy(
+    "sourcing:apply": Policy(PUBLIC),
+    "sourcing:apply_thanks": Policy(PUBLIC),
+    "sourcing:screening_board": Policy(STAFF_SECTION),
+    "sourcing:screening_bulk": Policy(expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)),  # POST only
+    "sourcing:screening_referral": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.chloe_referral.pk},
         foreign=lambda c: {"pk": c.leila_referral.pk},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     # Matching board: cohorts and runs of the coordinator's territory only.
-    "staff_matching": Policy(STAFF_SECTION),
-    "staff_matching_board": Policy(
+    "pairing:matching": Policy(STAFF_SECTION),
+    "pairing:matching_board": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.paris_duo.cohort_id},
         foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_matching_compare": Policy(
+    "pairing:matching_compare": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.paris_duo.cohort_id},
         foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_matching_decide": Policy(
+    "pairing:matching_decide": Policy(
         STAFF_POST_ONLY,
         own=match_run,
         foreign=lambda c: match_run(c, lyon=True),
@@ -153,11 +153,11 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: {"pk": match_run(c, lyon=True)["pk"]},
             expected_foreign=STAFF_POST_ONLY,
         )
-        for name in ("staff_matching_swap", "staff_matching_pair", "staff_matching_confirm")
+        for name in ("pairing:matching_swap", "pairing:matching_pair", "pairing:matching_confirm")
     },
     # Mentor enrolment: the link is public while valid; company contacts manage their own company's
     # links, staff those of their territories' companies. POST-only actions refuse GET (405).
-    "mentor_join": Policy(
+    "sourcing:join": Policy(
         PUBLIC,
         own=lambda c: {"token": invitation(c).token},
         foreign=lambda c: {"token": "not-a-real-token"},
@@ -170,75 +170,75 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: {"token": "not-a-real-token"},
             expected_foreign=expect(404),
         )
-        for name in ("mentor_join_occupations", "mentor_join_places")
+        for name in ("sourcing:join_occupations", "sourcing:join_places")
     },
     # Links emailed to an address (issue #15, F4 and F15): a token that was never issued is not found.
-    "mentor_join_confirm": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
-    "role_invitation": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
-    "invitation_create": Policy(
+    "sourcing:join_confirm": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
+    "accounts:role_invitation": Policy(expect(404), own=lambda c: {"token": "not-a-real-token"}),
+    "sourcing:invitation_create": Policy(
         INVITATION_POST_ONLY,
         own=lambda c: {"company_pk": c.acme.pk},
         foreign=lambda c: {"company_pk": c.dev.company_id},
         expected_foreign=INVITATION_POST_ONLY,
     ),
-    "invitation_detail": Policy(
+    "sourcing:invitation": Policy(
         INVITATION_MANAGERS,
         own=lambda c: {"pk": invitation(c).pk},
         foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
         expected_foreign=expect(403, anonymous=LOGIN, national_admin=200, coordinator=404, company_contact=404),
     ),
-    "invitation_revoke": Policy(
+    "sourcing:invitation_revoke": Policy(
         INVITATION_POST_ONLY,
         own=lambda c: {"pk": invitation(c).pk},
         foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
         expected_foreign=INVITATION_POST_ONLY,
     ),
     # Mentor training: staff of the session's territory.
-    "staff_training": Policy(STAFF_SECTION),
-    "staff_training_session": Policy(
+    "sourcing:training": Policy(STAFF_SECTION),
+    "sourcing:training_session": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": training_attendance(c)["pk"]},
         foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_training_register": Policy(
+    "sourcing:training_register": Policy(
         TRAINING_POST_ONLY,
         own=lambda c: {"pk": training_attendance(c)["pk"]},
         foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
         expected_foreign=TRAINING_POST_ONLY,
     ),
-    "staff_training_mark": Policy(
+    "sourcing:training_mark": Policy(
         TRAINING_POST_ONLY,
         own=training_attendance,
         foreign=lambda c: training_attendance(c, lyon=True),
         expected_foreign=TRAINING_POST_ONLY,
     ),
-    "staff_training_unregister": Policy(
+    "sourcing:training_unregister": Policy(
         TRAINING_POST_ONLY,
         own=training_attendance,
         foreign=lambda c: training_attendance(c, lyon=True),
         expected_foreign=TRAINING_POST_ONLY,
     ),
-    "staff_training_waive": Policy(
+    "sourcing:training_waive": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.ben.person_id},
         foreign=lambda c: {"pk": c.dev.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     # A duo's pages: its two members, and staff of its territory.
-    "mentor_duo": Policy(
+    "meetings:mentor_duo": Policy(
         expect(403, anonymous=LOGIN, mentor=200),
         own=lambda c: {"pk": c.paris_duo.pk},
         foreign=lambda c: {"pk": c.lyon_duo.pk},
         expected_foreign=expect(403, anonymous=LOGIN, mentor=404),
     ),
-    "mentee_duo": Policy(
+    "meetings:mentee_duo": Policy(
         expect(403, anonymous=LOGIN, mentee=200),
         own=lambda c: {"pk": c.paris_duo.pk},
         foreign=lambda c: {"pk": c.lyon_duo.pk},
         expected_foreign=expect(403, anonymous=LOGIN, mentee=404),
     ),
-    "staff_duo": Policy(
+    "meetings:staff_duo": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.paris_duo.pk},
         foreign=lambda c: {"pk": c.lyon_duo.pk},
@@ -252,13 +252,13 @@ POLICY: dict[str, Policy] = {
             expected_foreign=expected,
         )
         for name, expected in [
-            ("mentor_log_meeting", expect(403, anonymous=LOGIN, mentor=405)),
-            ("mentor_introduction", expect(403, anonymous=LOGIN, mentor=405)),
-            ("mentor_sharing", expect(403, anonymous=LOGIN, mentor=405)),
-            ("mentee_log_meeting", expect(403, anonymous=LOGIN, mentee=405)),
-            ("mentee_sharing", expect(403, anonymous=LOGIN, mentee=405)),
-            ("staff_log_meeting", STAFF_POST_ONLY),
-            ("staff_duo_status", STAFF_POST_ONLY),
+            ("meetings:mentor_log_meeting", expect(403, anonymous=LOGIN, mentor=405)),
+            ("meetings:mentor_introduction", expect(403, anonymous=LOGIN, mentor=405)),
+            ("meetings:mentor_sharing", expect(403, anonymous=LOGIN, mentor=405)),
+            ("meetings:mentee_log_meeting", expect(403, anonymous=LOGIN, mentee=405)),
+            ("meetings:mentee_sharing", expect(403, anonymous=LOGIN, mentee=405)),
+            ("meetings:staff_log_meeting", STAFF_POST_ONLY),
+            ("meetings:staff_duo_status", STAFF_POST_ONLY),
         ]
     },
     **{
@@ -269,13 +269,13 @@ POLICY: dict[str, Policy] = {
             expected_foreign=expected,
         )
         for name, expected in [
-            ("mentor_confirm_meeting", expect(403, anonymous=LOGIN, mentor=405)),
-            ("mentee_confirm_meeting", expect(403, anonymous=LOGIN, mentee=405)),
-            ("staff_confirm_meeting", STAFF_POST_ONLY),
+            ("meetings:mentor_confirm_meeting", expect(403, anonymous=LOGIN, mentor=405)),
+            ("meetings:mentee_confirm_meeting", expect(403, anonymous=LOGIN, mentee=405)),
+            ("meetings:staff_confirm_meeting", STAFF_POST_ONLY),
         ]
     },
-    "staff_attention": Policy(STAFF_SECTION),
-    "staff_alert_action": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
+    "meetings:attention": Policy(STAFF_SECTION),
+    "meetings:alert_action": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
     "reference:occupations": Policy(SIGNED_IN_ONLY),
     "reference:places": Policy(SIGNED_IN_ONLY),
     "set_language": Policy(expect(302)),  # GET redirects back; the switch itself is a POST
@@ -300,14 +300,14 @@ POLICY: dict[str, Policy] = {
     "account_reset_password_from_key_done": Policy(PUBLIC),
     "static": Policy(expect(404), own=lambda c: {"path": "does-not-exist.css"}),
     # Spreadsheet imports and duplicates (staff). A preview token that was never issued is not found.
-    "staff_imports": Policy(STAFF_SECTION),
-    "staff_import_template": Policy(STAFF_SECTION, own=lambda c: {"kind": "xlsx"}),
-    "staff_import_preview": Policy(
+    "sourcing:imports": Policy(STAFF_SECTION),
+    "sourcing:import_template": Policy(STAFF_SECTION, own=lambda c: {"kind": "xlsx"}),
+    "sourcing:import_preview": Policy(
         expect(403, anonymous=LOGIN, national_admin=404, coordinator=404),
         own=lambda c: {"token": "never-issued-token-0123456789"},
     ),
-    "staff_duplicates": Policy(STAFF_SECTION),
-    "staff_merge": Policy(
+    "sourcing:duplicates": Policy(STAFF_SECTION),
+    "sourcing:merge": Policy(
         STAFF_SECTION,
         own=lambda c: {"first": c.chloe.person_id, "second": c.ben.person_id},
         foreign=lambda c: {"first": c.leila.person_id, "second": c.dev.person_id},
@@ -357,12 +357,12 @@ def programme_template(cast: Cast, lyon: bool = False) -> Any:
 NATIONAL_ONLY = expect(403, anonymous=LOGIN, national_admin=200)
 PROGRAMME_POST_ONLY = expect(403, anonymous=LOGIN, national_admin=405, coordinator=405)
 
-# Programme delivery (binome/portals/urls_programmes.py): staff of the cohort's territory;
+# Programme delivery (binome/portals/urls/cohorts.py): staff of the cohort's territory;
 # national pages for national admins; the calendar feed is public to whoever holds its token.
 POLICY.update(
     {
-        "staff_cohorts": Policy(STAFF_SECTION),
-        "staff_cohort_calendar": Policy(
+        "cohorts:cohorts": Policy(STAFF_SECTION),
+        "cohorts:cohort_calendar": Policy(
             STAFF_SECTION,
             own=lambda c: {"pk": c.paris_duo.cohort_id},
             foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
@@ -375,7 +375,7 @@ POLICY.update(
                 foreign=lambda c: {"pk": workshop(c, lyon=True)["pk"]},
                 expected_foreign=STAFF_OBJECT_FOREIGN,
             )
-            for name in ("staff_workshop", "staff_workshop_attendance")
+            for name in ("cohorts:workshop", "cohorts:workshop_attendance")
         },
         **{
             name: Policy(
@@ -384,39 +384,39 @@ POLICY.update(
                 foreign=lambda c: {"pk": workshop(c, lyon=True)["pk"]},
                 expected_foreign=PROGRAMME_POST_ONLY,
             )
-            for name in ("staff_workshop_invite", "staff_workshop_cancel")
+            for name in ("cohorts:workshop_invite", "cohorts:workshop_cancel")
         },
-        "staff_workshop_mark": Policy(
+        "cohorts:workshop_mark": Policy(
             PROGRAMME_POST_ONLY,
             own=workshop,
             foreign=lambda c: workshop(c, lyon=True),
             expected_foreign=PROGRAMME_POST_ONLY,
         ),
-        "staff_templates": Policy(STAFF_SECTION),
-        "staff_template": Policy(
+        "cohorts:templates": Policy(STAFF_SECTION),
+        "cohorts:template": Policy(
             STAFF_SECTION,
             own=lambda c: {"pk": programme_template(c).pk},
             foreign=lambda c: {"pk": programme_template(c, lyon=True).pk},
             expected_foreign=STAFF_OBJECT_FOREIGN,
         ),
-        "staff_national": Policy(NATIONAL_ONLY),
-        "staff_open_territory": Policy(NATIONAL_ONLY),
-        "staff_territory_checklist": Policy(
+        "territories:national": Policy(NATIONAL_ONLY),
+        "territories:open_territory": Policy(NATIONAL_ONLY),
+        "territories:checklist": Policy(
             STAFF_SECTION,
             own=lambda c: {"slug": c.paris.slug},
             foreign=lambda c: {"slug": c.lyon.slug},
             expected_foreign=STAFF_OBJECT_FOREIGN,
         ),
-        "calendar_feed_manage": Policy(SIGNED_IN_ONLY),
-        "calendar_feed": Policy(
+        "cohorts:calendar_feed_manage": Policy(SIGNED_IN_ONLY),
+        "cohorts:calendar_feed": Policy(
             PUBLIC,
             own=calendar_token,
             foreign=lambda c: {"token": "not-a-real-token"},
             expected_foreign=expect(404),
         ),
-        "resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
+        "cohorts:resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
         # Downloads are checked against the viewer's cohorts in binome/cohorts/tests/test_feeds_and_resources.py.
-        "resource_file": Policy(expect(404, anonymous=LOGIN), own=lambda c: {"pk": 999_999}),
+        "cohorts:resource_file": Policy(expect(404, anonymous=LOGIN), own=lambda c: {"pk": 999_999}),
     }
 )
 

@@ -87,7 +87,7 @@ def reverse_name(problem: str) -> str | None:
     """The URL name a problem line is about."""
     url = next((word for word in problem.split() if word.startswith("/")), "")
     try:
-        return resolve(url.split("?")[0]).url_name
+        return resolve(url.split("?")[0]).view_name
     except Resolver404:
         return None
 
@@ -109,7 +109,7 @@ def discover(cast: Cast, client_for: Any) -> list[tuple[str, str, Form]]:
             for form in forms_of(response.content.decode()):
                 action = urljoin(url, form.action) if form.action else url
                 try:
-                    target = resolve(action.split("?")[0]).url_name
+                    target = resolve(action.split("?")[0]).view_name
                 except Resolver404:
                     continue
                 if target in SKIPPED_URL_NAMES:

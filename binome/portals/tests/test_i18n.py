@@ -34,10 +34,10 @@ def test_every_message_is_translated(language: str) -> None:
 
 def test_french_is_the_default_and_english_is_a_switch_away(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
-    page = client.get(reverse("staff_territory", args=["paris"])).content.decode()
+    page = client.get(reverse("territories:territory", args=["paris"])).content.decode()
     assert "Tableau de bord · Paris" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    page = client.get(reverse("staff_territory", args=["paris"])).content.decode()
+    page = client.get(reverse("territories:territory", args=["paris"])).content.decode()
     assert "Dashboard · Paris" in page
 
 

@@ -13,13 +13,13 @@ from conftest import Cast
 
 
 def test_a_lyon_coordinator_gets_404_on_a_paris_mentee_file(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.lucie).get(reverse("staff_person", args=[cast.chloe.person_id]))
+    response = client_for(cast.lucie).get(reverse("people:person", args=[cast.chloe.person_id]))
     assert response.status_code == 404
     assert "Haddad" not in response.content.decode()
 
 
 def test_the_paris_coordinator_sees_only_paris_people_in_the_list(cast: Cast, client_for: Any) -> None:
-    page = client_for(cast.amara).get(reverse("staff_people")).content.decode()
+    page = client_for(cast.amara).get(reverse("people:people")).content.decode()
     assert "Chloé Haddad" in page
     assert "Ben Durand" in page
     assert "Leïla" not in page
@@ -27,7 +27,7 @@ def test_the_paris_coordinator_sees_only_paris_people_in_the_list(cast: Cast, cl
 
 
 def test_opening_a_file_is_recorded_with_who_looked(cast: Cast, client_for: Any) -> None:
-    client_for(cast.amara).get(reverse("staff_person", args=[cast.chloe.person_id]))
+    client_for(cast.amara).get(reverse("people:person", args=[cast.chloe.person_id]))
     event = AuditEvent.objects.get(verb="viewed")
     assert event.actor == cast.amara
     assert (event.target_type, event.target_id) == ("people.person", str(cast.chloe.person_id))
@@ -68,7 +68,7 @@ def test_a_referrer_sees_only_the_referrals_of_her_partner(cast: Cast, client_fo
 
 
 def test_a_referrer_cannot_open_the_file_of_the_person_she_referred(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.farah).get(reverse("staff_person", args=[cast.chloe.person_id]))
+    response = client_for(cast.farah).get(reverse("people:person", args=[cast.chloe.person_id]))
     assert response.status_code == 404
 
 
@@ -79,7 +79,7 @@ def test_funders_see_small_counts_as_less_than_five(cast: Cast, client_for: Any)
 
 
 def test_pages_with_personal_data_are_not_cached(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.amara).get(reverse("staff_person", args=[cast.chloe.person_id]))
+    response = client_for(cast.amara).get(reverse("people:person", args=[cast.chloe.person_id]))
     assert response["Cache-Control"] == "no-store"
 
 

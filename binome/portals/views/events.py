@@ -4,7 +4,6 @@ in one tap with htmx and a plain-form fallback), and the company contact's view 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -20,6 +19,7 @@ from binome.events.models import EventRegistration
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.portals.decorators import company_contacts_only, staff_only
+from binome.portals.helpers import add_service_errors, fragment_or_redirect, is_htmx, service_errors_as_messages
 
 
 def _companies(request: HttpRequest) -> QuerySet[Organisation]:
@@ -30,14 +30,6 @@ def _companies(request: HttpRequest) -> QuerySet[Organisation]:
     )
 
 
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Rules the service enforces come back as form errors on their field, never a 500."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, field_messages in by_field.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @staff_only
 def events(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, companies=_companies(request))
@@ -45,11 +37,10 @@ def events(request: HttpRequest) -> HttpResponse:
         try:
             event = services.create_event(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is created: now register people."))
-            return redirect("staff_event", pk=event.pk)
+            return redirect("events:event", pk=event.pk)
     visible = selectors.with_counts(selectors.staff_events_visible_to(request.user))
     now = timezone.now()
     return render(
@@ -92,7 +83,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.staff_event_for(request.user, pk)
     if found.is_cancelled:
         messages.error(request, _("This event is cancelled."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     # The form works on its own copy: a refused save must not change the event shown around it.
     initial = {name: getattr(found, name) for name in EventForm.Meta.fields}
     form = EventForm(request.POST or None, companies=_companies(request), initial=initial)
@@ -100,10 +91,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_event(found, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The event is saved."))
-            return redirect("staff_event", pk=found.pk)
+            return redirect("events:event", pk=found.pk)
     return render(
         request,
         "portals/events/edit.html",
@@ -118,19 +109,19 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.staff_event_for(request.user, pk)
     if found.is_cancelled:
         messages.error(request, _("This event is already cancelled."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_event(found, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if found.registrations.exists():
                 messages.success(request, _("The event is cancelled. Tell the people who were registered."))
             else:
                 messages.success(request, _("The event is cancelled."))
-            return redirect("staff_event", pk=found.pk)
+            return redirect("events:event", pk=found.pk)
     registrations = found.registrations.select_related("person").order_by(
         "audience", "person__last_name", "person__first_name", "pk"
     )
@@ -154,11 +145,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             registration = services.register(found, form.cleaned_data["person"], actor=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            service_errors_as_messages(request, error)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": registration.person.full_name})
-    return redirect("staff_event", pk=found.pk)
+    return redirect("events:event", pk=found.pk)
 
 
 @staff_only
@@ -170,21 +160,21 @@ def mark(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     value = request.POST.get("present")
     if value not in {"0", "1"}:
         messages.error(request, _("Choose present or absent."))
-        return redirect("staff_event", pk=found.pk)
+        return redirect("events:event", pk=found.pk)
     try:
         registration = services.mark_attendance(registration, present=value == "1", actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("staff_event", pk=found.pk)
-    if getattr(request, "htmx", False):
+        service_errors_as_messages(request, error)
+        return redirect("events:event", pk=found.pk)
+    if is_htmx(request):  # the row shows the person's name
         registration = EventRegistration.objects.select_related("person").get(pk=registration.pk)
-        return render(
-            request,
-            "portals/events/_registration_row.html",
-            {"event": found, "r": registration, "attendance_open": True},
-        )
-    return redirect("staff_event", pk=found.pk)
+    return fragment_or_redirect(
+        request,
+        "portals/events/_registration_row.html",
+        {"event": found, "r": registration, "attendance_open": True},
+        "events:event",
+        pk=found.pk,
+    )
 
 
 @staff_only
@@ -195,11 +185,10 @@ def unregister(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespo
     try:
         services.unregister(registration, actor=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        service_errors_as_messages(request, error)
     else:
         messages.success(request, _("Taken off the list."))
-    return redirect("staff_event", pk=found.pk)
+    return redirect("events:event", pk=found.pk)
 
 
 @company_contacts_only

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
-from binome.cohorts.models import Cohort
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.impact import charts, kpis, reports, services
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
@@ -29,6 +28,7 @@ from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.people.selectors import people_visible_to
 from binome.portals.decorators import company_contacts_only, funders_only, staff_only
+from binome.portals.helpers import add_service_errors, is_htmx
 from binome.territories.selectors import territories_visible_to
 
 CONTENT_TYPES = {
@@ -80,10 +80,10 @@ def staff_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
                     source=Source.STAFF,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Outcome recorded."))
-                return redirect("staff_impact_outcomes", pk=person.pk)
+                return redirect("impact:outcomes", pk=person.pk)
         return _outcomes_page(request, person, form, status=400)
     return _outcomes_page(request, person, form)
 
@@ -117,10 +117,10 @@ def staff_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 occupation=data["occupation"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Outcome updated."))
-            return redirect("staff_impact_outcomes", pk=outcome.person_id)
+            return redirect("impact:outcomes", pk=outcome.person_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "portals/impact/outcome_edit.html", {"outcome": outcome, "form": form}, status=status)
 
@@ -135,7 +135,7 @@ def staff_outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Outcome deleted."))
-    return redirect("staff_impact_outcomes", pk=outcome.person_id)
+    return redirect("impact:outcomes", pk=outcome.person_id)
 
 
 @staff_only
@@ -156,14 +156,14 @@ def staff_conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose which record to keep."))
-        return redirect("staff_impact_conflicts")
+        return redirect("impact:conflicts")
     try:
         services.resolve_conflict(conflict, actor=request.user, decision=form.cleaned_data["decision"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Decision recorded."))
-    return redirect("staff_impact_conflicts")
+    return redirect("impact:conflicts")
 
 
 # --- Dashboard and traceability ---------------------------------------------------------------
@@ -300,6 +300,7 @@ def staff_report(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResp
 
 
 def _report_territory(request: HttpRequest, kind: str, target: int | None) -> int | None:
+    from binome.cohorts.models import Cohort
 
     if target is None:
         return None
@@ -318,7 +319,7 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a report and a format."))
-        return redirect("staff_impact")
+        return redirect("impact:dashboard")
     kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
     if kind == Report.Kind.FUNDER:
         if not scope_of(request.user).national_admin:
@@ -334,13 +335,13 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
         requested_by=cast(User, request.user),  # staff_only: signed in
     )
     transaction.on_commit(lambda: generate_report.enqueue(report.pk))
-    return redirect("staff_impact_report_status", pk=report.pk)
+    return redirect("impact:report_status", pk=report.pk)
 
 
 @staff_only
 def staff_report_status(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    template = "portals/impact/_report_status.html" if request.headers.get("HX-Request") else None
+    template = "portals/impact/_report_status.html" if is_htmx(request) else None
     return render(request, template or "portals/impact/report_status.html", {"report": report})
 
 

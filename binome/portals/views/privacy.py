@@ -58,7 +58,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The file was anonymised: it now shows as %(pseudonym)s.") % {"pseudonym": result.pseudonym}
         )
-        return redirect("staff_person", pk=person.pk)
+        return redirect("people:person", pk=person.pk)
     return render(request, "portals/privacy/erase.html", {"person": person, "form": form, "done": done})
 
 
@@ -82,5 +82,5 @@ def breaches(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         record_breach(actor=request.user, **form.cleaned_data)
         messages.success(request, _("The breach was recorded."))
-        return redirect("privacy_breaches")
+        return redirect("privacy:breaches")
     return render(request, "portals/privacy/breaches.html", {"breaches": Breach.objects.all(), "form": form})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.portals.decorators import company_contacts_only, staff_only
+from binome.portals.helpers import add_service_errors
 from binome.sponsorship import documents, selectors, services
 from binome.sponsorship.forms import (
     AgreementForm,
@@ -91,10 +92,10 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Agreement created as a draft."))
-            return redirect("staff_agreement", pk=agreement.pk)
+            return redirect("sponsorship:agreement", pk=agreement.pk)
     return render(
         request,
         "portals/sponsorship/agreement_new.html",
@@ -149,7 +150,7 @@ def _post_on_agreement(
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return _agreement_page(request, pk, status=400, **{form_name: form})
-        return redirect("staff_agreement", pk=pk)
+        return redirect("sponsorship:agreement", pk=pk)
     return _agreement_page(request, pk, status=400, **{form_name: form})
 
 
@@ -171,9 +172,9 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
         renewal = services.renew_agreement(found, actor=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
-        return redirect("staff_agreement", pk=pk)
+        return redirect("sponsorship:agreement", pk=pk)
     messages.success(request, _("Renewal created as a draft, with the same seats and contribution."))
-    return redirect("staff_agreement", pk=renewal.pk)
+    return redirect("sponsorship:agreement", pk=renewal.pk)
 
 
 @staff_only
@@ -200,7 +201,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("staff_agreement", pk=invoice.agreement_id)
+        return redirect("sponsorship:agreement", pk=invoice.agreement_id)
     try:
         entry = services.record_payment(
             invoice,
@@ -213,7 +214,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Payment recorded; receipt %(number)s issued.") % {"number": entry.receipt.number})
-    return redirect("staff_agreement", pk=invoice.agreement_id)
+    return redirect("sponsorship:agreement", pk=invoice.agreement_id)
 
 
 @staff_only
@@ -223,14 +224,14 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReversalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the entry is reversed."))
-        return redirect("staff_agreement", pk=entry.agreement_id)
+        return redirect("sponsorship:agreement", pk=entry.agreement_id)
     try:
         services.reverse_entry(entry, reason=form.cleaned_data["reason"], actor=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Entry reversed."))
-    return redirect("staff_agreement", pk=entry.agreement_id)
+    return redirect("sponsorship:agreement", pk=entry.agreement_id)
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -288,10 +289,10 @@ def statements(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Statement drafted: check the figures, then approve it."))
-            return redirect("staff_statement", pk=statement.pk)
+            return redirect("sponsorship:statement", pk=statement.pk)
     return render(
         request,
         "portals/sponsorship/statements.html",
@@ -320,7 +321,7 @@ def statement_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Statement approved: the company contact can download it."))
-    return redirect("staff_statement", pk=pk)
+    return redirect("sponsorship:statement", pk=pk)
 
 
 @staff_only

@@ -7,6 +7,7 @@ and only that invitation's answers are read or written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from binome.accounts.access import scope_of
 from binome.audit import audit
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.portals.decorators import section, staff_only
+from binome.portals.helpers import service_errors_as_messages
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing, selectors, services
 from binome.surveys.forms import QuestionForm
@@ -117,12 +119,12 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         try:
             sent, errors = _handle_post(request, invitation)
         except ValidationError:  # sent from another tab meanwhile
-            return redirect("survey_thanks", token=token)
+            return redirect("surveys:thanks", token=token)
         if sent:
-            return redirect("survey_thanks", token=token)
+            return redirect("surveys:thanks", token=token)
         if not errors:
             messages.success(request, _("Your answers are saved. You can come back later with the same link."))
-            return redirect("survey_respond", token=token)
+            return redirect("surveys:respond", token=token)
     context["fields"] = _fields(invitation, request.POST if errors else None, errors)
     context["errors"] = errors
     return _private(render(request, "portals/surveys/respond.html", context))
@@ -134,7 +136,7 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     except services.LinkReplaced:
         return _replaced(request)
     if not invitation.is_submitted:
-        return redirect("survey_respond", token=token)
+        return redirect("surveys:respond", token=token)
     return _private(render(request, "portals/surveys/thanks.html", {"invitation": invitation}))
 
 
@@ -144,7 +146,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     mine = Invitation.objects.filter(person_id__in=scope.mentor_person_ids | scope.mentee_person_ids)
     invitation = get_object_or_404(mine, pk=pk)
-    return redirect("survey_respond", token=services.issue_link(invitation))
+    return redirect("surveys:respond", token=services.issue_link(invitation))
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("A new link is on its way to %(name)s.") % {"name": invitation.person.first_name})
-    return redirect("staff_survey_wave", pk=invitation.wave_id)
+    return redirect("surveys:wave", pk=invitation.wave_id)
 
 
 @staff_only
@@ -204,13 +206,13 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             sent, errors = _handle_post(request, invitation, actor=request.user, source=Response.Source.STAFF_INTERVIEW)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("staff_survey_enter", pk=pk)
+            return redirect("surveys:enter", pk=pk)
         if sent:
             messages.success(request, _("The answers are recorded."))
-            return redirect("staff_survey_wave", pk=invitation.wave_id)
+            return redirect("surveys:wave", pk=invitation.wave_id)
         if not errors:
             messages.success(request, _("Saved."))
-            return redirect(reverse("staff_survey_enter", kwargs={"pk": pk}))
+            return redirect(reverse("surveys:enter", kwargs={"pk": pk}))
     context["fields"] = _fields(invitation, request.POST if errors else None, errors)
     context["errors"] = errors
     return render(request, "portals/surveys/enter.html", context)
@@ -239,13 +241,27 @@ def _choice_keys_before(questions: list[Question], index: int) -> list[str]:
     return [q.key for q in questions[:index] if q.kind in editing.CHOICE_KINDS]
 
 
-@staff_only
-def instrument(request: HttpRequest, pk: int) -> HttpResponse:
-    """An instrument's questions (any version), and for national admins a form per question of the
-    current version plus one to add a question. Plain POSTs: works without JavaScript. Every change
-    goes through `revise_instrument`, so answered versions are never rewritten."""
+@dataclass(frozen=True)
+class _InstrumentPage:
+    """An instrument as its page shows it: the version asked for (the current one by default)."""
+
+    instrument: Instrument
+    versions: list[Any]
+    shown: Any
+    questions: list[Question]
+    editable: bool  # a national admin looking at the current version
+
+    @property
+    def is_current(self) -> bool:
+        return self.shown.pk == self.versions[0].pk
+
+    def url(self, key: str | None = None) -> str:
+        found = reverse("surveys:instrument", kwargs={"pk": self.instrument.pk})
+        return found + f"#question-{key}" if key else found
+
+
+def _instrument_page(request: HttpRequest, pk: int) -> _InstrumentPage:
     found = get_object_or_404(Instrument, pk=pk)
-    editable = scope_of(request.user).national_admin
     versions = list(selectors.instrument_versions(found))
     if not versions:
         raise Http404
@@ -253,71 +269,106 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
     shown = next((v for v in versions if str(v.number) == wanted), None) if wanted else versions[0]
     if shown is None:
         raise Http404
-    is_current = shown.pk == versions[0].pk
-    questions = list(shown.questions.all())
-    bound_key: str | None = None
-    bound_form: QuestionForm | None = None
-    new_form = QuestionForm(prefix="new", earlier_keys=_choice_keys_before(questions, len(questions)))
-    if request.method == "POST":
-        if not (editable and is_current):
-            raise Http404
-        action, key = request.POST.get("action", ""), request.POST.get("question") or None
-        if key is not None and key not in {q.key for q in questions}:
-            messages.error(request, _("This question is no longer in the current version."))
-            return redirect("staff_survey_instrument", pk=found.pk)
+    editable = scope_of(request.user).national_admin and shown.pk == versions[0].pk
+    return _InstrumentPage(found, versions, shown, list(shown.questions.all()), editable)
+
+
+@staff_only
+def instrument(request: HttpRequest, pk: int) -> HttpResponse:
+    """An instrument's questions (any version), and for national admins a form per question of the
+    current version plus one to add a question. Plain POSTs: works without JavaScript. Every change
+    goes through `revise_instrument`, so answered versions are never rewritten.
+
+    GET shows the page; a POST names its action (move a question up or down, remove it, or save
+    the question form it was sent from), and each action is a view of its own below."""
+    page = _instrument_page(request, pk)
+    if request.method != "POST":
+        return _instrument_render(request, page)
+    if not page.editable:
+        raise Http404
+    action, key = request.POST.get("action", ""), request.POST.get("question") or None
+    if key is not None and key not in {q.key for q in page.questions}:
+        messages.error(request, _("This question is no longer in the current version."))
+        return redirect(page.url())
+    if action in ("up", "down") and key:
+        return _instrument_move(request, page, key, up=action == "up")
+    if action == "remove" and key:
+        return _instrument_remove(request, page, key)
+    return _instrument_save(request, page, key)
+
+
+def _instrument_move(request: HttpRequest, page: _InstrumentPage, key: str, *, up: bool) -> HttpResponse:
+    try:
+        services.move_question(page.instrument, key, -1 if up else 1, actor=request.user)
+    except services.InvalidQuestions as error:
+        service_errors_as_messages(request, error)
+        return redirect(page.url())
+    return redirect(page.url(key))
+
+
+def _instrument_remove(request: HttpRequest, page: _InstrumentPage, key: str) -> HttpResponse:
+    try:
+        services.remove_question(page.instrument, key, actor=request.user, note=request.POST.get("note", ""))
+    except services.InvalidQuestions as error:
+        service_errors_as_messages(request, error)
+        return redirect(page.url())
+    messages.success(request, _("The question is removed from the questionnaire."))
+    return redirect(page.url())
+
+
+def _instrument_save(request: HttpRequest, page: _InstrumentPage, key: str | None) -> HttpResponse:
+    """Save one question's form (`key`), or the form adding a question (no key)."""
+    questions = page.questions
+    index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
+    form = QuestionForm(
+        request.POST,
+        prefix=f"q-{key}" if key else "new",
+        earlier_keys=_choice_keys_before(questions, index),
+        fixed_key=key,
+    )
+    if form.is_valid():
         try:
-            if action in ("up", "down") and key:
-                services.move_question(found, key, -1 if action == "up" else 1, actor=request.user)
-                return redirect(reverse("staff_survey_instrument", kwargs={"pk": found.pk}) + f"#question-{key}")
-            if action == "remove" and key:
-                services.remove_question(found, key, actor=request.user, note=request.POST.get("note", ""))
-                messages.success(request, _("The question is removed from the questionnaire."))
-                return redirect("staff_survey_instrument", pk=found.pk)
+            version = services.save_question(
+                page.instrument, form.spec(), actor=request.user, replacing=key, note=form.cleaned_data["note"]
+            )
         except services.InvalidQuestions as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("staff_survey_instrument", pk=found.pk)
-        index = next((i for i, q in enumerate(questions) if q.key == key), len(questions))
-        form = QuestionForm(
-            request.POST,
-            prefix=f"q-{key}" if key else "new",
-            earlier_keys=_choice_keys_before(questions, index),
-            fixed_key=key,
-        )
-        if form.is_valid():
-            try:
-                version = services.save_question(
-                    found, form.spec(), actor=request.user, replacing=key, note=form.cleaned_data["note"]
-                )
-            except services.InvalidQuestions as error:
-                mine = key or form.cleaned_data["key"]
-                form.add_spec_errors(error.by_question.get(mine, {}))
-                for message in error.messages_except(mine):
-                    form.add_error(None, message)
-            else:
-                if version.number > versions[0].number:
-                    messages.success(
-                        request,
-                        _("Saved as version %(n)s: answers already given keep the questions they answered.")
-                        % {"n": version.number},
-                    )
-                else:
-                    messages.success(request, _("Saved."))
-                return redirect(
-                    reverse("staff_survey_instrument", kwargs={"pk": found.pk})
-                    + f"#question-{key or form.cleaned_data['key']}"
-                )
-        if key is None:
-            new_form = form
+            mine = key or form.cleaned_data["key"]
+            form.add_spec_errors(error.by_question.get(mine, {}))
+            for message in error.messages_except(mine):
+                form.add_error(None, message)
         else:
-            bound_key, bound_form = key, form
+            if version.number > page.versions[0].number:
+                messages.success(
+                    request,
+                    _("Saved as version %(n)s: answers already given keep the questions they answered.")
+                    % {"n": version.number},
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(page.url(key or form.cleaned_data["key"]))
+    if key is None:
+        return _instrument_render(request, page, new_form=form)
+    return _instrument_render(request, page, bound=(key, form))
+
+
+def _instrument_render(
+    request: HttpRequest,
+    page: _InstrumentPage,
+    *,
+    new_form: QuestionForm | None = None,
+    bound: tuple[str, QuestionForm] | None = None,
+) -> HttpResponse:
+    """The page, with the form sent back (and its errors) in place of its fresh copy."""
+    questions = page.questions
+    if new_form is None:
+        new_form = QuestionForm(prefix="new", earlier_keys=_choice_keys_before(questions, len(questions)))
     rows: list[tuple[Question, QuestionForm | None, bool]] = []
     for index, question in enumerate(questions):
         row_form: QuestionForm | None = None
-        if editable and is_current:
+        if page.editable:
             row_form = (
-                bound_form
-                if question.key == bound_key
+                bound[1]
+                if bound is not None and question.key == bound[0]
                 else QuestionForm(
                     prefix=f"q-{question.key}",
                     initial=QuestionForm.initial_from(question.signature()),
@@ -326,19 +377,19 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             )
         rows.append((question, row_form, question.key in editing.READ_BY_KEY))
-    failed = new_form.is_bound or bound_form is not None
+    failed = new_form.is_bound or bound is not None
     return render(
         request,
         "portals/surveys/instrument.html",
         {
-            "instrument": found,
-            "versions": versions,
-            "shown": shown,
-            "is_current": is_current,
-            "frozen": is_current and shown.is_frozen,
+            "instrument": page.instrument,
+            "versions": page.versions,
+            "shown": page.shown,
+            "is_current": page.is_current,
+            "frozen": page.is_current and page.shown.is_frozen,
             "rows": rows,
-            "new_form": new_form if editable and is_current else None,
-            "editable": editable and is_current,
+            "new_form": new_form if page.editable else None,
+            "editable": page.editable,
         },
         status=400 if failed else 200,
     )

@@ -66,7 +66,7 @@ def pages(cast: Cast) -> list[tuple[str, str]]:
         if policy.foreign:
             found.append(("get", reverse(name, kwargs=policy.foreign(cast))))
     for person in (cast.chloe.person_id, cast.leila.person_id):  # the subject-access export is a POST
-        found.append(("post", reverse("staff_person_export", kwargs={"pk": person})))
+        found.append(("post", reverse("privacy:person_export", kwargs={"pk": person})))
     return found
 
 

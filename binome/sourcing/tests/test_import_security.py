@@ -46,7 +46,7 @@ def run_worker() -> None:
 
 def upload(client: Any, capture: Any, partner_pk: int, data: bytes, name: str = "referrals.csv") -> Any:
     with capture(execute=True):
-        return client.post(reverse("staff_imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)})
+        return client.post(reverse("sourcing:imports"), {"partner": partner_pk, "file": SimpleUploadedFile(name, data)})
 
 
 def imported_people() -> Any:
@@ -110,14 +110,14 @@ def test_F6_the_preview_shows_nothing_of_a_person_outside_the_importer_scope(
     )["Location"]
     run_worker()
     page = client.get(preview_url).content.decode()
-    assert reverse("staff_person", args=[leila.pk]) not in page
+    assert reverse("people:person", args=[leila.pk]) not in page
     assert f"#{leila.pk}" not in page
     assert leila.last_name not in page
     assert client.post(preview_url).status_code == 302
     leila.refresh_from_db()
     assert leila.email == "leila@example.org"
-    duplicates = client_for(cast.nadia).get(reverse("staff_duplicates")).content.decode()
-    assert reverse("staff_person", args=[leila.pk]) in duplicates
+    duplicates = client_for(cast.nadia).get(reverse("sourcing:duplicates")).content.decode()
+    assert reverse("people:person", args=[leila.pk]) in duplicates
 
 
 # --- F7: limits before parsing, no fallback reader, parsed once in the worker, request cap ---------

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from binome.audit.models import AuditEvent
 from binome.people.models import Person
-from binome.portals.views import referrals as referral_views
+from binome.portals.helpers import attempts_this_hour
+from binome.portals.views.sourcing import referrals as referral_views
 from binome.sourcing.models import Consent, ConsentText, Referral
 from binome.sourcing.tests.referral_fixtures import consent_text  # noqa: F401
 from conftest import Cast
@@ -46,10 +47,10 @@ def test_anyone_can_apply_with_a_plain_post_and_land_on_the_thank_you_page(
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
     client = Client()
-    assert client.get(reverse("public_apply")).status_code == 200
-    response = client.post(reverse("public_apply"), application())  # a plain form post: no JavaScript
+    assert client.get(reverse("sourcing:apply")).status_code == 200
+    response = client.post(reverse("sourcing:apply"), application())  # a plain form post: no JavaScript
     assert response.status_code == 302
-    assert response["Location"] == reverse("public_apply_thanks")
+    assert response["Location"] == reverse("sourcing:apply_thanks")
     referral = Referral.objects.get(person__last_name="Rahimi")
     assert (referral.partner, referral.source, referral.status) == (None, "public", "received")
     assert referral.person.territory == cast.paris  # Saint-Denis is within Paris's radius
@@ -59,16 +60,16 @@ def test_anyone_can_apply_with_a_plain_post_and_land_on_the_thank_you_page(
     assert profile.right_to_work is True
     consent = Consent.objects.get(person=referral.person)
     assert (consent.method, consent.recorded_by, consent.text) == ("online", None, consent_text)
-    assert client.get(reverse("public_apply_thanks")).status_code == 200
+    assert client.get(reverse("sourcing:apply_thanks")).status_code == 200
 
 
 def test_the_applicant_may_choose_the_programme_city(cast: Cast, consent_text: ConsentText) -> None:  # noqa: F811
-    Client().post(reverse("public_apply"), application(territory=str(cast.lyon.pk), home="Villeurbanne"))
+    Client().post(reverse("sourcing:apply"), application(territory=str(cast.lyon.pk), home="Villeurbanne"))
     assert Person.objects.get(last_name="Rahimi").territory == cast.lyon
 
 
 def test_a_town_far_from_every_territory_asks_for_a_city(cast: Cast, consent_text: ConsentText) -> None:  # noqa: F811
-    response = Client().post(reverse("public_apply"), application(home="Marseille"))
+    response = Client().post(reverse("sourcing:apply"), application(home="Marseille"))
     assert response.status_code == 200
     assert response.context["form"].errors["territory"]
     assert not Person.objects.filter(last_name="Rahimi").exists()
@@ -84,7 +85,7 @@ def test_bad_answers_re_render_the_form_and_save_nothing(
     field: str,
     value: str,
 ) -> None:
-    response = Client().post(reverse("public_apply"), application(**{field: value}))
+    response = Client().post(reverse("sourcing:apply"), application(**{field: value}))
     assert response.status_code == 200
     assert response.context["form"].errors.get(field)
     assert not Person.objects.filter(last_name="Rahimi").exists()
@@ -94,13 +95,13 @@ def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_saved(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
-    response = Client().post(reverse("public_apply"), application(website="http://spam.example"))
+    response = Client().post(reverse("sourcing:apply"), application(website="http://spam.example"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("public_apply_thanks")
+    assert response["Location"] == reverse("sourcing:apply_thanks")
     assert not Person.objects.filter(last_name="Rahimi").exists()
 
 
-def test_the_rate_limit_counts_recent_applications_per_address_in_the_database(
+def test_the_rate_limit_counts_recent_applications_per_address_in_the_shared_cache(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -108,19 +109,20 @@ def test_the_rate_limit_counts_recent_applications_per_address_in_the_database(
     monkeypatch.setattr(referral_views, "PUBLIC_APPLICATIONS_PER_HOUR", 2)
     one = Client(REMOTE_ADDR="203.0.113.7")
     for n in range(2):
-        response = one.post(reverse("public_apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}"))
+        response = one.post(reverse("sourcing:apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 76 54 3{n}"))
         assert response.status_code == 302
-    response = one.post(reverse("public_apply"), application(last_name="Rahimi9", phone="07 98 76 54 39"))
+    response = one.post(reverse("sourcing:apply"), application(last_name="Rahimi9", phone="07 98 76 54 39"))
     assert response.status_code == 429
     assert not Person.objects.filter(last_name="Rahimi9").exists()
-    # A second web process sees the same count: it lives in the database, not in process memory.
-    assert referral_views.recent_applications(referral_views.client_key(_request("203.0.113.7"))) == 2
+    # A second web process sees the same count: it lives in the shared cache, not in process memory.
+    assert attempts_this_hour(_request("203.0.113.7"), referral_views.APPLICATIONS) == 2
     # The address itself is never stored, only a salted hash.
     assert "203.0.113.7" not in str(list(AuditEvent.objects.values_list("details", flat=True)))
     # Another address is not limited.
     other = Client(REMOTE_ADDR="198.51.100.2")
     assert (
-        other.post(reverse("public_apply"), application(last_name="Rahimi9", phone="07 98 76 54 39")).status_code == 302
+        other.post(reverse("sourcing:apply"), application(last_name="Rahimi9", phone="07 98 76 54 39")).status_code
+        == 302
     )
 
 
@@ -133,7 +135,7 @@ def _request(address: str) -> Any:
 def test_the_form_reads_right_to_left_in_arabic(cast: Cast, consent_text: ConsentText) -> None:  # noqa: F811
     client = Client()
     client.post(reverse("set_language"), {"language": "ar", "next": "/apply/"})
-    page = client.get(reverse("public_apply")).content.decode()
+    page = client.get(reverse("sourcing:apply")).content.decode()
     assert '<html lang="ar" dir="rtl"' in page
     assert consent_text.body_ar in page  # the consent text in the applicant's language
     assert 'value="ar"' in page
@@ -143,6 +145,6 @@ def test_the_form_reads_right_to_left_in_arabic(cast: Cast, consent_text: Consen
 def test_the_form_is_in_english_on_request(cast: Cast, consent_text: ConsentText) -> None:  # noqa: F811
     client = Client()
     client.post(reverse("set_language"), {"language": "en", "next": "/apply/"})
-    page = client.get(reverse("public_apply")).content.decode()
+    page = client.get(reverse("sourcing:apply")).content.decode()
     assert '<html lang="en" dir="ltr"' in page
     assert consent_text.body_en in page

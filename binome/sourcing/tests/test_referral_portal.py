@@ -50,14 +50,14 @@ def test_a_referrer_submits_a_referral_with_the_persons_consent(
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
     client = client_for(cast.farah)
-    page = client.get(reverse("partner_referral_new")).content.decode()
+    page = client.get(reverse("sourcing:referral_new")).content.decode()
     assert "le programme Binôme traite mes données" in page  # the text in force is shown
     assert 'value="farah@paris-ngo.test"' in page  # the referrer's contact is prefilled
 
-    response = client.post(reverse("partner_referral_new"), referral_post(cast))
+    response = client.post(reverse("sourcing:referral_new"), referral_post(cast))
     referral = Referral.objects.get(person__last_name="Tesfaye")
     assert response.status_code == 302
-    assert response["Location"] == reverse("partner_referral", args=[referral.pk])
+    assert response["Location"] == reverse("sourcing:referral", args=[referral.pk])
     assert (referral.partner, referral.source, referral.status) == (cast.paris_ngo, "partner", "received")
     assert referral.referrer_name == "Farah Benali"
     assert referral.created_by == cast.farah
@@ -95,7 +95,7 @@ def test_bad_input_re_renders_the_form_and_saves_nothing(
     value: str,
 ) -> None:
     before = Person.objects.count()
-    response = client_for(cast.farah).post(reverse("partner_referral_new"), referral_post(cast, **{field: value}))
+    response = client_for(cast.farah).post(reverse("sourcing:referral_new"), referral_post(cast, **{field: value}))
     assert response.status_code == 200
     assert response.context["form"].errors.get(field)
     assert Person.objects.count() == before
@@ -112,7 +112,7 @@ def test_a_possible_duplicate_is_announced_without_revealing_anything_then_can_b
     # (Issue #15, F10: this test used Leïla, known in Lyon through another partner: the hint no
     # longer looks beyond the referrer's organisation.)
     data = referral_post(cast, first_name="Chloe", last_name="Hadad", phone="", email="CHLOE@example.org")
-    response = client.post(reverse("partner_referral_new"), data)
+    response = client.post(reverse("sourcing:referral_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "déjà connue" in page or "already be known" in page
@@ -120,7 +120,7 @@ def test_a_possible_duplicate_is_announced_without_revealing_anything_then_can_b
     assert not Referral.objects.filter(person__last_name="Hadad").exists()
     assert response.context["form"]["confirm_duplicate"].value() == "on"
 
-    response = client.post(reverse("partner_referral_new"), {**data, "confirm_duplicate": "on"})
+    response = client.post(reverse("sourcing:referral_new"), {**data, "confirm_duplicate": "on"})
     assert response.status_code == 302
     assert Referral.objects.filter(person__last_name="Hadad", partner=cast.paris_ngo).exists()
 
@@ -133,7 +133,7 @@ def test_F10_the_hint_never_says_a_person_is_known_through_another_partner_or_ci
     client = client_for(cast.farah)
     # Leïla is known in Lyon, referred by Entraide Rhône: a Paris referrer must learn nothing of it.
     data = referral_post(cast, first_name="Leila", last_name="Nasar", phone="", email="leila@example.org")
-    response = client.post(reverse("partner_referral_new"), data)
+    response = client.post(reverse("sourcing:referral_new"), data)
     assert response.status_code == 302  # no warning: sent at once, as for anyone new
     assert Referral.objects.filter(person__last_name="Nasar", partner=cast.paris_ngo).exists()
 
@@ -149,10 +149,10 @@ def test_F10_hint_lookups_are_audited_without_what_was_searched_and_limited_per_
     monkeypatch.setattr("binome.sourcing.duplicates.HINT_LOOKUPS_PER_HOUR", 2)
     client = client_for(cast.farah)
     probe = referral_post(cast, first_name="Chloe", last_name="Hadad", phone="", email="chloe@example.org")
-    assert client.post(reverse("partner_referral_new"), probe).status_code == 200
-    assert client.post(reverse("partner_referral_new"), probe).status_code == 200
+    assert client.post(reverse("sourcing:referral_new"), probe).status_code == 200
+    assert client.post(reverse("sourcing:referral_new"), probe).status_code == 200
     before = Person.objects.count()
-    third = client.post(reverse("partner_referral_new"), {**probe, "confirm_duplicate": "on"})
+    third = client.post(reverse("sourcing:referral_new"), {**probe, "confirm_duplicate": "on"})
     assert third.status_code == 429
     assert third.context["form"].non_field_errors()
     assert Person.objects.count() == before  # nothing saved past the limit
@@ -168,7 +168,7 @@ def test_the_referrer_sees_each_status_change_with_its_date(cast: Cast, client_f
     referral = cast.chloe_referral
     ReferralTransition.objects.create(referral=referral, from_status="", to_status="received")
     ReferralTransition.objects.create(referral=referral, from_status="received", to_status="contacted", note="Secret")
-    page = client_for(cast.farah).get(reverse("partner_referral", args=[referral.pk])).content.decode()
+    page = client_for(cast.farah).get(reverse("sourcing:referral", args=[referral.pk])).content.decode()
     assert "Chloé Haddad" in page
     assert "Reçue" in page
     assert "Contact pris" in page
@@ -181,21 +181,21 @@ def test_a_referrer_never_sees_another_partners_referrals(cast: Cast, client_for
     assert "Chloé" in home
     assert "Leïla" not in home
     assert "Nassar" not in home
-    assert client.get(reverse("partner_referral", args=[cast.leila_referral.pk])).status_code == 404
+    assert client.get(reverse("sourcing:referral", args=[cast.leila_referral.pk])).status_code == 404
     # Not even a Paris referral by another Paris partner, nor a public application in Paris.
     public = Referral.objects.create(person=cast.chloe.person, partner=None, source="public")
-    assert client.get(reverse("partner_referral", args=[public.pk])).status_code == 404
+    assert client.get(reverse("sourcing:referral", args=[public.pk])).status_code == 404
     assert "public" not in [r.source for r in client.get(reverse("partner_portal")).context["referrals"]]
 
 
 def test_other_roles_cannot_open_the_referral_form(cast: Cast, client_for: Any) -> None:
-    assert client_for(cast.amara).get(reverse("partner_referral_new")).status_code == 403
-    assert client_for(cast.hugo).get(reverse("partner_referral", args=[cast.chloe_referral.pk])).status_code == 404
-    assert client_for(None).get(reverse("partner_referral_new")).status_code == 302
+    assert client_for(cast.amara).get(reverse("sourcing:referral_new")).status_code == 403
+    assert client_for(cast.hugo).get(reverse("sourcing:referral", args=[cast.chloe_referral.pk])).status_code == 404
+    assert client_for(None).get(reverse("sourcing:referral_new")).status_code == 302
 
 
 def test_without_a_consent_text_in_force_nothing_can_be_referred(cast: Cast, client_for: Any) -> None:
-    response = client_for(cast.farah).post(reverse("partner_referral_new"), referral_post(cast))
+    response = client_for(cast.farah).post(reverse("sourcing:referral_new"), referral_post(cast))
     assert response.status_code == 200
     assert response.context["no_consent_text"]
     assert not Referral.objects.filter(person__last_name="Tesfaye").exists()

@@ -30,7 +30,7 @@ def screening(cast: Cast, national_rules: EligibilityRules) -> Cast:  # noqa: F8
 def test_the_board_counts_each_stage_and_lists_only_the_coordinators_territory(
     screening: Cast, client_for: Any
 ) -> None:
-    response = client_for(screening.amara).get(reverse("screening_board"))
+    response = client_for(screening.amara).get(reverse("sourcing:screening_board"))
     counts = {value: n for value, _label, n in response.context["counts"]}
     assert counts[S.INTERVIEWED] == 1
     assert counts[S.RECEIVED] == 0
@@ -38,7 +38,7 @@ def test_the_board_counts_each_stage_and_lists_only_the_coordinators_territory(
     assert "Chloé Haddad" in page
     assert "Leïla" not in page
 
-    national = client_for(screening.nadia).get(reverse("screening_board")).context
+    national = client_for(screening.nadia).get(reverse("sourcing:screening_board")).context
     assert national["total"] == 2
 
 
@@ -60,19 +60,19 @@ def test_the_board_counts_each_stage_and_lists_only_the_coordinators_territory(
     ],
 )
 def test_the_board_filters(screening: Cast, client_for: Any, query: str, expected: int) -> None:
-    response = client_for(screening.amara).get(reverse("screening_board") + "?" + query)
+    response = client_for(screening.amara).get(reverse("sourcing:screening_board") + "?" + query)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == expected
 
 
 def test_the_partner_filter(screening: Cast, client_for: Any) -> None:
-    url = reverse("screening_board") + f"?partner={screening.paris_ngo.pk}"
+    url = reverse("sourcing:screening_board") + f"?partner={screening.paris_ngo.pk}"
     assert len(client_for(screening.nadia).get(url).context["page"].object_list) == 1
 
 
 def test_a_coordinator_moves_a_referral_from_its_page(screening: Cast, client_for: Any) -> None:
     client = client_for(screening.amara)
-    url = reverse("screening_referral", args=[screening.chloe_referral.pk])
+    url = reverse("sourcing:screening_referral", args=[screening.chloe_referral.pk])
     page = client.get(url).content.decode()
     assert 'id="precheck"' in page
     assert 'value="eligible"' in page
@@ -92,7 +92,7 @@ def test_the_override_is_asked_for_on_the_page_when_a_rule_fails(screening: Cast
     screening.chloe.right_to_work = False
     screening.chloe.save()
     client = client_for(screening.amara)
-    url = reverse("screening_referral", args=[screening.chloe_referral.pk])
+    url = reverse("sourcing:screening_referral", args=[screening.chloe_referral.pk])
     response = client.post(url, {"to_status": "eligible"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -109,7 +109,7 @@ def test_enrolling_offers_the_cohorts_of_the_territory(screening: Cast, client_f
         territory=screening.paris, name="Paris automne", starts_on=date(2026, 10, 1), ends_on=date(2027, 4, 1)
     )
     client = client_for(screening.amara)
-    url = reverse("screening_referral", args=[screening.chloe_referral.pk])
+    url = reverse("sourcing:screening_referral", args=[screening.chloe_referral.pk])
     response = client.get(url)
     assert list(response.context["form"].fields["cohort"].queryset) == [cohort, screening.paris_duo.cohort]
     client.post(url, {"to_status": "enrolled", "cohort": cohort.pk})
@@ -118,32 +118,36 @@ def test_enrolling_offers_the_cohorts_of_the_territory(screening: Cast, client_f
 
 def test_a_coordinator_cannot_open_or_move_another_territorys_referral(screening: Cast, client_for: Any) -> None:
     client = client_for(screening.amara)
-    url = reverse("screening_referral", args=[screening.leila_referral.pk])
+    url = reverse("sourcing:screening_referral", args=[screening.leila_referral.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"to_status": "contacted"}).status_code == 404
-    client.post(reverse("screening_bulk"), {"selected": [screening.leila_referral.pk], "to_status": "contacted"})
+    client.post(
+        reverse("sourcing:screening_bulk"), {"selected": [screening.leila_referral.pk], "to_status": "contacted"}
+    )
     assert Referral.objects.get(pk=screening.leila_referral.pk).status == S.RECEIVED
-    assert client_for(screening.farah).get(reverse("screening_board")).status_code == 403
+    assert client_for(screening.farah).get(reverse("sourcing:screening_board")).status_code == 403
 
 
 def test_a_bulk_move_that_fails_on_one_moves_none_and_names_it(screening: Cast, client_for: Any) -> None:
     client = client_for(screening.nadia)
     ids = [screening.chloe_referral.pk, screening.leila_referral.pk]
-    response = client.post(reverse("screening_bulk"), {"selected": ids, "to_status": "contacted"}, follow=True)
+    response = client.post(reverse("sourcing:screening_bulk"), {"selected": ids, "to_status": "contacted"}, follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
     assert "Chloé Haddad" in text
     assert "Leïla" not in text
     assert Referral.objects.get(pk=screening.leila_referral.pk).status == S.RECEIVED
 
     response = client.post(
-        reverse("screening_bulk"), {"selected": ids, "to_status": "left", "note": "Plus de nouvelles"}, follow=True
+        reverse("sourcing:screening_bulk"),
+        {"selected": ids, "to_status": "left", "note": "Plus de nouvelles"},
+        follow=True,
     )
     assert set(Referral.objects.filter(pk__in=ids).values_list("status", flat=True)) == {S.LEFT}
 
 
 @pytest.mark.parametrize("data", [{}, {"selected": ["x", "-1"], "to_status": "contacted"}, {"selected": [1]}])
 def test_odd_bulk_input_gives_a_message_not_an_error(screening: Cast, client_for: Any, data: dict[str, Any]) -> None:
-    response = client_for(screening.nadia).post(reverse("screening_bulk"), data, follow=True)
+    response = client_for(screening.nadia).post(reverse("sourcing:screening_bulk"), data, follow=True)
     assert response.status_code == 200
     assert list(response.context["messages"])
 
@@ -151,8 +155,8 @@ def test_odd_bulk_input_gives_a_message_not_an_error(screening: Cast, client_for
 def test_the_rules_are_shown_read_only_on_the_board_and_the_referral_page(screening: Cast, client_for: Any) -> None:
     EligibilityRules.objects.create(territory=screening.paris, min_french_level="B1", min_age=21, max_age=55)
     client = client_for(screening.nadia)
-    board = client.get(reverse("screening_board")).content.decode()
+    board = client.get(reverse("sourcing:screening_board")).content.decode()
     assert "21 à 55" in board or "from 21 to 55" in board  # Paris's own rules
     assert "Lyon" in board
-    page = client.get(reverse("screening_referral", args=[screening.chloe_referral.pk])).content.decode()
+    page = client.get(reverse("sourcing:screening_referral", args=[screening.chloe_referral.pk])).content.decode()
     assert "21 à 55" in page or "from 21 to 55" in page

@@ -202,7 +202,7 @@ def test_loading_the_built_in_questionnaires_again_keeps_what_admins_changed(cas
 
 
 def _page(instrument: Instrument) -> str:
-    return reverse("staff_survey_instrument", kwargs={"pk": instrument.pk})
+    return reverse("surveys:instrument", kwargs={"pk": instrument.pk})
 
 
 def _form_data(prefix: str, **fields: Any) -> dict[str, Any]:
@@ -247,7 +247,7 @@ def test_a_national_admin_adds_a_question_and_the_next_respondent_sees_it(
     # The mentee who had started keeps her version; a new invitation gets the question in Arabic.
     assert "housing" not in {q.key for q in services.version_of(invitation).questions.all()}
     lyon = open_until_2099(invite(cast, "mentee_end", lyon=True))
-    link = reverse("survey_respond", kwargs={"token": services.issue_link(lyon)})
+    link = reverse("surveys:respond", kwargs={"token": services.issue_link(lyon)})
     assert TRILINGUAL["ar"] in client_for(None).get(link, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
 
 
@@ -314,7 +314,7 @@ def test_coordinators_read_questionnaires_and_old_versions_but_cannot_change_the
     services.record_answers_directly(invitation, {"had_opportunity": "no"}, submitted_at=None)
     services.save_question(instrument, _housing(), actor=cast.nadia)
     client = client_for(cast.amara)
-    listing = client.get(reverse("staff_survey_instruments"), **EN)
+    listing = client.get(reverse("surveys:instruments"), **EN)
     assert listing.status_code == 200
     assert _page(instrument) in listing.content.decode()
     current = client.get(_page(instrument), **EN).content.decode()

@@ -24,7 +24,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def link(invitation: Invitation) -> str:
-    return reverse("survey_respond", kwargs={"token": services.issue_link(invitation)})
+    return reverse("surveys:respond", kwargs={"token": services.issue_link(invitation)})
 
 
 def open_until_2099(invitation: Invitation) -> Invitation:
@@ -158,9 +158,9 @@ def test_an_expired_link_shows_a_clear_page_and_no_data(client: Any, cast: Cast,
 
 
 def test_an_unknown_token_is_not_found(client: Any, chloe_end: Invitation) -> None:
-    assert client.get(reverse("survey_respond", kwargs={"token": "x" * 43}), **EN).status_code == 404
-    assert client.get(reverse("survey_respond", kwargs={"token": "y" * 500}), **EN).status_code == 404
-    assert client.post(reverse("survey_respond", kwargs={"token": "z"}), {"action": "submit"}).status_code == 404
+    assert client.get(reverse("surveys:respond", kwargs={"token": "x" * 43}), **EN).status_code == 404
+    assert client.get(reverse("surveys:respond", kwargs={"token": "y" * 500}), **EN).status_code == 404
+    assert client.post(reverse("surveys:respond", kwargs={"token": "z"}), {"action": "submit"}).status_code == 404
 
 
 def test_one_respondent_cannot_reach_another_respondents_answers(client: Any, cast: Cast, instruments: None) -> None:
@@ -181,17 +181,17 @@ def test_a_signed_in_mentee_opens_her_own_survey_and_not_someone_elses(
     chloe = open_until_2099(invite(cast, "mentee_end"))
     leila = open_until_2099(invite(cast, "mentee_end", lyon=True))
     client = client_for(cast.chloe_user)
-    opened = client.get(reverse("survey_start", kwargs={"pk": chloe.pk}))
+    opened = client.get(reverse("surveys:start", kwargs={"pk": chloe.pk}))
     assert opened.status_code == 302
     assert client.get(opened["Location"], **EN).status_code == 200
-    assert client.get(reverse("survey_start", kwargs={"pk": leila.pk})).status_code == 404
+    assert client.get(reverse("surveys:start", kwargs={"pk": leila.pk})).status_code == 404
 
 
 def test_staff_enter_answers_from_a_phone_interview_and_are_recorded_as_who_acted(
     client_for: Any, cast: Cast, chloe_end: Invitation
 ) -> None:
     client = client_for(cast.amara)
-    url = reverse("staff_survey_enter", kwargs={"pk": chloe_end.pk})
+    url = reverse("surveys:enter", kwargs={"pk": chloe_end.pk})
     assert client.get(url, **EN).status_code == 200
     sent = post(
         client,
@@ -220,24 +220,24 @@ def test_staff_enter_answers_from_a_phone_interview_and_are_recorded_as_who_acte
 
 def test_a_lyon_coordinator_gets_404_on_a_paris_wave(client_for: Any, cast: Cast, chloe_end: Invitation) -> None:
     client = client_for(cast.lucie)
-    assert client.get(reverse("staff_survey_wave", kwargs={"pk": chloe_end.wave_id})).status_code == 404
-    assert client.get(reverse("staff_survey_enter", kwargs={"pk": chloe_end.pk})).status_code == 404
-    assert client.post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk})).status_code == 404
-    assert client.get(reverse("staff_cohort_surveys", kwargs={"pk": cast.paris_duo.cohort_id})).status_code == 404
+    assert client.get(reverse("surveys:wave", kwargs={"pk": chloe_end.wave_id})).status_code == 404
+    assert client.get(reverse("surveys:enter", kwargs={"pk": chloe_end.pk})).status_code == 404
+    assert client.post(reverse("surveys:resend", kwargs={"pk": chloe_end.pk})).status_code == 404
+    assert client.get(reverse("surveys:cohort_surveys", kwargs={"pk": cast.paris_duo.cohort_id})).status_code == 404
 
 
 def test_the_wave_page_lists_who_answered_and_resends_a_link(
     client_for: Any, cast: Cast, chloe_end: Invitation, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(cast.amara)
-    cohort_page = client.get(reverse("staff_cohort_surveys", kwargs={"pk": cast.paris_duo.cohort_id}), **EN)
+    cohort_page = client.get(reverse("surveys:cohort_surveys", kwargs={"pk": cast.paris_duo.cohort_id}), **EN)
     assert cohort_page.status_code == 200
     assert "End-of-programme questionnaire" in cohort_page.content.decode()
-    page = client.get(reverse("staff_survey_wave", kwargs={"pk": chloe_end.wave_id}), **EN)
+    page = client.get(reverse("surveys:wave", kwargs={"pk": chloe_end.wave_id}), **EN)
     assert "Chloé Haddad" in page.content.decode()
     assert "not answered yet" in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
-        resent = client.post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk}))
+        resent = client.post(reverse("surveys:resend", kwargs={"pk": chloe_end.pk}))
     assert resent.status_code == 302
     assert len(callbacks) == 1
     assert AuditEvent.objects.filter(actor=cast.amara, verb="resent survey link").exists()
@@ -251,7 +251,7 @@ def test_the_due_surveys_partial_links_each_to_its_own_start(cast: Cast, chloe_e
     html = render_to_string(
         "portals/surveys/_due.html", {"surveys_due": surveys_due_for_person(cast.chloe.person, chloe_end.wave.opens_on)}
     )
-    assert reverse("survey_start", kwargs={"pk": chloe_end.pk}) in html
+    assert reverse("surveys:start", kwargs={"pk": chloe_end.pk}) in html
     assert "End-of-programme questionnaire" in html
 
 
@@ -264,7 +264,7 @@ def test_the_wave_page_runs_the_same_queries_for_one_or_many_people(
     from binome.people.models import Person
 
     client = client_for(cast.amara)
-    url = reverse("staff_survey_wave", kwargs={"pk": chloe_end.wave_id})
+    url = reverse("surveys:wave", kwargs={"pk": chloe_end.wave_id})
     with CaptureQueriesContext(connection) as one:
         assert client.get(url, **EN).status_code == 200
     for n in range(6):
@@ -294,9 +294,7 @@ def test_old_survey_link_stops_working_once_staff_send_a_new_one(
     other = link(chloe_end)  # a reminder's link, say: every earlier link goes
     assert client.get(old, **EN).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            client_for(cast.amara).post(reverse("staff_survey_resend", kwargs={"pk": chloe_end.pk})).status_code == 302
-        )
+        assert client_for(cast.amara).post(reverse("surveys:resend", kwargs={"pk": chloe_end.pk})).status_code == 302
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
     new = re.search(r"/s/[^/\s]+/", mail.outbox[-1].body)

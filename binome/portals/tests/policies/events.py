@@ -52,9 +52,9 @@ def contact(cast: Cast, lyon: bool = False) -> dict[str, Any]:
 COMPANY_SECTION = expect(403, anonymous=LOGIN, company_contact=200)
 
 POLICY: dict[str, Policy] = {
-    "staff_relations": Policy(STAFF_SECTION),
-    "staff_partners": Policy(STAFF_SECTION),
-    "staff_relation": Policy(
+    "organisations:relations": Policy(STAFF_SECTION),
+    "organisations:partners": Policy(STAFF_SECTION),
+    "organisations:relation": Policy(
         STAFF_SECTION,
         own=lambda c: _org(c, False, True),
         foreign=lambda c: _org(c, True, True),
@@ -67,22 +67,22 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: _org(c, True, True),
             expected_foreign=STAFF_POST_ONLY,
         )
-        for name in ("staff_relation_move", "staff_relation_contact", "staff_relation_exchange")
+        for name in ("organisations:relation_move", "organisations:relation_contact", "organisations:relation_exchange")
     },
-    "staff_relation_contact_edit": Policy(
+    "organisations:relation_contact_edit": Policy(
         STAFF_SECTION, own=contact, foreign=lambda c: contact(c, lyon=True), expected_foreign=STAFF_OBJECT_FOREIGN
     ),
-    "staff_relation_contact_remove": Policy(
+    "organisations:relation_contact_remove": Policy(
         STAFF_POST_ONLY, own=contact, foreign=lambda c: contact(c, lyon=True), expected_foreign=STAFF_POST_ONLY
     ),
-    "staff_relation_agreement": Policy(
+    "organisations:relation_agreement": Policy(
         STAFF_POST_ONLY,
         own=lambda c: _org(c, False, False),
         foreign=lambda c: _org(c, True, False),
         expected_foreign=STAFF_POST_ONLY,
     ),
-    "staff_events": Policy(STAFF_SECTION),
-    "staff_event": Policy(
+    "events:events": Policy(STAFF_SECTION),
+    "events:event": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": company_event(c)["pk"]},
         foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
@@ -96,9 +96,9 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
             expected_foreign=STAFF_OBJECT_FOREIGN,
         )
-        for name in ("staff_event_edit", "staff_event_cancel")
+        for name in ("events:event_edit", "events:event_cancel")
     },
-    "staff_event_register": Policy(
+    "events:event_register": Policy(
         STAFF_POST_ONLY,
         own=lambda c: {"pk": company_event(c)["pk"]},
         foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},
@@ -111,10 +111,10 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: company_event(c, lyon=True),
             expected_foreign=STAFF_POST_ONLY,
         )
-        for name in ("staff_event_mark", "staff_event_unregister")
+        for name in ("events:event_mark", "events:event_unregister")
     },
-    "company_events": Policy(COMPANY_SECTION),
-    "company_event": Policy(
+    "events:company_events": Policy(COMPANY_SECTION),
+    "events:company_event": Policy(
         COMPANY_SECTION,
         own=lambda c: {"pk": company_event(c)["pk"]},
         foreign=lambda c: {"pk": company_event(c, lyon=True)["pk"]},

@@ -1,4 +1,4 @@
-"""Authorization policies of the impact pages (binome/portals/urls_impact.py).
+"""Authorization policies of the impact pages (binome/portals/urls/impact.py).
 
 Own records are Paris's (Chloé's outcome, the Paris cohort and its report); foreign ones are
 Lyon's. Company contacts open only their own company's results; funders only aggregates."""
@@ -55,50 +55,50 @@ COMPANY_ONLY = expect(403, anonymous=LOGIN, company_contact=200)
 STAFF_NOT_FOUND = expect(403, anonymous=LOGIN, national_admin=404, coordinator=404)
 
 POLICY: dict[str, Policy] = {
-    "staff_impact": Policy(STAFF_SECTION),
-    "staff_impact_people": Policy(STAFF_NOT_FOUND),  # no figure asked: nothing to list
-    "staff_impact_conflicts": Policy(STAFF_SECTION),
-    "staff_impact_conflict_decide": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
-    "staff_impact_report_request": Policy(STAFF_POST_ONLY),
-    "staff_impact_outcomes": Policy(
+    "impact:dashboard": Policy(STAFF_SECTION),
+    "impact:people": Policy(STAFF_NOT_FOUND),  # no figure asked: nothing to list
+    "impact:conflicts": Policy(STAFF_SECTION),
+    "impact:conflict_decide": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
+    "impact:report_request": Policy(STAFF_POST_ONLY),
+    "impact:outcomes": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.chloe.person_id},
         foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_impact_outcome_edit": Policy(
+    "impact:outcome_edit": Policy(
         STAFF_SECTION,
         own=outcome,
         foreign=lambda c: outcome(c, lyon=True),
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_impact_outcome_delete": Policy(
+    "impact:outcome_delete": Policy(
         STAFF_POST_ONLY,
         own=outcome,
         foreign=lambda c: outcome(c, lyon=True),
         expected_foreign=STAFF_POST_ONLY,
     ),
-    "staff_impact_report": Policy(
+    "impact:report": Policy(
         STAFF_SECTION,
         own=cohort_report,
         foreign=lambda c: cohort_report(c, lyon=True),
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_impact_report_status": Policy(
+    "impact:report_status": Policy(
         STAFF_SECTION,
         own=report,
         foreign=lambda c: report(c, lyon=True),
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_impact_report_download": Policy(
+    "impact:report_download": Policy(
         STAFF_SECTION,
         own=report,
         foreign=lambda c: report(c, lyon=True),
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "company_impact": Policy(COMPANY_ONLY),
-    "company_impact_report": Policy(COMPANY_ONLY, own=lambda c: {"fmt": "xlsx"}),
-    "funder_impact_report": Policy(
+    "impact:company": Policy(COMPANY_ONLY),
+    "impact:company_report": Policy(COMPANY_ONLY, own=lambda c: {"fmt": "xlsx"}),
+    "impact:funder_report": Policy(
         expect(403, anonymous=LOGIN, national_admin=200, funder=200), own=lambda c: {"fmt": "xlsx"}
     ),
 }

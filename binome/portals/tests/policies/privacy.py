@@ -22,14 +22,14 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: {"pk": c.leila.person_id},
             expected_foreign=STAFF_OBJECT_FOREIGN,
         )
-        for name in ("staff_person_access", "staff_person_erase")
+        for name in ("privacy:person_access", "privacy:person_erase")
     },
-    "staff_person_export": Policy(
+    "privacy:person_export": Policy(
         STAFF_POST_ONLY,
         own=lambda c: {"pk": c.chloe.person_id},
         foreign=lambda c: {"pk": c.leila.person_id},
         expected_foreign=STAFF_POST_ONLY,
     ),
-    "privacy_register": Policy(NATIONAL_ONLY),
-    "privacy_breaches": Policy(NATIONAL_ONLY),
+    "privacy:register": Policy(NATIONAL_ONLY),
+    "privacy:breaches": Policy(NATIONAL_ONLY),
 }

@@ -1,4 +1,4 @@
-"""Authorization policies of the surveys pages (binome/portals/urls_surveys.py).
+"""Authorization policies of the surveys pages (binome/portals/urls/surveys.py).
 
 The personal link is public to whoever holds it (an unknown secret is not found); staff pages
 belong to staff of the cohort's territory; a member opens only their own invitation."""
@@ -57,44 +57,44 @@ def survey_token(cast: Cast) -> dict[str, Any]:
 MEMBERS_SECTION = expect(403, anonymous=LOGIN, mentor=404, mentee=302)
 
 POLICY: dict[str, Policy] = {
-    "survey_respond": Policy(
+    "surveys:respond": Policy(
         PUBLIC, own=survey_token, foreign=lambda c: {"token": "not-a-real-token"}, expected_foreign=expect(404)
     ),
     # Not answered yet: the thanks page sends back to the form.
-    "survey_thanks": Policy(
+    "surveys:thanks": Policy(
         expect(302), own=survey_token, foreign=lambda c: {"token": "not-a-real-token"}, expected_foreign=expect(404)
     ),
     # Chloé (the mentee) opens her own invitation; Ben's and Leïla's are not found for her.
-    "survey_start": Policy(
+    "surveys:start": Policy(
         MEMBERS_SECTION,
         own=lambda c: {"pk": survey_invitation(c).pk},
         foreign=lambda c: {"pk": survey_invitation(c, lyon=True).pk},
         expected_foreign=expect(403, anonymous=LOGIN, mentor=404, mentee=404),
     ),
-    "staff_cohort_surveys": Policy(
+    "surveys:cohort_surveys": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": c.paris_duo.cohort_id},
         foreign=lambda c: {"pk": c.lyon_duo.cohort_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_survey_wave": Policy(
+    "surveys:wave": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": survey_invitation(c).wave_id},
         foreign=lambda c: {"pk": survey_invitation(c, lyon=True).wave_id},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_survey_enter": Policy(
+    "surveys:enter": Policy(
         STAFF_SECTION,
         own=lambda c: {"pk": survey_invitation(c).pk},
         foreign=lambda c: {"pk": survey_invitation(c, lyon=True).pk},
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
-    "staff_survey_resend": Policy(
+    "surveys:resend": Policy(
         STAFF_POST_ONLY,
         own=lambda c: {"pk": survey_invitation(c).pk},
         foreign=lambda c: {"pk": survey_invitation(c, lyon=True).pk},
         expected_foreign=STAFF_POST_ONLY,
     ),
-    "staff_survey_instruments": Policy(STAFF_SECTION),
-    "staff_survey_instrument": Policy(STAFF_SECTION, own=instrument),
+    "surveys:instruments": Policy(STAFF_SECTION),
+    "surveys:instrument": Policy(STAFF_SECTION, own=instrument),
 }

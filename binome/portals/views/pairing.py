@@ -1,0 +1,221 @@
+"""The coordinator's matching board. Each action works as a plain form post (no JavaScript)
+and, with htmx, re-renders only the board in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+import matching
+from binome.cohorts.models import Cohort
+from binome.pairing import selectors, services
+from binome.pairing.forms import PRESET_LABELS, MatchSettingsForm, PairForm
+from binome.pairing.models import MatchRun, Proposal
+from binome.portals.decorators import staff_only
+from binome.portals.helpers import is_htmx
+
+BOARD = "portals/pairing/board.html"
+
+
+@staff_only
+def cohorts(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/pairing/cohorts.html", {"cohorts": selectors.cohorts_to_match(request.user)})
+
+
+def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None) -> MatchSettingsForm:
+    preset = request.GET.get("preset", "")
+    if preset in matching.PRESETS:
+        initial = MatchSettingsForm.initial_for(
+            matching.PRESETS[preset].as_dict(), run.mode if run else "coverage_first"
+        )
+    elif run is not None:
+        initial = MatchSettingsForm.initial_for(run.weights, run.mode)
+    else:
+        initial = MatchSettingsForm.initial_for(services.DEFAULT_WEIGHTS, MatchRun.Mode.COVERAGE_FIRST)
+    return MatchSettingsForm(data, initial=initial)
+
+
+def _render_board(
+    request: HttpRequest,
+    cohort: Cohort,
+    run: MatchRun | None,
+    *,
+    settings_form: MatchSettingsForm | None = None,
+    status: int = 200,
+    cost: Any = None,
+    pair_form: PairForm | None = None,
+) -> HttpResponse:
+    decision = request.GET.get("decision", "")
+    decision = decision if decision in Proposal.Decision.values else ""
+    query = request.GET.get("q", "")[:100]
+    board = selectors.board(run, decision=decision, query=query) if run else None
+    if board and pair_form is None:
+        pair_form = PairForm(mentees=board.mentee_choices, mentors=board.mentor_choices)
+    runs = list(cohort.match_runs.order_by("-number").values_list("pk", "number", "status"))
+    context = {
+        "cohort": cohort,
+        "run": run,
+        "board": board,
+        "latest": runs[0][0] if runs else None,
+        "runs": runs,
+        "settings_form": settings_form or _settings_form(request, run),
+        "pair_form": pair_form,
+        "presets": PRESET_LABELS,
+        "cost": cost,
+        "decision": decision,
+        "query": query,
+        "decisions": Proposal.Decision.choices,
+        "editable": run is not None and run.status == MatchRun.Status.PROPOSED,
+    }
+    template = f"{BOARD}#board" if is_htmx(request) else BOARD
+    return render(request, template, context, status=status)
+
+
+def _back(request: HttpRequest, run: MatchRun) -> HttpResponse:
+    """After a post: the board again (htmx: only the board; otherwise redirect, so reloads do not re-post)."""
+    if is_htmx(request):
+        return _render_board(request, run.cohort, selectors.latest_run(run.cohort))
+    return redirect("pairing:matching_board", pk=run.cohort_id)
+
+
+@staff_only
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_for(request.user, pk)
+    if request.method == "POST":
+        return _run(request, cohort)
+    run_number = request.GET.get("run", "")
+    run: MatchRun | None
+    if run_number.isdigit():
+        run = get_object_or_404(cohort.match_runs, number=int(run_number))
+    else:
+        run = selectors.latest_run(cohort)
+    return _render_board(request, cohort, run)
+
+
+def _run(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    run = selectors.latest_run(cohort)
+    form = _settings_form(request, run, data=request.POST)
+    if not form.is_valid():
+        return _render_board(request, cohort, run, settings_form=form, status=422)
+    try:
+        if run is not None and run.status == MatchRun.Status.PROPOSED:
+            new = services.rerun(run, actor=request.user, weights=form.weights(), mode=form.cleaned_data["mode"])
+        else:
+            new = services.run_matching(
+                cohort, actor=request.user, weights=form.weights(), mode=form.cleaned_data["mode"]
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_board(request, cohort, run, settings_form=form, status=422)
+    messages.success(
+        request,
+        _("Run #%(number)s: %(matched)s duos proposed.") % {"number": new.number, "matched": new.proposals.count()},
+    )
+    return _back(request, new)
+
+
+@staff_only
+@require_POST
+def decide(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
+    run = selectors.run_for(request.user, pk)
+    found = get_object_or_404(run.proposals, pk=proposal)
+    try:
+        services.decide(found, request.POST.get("decision", ""), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, run)
+
+
+@staff_only
+@require_POST
+def swap(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for(request.user, pk)
+    chosen = [value for value in request.POST.getlist("proposal") if value.isdigit()]
+    found = list(run.proposals.filter(pk__in=chosen))
+    if len(found) != 2:
+        messages.error(request, _("Tick exactly two duos to swap their mentors."))
+        return _back(request, run)
+    try:
+        services.swap_mentors(found[0], found[1], actor=request.user)
+        messages.success(request, _("Mentors swapped."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, run)
+
+
+@staff_only
+@require_POST
+def pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """What forcing a pair would cost (rule=cost), or pin, forbid or clear it for the next run."""
+    run = selectors.run_for(request.user, pk)
+    board = selectors.board(run)
+    form = PairForm(request.POST, mentees=board.mentee_choices, mentors=board.mentor_choices)
+    if not form.is_valid():
+        messages.error(request, _("Choose a mentee and a mentor of this run."))
+        return _render_board(request, run.cohort, run, pair_form=form, status=422)
+    mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
+    rule = request.POST.get("rule", "")
+    try:
+        if rule == "cost":
+            cost = services.cost_of_pair(run, mentee, mentor)
+            return _render_board(request, run.cohort, run, pair_form=form, cost=cost)
+        services.set_pair_rule(run, mentee, mentor, rule, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_board(request, run.cohort, run, pair_form=form, status=422)
+    done = {
+        "pin": _("Pinned: this pair will be formed by the next run."),
+        "forbid": _("Forbidden: the next run will not propose this pair."),
+        "clear": _("Rule removed."),
+    }
+    messages.success(request, done.get(rule, ""))
+    return _back(request, run)
+
+
+@staff_only
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for(request.user, pk)
+    try:
+        duos = services.confirm_match_run(run, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request, run)
+    messages.success(
+        request, _("%(count)s duos created. Mentors and mentees are being notified by email.") % {"count": len(duos)}
+    )
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("pairing:matching_board", kwargs={"pk": run.cohort_id})
+        return response
+    return redirect("pairing:matching_board", pk=run.cohort_id)
+
+
+@staff_only
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_for(request.user, pk)
+    runs = list(cohort.match_runs.order_by("-number"))
+    numbers = {run.number: run for run in runs}
+
+    def pick(name: str, default: int) -> MatchRun | None:
+        value = request.GET.get(name, "")
+        if value:
+            if not value.isdigit() or int(value) not in numbers:
+                raise Http404
+            return numbers[int(value)]
+        return runs[default] if len(runs) > default else None
+
+    first, second = pick("a", 1), pick("b", 0)
+    comparison = selectors.compare(first, second) if first and second else None
+    return render(
+        request,
+        "portals/pairing/compare.html",
+        {"cohort": cohort, "runs": runs, "comparison": comparison, "first": first, "second": second},
+    )

@@ -1,0 +1,80 @@
+"""Staff pages of territories: the dashboard of each territory the viewer coordinates, the national
+comparison, opening a territory and its opening checklist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from binome.operations.forms import OpenTerritoryForm
+from binome.operations.selectors import opening_checklist, territory_comparison, territory_dashboard
+from binome.operations.services import open_territory as open_territory_service
+from binome.portals.decorators import section, staff_only
+from binome.portals.helpers import add_service_errors
+from binome.territories.selectors import territories_visible_to
+
+national_admins_only = section(lambda s: s.national_admin)
+
+
+@staff_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    territories = list(territories_visible_to(request.user))
+    if len(territories) == 1:
+        return redirect("territories:territory", slug=territories[0].slug)
+    return render(
+        request, "portals/territories/dashboard.html", {"dashboards": [territory_dashboard(t) for t in territories]}
+    )
+
+
+@staff_only
+def territory(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(territories_visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "portals/territories/territory.html",
+        {"board": territory_dashboard(found), "territories": territories_visible_to(request.user)},
+    )
+
+
+@national_admins_only
+def national(request: HttpRequest) -> HttpResponse:
+    rows = territory_comparison()
+    return render(request, "portals/territories/national.html", {"rows": rows})
+
+
+@national_admins_only
+def open_territory(request: HttpRequest) -> HttpResponse:
+    form = OpenTerritoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = open_territory_service(actor=request.user, request=request, **form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is open.") % {"name": opened.territory.name})
+            for user in opened.invited:
+                messages.info(
+                    request,
+                    _(
+                        "Invitation sent to %(email)s: this account's address was never verified, so the "
+                        "coordinator role is granted once they follow the link in that email."
+                    )
+                    % {"email": user.email},
+                )
+            return redirect("territories:checklist", slug=opened.territory.slug)
+    return render(
+        request, "portals/territories/open_territory.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@staff_only
+def territory_checklist(request: HttpRequest, slug: str) -> HttpResponse:
+    territory = get_object_or_404(territories_visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "portals/territories/checklist.html",
+        {"territory": territory, "checklist": opening_checklist(territory)},
+    )
