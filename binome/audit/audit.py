@@ -15,8 +15,8 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit.models import AuditEvent
-from binome.lib.actors import signed_in
 from binome.lib.bulk import insert_rows
 
 
@@ -115,7 +115,7 @@ class Entry:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _row(actor: Any, entry: Entry) -> dict[str, Any]:
+def _row(actor: Actor, entry: Entry) -> dict[str, Any]:
     user = signed_in(actor)
     return {
         "actor_id": user.pk if user else None,
@@ -126,12 +126,12 @@ def _row(actor: Any, entry: Entry) -> dict[str, Any]:
     }
 
 
-def record(*, actor: Any, verb: Verb, target: models.Model, **details: Any) -> AuditEvent:
+def record(*, actor: Actor, verb: Verb, target: models.Model, **details: Any) -> AuditEvent:
     """Record that `actor` (a user, or None for the system) did `verb` to `target`."""
     return AuditEvent.objects.create(**_row(actor, Entry(verb, type(target), target.pk, details)))
 
 
-def record_many(*, actor: Any, entries: Iterable[Entry]) -> None:
+def record_many(*, actor: Actor, entries: Iterable[Entry]) -> None:
     """`record` for many targets at once (an import): one row each, written in bulk."""
     insert_rows(AuditEvent, [_row(actor, entry) for entry in entries])
 
@@ -142,4 +142,4 @@ def viewed(request: HttpRequest, target: models.Model, *, what: str = "file", ve
     `what` names the page or export ("file", "referral", "duo", "access history", "export"), so
     the person's access history says which part of their file was seen.
     """
-    return record(actor=request.user, verb=verb, target=target, what=what, method=request.method)
+    return record(actor=signed_in(request.user), verb=verb, target=target, what=what, method=request.method)

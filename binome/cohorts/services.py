@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
+from binome.accounts.models import User
 from binome.audit import audit
 from binome.cohorts import ics
 from binome.cohorts.models import (
@@ -34,7 +36,7 @@ def _at(day: date, item: CurriculumItem) -> datetime:
 
 @transaction.atomic
 def create_cohort(
-    *, territory: Territory, name: str, starts_on: date, ends_on: date, template: ProgrammeTemplate | None, actor: Any
+    *, territory: Territory, name: str, starts_on: date, ends_on: date, template: ProgrammeTemplate | None, actor: Actor
 ) -> Cohort:
     """A cohort and, from its template, its calendar: one workshop per curriculum item."""
     if ends_on <= starts_on:
@@ -76,7 +78,7 @@ SCHEDULE_FIELDS = {"starts_at", "ends_at", "place"}
 
 
 @transaction.atomic
-def update_workshop(workshop: Workshop, *, actor: Any, **changes: Any) -> Workshop:
+def update_workshop(workshop: Workshop, *, actor: Actor, **changes: Any) -> Workshop:
     """Edit one event. If its time or place moves after invitations went out, the invited
     people get the update (same UID, next SEQUENCE)."""
     if workshop.is_cancelled:
@@ -139,7 +141,7 @@ class Invited:
 
 
 @transaction.atomic
-def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Any) -> Invited:
+def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Actor) -> Invited:
     """Invite the cohort's mentors and/or mentees (by the workshop's audience) who are not
     invited yet, by email with an .ics, up to the workshop's capacity.
 
@@ -168,7 +170,7 @@ def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Any) -> I
 
 
 @transaction.atomic
-def cancel_workshop(workshop: Workshop, *, actor: Any) -> int:
+def cancel_workshop(workshop: Workshop, *, actor: Actor) -> int:
     """Cancel and tell everyone invited (METHOD:CANCEL, same UID, higher SEQUENCE). Returns
     the number of emails queued."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -204,7 +206,7 @@ def attendance_open(workshop: Workshop) -> bool:
 
 
 @transaction.atomic
-def mark_workshop_attendance(invitation: WorkshopInvitation, *, present: bool, actor: Any) -> WorkshopInvitation:
+def mark_workshop_attendance(invitation: WorkshopInvitation, *, present: bool, actor: Actor) -> WorkshopInvitation:
     if not attendance_open(invitation.workshop):
         raise ValidationError(_("Attendance can be taken from the day of the workshop, and not for a cancelled one."))
     invitation.present = present
@@ -217,7 +219,7 @@ def mark_workshop_attendance(invitation: WorkshopInvitation, *, present: bool, a
 
 
 @transaction.atomic
-def regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
+def regenerate_calendar_feed(*, actor: User) -> CalendarFeed:
     """A new secret URL for the signed-in user; the old one stops working at once."""
     CalendarFeed.objects.filter(user=actor).delete()
     feed = CalendarFeed.objects.create(user=actor)
@@ -226,7 +228,7 @@ def regenerate_calendar_feed(*, actor: Any) -> CalendarFeed:
 
 
 @transaction.atomic
-def revoke_calendar_feed(*, actor: Any) -> None:
+def revoke_calendar_feed(*, actor: Actor) -> None:
     feed = CalendarFeed.objects.filter(user=actor).first()
     if feed is not None:
         audit.record(actor=actor, verb=audit.Verb.REVOKED, target=feed)
@@ -262,7 +264,7 @@ def clone_template(template: ProgrammeTemplate, *, territory: Territory, name: s
 
 @transaction.atomic
 def save_curriculum_item(
-    template: ProgrammeTemplate, *, actor: Any, item: CurriculumItem | None = None, **fields: Any
+    template: ProgrammeTemplate, *, actor: Actor, item: CurriculumItem | None = None, **fields: Any
 ) -> CurriculumItem:
     """Add or change one event of a template. Cohorts already created keep their calendar."""
     item = item or CurriculumItem(template=template)
@@ -277,14 +279,14 @@ def save_curriculum_item(
 
 
 @transaction.atomic
-def remove_curriculum_item(item: CurriculumItem, *, actor: Any) -> None:
+def remove_curriculum_item(item: CurriculumItem, *, actor: Actor) -> None:
     """Remove an event from a template; generated workshops keep their copy (their link is cleared)."""
     audit.record(actor=actor, verb=audit.Verb.REMOVED_CURRICULUM_ITEM, target=item, title=item.title)
     item.delete()
 
 
 @transaction.atomic
-def set_survey_plan(template: ProgrammeTemplate, *, actor: Any, codes: list[str]) -> ProgrammeTemplate:
+def set_survey_plan(template: ProgrammeTemplate, *, actor: Actor, codes: list[str]) -> ProgrammeTemplate:
     """Which questionnaires the template's cohorts use; waves already opened are kept."""
     template.survey_plan = sorted(set(codes))
     template.save(update_fields=["survey_plan"])

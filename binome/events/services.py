@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
 from binome.events.models import CompanyEvent, EventRegistration
-from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, MentorProfile, Person
 
@@ -31,7 +30,7 @@ def create_event(
     format: str,
     place: str,
     capacity: int,
-    actor: Any,
+    actor: Actor,
 ) -> CompanyEvent:
     if not company.is_company or company.territory_id is None:
         raise ValidationError({"company": _("An in-company event needs a company of a territory.")})
@@ -70,7 +69,7 @@ def update_event(
     format: str,
     place: str,
     capacity: int,
-    actor: Any,
+    actor: Actor,
 ) -> CompanyEvent:
     """Change an event's details. The row is locked first, as `register` does, so the capacity
     cannot drop below the registrations while someone is being registered."""
@@ -126,7 +125,7 @@ def update_event(
 
 
 @transaction.atomic
-def cancel_event(event: CompanyEvent, *, reason: str, actor: Any) -> CompanyEvent:
+def cancel_event(event: CompanyEvent, *, reason: str, actor: Actor) -> CompanyEvent:
     """Call an event off, with the reason kept on it. Registrations stay as they were, for the
     record; the event then takes no more registrations or attendance and no longer counts as held.
 
@@ -164,7 +163,7 @@ def audience_of(event: CompanyEvent, person: Person) -> str:
 
 
 @transaction.atomic
-def register(event: CompanyEvent, person: Person, *, actor: Any) -> EventRegistration:
+def register(event: CompanyEvent, person: Person, *, actor: Actor) -> EventRegistration:
     """Register one person. The event row is locked first, so two registrations at once cannot
     both take the last place."""
     event = CompanyEvent.objects.select_for_update().get(pk=event.pk)
@@ -188,7 +187,7 @@ def register(event: CompanyEvent, person: Person, *, actor: Any) -> EventRegistr
 
 
 @transaction.atomic
-def unregister(registration: EventRegistration, *, actor: Any) -> None:
+def unregister(registration: EventRegistration, *, actor: Actor) -> None:
     registration = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     _refuse_if_cancelled(registration.event)
     if registration.present is not None:
@@ -198,7 +197,7 @@ def unregister(registration: EventRegistration, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def mark_attendance(registration: EventRegistration, *, present: bool, actor: Any) -> EventRegistration:
+def mark_attendance(registration: EventRegistration, *, present: bool, actor: Actor) -> EventRegistration:
     registration = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
     _refuse_if_cancelled(registration.event)
     if registration.event.day > timezone.localdate():

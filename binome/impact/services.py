@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
 from binome.impact.models import (
     OPPORTUNITY_KINDS,
@@ -23,7 +24,6 @@ from binome.impact.models import (
     OutcomeConflict,
     Source,
 )
-from binome.lib.actors import signed_in
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.reference.models import Occupation, Sector
@@ -58,7 +58,7 @@ def _check_duo(person: Person, duo: Duo | None) -> None:
 @transaction.atomic
 def record_outcome(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     kind: str,
     date: Date,
@@ -106,7 +106,7 @@ def record_outcome(
 def update_outcome(
     outcome: Outcome,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     date: Date,
     sector: Sector | None = None,
@@ -129,7 +129,7 @@ def update_outcome(
 
 
 @transaction.atomic
-def delete_outcome(outcome: Outcome, *, actor: Any) -> None:
+def delete_outcome(outcome: Outcome, *, actor: Actor) -> None:
     if outcome.source != Source.STAFF:
         raise ValidationError(_("A survey answer cannot be deleted; decide on its conflict instead."))
     audit.record(actor=actor, verb=audit.Verb.DELETED, target=outcome, person_id=outcome.person_id, kind=outcome.kind)
@@ -138,7 +138,7 @@ def delete_outcome(outcome: Outcome, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def resolve_conflict(conflict: OutcomeConflict, *, actor: Any, decision: str) -> OutcomeConflict:
+def resolve_conflict(conflict: OutcomeConflict, *, actor: Actor, decision: str) -> OutcomeConflict:
     """Keep the staff record, the survey answer, or both. The discarded row stays, marked."""
     conflict = OutcomeConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.decision != OutcomeConflict.Decision.PENDING:
@@ -178,7 +178,7 @@ def resolve_conflict(conflict: OutcomeConflict, *, actor: Any, decision: str) ->
 @transaction.atomic
 def record_network(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     contacts: int,
     date: Date,
@@ -208,7 +208,7 @@ def record_network(
 @transaction.atomic
 def record_mentor_skills(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     moment: str,
     score: float,

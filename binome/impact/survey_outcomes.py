@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from binome.accounts.actors import Actor
 from binome.impact import services as impact
 from binome.impact.models import Source
 from binome.surveys.models import Audience, Moment, Response
@@ -35,7 +36,7 @@ def mentor_skills_score(values: dict[str, Any]) -> float | None:
     return round((sum(scores) / len(scores) - 1) / 4 * 100, 1)
 
 
-def feed_outcomes(response: Response, *, actor: Any = None) -> int:
+def feed_outcomes(response: Response, *, actor: Actor = None) -> int:
     """Record the response's facts through the impact services; returns how many rows. A fact the
     impact app refuses is logged and skipped: the respondent's submission never fails for it."""
     invitation = response.invitation
@@ -103,7 +104,7 @@ def feed_outcomes(response: Response, *, actor: Any = None) -> int:
     return recorded
 
 
-def record_survey_outcomes(sender: Any, *, response: Response, actor: Any = None, **kwargs: Any) -> None:
+def record_survey_outcomes(sender: Any, *, response: Response, actor: Actor = None, **kwargs: Any) -> None:
     """The receiver of `binome.surveys.signals.response_submitted`."""
     feed_outcomes(response, actor=actor)
 

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.cohorts.selectors import missed_workshops_by_person
 from binome.lib.mail import send_email
@@ -206,7 +207,7 @@ def _email_reminder(duo: Duo, kind: str, languages: dict[int, str]) -> None:
 
 
 @transaction.atomic
-def note_alert(alert: Alert, *, actor: Any, text: str, action: str = "note", until: date | None = None) -> Alert:
+def note_alert(alert: Alert, *, actor: Actor, text: str, action: str = "note", until: date | None = None) -> Alert:
     """Add a note, snooze until a date, or resolve by hand; each leaves a line in the history."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     text = text.strip()

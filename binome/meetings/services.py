@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.meetings import engagement
 from binome.meetings.models import Meeting, NetworkIntroduction
@@ -24,7 +25,7 @@ def _check_date(duo: Duo, day: date) -> None:
 
 
 @transaction.atomic
-def record_meeting(duo: Duo, *, actor: Any, author: str, **fields: Any) -> Meeting:
+def record_meeting(duo: Duo, *, actor: Actor, author: str, **fields: Any) -> Meeting:
     """Record a meeting. Staff entries count at once; a member's entry waits for the other's confirmation."""
     duo = Duo.objects.select_for_update().get(pk=duo.pk)  # its status as it is now, not as the page saw it
     if duo.status != Duo.Status.ACTIVE:
@@ -44,7 +45,7 @@ def record_meeting(duo: Duo, *, actor: Any, author: str, **fields: Any) -> Meeti
 
 
 @transaction.atomic
-def confirm_meeting(meeting: Meeting, *, actor: Any, as_role: str) -> Meeting:
+def confirm_meeting(meeting: Meeting, *, actor: Actor, as_role: str) -> Meeting:
     """The other member (or staff) confirms; confirming twice changes nothing."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_confirmed:
@@ -61,7 +62,7 @@ def confirm_meeting(meeting: Meeting, *, actor: Any, as_role: str) -> Meeting:
 
 
 @transaction.atomic
-def record_introduction(duo: Duo, *, actor: Any, **fields: Any) -> NetworkIntroduction:
+def record_introduction(duo: Duo, *, actor: Actor, **fields: Any) -> NetworkIntroduction:
     duo = Duo.objects.select_for_update().get(pk=duo.pk)
     if not duo.is_live:
         raise ValidationError(_("Introductions can only be recorded for a running duo."))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.accounts.links import (
     ROLE_INVITATION,
     ROLE_INVITATION_DAYS,
@@ -35,7 +36,7 @@ def send_role_invitation(
     user: User,
     *,
     kind: str,
-    actor: Any,
+    actor: Actor,
     territory: Territory | None = None,
     organisation: Organisation | None = None,
 ) -> None:

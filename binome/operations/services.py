@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binome.accounts import links
+from binome.accounts.actors import Actor
 from binome.accounts.models import Role, User
 from binome.audit import audit
 from binome.cohorts.models import ProgrammeTemplate
@@ -58,7 +58,7 @@ def open_territory(
     radius_km: int,
     coordinator_emails: list[str],
     template: ProgrammeTemplate | None,
-    actor: Any,
+    actor: Actor,
     request: HttpRequest | None = None,
 ) -> OpenedTerritory:
     """Create the territory, its eligibility rules (a copy of the national default), its own

@@ -6,7 +6,6 @@ Contacts are personal data: every write names who acted in the audit trail.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.organisations.models import (
     CompanyRelation,
     Contact,
@@ -44,7 +43,7 @@ def add_prospect(
     name: str,
     next_action: str = "",
     next_action_on: date | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> CompanyRelation:
     """A new company enters the territory's pipeline as "identified"."""
     name = name.strip()
@@ -72,7 +71,7 @@ def move_company(
     next_action: str = "",
     next_action_on: date | None = None,
     note: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> CompanyRelation:
     """Move a company to a stage (any stage: a lost prospect can come back), with the next action.
 
@@ -102,7 +101,7 @@ def move_company(
 
 
 @transaction.atomic
-def record_signature(company: Organisation, *, note: str, actor: Any) -> CompanyRelation:
+def record_signature(company: Organisation, *, note: str, actor: Actor) -> CompanyRelation:
     """An agreement of this company was signed: its pipeline reaches "agreement signed" (from
     any stage, lost included), keeping its next action. Nothing changes when it is there already."""
     relation, created = CompanyRelation.objects.select_for_update().get_or_create(company=company)
@@ -122,7 +121,7 @@ def record_signature(company: Organisation, *, note: str, actor: Any) -> Company
 
 @transaction.atomic
 def add_contact(
-    organisation: Organisation, *, name: str, role: str = "", email: str = "", phone: str = "", actor: Any
+    organisation: Organisation, *, name: str, role: str = "", email: str = "", phone: str = "", actor: Actor
 ) -> Contact:
     contact = Contact(
         organisation=organisation, name=name.strip(), role=role.strip(), email=email.strip(), phone=phone.strip()
@@ -134,7 +133,7 @@ def add_contact(
 
 
 @transaction.atomic
-def update_contact(contact: Contact, *, actor: Any, **fields: str) -> Contact:
+def update_contact(contact: Contact, *, actor: Actor, **fields: str) -> Contact:
     """Save the changed fields of a contact; the audit names the fields, never their values."""
     allowed = {"name", "role", "email", "phone"}
     current = Contact.objects.get(pk=contact.pk)
@@ -149,7 +148,7 @@ def update_contact(contact: Contact, *, actor: Any, **fields: str) -> Contact:
 
 
 @transaction.atomic
-def remove_contact(contact: Contact, *, actor: Any) -> None:
+def remove_contact(contact: Contact, *, actor: Actor) -> None:
     audit.record(actor=actor, verb=audit.Verb.DELETED, target=contact, organisation=contact.organisation_id)
     contact.delete()
 
@@ -162,7 +161,7 @@ def record_exchange(
     kind: str,
     summary: str,
     contact: Contact | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Exchange:
     if contact is not None and contact.organisation_id != organisation.pk:
         raise ValidationError({"contact": _("This contact belongs to another organisation.")})
@@ -191,7 +190,7 @@ def add_partner_agreement(
     ends_on: date | None = None,
     signed_on: date | None = None,
     document_reference: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> PartnerAgreement:
     if partner.is_company:
         raise ValidationError(_("Agreements with companies are managed under sponsorship."))

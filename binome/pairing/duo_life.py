@@ -6,13 +6,12 @@ can pair them again in the same cohort (the engine's pool takes them back).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.pairing.models import Duo
 from binome.sourcing.models import Referral
@@ -42,7 +41,7 @@ def _referral(duo: Duo) -> Referral | None:
 
 
 @transaction.atomic
-def change_duo_status(duo: Duo, to: str, *, actor: Any, reason: str = "", mentee_stays: bool = True) -> Duo:
+def change_duo_status(duo: Duo, to: str, *, actor: Actor, reason: str = "", mentee_stays: bool = True) -> Duo:
     """Move a duo along its life; `reason` is required to pause or end early.
 
     mentee_stays (ending early): True puts the mentee back in the pool of the cohort,
@@ -83,7 +82,7 @@ def change_duo_status(duo: Duo, to: str, *, actor: Any, reason: str = "", mentee
 
 
 @transaction.atomic
-def set_contact_sharing(duo: Duo, *, side: str, email: bool, phone: bool, actor: Any) -> Duo:
+def set_contact_sharing(duo: Duo, *, side: str, email: bool, phone: bool, actor: Actor) -> Duo:
     """A member chooses which of their own contact details the other member sees."""
     if side not in {"mentor", "mentee"}:
         raise ValidationError(_("Unknown member."))

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matching
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
 from binome.cohorts.models import Cohort
-from binome.lib.actors import signed_in
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
@@ -55,7 +55,7 @@ def _check_open(cohort: Cohort) -> None:
 def run_matching(
     cohort: Cohort,
     *,
-    actor: Any,
+    actor: Actor,
     weights: dict[str, float] | None = None,
     mode: str = MatchRun.Mode.COVERAGE_FIRST,
     pins: Iterable[Iterable[int]] = (),
@@ -146,7 +146,7 @@ def _editable(run: MatchRun) -> None:
         )
 
 
-def rerun(run: MatchRun, *, actor: Any, weights: dict[str, float] | None = None, mode: str | None = None) -> MatchRun:
+def rerun(run: MatchRun, *, actor: Actor, weights: dict[str, float] | None = None, mode: str | None = None) -> MatchRun:
     """A new run of the same cohort with this run's decisions applied (accepted → pinned, rejected → forbidden)."""
     run = MatchRun.objects.select_related("cohort").get(pk=run.pk)  # pins and forbids as last saved
     _editable(run)
@@ -166,7 +166,7 @@ def rerun(run: MatchRun, *, actor: Any, weights: dict[str, float] | None = None,
 
 
 @transaction.atomic
-def decide(proposal: Proposal, decision: str, *, actor: Any) -> Proposal:
+def decide(proposal: Proposal, decision: str, *, actor: Actor) -> Proposal:
     run = MatchRun.objects.select_for_update().get(pk=proposal.run_id)
     _editable(run)
     if decision not in Proposal.Decision.values:
@@ -183,7 +183,7 @@ def decide(proposal: Proposal, decision: str, *, actor: Any) -> Proposal:
 
 
 @transaction.atomic
-def set_pair_rule(run: MatchRun, mentee_id: int, mentor_id: int, rule: str, *, actor: Any) -> MatchRun:
+def set_pair_rule(run: MatchRun, mentee_id: int, mentor_id: int, rule: str, *, actor: Actor) -> MatchRun:
     """Pin, forbid, or clear a pair for the next run. rule: 'pin', 'forbid', 'clear'."""
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
     _editable(run)
@@ -239,7 +239,7 @@ def cost_of_pair(run: MatchRun, mentee_id: int, mentor_id: int) -> matching.PinC
 
 
 @transaction.atomic
-def swap_mentors(first: Proposal, second: Proposal, *, actor: Any) -> tuple[Proposal, Proposal]:
+def swap_mentors(first: Proposal, second: Proposal, *, actor: Actor) -> tuple[Proposal, Proposal]:
     """Exchange the mentors of two proposals of the same run, if both new pairs are allowed.
 
     The explanation of the new pairs comes from the engine, from the run's own snapshot.
@@ -277,7 +277,7 @@ def swap_mentors(first: Proposal, second: Proposal, *, actor: Any) -> tuple[Prop
     return first, second
 
 
-def confirm_match_run(run: MatchRun, *, actor: Any) -> list[Duo]:
+def confirm_match_run(run: MatchRun, *, actor: Actor) -> list[Duo]:
     """Turn the run's non-rejected proposals into duos, all or nothing, exactly once.
 
     Mentor rows are locked before their load is counted, so two coordinators confirming
@@ -294,7 +294,7 @@ def confirm_match_run(run: MatchRun, *, actor: Any) -> list[Duo]:
     return duos
 
 
-def _confirm(run: MatchRun, *, actor: Any) -> list[Duo]:
+def _confirm(run: MatchRun, *, actor: Actor) -> list[Duo]:
     run = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
     if run.status == MatchRun.Status.CONFIRMED:
         raise ValidationError(_("This run is already confirmed."))

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.lib.bulk import insert_rows
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.reference.models import Occupation
@@ -28,7 +28,7 @@ def _changed_fields(instance: Any, values: Mapping[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def create_person(*, actor: Any, **fields: Any) -> Person:
+def create_person(*, actor: Actor, **fields: Any) -> Person:
     person = Person(updated_by=signed_in(actor), **fields)
     person.full_clean()
     person.save()
@@ -38,7 +38,7 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
 
 @transaction.atomic
 def create_people(
-    people: Sequence[Mapping[str, Any]], *, actor: Any, details: Mapping[str, Any] | None = None
+    people: Sequence[Mapping[str, Any]], *, actor: Actor, details: Mapping[str, Any] | None = None
 ) -> list[int]:
     """`create_person` for many people at once (an import); returns their ids, in order.
 
@@ -66,7 +66,7 @@ def create_people(
 
 
 @transaction.atomic
-def set_languages(person: Person, levels: Mapping[str, str], *, actor: Any) -> None:
+def set_languages(person: Person, levels: Mapping[str, str], *, actor: Actor) -> None:
     """Replace a person's languages with `levels` ({language code: CEFR level})."""
     current = {pl.language_id: pl.level for pl in person.languages.all()}
     if current == dict(levels):
@@ -79,7 +79,7 @@ def set_languages(person: Person, levels: Mapping[str, str], *, actor: Any) -> N
 
 
 @transaction.atomic
-def add_languages(people: Sequence[tuple[int, Mapping[str, str]]], *, actor: Any) -> None:
+def add_languages(people: Sequence[tuple[int, Mapping[str, str]]], *, actor: Actor) -> None:
     """`set_languages` for many people who have none yet (just created): (person id, levels) pairs."""
     insert_rows(
         PersonLanguage,
@@ -112,7 +112,7 @@ def _set_targets(profile: MenteeProfile, codes: Iterable[str]) -> bool:
 
 
 @transaction.atomic
-def create_mentee_profile(person: Person, *, actor: Any, targets: Iterable[str], **fields: Any) -> MenteeProfile:
+def create_mentee_profile(person: Person, *, actor: Actor, targets: Iterable[str], **fields: Any) -> MenteeProfile:
     profile = MenteeProfile(person=person, **fields)
     profile.full_clean()
     profile.save()
@@ -130,7 +130,7 @@ class NewMenteeProfile(NamedTuple):
 
 
 @transaction.atomic
-def create_mentee_profiles(profiles: Sequence[NewMenteeProfile], *, actor: Any) -> list[int]:
+def create_mentee_profiles(profiles: Sequence[NewMenteeProfile], *, actor: Actor) -> list[int]:
     """`create_mentee_profile` for many people at once (an import), with values checked already:
     known ROME codes, at most three (an import may leave them to the interview). Returns the ids."""
     ids = insert_rows(MenteeProfile, [{**new.fields, "person_id": new.person_id} for new in profiles], returning=True)
@@ -147,7 +147,7 @@ def create_mentee_profiles(profiles: Sequence[NewMenteeProfile], *, actor: Any) 
 
 
 @transaction.atomic
-def create_mentor_profile(person: Person, *, actor: Any, **fields: Any) -> MentorProfile:
+def create_mentor_profile(person: Person, *, actor: Actor, **fields: Any) -> MentorProfile:
     profile = MentorProfile(person=person, **fields)
     profile.full_clean()
     profile.save()
@@ -159,7 +159,7 @@ def create_mentor_profile(person: Person, *, actor: Any, **fields: Any) -> Mento
 def update_mentee_file(
     person: Person,
     *,
-    actor: Any,
+    actor: Actor,
     person_fields: Mapping[str, Any],
     profile_fields: Mapping[str, Any],
     targets: Iterable[str],

@@ -13,16 +13,33 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from binome.accounts import clients
+from binome.accounts.actors import Actor, signed_in
+from binome.accounts.models import User
 
 HOUR = 3600
 
 # --- a service's refusal, shown where the person can act on it -------------------------------
+
+
+def acting_user(request: HttpRequest) -> Actor:
+    """Who acts through this request, as the services record it: the signed-in account, or None
+    for an anonymous visitor (the section guards have already turned away whoever may not act)."""
+    return signed_in(request.user)
+
+
+def account_of(request: HttpRequest) -> User:
+    """The signed-in account of a page only signed-in people reach (its guard has turned the
+    others away; an anonymous request that gets here anyway is refused, never recorded as no one)."""
+    user = signed_in(request.user)
+    if user is None:
+        raise PermissionDenied
+    return user
 
 
 def service_errors(error: ValidationError) -> Iterator[tuple[str | None, str]]:

@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.accounts.models import Role, User
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.lib.mail import send_email
 from binome.lib.models import OutgoingMessage
 from binome.meetings.models import AlertNote, Meeting, NetworkIntroduction
@@ -53,7 +53,7 @@ def is_erased(person: Person) -> bool:
 
 
 @transaction.atomic
-def erase_person(person: Person, *, actor: Any, reason: str = "request") -> Erasure:
+def erase_person(person: Person, *, actor: Actor, reason: str = "request") -> Erasure:
     """Anonymise one person's file. `reason`: "request" (the person asked) or a retention rule key."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     existing = Erasure.objects.filter(person=person).first()
@@ -163,7 +163,7 @@ def _scrub_snapshots(person: Person, mentee: Any, mentor: Any) -> None:
             run.save(update_fields=["inputs"])
 
 
-def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str], *, actor: Any) -> list[int]:
+def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str], *, actor: Actor) -> list[int]:
     """Anonymise the accounts that exist only for this person; returns the ids of those scrubbed.
 
     An account that also holds a role of its own (a national admin, a coordinator, a company
@@ -198,7 +198,7 @@ def _scrub_accounts(person: Person, pseudonym: str, identifiers: list[str], *, a
     return scrubbed
 
 
-def _keep_account(user: Any, person: Person, pseudonym: str, other_roles: list[Any], *, actor: Any) -> None:
+def _keep_account(user: Any, person: Person, pseudonym: str, other_roles: list[Any], *, actor: Actor) -> None:
 
     removed = list(Role.objects.filter(user=user, person=person).values_list("kind", flat=True))
     Role.objects.filter(user=user, person=person).delete()

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.accounts.models import Role
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.sourcing.models import Referral
@@ -159,7 +159,7 @@ def _merge_referrals(keep: Person, other: Person) -> None:
 
 
 @transaction.atomic
-def merge_people(keep: Person, other: Person, *, actor: Any) -> Person:
+def merge_people(keep: Person, other: Person, *, actor: Actor) -> Person:
     """Merge `other` into `keep` and delete `other`. Refuses with a ValidationError when unsafe."""
     # Lock both rows, and re-read them so a second click on "merge" finds the other gone.
     locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, other.pk])}

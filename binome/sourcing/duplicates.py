@@ -13,13 +13,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.audit.models import AuditEvent
 from binome.organisations.models import Organisation
@@ -154,7 +154,7 @@ class TooManyLookups(Exception):
 
 def referral_hint(
     *,
-    actor: Any,
+    actor: Actor,
     partner: Organisation,
     first_name: str,
     last_name: str,

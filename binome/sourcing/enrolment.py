@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
+from binome.accounts.actors import Actor, signed_in
 from binome.accounts.models import Role, User
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.lib.mail import send_email
 from binome.organisations.models import Organisation
 from binome.people.languages import language_of
@@ -86,7 +86,7 @@ def enrolled_through(invitation: MentorInvitation) -> QuerySet[MentorProfile]:
 
 @transaction.atomic
 def create_invitation(
-    company: Organisation, *, label: str, valid_from: date, valid_until: date, actor: Any
+    company: Organisation, *, label: str, valid_from: date, valid_until: date, actor: Actor
 ) -> MentorInvitation:
     if not company.is_company or company.territory_id is None:
         raise ValidationError(_("Only a company with a territory can invite its employees."))
@@ -104,7 +104,7 @@ def create_invitation(
 
 
 @transaction.atomic
-def revoke_invitation(invitation: MentorInvitation, *, actor: Any) -> bool:
+def revoke_invitation(invitation: MentorInvitation, *, actor: Actor) -> bool:
     """Revoke a link; returns False if it was already revoked (nothing to do)."""
     if invitation.revoked_at is not None:
         return False
@@ -144,7 +144,7 @@ def enrol_mentor(
     person_fields: Mapping[str, Any],
     profile_fields: Mapping[str, Any],
     languages: Mapping[str, str],
-    actor: Any,
+    actor: Actor,
 ) -> Enrolment | None:
     """Enrol an employee through their company's link: account (new, or the signed-in one),
     person in the company's territory, mentor profile not yet trained, mentor role.
@@ -165,9 +165,10 @@ def enrol_mentor(
     _check_languages(languages)
     company = invitation.company
     user: User | None
-    if getattr(actor, "is_authenticated", False):
-        user = actor
-        if already_mentor_at(actor, company) is not None:
+    signed = signed_in(actor)
+    if signed is not None:
+        user = signed
+        if already_mentor_at(signed, company) is not None:
             raise ValidationError(_("You are already enrolled as a mentor for this company."))
     else:
         user = _new_account(invitation, user_fields, person_fields)

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
 from binome.cohorts.models import Cohort
-from binome.lib.actors import signed_in
 from binome.lib.bulk import insert_rows
 from binome.organisations.models import Organisation
 from binome.people.models import Person
@@ -63,7 +63,7 @@ def move_referral(
     referral: Referral,
     to_status: str,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     cohort: Cohort | None = None,
     system: bool = False,
@@ -132,7 +132,7 @@ def move_referrals(
     referrals: Iterable[Referral],
     to_status: str,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     system: bool = False,
     override: str = "",
@@ -193,7 +193,7 @@ def nearest_territory(place: Place | None) -> Territory | None:
 @transaction.atomic
 def submit_referral(
     *,
-    actor: Any,
+    actor: Actor,
     partner: Organisation | None,
     territory: Territory,
     source: str,
@@ -244,7 +244,7 @@ class NewReferral:
 def submit_referrals(
     new: Sequence[NewReferral],
     *,
-    actor: Any,
+    actor: Actor,
     partner: Organisation,
     territory: Territory,
     source: str,
@@ -288,14 +288,14 @@ def submit_referrals(
     return people
 
 
-def record_consent(person: Person, text: ConsentText, given_on: date, method: str, *, actor: Any) -> Consent:
+def record_consent(person: Person, text: ConsentText, given_on: date, method: str, *, actor: Actor) -> Consent:
     """Another consent for someone already known (an import's new attestation)."""
     return Consent.objects.create(**_consent(person.pk, text, given_on, method, actor=actor))
 
 
 # The values of each new row, keyed by attname: one referral's and ten thousand's (an import,
 # written by `insert_rows`) come from the same builders.
-def _consent(person_id: int, text: ConsentText, given_on: date, method: str, *, actor: Any) -> dict[str, Any]:
+def _consent(person_id: int, text: ConsentText, given_on: date, method: str, *, actor: Actor) -> dict[str, Any]:
     user = signed_in(actor)
     return {
         "person_id": person_id,
@@ -315,7 +315,7 @@ def _referral(
     reason: str,
     referrer: Mapping[str, str],
     *,
-    actor: Any,
+    actor: Actor,
     at: datetime,
 ) -> dict[str, Any]:
     user = signed_in(actor)
@@ -334,7 +334,7 @@ def _referral(
     }
 
 
-def _first_transition(referral_id: int, *, at: datetime, actor: Any, note: str = "") -> dict[str, Any]:
+def _first_transition(referral_id: int, *, at: datetime, actor: Actor, note: str = "") -> dict[str, Any]:
     """The first row of the history: when it arrived, so every status has a date."""
     user = signed_in(actor)
     return {

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.accounts.models import Role
 from binome.audit import audit
 from binome.lib.mail import send_email
@@ -64,7 +65,7 @@ def upcoming_sessions_for(profile: MentorProfile, *, limit: int = 3) -> list[Tra
 # --- writes ---------------------------------------------------------------------------
 @transaction.atomic
 def create_session(
-    *, territory: Territory, starts_at: datetime, place: str, capacity: int, facilitator: str, actor: object
+    *, territory: Territory, starts_at: datetime, place: str, capacity: int, facilitator: str, actor: Actor
 ) -> TrainingSession:
     session = TrainingSession(
         territory=territory, starts_at=starts_at, place=place, capacity=capacity, facilitator=facilitator
@@ -77,7 +78,7 @@ def create_session(
 
 @transaction.atomic
 def register_mentors(
-    session: TrainingSession, mentors: Iterable[MentorProfile], *, actor: object
+    session: TrainingSession, mentors: Iterable[MentorProfile], *, actor: Actor
 ) -> list[TrainingAttendance]:
     """Put mentors on a session's list, mark them scheduled and email each their session."""
     mentors = list(mentors)
@@ -143,7 +144,7 @@ def _status_after_losing(mentor: MentorProfile, session: TrainingSession) -> tup
 
 
 @transaction.atomic
-def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: object) -> TrainingAttendance:
+def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: Actor) -> TrainingAttendance:
     """Present: the mentor is trained on the session's day. Absent after present: undo what
     this session set (another session attended, a waiver or a pending registration still count)."""
     attendance = (
@@ -173,7 +174,7 @@ def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: obj
 
 
 @transaction.atomic
-def unregister_mentor(attendance: TrainingAttendance, *, actor: object) -> None:
+def unregister_mentor(attendance: TrainingAttendance, *, actor: Actor) -> None:
     """Take a mentor off a session's list (registered by mistake, or cannot come)."""
     attendance = (
         TrainingAttendance.objects.select_for_update().select_related("session", "mentor").get(pk=attendance.pk)
@@ -189,7 +190,7 @@ def unregister_mentor(attendance: TrainingAttendance, *, actor: object) -> None:
 
 
 @transaction.atomic
-def waive_training(mentor: MentorProfile, *, reason: str, actor: object) -> MentorProfile:
+def waive_training(mentor: MentorProfile, *, reason: str, actor: Actor) -> MentorProfile:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write why the training is waived.")})

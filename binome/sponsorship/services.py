@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.organisations import services as relations
 from binome.organisations.models import Organisation
 from binome.sponsorship import selectors
@@ -57,7 +57,7 @@ def create_agreement(
     starts_on: date,
     ends_on: date,
     mentor_seats: int,
-    actor: Any,
+    actor: Actor,
     contribution_cents: int | None = None,
     override_reason: str = "",
     renews: Agreement | None = None,
@@ -92,7 +92,7 @@ def create_agreement(
 
 
 @transaction.atomic
-def renew_agreement(previous: Agreement, *, actor: Any) -> Agreement:
+def renew_agreement(previous: Agreement, *, actor: Actor) -> Agreement:
     """The next agreement: the same company, offer, seats and contribution, for the following period."""
     previous = Agreement.objects.select_for_update().get(pk=previous.pk)
     if previous.status in {Status.DRAFT, Status.CANCELLED}:
@@ -118,7 +118,7 @@ def renew_agreement(previous: Agreement, *, actor: Any) -> Agreement:
 
 
 @transaction.atomic
-def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: date | None = None) -> Agreement:
+def move_agreement(agreement: Agreement, *, status: str, actor: Actor, signed_on: date | None = None) -> Agreement:
     """Change an agreement's status. Signing records the pledge of its contribution in the ledger;
     cancelling reverses the pledge, once nothing invoiced is left on the agreement."""
     agreement = Agreement.objects.select_for_update().select_related("offer", "company").get(pk=agreement.pk)
@@ -160,7 +160,9 @@ def move_agreement(agreement: Agreement, *, status: str, actor: Any, signed_on: 
 
 
 # --- the ledger ----------------------------------------------------------------------------
-def _append(agreement: Agreement, *, kind: str, amount_cents: int, on: date, actor: Any, **fields: Any) -> LedgerEntry:
+def _append(
+    agreement: Agreement, *, kind: str, amount_cents: int, on: date, actor: Actor, **fields: Any
+) -> LedgerEntry:
     if amount_cents <= 0:
         raise ValidationError(_("An amount must be more than zero."))
     entry = LedgerEntry.objects.create(
@@ -188,7 +190,7 @@ def issue_invoice(
     agreement: Agreement,
     *,
     amount_cents: int,
-    actor: Any,
+    actor: Actor,
     issued_on: date | None = None,
     due_on: date | None = None,
     label: str = "",
@@ -223,7 +225,7 @@ def issue_invoice(
 
 @transaction.atomic
 def record_payment(
-    invoice: Invoice, *, amount_cents: int, actor: Any, received_on: date | None = None, note: str = ""
+    invoice: Invoice, *, amount_cents: int, actor: Actor, received_on: date | None = None, note: str = ""
 ) -> LedgerEntry:
     """A payment received against an invoice, and its numbered receipt."""
     agreement = Agreement.objects.select_for_update().get(pk=invoice.agreement_id)
@@ -247,7 +249,7 @@ def record_payment(
 
 
 @transaction.atomic
-def reverse_entry(entry: LedgerEntry, *, reason: str, actor: Any, on: date | None = None) -> LedgerEntry:
+def reverse_entry(entry: LedgerEntry, *, reason: str, actor: Actor, on: date | None = None) -> LedgerEntry:
     """Cancel an entry by appending its reversal. An entry is reversed at most once; a reversal
     is never reversed (record the entry again instead)."""
     Agreement.objects.select_for_update().get(pk=entry.agreement_id)  # one writer per agreement's ledger
@@ -285,7 +287,7 @@ def euros(cents: int) -> str:
 
 # --- hourly cost and statements ------------------------------------------------------------
 @transaction.atomic
-def declare_hourly_cost(company: Organisation, *, hourly_cost_cents: int, actor: Any) -> HourlyCostDeclaration:
+def declare_hourly_cost(company: Organisation, *, hourly_cost_cents: int, actor: Actor) -> HourlyCostDeclaration:
     if hourly_cost_cents <= 0:
         raise ValidationError(_("An amount must be more than zero."))
     declaration = HourlyCostDeclaration.objects.create(
@@ -301,7 +303,7 @@ def draft_statement(
     *,
     starts_on: date,
     ends_on: date,
-    actor: Any,
+    actor: Actor,
     hourly_cost_cents: int | None = None,
     commitment_days: int = 3,
 ) -> Statement:
@@ -330,7 +332,7 @@ def draft_statement(
 
 
 @transaction.atomic
-def approve_statement(statement: Statement, *, actor: Any) -> Statement:
+def approve_statement(statement: Statement, *, actor: Actor) -> Statement:
     """Approve a draft: its figures are computed one last time and frozen as lines."""
     statement = Statement.objects.select_for_update().select_related("company").get(pk=statement.pk)
     if statement.status != Statement.Status.DRAFT:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
@@ -91,7 +92,7 @@ def current_questions(instrument: Instrument) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def revise_instrument(
-    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Any, note: str = ""
+    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Actor, note: str = ""
 ) -> InstrumentVersion:
     """Make `questions` the instrument's current questions. Unchanged: nothing happens. A version
     nobody has answered yet is edited in place; a version with answers is frozen, so a new
@@ -126,7 +127,7 @@ def revise_instrument(
 
 
 @transaction.atomic
-def load_instruments(*, actor: Any = None) -> list[Instrument]:
+def load_instruments(*, actor: Actor = None) -> list[Instrument]:
     """Write the built-in instruments (idempotent: a second call changes nothing)."""
     loaded = []
     for spec in INSTRUMENTS:
@@ -143,13 +144,13 @@ def load_instruments(*, actor: Any = None) -> list[Instrument]:
 
 
 def _revise_list(
-    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Any, note: str
+    instrument: Instrument, questions: list[dict[str, Any]], *, actor: Actor, note: str
 ) -> InstrumentVersion:
     return revise_instrument(instrument, editing.without_order(questions), actor=actor, note=note[:200])
 
 
 def save_question(
-    instrument: Instrument, spec: dict[str, Any], *, actor: Any, replacing: str | None = None, note: str = ""
+    instrument: Instrument, spec: dict[str, Any], *, actor: Actor, replacing: str | None = None, note: str = ""
 ) -> InstrumentVersion:
     """Change question `replacing` (its key stays) or, without it, add `spec` at the end."""
     questions = current_questions(instrument)
@@ -165,7 +166,7 @@ def save_question(
     return _revise_list(instrument, questions, actor=actor, note=note or default_note)
 
 
-def remove_question(instrument: Instrument, key: str, *, actor: Any, note: str = "") -> InstrumentVersion:
+def remove_question(instrument: Instrument, key: str, *, actor: Actor, note: str = "") -> InstrumentVersion:
     questions = current_questions(instrument)
     kept = [q for q in questions if q["key"] != key]
     if len(kept) == len(questions):
@@ -185,7 +186,7 @@ def remove_question(instrument: Instrument, key: str, *, actor: Any, note: str =
     return _revise_list(instrument, kept, actor=actor, note=note or _("Question “%(key)s” removed.") % {"key": key})
 
 
-def move_question(instrument: Instrument, key: str, step: int, *, actor: Any) -> InstrumentVersion:
+def move_question(instrument: Instrument, key: str, step: int, *, actor: Actor) -> InstrumentVersion:
     questions = current_questions(instrument)
     if key not in {q["key"] for q in questions}:
         raise ValidationError(_("This question is no longer in the current version."))
@@ -333,7 +334,7 @@ def send_survey_reminders(today: date) -> int:
 
 
 @transaction.atomic
-def resend_link(invitation: Invitation, *, actor: Any, today: date | None = None) -> Invitation:
+def resend_link(invitation: Invitation, *, actor: Actor, today: date | None = None) -> Invitation:
     """Staff send the link again: a new link, and every earlier one stops working (it may be lost
     or in someone else's hands; it now opens a page saying it was replaced). An expired
     invitation gets two more weeks."""
@@ -410,7 +411,7 @@ def save_answers(
     invitation: Invitation,
     data: PostedData,
     *,
-    actor: Any = None,
+    actor: Actor = None,
     source: str = Response.Source.SELF,
 ) -> dict[str, str]:
     """Store the valid answers among the posted questions (those listed in "shown"); returns the
@@ -468,7 +469,9 @@ def missing_required(invitation: Invitation) -> dict[str, str]:
 
 
 @transaction.atomic
-def submit_response(invitation: Invitation, *, actor: Any = None, source: str = Response.Source.SELF) -> dict[str, str]:
+def submit_response(
+    invitation: Invitation, *, actor: Actor = None, source: str = Response.Source.SELF
+) -> dict[str, str]:
     """Send the answers: every required question shown must be answered; answers to questions
     that ended up hidden are dropped. Returns the errors (empty when sent)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

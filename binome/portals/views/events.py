@@ -19,7 +19,13 @@ from binome.events.models import EventRegistration
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.portals.decorators import company_contacts_only, staff_only
-from binome.portals.helpers import add_service_errors, fragment_or_redirect, is_htmx, service_errors_as_messages
+from binome.portals.helpers import (
+    acting_user,
+    add_service_errors,
+    fragment_or_redirect,
+    is_htmx,
+    service_errors_as_messages,
+)
 
 
 def _companies(request: HttpRequest) -> QuerySet[Organisation]:
@@ -35,7 +41,7 @@ def events(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, companies=_companies(request))
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.create_event(actor=request.user, **form.cleaned_data)
+            event = services.create_event(actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -89,7 +95,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, companies=_companies(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_event(found, actor=request.user, **form.cleaned_data)
+            services.update_event(found, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -113,7 +119,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_event(found, reason=form.cleaned_data["reason"], actor=request.user)
+            services.cancel_event(found, reason=form.cleaned_data["reason"], actor=acting_user(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -143,7 +149,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose someone to register."))
     else:
         try:
-            registration = services.register(found, form.cleaned_data["person"], actor=request.user)
+            registration = services.register(found, form.cleaned_data["person"], actor=acting_user(request))
         except ValidationError as error:
             service_errors_as_messages(request, error)
         else:
@@ -162,7 +168,7 @@ def mark(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
         messages.error(request, _("Choose present or absent."))
         return redirect("events:event", pk=found.pk)
     try:
-        registration = services.mark_attendance(registration, present=value == "1", actor=request.user)
+        registration = services.mark_attendance(registration, present=value == "1", actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
         return redirect("events:event", pk=found.pk)
@@ -183,7 +189,7 @@ def unregister(request: HttpRequest, pk: int, registration_pk: int) -> HttpRespo
     found = selectors.staff_event_for(request.user, pk)
     registration = get_object_or_404(EventRegistration.objects.filter(event=found), pk=registration_pk)
     try:
-        services.unregister(registration, actor=request.user)
+        services.unregister(registration, actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
     else:

@@ -28,7 +28,7 @@ from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.people.selectors import people_visible_to
 from binome.portals.decorators import company_contacts_only, funders_only, staff_only
-from binome.portals.helpers import add_service_errors, is_htmx
+from binome.portals.helpers import acting_user, add_service_errors, is_htmx
 from binome.territories.selectors import territories_visible_to
 
 CONTENT_TYPES = {
@@ -70,7 +70,7 @@ def staff_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.record_outcome(
-                    actor=request.user,
+                    actor=acting_user(request),
                     person=person,
                     kind=data["kind"],
                     date=data["date"],
@@ -110,7 +110,7 @@ def staff_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_outcome(
                 outcome,
-                actor=request.user,
+                actor=acting_user(request),
                 kind=data["kind"],
                 date=data["date"],
                 sector=data["sector"],
@@ -130,7 +130,7 @@ def staff_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_outcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = _staff_outcome(request, pk)
     try:
-        services.delete_outcome(outcome, actor=request.user)
+        services.delete_outcome(outcome, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -158,7 +158,7 @@ def staff_conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose which record to keep."))
         return redirect("impact:conflicts")
     try:
-        services.resolve_conflict(conflict, actor=request.user, decision=form.cleaned_data["decision"])
+        services.resolve_conflict(conflict, actor=acting_user(request), decision=form.cleaned_data["decision"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

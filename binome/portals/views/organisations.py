@@ -23,7 +23,7 @@ from binome.organisations.models import CompanyRelation, Contact, Organisation
 from binome.organisations.selectors import organisations_visible_to
 from binome.people.selectors import mentors_visible_to
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import add_service_errors
+from binome.portals.helpers import acting_user, add_service_errors
 from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
@@ -50,7 +50,7 @@ def board(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 next_action=data["next_action"],
                 next_action_on=data["next_action_on"],
-                actor=request.user,
+                actor=acting_user(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -112,7 +112,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     form = StageForm(request.POST)
     if form.is_valid():
         try:
-            services.move_company(found, actor=request.user, **form.cleaned_data)
+            services.move_company(found, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -128,7 +128,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
-            services.add_contact(found, actor=request.user, **form.cleaned_data)
+            services.add_contact(found, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -145,7 +145,7 @@ def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_contact(contact, actor=request.user, **form.cleaned_data)
+            services.update_contact(contact, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -164,7 +164,7 @@ def edit_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
 def remove_contact(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     found = selectors.relation_organisation_for(request.user, pk)
     contact = get_object_or_404(Contact.objects.filter(organisation=found), pk=contact_pk)
-    services.remove_contact(contact, actor=request.user)
+    services.remove_contact(contact, actor=acting_user(request))
     messages.success(request, _("The contact is removed."))
     return redirect("organisations:relation", pk=found.pk)
 
@@ -176,7 +176,7 @@ def add_exchange(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExchangeForm(request.POST, organisation=found)
     if form.is_valid():
         try:
-            services.record_exchange(found, actor=request.user, **form.cleaned_data)
+            services.record_exchange(found, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -194,7 +194,7 @@ def add_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, _("Agreements with companies are managed under sponsorship."))
     elif form.is_valid():
         try:
-            services.add_partner_agreement(found, actor=request.user, **form.cleaned_data)
+            services.add_partner_agreement(found, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -19,7 +19,7 @@ from binome.pairing import selectors, services
 from binome.pairing.forms import PRESET_LABELS, MatchSettingsForm, PairForm
 from binome.pairing.models import MatchRun, Proposal
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import is_htmx
+from binome.portals.helpers import acting_user, is_htmx
 
 BOARD = "portals/pairing/board.html"
 
@@ -106,10 +106,12 @@ def _run(request: HttpRequest, cohort: Cohort) -> HttpResponse:
         return _render_board(request, cohort, run, settings_form=form, status=422)
     try:
         if run is not None and run.status == MatchRun.Status.PROPOSED:
-            new = services.rerun(run, actor=request.user, weights=form.weights(), mode=form.cleaned_data["mode"])
+            new = services.rerun(
+                run, actor=acting_user(request), weights=form.weights(), mode=form.cleaned_data["mode"]
+            )
         else:
             new = services.run_matching(
-                cohort, actor=request.user, weights=form.weights(), mode=form.cleaned_data["mode"]
+                cohort, actor=acting_user(request), weights=form.weights(), mode=form.cleaned_data["mode"]
             )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -127,7 +129,7 @@ def decide(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
     run = selectors.run_for(request.user, pk)
     found = get_object_or_404(run.proposals, pk=proposal)
     try:
-        services.decide(found, request.POST.get("decision", ""), actor=request.user)
+        services.decide(found, request.POST.get("decision", ""), actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(request, run)
@@ -143,7 +145,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tick exactly two duos to swap their mentors."))
         return _back(request, run)
     try:
-        services.swap_mentors(found[0], found[1], actor=request.user)
+        services.swap_mentors(found[0], found[1], actor=acting_user(request))
         messages.success(request, _("Mentors swapped."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -166,7 +168,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         if rule == "cost":
             cost = services.cost_of_pair(run, mentee, mentor)
             return _render_board(request, run.cohort, run, pair_form=form, cost=cost)
-        services.set_pair_rule(run, mentee, mentor, rule, actor=request.user)
+        services.set_pair_rule(run, mentee, mentor, rule, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _render_board(request, run.cohort, run, pair_form=form, status=422)
@@ -184,7 +186,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for(request.user, pk)
     try:
-        duos = services.confirm_match_run(run, actor=request.user)
+        duos = services.confirm_match_run(run, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request, run)

@@ -23,7 +23,7 @@ from binome.people.models import MentorProfile
 from binome.people.selectors import PeopleFilter, filter_people, people_for_list, people_visible_to, person_file
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import add_service_errors, is_htmx
+from binome.portals.helpers import acting_user, add_service_errors, is_htmx
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import Language
 from binome.sourcing.models import Referral
@@ -106,7 +106,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 changed = update_mentee_file(
                     locked,
-                    actor=request.user,
+                    actor=acting_user(request),
                     person_fields=form.person_values(),
                     profile_fields=form.profile_values(),
                     targets=form.cleaned_data["targets"],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from binome.audit import audit
 from binome.people.selectors import people_visible_to, person_file
 from binome.portals.decorators import section, staff_only
+from binome.portals.helpers import account_of, acting_user
 from binome.privacy import erasure, register, selectors
 from binome.privacy.export import build_zip
 from binome.privacy.forms import BreachForm, ErasureForm
@@ -54,7 +55,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     done = erasure.is_erased(person)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and not done and form.is_valid():
-        result = erasure.erase_person(person, actor=request.user, reason="request")
+        result = erasure.erase_person(person, actor=acting_user(request), reason="request")
         messages.success(
             request, _("The file was anonymised: it now shows as %(pseudonym)s.") % {"pseudonym": result.pseudonym}
         )
@@ -80,7 +81,7 @@ def processing_register(request: HttpRequest) -> HttpResponse:
 def breaches(request: HttpRequest) -> HttpResponse:
     form = BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record_breach(actor=request.user, **form.cleaned_data)
+        record_breach(actor=account_of(request), **form.cleaned_data)
         messages.success(request, _("The breach was recorded."))
         return redirect("privacy:breaches")
     return render(request, "portals/privacy/breaches.html", {"breaches": Breach.objects.all(), "form": form})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.portals.decorators import company_contacts_only, staff_only
-from binome.portals.helpers import add_service_errors
+from binome.portals.helpers import acting_user, add_service_errors
 from binome.sponsorship import documents, selectors, services
 from binome.sponsorship.forms import (
     AgreementForm,
@@ -89,7 +89,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 mentor_seats=data["mentor_seats"],
                 contribution_cents=data["contribution"],
                 override_reason=data["override_reason"],
-                actor=request.user,
+                actor=acting_user(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -158,7 +158,9 @@ def _post_on_agreement(
 @require_POST
 def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
     def act(found: Any, data: dict[str, Any]) -> str:
-        moved = services.move_agreement(found, status=data["status"], signed_on=data["signed_on"], actor=request.user)
+        moved = services.move_agreement(
+            found, status=data["status"], signed_on=data["signed_on"], actor=acting_user(request)
+        )
         return _("The agreement is now %(status)s.") % {"status": moved.get_status_display()}
 
     return _post_on_agreement(request, pk, StatusForm, "status_form", act)
@@ -169,7 +171,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.one(selectors.agreements_for_staff(request.user), pk)
     try:
-        renewal = services.renew_agreement(found, actor=request.user)
+        renewal = services.renew_agreement(found, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("sponsorship:agreement", pk=pk)
@@ -187,7 +189,7 @@ def invoice_new(request: HttpRequest, pk: int) -> HttpResponse:
             issued_on=data["issued_on"],
             due_on=data["due_on"],
             label=data["label"],
-            actor=request.user,
+            actor=acting_user(request),
         )
         return _("Invoice %(number)s issued.") % {"number": invoice.number}
 
@@ -208,7 +210,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             amount_cents=form.cleaned_data["amount"],
             received_on=form.cleaned_data["received_on"],
             note=form.cleaned_data["note"],
-            actor=request.user,
+            actor=acting_user(request),
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
@@ -226,7 +228,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Say why the entry is reversed."))
         return redirect("sponsorship:agreement", pk=entry.agreement_id)
     try:
-        services.reverse_entry(entry, reason=form.cleaned_data["reason"], actor=request.user)
+        services.reverse_entry(entry, reason=form.cleaned_data["reason"], actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -286,7 +288,7 @@ def statements(request: HttpRequest) -> HttpResponse:
                 ends_on=data["ends_on"],
                 hourly_cost_cents=data["hourly_cost"],
                 commitment_days=data["commitment_days"] or 3,
-                actor=request.user,
+                actor=acting_user(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -316,7 +318,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_approve(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.one(selectors.statements_for_staff(request.user), pk)
     try:
-        services.approve_statement(found, actor=request.user)
+        services.approve_statement(found, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -372,7 +374,9 @@ def company_hourly_cost(request: HttpRequest, pk: int) -> HttpResponse:
     company = selectors.one(selectors.companies_of_contact(request.user), pk)
     form = HourlyCostForm(request.POST)
     if form.is_valid():
-        services.declare_hourly_cost(company, hourly_cost_cents=form.cleaned_data["hourly_cost"], actor=request.user)
+        services.declare_hourly_cost(
+            company, hourly_cost_cents=form.cleaned_data["hourly_cost"], actor=acting_user(request)
+        )
         messages.success(request, _("Hourly cost saved: the next statements will use it."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

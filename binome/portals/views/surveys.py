@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.accounts.access import scope_of
+from binome.accounts.actors import Actor
 from binome.audit import audit
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.portals.decorators import section, staff_only
-from binome.portals.helpers import service_errors_as_messages
+from binome.portals.helpers import acting_user, service_errors_as_messages
 from binome.surveys import answers as answer_rules
 from binome.surveys import editing, selectors, services
 from binome.surveys.forms import QuestionForm
@@ -78,7 +79,7 @@ def _points(question: Question, raw: list[str]) -> list[tuple[str, bool]]:
 
 
 def _handle_post(
-    request: HttpRequest, invitation: Invitation, *, actor: Any = None, source: str = Response.Source.SELF
+    request: HttpRequest, invitation: Invitation, *, actor: Actor = None, source: str = Response.Source.SELF
 ) -> tuple[bool, dict[str, str]]:
     """Save what was posted, then send it if asked; (sent?, errors)."""
     errors = services.save_answers(invitation, request.POST, actor=actor, source=source)
@@ -183,7 +184,7 @@ def wave(request: HttpRequest, pk: int) -> HttpResponse:
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_for(request.user, pk)
     try:
-        services.resend_link(invitation, actor=request.user)
+        services.resend_link(invitation, actor=acting_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -203,7 +204,9 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            sent, errors = _handle_post(request, invitation, actor=request.user, source=Response.Source.STAFF_INTERVIEW)
+            sent, errors = _handle_post(
+                request, invitation, actor=acting_user(request), source=Response.Source.STAFF_INTERVIEW
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("surveys:enter", pk=pk)
@@ -299,7 +302,7 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _instrument_move(request: HttpRequest, page: _InstrumentPage, key: str, *, up: bool) -> HttpResponse:
     try:
-        services.move_question(page.instrument, key, -1 if up else 1, actor=request.user)
+        services.move_question(page.instrument, key, -1 if up else 1, actor=acting_user(request))
     except services.InvalidQuestions as error:
         service_errors_as_messages(request, error)
         return redirect(page.url())
@@ -308,7 +311,7 @@ def _instrument_move(request: HttpRequest, page: _InstrumentPage, key: str, *, u
 
 def _instrument_remove(request: HttpRequest, page: _InstrumentPage, key: str) -> HttpResponse:
     try:
-        services.remove_question(page.instrument, key, actor=request.user, note=request.POST.get("note", ""))
+        services.remove_question(page.instrument, key, actor=acting_user(request), note=request.POST.get("note", ""))
     except services.InvalidQuestions as error:
         service_errors_as_messages(request, error)
         return redirect(page.url())
@@ -329,7 +332,7 @@ def _instrument_save(request: HttpRequest, page: _InstrumentPage, key: str | Non
     if form.is_valid():
         try:
             version = services.save_question(
-                page.instrument, form.spec(), actor=request.user, replacing=key, note=form.cleaned_data["note"]
+                page.instrument, form.spec(), actor=acting_user(request), replacing=key, note=form.cleaned_data["note"]
             )
         except services.InvalidQuestions as error:
             mine = key or form.cleaned_data["key"]

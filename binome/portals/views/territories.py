@@ -13,7 +13,7 @@ from binome.operations.forms import OpenTerritoryForm
 from binome.operations.selectors import opening_checklist, territory_comparison, territory_dashboard
 from binome.operations.services import open_territory as open_territory_service
 from binome.portals.decorators import section, staff_only
-from binome.portals.helpers import add_service_errors
+from binome.portals.helpers import acting_user, add_service_errors
 from binome.territories.selectors import territories_visible_to
 
 national_admins_only = section(lambda s: s.national_admin)
@@ -50,7 +50,7 @@ def open_territory(request: HttpRequest) -> HttpResponse:
     form = OpenTerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            opened = open_territory_service(actor=request.user, request=request, **form.values())
+            opened = open_territory_service(actor=acting_user(request), request=request, **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from binome.accounts.actors import Actor
 from binome.organisations.models import Organisation
 from binome.sourcing.importing.service import ImportResult, Row, RowError, RowOutcome, check_file, save_rows
 from binome.sourcing.models import PendingImport
@@ -131,7 +132,7 @@ def stored_result(pending: PendingImport) -> ImportResult | None:
     return result
 
 
-def confirm(pending: PendingImport, *, actor: Any) -> ImportResult | None:
+def confirm(pending: PendingImport, *, actor: Actor) -> ImportResult | None:
     """Save the stored rows, once: a second confirmation finds nothing (None)."""
     with transaction.atomic():
         locked = (

@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
-from binome.lib.actors import signed_in
 from binome.organisations.models import Organisation
 from binome.people.models import MenteeProfile, Person, PersonLanguage
 from binome.people.selectors import people_visible_to
@@ -324,7 +324,7 @@ class _Known:
     referred_by_partner: set[int]
 
 
-def people_in_scope(partner: Organisation, actor: Any) -> models.QuerySet[Person]:
+def people_in_scope(partner: Organisation, actor: Actor) -> models.QuerySet[Person]:
     """The people an import may match: those the acting user may see, or, when no user acts
     (the command, run by the operator for one partner), the partner's territory."""
     if getattr(actor, "is_authenticated", False):
@@ -459,7 +459,7 @@ class _Plan:
     elsewhere: dict[int, list[int]] = field(default_factory=dict)  # row line → people outside the scope
 
 
-def check_file(data: bytes, filename: str, *, partner: Organisation, actor: Any, plan: bool = True) -> Checked:
+def check_file(data: bytes, filename: str, *, partner: Organisation, actor: Actor, plan: bool = True) -> Checked:
     """Read and check every row; with `plan`, say which rows create, update or skip (the preview).
     Saves nothing."""
     result = ImportResult(partner=partner, dry_run=True)
@@ -538,7 +538,7 @@ def _plan(rows: list[Row], result: ImportResult, *, partner: Organisation, scope
     return plan
 
 
-def save_rows(rows: list[Row], *, partner: Organisation, actor: Any) -> ImportResult:
+def save_rows(rows: list[Row], *, partner: Organisation, actor: Actor) -> ImportResult:
     """Save checked rows in one transaction, matched again against the database as it is now
     (it may have changed since the preview)."""
     result = ImportResult(partner=partner, dry_run=False)
@@ -557,7 +557,7 @@ def save_rows(rows: list[Row], *, partner: Organisation, actor: Any) -> ImportRe
 
 
 def import_referrals(
-    data: bytes, filename: str, *, partner: Organisation, actor: Any, dry_run: bool = False
+    data: bytes, filename: str, *, partner: Organisation, actor: Actor, dry_run: bool = False
 ) -> ImportResult:
     """Check the whole file; unless it is a dry run and only if every row is good, save it in one transaction."""
     checked = check_file(data, filename, partner=partner, actor=actor, plan=dry_run)
@@ -573,7 +573,7 @@ def _save(
     plan: _Plan,
     *,
     partner: Organisation,
-    actor: Any,
+    actor: Actor,
     consent_text: ConsentText,
 ) -> None:
     """Create the new people, update the known ones, and say in the trail that the file was imported."""
@@ -595,7 +595,7 @@ def _create_new(
     plan: _Plan,
     *,
     partner: Organisation,
-    actor: Any,
+    actor: Actor,
     consent_text: ConsentText,
 ) -> None:
     """The rows that match no one in scope become new people, through the same services as the
@@ -652,7 +652,7 @@ def _new_referral(row: Row) -> services.NewReferral:
     )
 
 
-def _update_known(rows: list[Row], plan: _Plan, *, actor: Any, consent_text: ConsentText) -> None:
+def _update_known(rows: list[Row], plan: _Plan, *, actor: Actor, consent_text: ConsentText) -> None:
     """Bring the file's new values to the people it matched (few: updates are the exception)."""
     for row in rows:
         changes = plan.changes.get(row.line)

@@ -21,6 +21,7 @@ from binome.cohorts import ics, services
 from binome.cohorts.models import CalendarFeed, Language, Resource
 from binome.pairing import workshops
 from binome.portals.decorators import section
+from binome.portals.helpers import account_of, acting_user
 
 signed_in = section(lambda s: True)
 members_only = section(lambda s: bool(s.mentor_person_ids or s.mentee_person_ids))
@@ -45,10 +46,10 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":
-            services.regenerate_calendar_feed(actor=request.user)
+            services.regenerate_calendar_feed(actor=account_of(request))
             messages.success(request, _("Your calendar link is new: the previous one no longer works."))
         elif action == "revoke":
-            services.revoke_calendar_feed(actor=request.user)
+            services.revoke_calendar_feed(actor=acting_user(request))
             messages.success(request, _("Your calendar link is switched off."))
         else:
             messages.error(request, _("Choose an action."))

@@ -17,7 +17,7 @@ from binome.cohorts.models import WorkshopInvitation
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.pairing.workshops import cohort_members
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import add_service_errors, fragment_or_redirect, service_errors_as_messages
+from binome.portals.helpers import acting_user, add_service_errors, fragment_or_redirect, service_errors_as_messages
 from binome.surveys.models import Instrument
 from binome.territories.selectors import territories_visible_to
 
@@ -28,7 +28,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     form = CohortForm(request.POST or None, territories=territories)
     if request.method == "POST" and form.is_valid():
         try:
-            cohort = services.create_cohort(actor=request.user, **form.cleaned_data)
+            cohort = services.create_cohort(actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -62,7 +62,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkshopForm.for_workshop(found, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_workshop(found, actor=request.user, **form.values())
+            services.update_workshop(found, actor=acting_user(request), **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -88,7 +88,7 @@ def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
     found = _workshop_for(request, pk)
     try:
         invited = services.invite_to_workshop(
-            found, members=cohort_members(found.cohort, found.audience), actor=request.user
+            found, members=cohort_members(found.cohort, found.audience), actor=acting_user(request)
         )
     except ValidationError as error:
         service_errors_as_messages(request, error)
@@ -114,7 +114,7 @@ def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
 def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = _workshop_for(request, pk)
     try:
-        n = services.cancel_workshop(found, actor=request.user)
+        n = services.cancel_workshop(found, actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
     else:
@@ -155,7 +155,7 @@ def workshop_mark(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResp
         return redirect("cohorts:workshop_attendance", pk=found.pk)
     invitation.workshop = found
     try:
-        services.mark_workshop_attendance(invitation, present=value == "1", actor=request.user)
+        services.mark_workshop_attendance(invitation, present=value == "1", actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
         return redirect("cohorts:workshop_attendance", pk=found.pk)
@@ -203,19 +203,19 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not chosen:
                 messages.error(request, _("Choose at least one questionnaire."))
                 return redirect("cohorts:template", pk=template.pk)
-            services.set_survey_plan(template, actor=request.user, codes=chosen)
+            services.set_survey_plan(template, actor=acting_user(request), codes=chosen)
             messages.success(request, _("Survey plan saved: cohorts follow it for the waves not opened yet."))
             return redirect("cohorts:template", pk=template.pk)
         item_pk = request.POST.get("item")
         item = get_object_or_404(template.items, pk=item_pk) if item_pk else None
         if request.POST.get("action") == "remove" and item is not None:
-            services.remove_curriculum_item(item, actor=request.user)
+            services.remove_curriculum_item(item, actor=acting_user(request))
             messages.success(request, _("The event is removed from the template."))
             return redirect("cohorts:template", pk=template.pk)
         form = CurriculumItemForm(request.POST, prefix=f"item-{item.pk}" if item else "new")
         if form.is_valid():
             try:
-                services.save_curriculum_item(template, actor=request.user, item=item, **form.cleaned_data)
+                services.save_curriculum_item(template, actor=acting_user(request), item=item, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from binome.lib.forms import BinomeForm
 from binome.meetings import engagement, selectors
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import acting_user
 from binome.territories.selectors import territories_visible_to
 
 PAGE_SIZE = 50
@@ -60,7 +61,9 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:attention")
     data = form.cleaned_data
     try:
-        engagement.note_alert(alert, actor=request.user, text=data["text"], action=data["action"], until=data["until"])
+        engagement.note_alert(
+            alert, actor=acting_user(request), text=data["text"], action=data["action"], until=data["until"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

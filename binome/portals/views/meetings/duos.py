@@ -27,7 +27,7 @@ from binome.pairing import duo_life
 from binome.pairing.models import Duo
 from binome.pairing.selectors import duos_visible_to
 from binome.portals.decorators import mentees_only, mentors_only, staff_only
-from binome.portals.helpers import add_service_errors
+from binome.portals.helpers import acting_user, add_service_errors
 
 ROLES = ("mentor", "mentee", "staff")
 PAGE = {"mentor": "meetings:mentor_duo", "mentee": "meetings:mentee_duo", "staff": "meetings:staff_duo"}
@@ -102,7 +102,7 @@ def _view(role: str) -> Any:
         form = MeetingForm(request.POST)
         if form.is_valid():
             try:
-                meeting_services.record_meeting(duo, actor=request.user, author=role, **form.cleaned_data)
+                meeting_services.record_meeting(duo, actor=acting_user(request), author=role, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -119,7 +119,7 @@ def _view(role: str) -> Any:
         duo = _duo(request, role, pk)
         found = get_object_or_404(Meeting, pk=meeting, duo=duo)
         try:
-            meeting_services.confirm_meeting(found, actor=request.user, as_role=role)
+            meeting_services.confirm_meeting(found, actor=acting_user(request), as_role=role)
             messages.success(request, _("Meeting confirmed. Thank you."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -140,7 +140,7 @@ def mentor_introduction(request: HttpRequest, pk: int) -> HttpResponse:
     form = IntroductionForm(request.POST)
     if form.is_valid():
         try:
-            meeting_services.record_introduction(duo, actor=request.user, **form.cleaned_data)
+            meeting_services.record_introduction(duo, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -159,7 +159,11 @@ def _sharing(role: str) -> Any:
         form = SharingForm(request.POST)
         form.is_valid()  # two optional booleans: always valid
         duo_life.set_contact_sharing(
-            duo, side=role, email=form.cleaned_data["email"], phone=form.cleaned_data["phone"], actor=request.user
+            duo,
+            side=role,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            actor=acting_user(request),
         )
         messages.success(request, _("Your choice is saved."))
         return redirect(PAGE[role], pk=duo.pk)
@@ -181,7 +185,7 @@ def staff_duo_status(request: HttpRequest, pk: int) -> HttpResponse:
             duo_life.change_duo_status(
                 duo,
                 form.cleaned_data["status"],
-                actor=request.user,
+                actor=acting_user(request),
                 reason=form.cleaned_data["reason"],
                 mentee_stays=form.cleaned_data["mentee_stays"],
             )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from binome.people.models import Person
 from binome.people.selectors import people_visible_to
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import acting_user
 from binome.privacy.merge import merge_people, merge_refusal
 from binome.sourcing.duplicates import duplicate_pairs
 
@@ -57,7 +58,7 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
         else:
             other_pk = second if keep_pk == first else first
             try:
-                kept = merge_people(people[keep_pk], people[other_pk], actor=request.user)
+                kept = merge_people(people[keep_pk], people[other_pk], actor=acting_user(request))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:

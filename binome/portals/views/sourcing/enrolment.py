@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access, links
 from binome.portals.decorators import section
-from binome.portals.helpers import over_rate_limit, service_errors, service_errors_as_messages
+from binome.portals.helpers import acting_user, over_rate_limit, service_errors, service_errors_as_messages
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
@@ -88,7 +88,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     person_fields=profile_form.person_values(),
                     profile_fields=profile_form.profile_values(),
                     languages=profile_form.cleaned_data["languages"],
-                    actor=request.user,
+                    actor=acting_user(request),
                 )
             except ValidationError as error:
                 # One service, two forms: each message goes to the field the person filled in.
@@ -171,7 +171,7 @@ def invitation_create(request: HttpRequest, company_pk: int) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation = enrolment.create_invitation(company, actor=request.user, **form.cleaned_data)
+            invitation = enrolment.create_invitation(company, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             service_errors_as_messages(request, error)
         else:
@@ -204,6 +204,6 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(mentor_invitations_visible_to(request.user), pk=pk)
-    if enrolment.revoke_invitation(invitation, actor=request.user):
+    if enrolment.revoke_invitation(invitation, actor=acting_user(request)):
         messages.success(request, _("The link is revoked: nobody can enrol through it any more."))
     return redirect("sourcing:invitation", pk=invitation.pk)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
+from binome.portals.helpers import acting_user
 from binome.sourcing.importing import pending as pending_imports
 from binome.sourcing.importing import template_bytes
 from binome.sourcing.importing.columns import COLUMNS
@@ -110,7 +111,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             response["Refresh"] = str(REFRESH_SECONDS)
         return response
     if request.method == "POST":
-        result = pending_imports.confirm(pending, actor=request.user)
+        result = pending_imports.confirm(pending, actor=acting_user(request))
         if result is None:
             raise Http404  # imported or cancelled meanwhile (a second click)
         if result.saved:

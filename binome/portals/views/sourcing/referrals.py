@@ -20,7 +20,7 @@ from binome.accounts.access import scope_of
 from binome.audit import audit
 from binome.organisations.models import Organisation
 from binome.portals.decorators import referrers_only
-from binome.portals.helpers import add_service_errors, attempts_this_hour, count_attempt
+from binome.portals.helpers import acting_user, add_service_errors, attempts_this_hour, count_attempt
 from binome.sourcing.duplicates import TooManyLookups, referral_hint
 from binome.sourcing.forms import PublicApplicationForm, ReferralForm
 from binome.sourcing.models import Consent, ConsentText, Referral
@@ -110,7 +110,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         # never whom, and never anything about people referred elsewhere (issue #15, F10).
         try:
             maybe_known = referral_hint(
-                actor=request.user,
+                actor=acting_user(request),
                 partner=partner,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -124,7 +124,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         if status != 429 and (not maybe_known or data["confirm_duplicate"]):
             try:
                 referral = submit_referral(
-                    actor=request.user,
+                    actor=acting_user(request),
                     partner=partner,
                     territory=data["territory"],
                     source=Referral.Source.PARTNER_PORTAL,

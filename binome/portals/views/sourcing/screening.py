@@ -22,7 +22,7 @@ from binome.lib.conflicts import changed_since, version_of, with_version
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import organisations_visible_to
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import add_service_errors
+from binome.portals.helpers import acting_user, add_service_errors
 from binome.sourcing.eligibility import describe, precheck, rules_for
 from binome.sourcing.forms import BoardFilterForm, MoveForm, selected_ids
 from binome.sourcing.models import Referral
@@ -134,7 +134,7 @@ def bulk_move(request: HttpRequest) -> HttpResponse:
         moved = move_referrals(
             referrals,
             data["to_status"],
-            actor=request.user,
+            actor=acting_user(request),
             note=data["note"],
             override=data["override"],
             cohort=data["cohort"],
@@ -183,7 +183,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
                 move_referral(
                     found,
                     data["to_status"],
-                    actor=request.user,
+                    actor=acting_user(request),
                     note=data["note"],
                     override=data["override"],
                     cohort=data["cohort"],
@@ -194,7 +194,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Moved to “%(to)s”.") % {"to": Referral.Status(data["to_status"]).label})
             return redirect("sourcing:screening_referral", pk=found.pk)
     else:
-        audit.record(actor=request.user, verb=audit.Verb.VIEWED, target=found)
+        audit.record(actor=acting_user(request), verb=audit.Verb.VIEWED, target=found)
     check = precheck(found)
     return render(
         request,

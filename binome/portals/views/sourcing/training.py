@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from binome.people.models import MentorProfile
 from binome.people.selectors import mentors_visible_to
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import add_service_errors, fragment_or_redirect, is_htmx, service_errors_as_messages
+from binome.portals.helpers import (
+    acting_user,
+    add_service_errors,
+    fragment_or_redirect,
+    is_htmx,
+    service_errors_as_messages,
+)
 from binome.sourcing import training
 from binome.sourcing.forms_enrolment import RegisterMentorsForm, TrainingSessionForm, WaiverForm
 from binome.sourcing.models import TrainingAttendance
@@ -29,7 +35,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     form = TrainingSessionForm(request.POST or None, territories=territories)
     if request.method == "POST" and form.is_valid():
         try:
-            session = training.create_session(actor=request.user, **form.values())
+            session = training.create_session(actor=acting_user(request), **form.values())
         except ValidationError as error:
             service_errors_as_messages(request, error)
         else:
@@ -84,7 +90,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegisterMentorsForm(request.POST, candidates=training.mentors_to_register(session))
     if form.is_valid():
         try:
-            added = training.register_mentors(session, form.cleaned_data["mentors"], actor=request.user)
+            added = training.register_mentors(session, form.cleaned_data["mentors"], actor=acting_user(request))
         except ValidationError as error:
             service_errors_as_messages(request, error)
         else:
@@ -107,7 +113,7 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
         messages.error(request, _("Choose present or absent."))
         return redirect("sourcing:training_session", pk=session.pk)
     try:
-        attendance = training.mark_attendance(attendance, present=value == "1", actor=request.user)
+        attendance = training.mark_attendance(attendance, present=value == "1", actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
         return redirect("sourcing:training_session", pk=session.pk)
@@ -130,7 +136,7 @@ def unregister(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRespons
     session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
     attendance = get_object_or_404(TrainingAttendance.objects.filter(session=session), pk=attendance_pk)
     try:
-        training.unregister_mentor(attendance, actor=request.user)
+        training.unregister_mentor(attendance, actor=acting_user(request))
     except ValidationError as error:
         service_errors_as_messages(request, error)
     else:
@@ -146,7 +152,7 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
     form = WaiverForm(request.POST or None, initial={"reason": mentor.training_waiver_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            training.waive_training(mentor, reason=form.cleaned_data["reason"], actor=request.user)
+            training.waive_training(mentor, reason=form.cleaned_data["reason"], actor=acting_user(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
