@@ -40,7 +40,7 @@ worker: bootstrap
 # Browser tests run on their own: a live server empties the database between tests.
 test: bootstrap
 	@bash scripts/ensure-chromium
-	$(UV) run --frozen pytest -n auto -m "not e2e" --cov --cov-report=term $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto --dist worksteal -m "not e2e" --cov --cov-report=term --durations=15 $(PYTEST_ARGS)
 	$(UV) run --frozen pytest -m e2e e2e $(PYTEST_ARGS)
 
 test-fast: bootstrap

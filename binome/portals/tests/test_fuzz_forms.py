@@ -173,9 +173,18 @@ def fuzz_form(client: Any, form: Form, findings: Findings) -> None:
         )
 
 
+# The forms are shared out between SHARDS tests (form i goes to shard i mod SHARDS) so that the
+# suite's workers fuzz them side by side; each shard walks the pages again to find them (seconds,
+# against minutes of fuzzing), so every shard sees the same list in the same order.
+SHARDS = int(os.environ.get("FUZZ_SHARDS", "4"))
+
+
 # The sign-in form is fuzzed past the lockout (tested in binome/accounts/tests/test_signin_protection.py).
 @override_settings(AXES_ENABLED=False)
-def test_every_form_survives_hostile_input(cast: Cast, client_for: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_survives_hostile_input(
+    cast: Cast, client_for: Any, monkeypatch: pytest.MonkeyPatch, shard: int
+) -> None:
     # The PDF forms render their HTML (where hostile text matters) but skip WeasyPrint's layout, which
     # takes seconds a document and has nothing of ours to find.
     monkeypatch.setattr("weasyprint.HTML.write_pdf", lambda self, *args, **kwargs: b"%PDF-1.7 fuzz")
@@ -184,8 +193,9 @@ def test_every_form_survives_hostile_input(cast: Cast, client_for: Any, monkeypa
         version="fuzz", in_force_from=date(2020, 1, 1), body_fr="Texte", body_en="Text", body_ar="نص"
     )
     started = time.monotonic()
-    forms = discover(cast, client_for)
-    assert len(forms) >= 10, f"the walk found only {len(forms)} forms"
+    every_form = discover(cast, client_for)
+    assert len(every_form) >= 10, f"the walk found only {len(every_form)} forms"
+    forms = every_form[shard::SHARDS]
     role_users = users(cast)
     findings = Findings()
     per_role: dict[str, int] = {}
@@ -198,7 +208,8 @@ def test_every_form_survives_hostile_input(cast: Cast, client_for: Any, monkeypa
         per_role[role] = per_role.get(role, 0) + 1
     elapsed = time.monotonic() - started
     print(
-        f"\nfuzzed {len(forms)} forms ({per_role}) × {EXAMPLES} generated examples + "
+        f"\nshard {shard + 1}/{SHARDS} of {len(every_form)} forms: "
+        f"fuzzed {len(forms)} forms ({per_role}) × {EXAMPLES} generated examples + "
         f"{2 * len(HOSTILE_TEXT) + len(INVALID_UTF8)} hostile posts: {findings.posts} posts in {elapsed:.0f} s, "
         f"{len(findings.problems)} problems"
     )
