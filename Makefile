@@ -37,11 +37,12 @@ web: setup
 worker: bootstrap
 	$(PY) manage.py db_worker
 
-# Browser tests run on their own: a live server empties the database between tests.
+# Browser tests run on their own (a live server empties the database between tests), two at a time:
+# each xdist worker has its own database and live server.
 test: bootstrap
 	@bash scripts/ensure-chromium
 	$(UV) run --frozen pytest -n auto --dist worksteal -m "not e2e" --cov --cov-report=term --durations=15 $(PYTEST_ARGS)
-	$(UV) run --frozen pytest -m e2e e2e $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto --dist worksteal -m e2e e2e $(PYTEST_ARGS)
 
 test-fast: bootstrap
 	$(UV) run --frozen pytest -n auto -m "not e2e" $(PYTEST_ARGS)
