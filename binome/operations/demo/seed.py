@@ -15,6 +15,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -31,15 +32,16 @@ from binome.operations.demo.seed_matching import seed_matching
 from binome.operations.demo.seed_meetings import seed_meetings
 from binome.operations.demo.seed_programmes import seed_programmes
 from binome.operations.demo.seed_relations import seed_relations
-from binome.operations.demo.seed_sourcing import seed_sourcing
+from binome.operations.demo.seed_sourcing import consent_text, seed_sourcing
 from binome.operations.demo.seed_sponsorship import seed_sponsorship
 from binome.operations.demo.seed_surveys import seed_surveys
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person
-from binome.people.services import create_mentee_profile, create_mentor_profile, create_person, set_languages
+from binome.people.services import create_mentor_profile, create_person, set_languages
 from binome.reference.models import Occupation, Place, Sector
-from binome.sourcing.models import Referral
+from binome.sourcing.models import Consent, ConsentText, Referral
+from binome.sourcing.services import submit_referral
 from binome.territories.models import Territory
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -138,6 +140,7 @@ class DemoSeeder:
         companies = self._companies(territories)
         partners = self._partners(territories)
         mentors = self._mentors(companies)
+        self.consent_text: ConsentText = consent_text(self.anchor)  # the referrals record consent to it
         mentees = self._mentees(territories, partners, companies)
         self._cohorts_and_duos(territories, mentors, mentees)
         self._accounts(territories, companies, partners, mentors, mentees)
@@ -260,15 +263,15 @@ class DemoSeeder:
         mentees = []
         for slug, count in per_territory.items():
             for _ in range(count):
-                profile = self._mentee(territories[slug], company_targets.get(slug) or data.COMMON_TARGETS)
-                self._refer(profile.person, partners_by_territory[slug])
+                pool = company_targets.get(slug) or data.COMMON_TARGETS
+                profile = self._mentee(territories[slug], pool, partners_by_territory[slug])
                 mentees.append(profile)
         self.report.mentees = len(mentees)
         return mentees
 
-    def _mentee(self, territory: Territory, pool: list[str]) -> MenteeProfile:
-        """A person from one of the usual countries of origin, their languages and mentee profile;
-        `pool` holds the occupations the territory's companies offer."""
+    def _mentee(self, territory: Territory, pool: list[str], partners: list[Organisation]) -> MenteeProfile:
+        """A person from one of the usual countries of origin, their languages and mentee profile,
+        referred by one of `partners`; `pool` holds the occupations the territory's companies offer."""
         origins = data.ORIGINS
         origin = self.rng.choices(origins, weights=[o[1] for o in origins], k=1)[0]
         country, _w, women, men, surnames, languages = origin
@@ -276,54 +279,74 @@ class DemoSeeder:
         first = self.rng.choice(women if gender == "female" else men)
         last = self.rng.choice(surnames)
         arrival = self.anchor - timedelta(days=self.rng.randint(200, 2200))
-        person = create_person(
-            actor=None,
-            first_name=first,
-            last_name=last,
-            gender=gender,
-            email=self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
-            phone=self._phone(),
-            territory=territory,
-            country_of_origin=country,
-            date_of_birth=self.anchor - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
-        )
+        person_fields = {
+            "first_name": first,
+            "last_name": last,
+            "gender": gender,
+            "email": self._email(first, last, "mail.example.org") if self.rng.random() < 0.85 else "",
+            "phone": self._phone(),
+            "country_of_origin": country,
+            "date_of_birth": self.anchor - timedelta(days=365 * self.rng.randint(19, 52) + self.rng.randint(0, 364)),
+        }
         french = self.rng.choices(["A1", "A2", "B1", "B2", "C1"], weights=[8, 25, 35, 22, 10], k=1)[0]
         spoken = {code: level for code, level in languages if self.rng.random() < 0.8 or level == "native"}
         spoken["fr"] = french
-        set_languages(person, spoken, actor=None)
         status = self._protection_status(country)
         targets = {self.rng.choice(pool if self.rng.random() < 0.6 else data.COMMON_TARGETS)}
         while len(targets) < self.rng.choice([1, 2, 2, 3]):
             targets.add(self.rng.choice(data.COMMON_TARGETS))
-        return create_mentee_profile(
-            person,
-            actor=None,
-            targets=sorted(targets),
-            protection_status=status,
-            right_to_work=True,
-            arrival_date=arrival,
-            french_level=french,
-            home=self._pick_place(self.places[territory.slug]),
-            education_level=self.rng.choice(list(MenteeProfile.Education)),
-            work_experience=self.rng.choice(WORK_EXPERIENCES),
-            meeting_mode=self.rng.choice(list(MeetingMode)),
-            availability=self._availability(),
-            gender_preference="female" if gender == "female" and self.rng.random() < 0.15 else "",
-            gender_preference_required=False,
-        )
+        profile_fields = {
+            "protection_status": status,
+            "right_to_work": True,
+            "arrival_date": arrival,
+            "french_level": french,
+            "home": self._pick_place(self.places[territory.slug]),
+            "education_level": self.rng.choice(list(MenteeProfile.Education)),
+            "work_experience": self.rng.choice(WORK_EXPERIENCES),
+            "meeting_mode": self.rng.choice(list(MeetingMode)),
+            "availability": self._availability(),
+            "gender_preference": "female" if gender == "female" and self.rng.random() < 0.15 else "",
+            "gender_preference_required": False,
+        }
+        referral = self._refer(territory, partners, person_fields, profile_fields, sorted(targets), spoken)
+        return referral.person.mentee_profile
 
-    def _refer(self, person: Person, partners: list[Organisation]) -> None:
-        """The referral, at a status drawn from the usual spread; seed_sourcing writes its consent
-        and the history that leads to that status."""
+    def _refer(
+        self,
+        territory: Territory,
+        partners: list[Organisation],
+        person_fields: dict[str, Any],
+        profile_fields: dict[str, Any],
+        targets: list[str],
+        languages: dict[str, str],
+    ) -> Referral:
+        """Submitted through the referral service, then set at a status drawn from the usual spread;
+        seed_sourcing completes its consent and writes the history that leads to that status."""
         referred = self.anchor - timedelta(days=self.rng.randint(5, 400))
-        Referral.objects.create(
-            person=person,
-            partner=self.rng.choice(partners),
-            status=self.rng.choices(REFERRAL_STATUSES, weights=[12, 10, 8, 8, 30, 6, 6, 16, 4], k=1)[0],
-            reason=self.rng.choice(data.REFERRAL_REASONS),
-            referred_at=_at(referred),
-            status_changed_at=_at(referred + timedelta(days=self.rng.randint(0, 30))),
+        partner = self.rng.choice(partners)
+        status = self.rng.choices(REFERRAL_STATUSES, weights=[12, 10, 8, 8, 30, 6, 6, 16, 4], k=1)[0]
+        reason = self.rng.choice(data.REFERRAL_REASONS)
+        changed = referred + timedelta(days=self.rng.randint(0, 30))
+        referral = submit_referral(
+            actor=None,
+            partner=partner,
+            territory=territory,
+            source=Referral.Source.PARTNER_PORTAL,
+            person_fields=person_fields,
+            profile_fields=profile_fields,
+            targets=targets,
+            languages=languages,
+            consent_text=self.consent_text,
+            consent_given_on=referred,
+            consent_method=Consent.Method.SIGNED_FORM,  # seed_sourcing draws the real one
+            reason=reason,
         )
+        # Dated from the anchor, not the clock, so the same seed gives the same data.
+        Referral.objects.filter(pk=referral.pk).update(
+            status=status, referred_at=_at(referred), status_changed_at=_at(changed)
+        )
+        referral.transitions.update(at=_at(referred))
+        return referral
 
     def _protection_status(self, country: str) -> str:
         statuses = MenteeProfile.ProtectionStatus

@@ -104,9 +104,8 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=PARIS_TZ)
 
 
-def seed_sourcing(seeder: DemoSeeder) -> None:
-    rng, anchor = seeder.rng, seeder.anchor
-    EligibilityRules.objects.update_or_create(territory=None, defaults=NATIONAL_DEFAULT)
+def consent_text(anchor: date) -> ConsentText:
+    """The demo's consent text, in force long before the first referral."""
     text, _created = ConsentText.objects.get_or_create(
         version="v1",
         defaults={
@@ -116,6 +115,13 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
             "body_ar": CONSENT_AR,
         },
     )
+    return text
+
+
+def seed_sourcing(seeder: DemoSeeder) -> None:
+    rng = seeder.rng
+    EligibilityRules.objects.update_or_create(territory=None, defaults=NATIONAL_DEFAULT)
+    text = consent_text(seeder.anchor)
     coordinators = {
         role.territory_id: role.user
         for role in Role.objects.filter(kind=Role.Kind.COORDINATOR).select_related("user").order_by("pk")
@@ -130,24 +136,20 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
         .order_by("pk")
     )
     _availability(referrals, rng)
-    consents, transitions = [], []
+    # submit_referral recorded each consent; say how it was given and who recorded it.
+    consents = {c.person_id: c for c in Consent.objects.filter(text=text).order_by("pk")}
+    transitions = []
     for referral in referrals:
         referrer = referrers.get(referral.partner_id)
         if referrer is not None:
             referral.referrer_name = "Farah Benali"
             referral.referrer_email = referrer.email
-        consents.append(
-            Consent(
-                person=referral.person,
-                text=text,
-                given_on=referral.referred_at.date(),
-                method=rng.choice([Consent.Method.SIGNED_FORM, Consent.Method.ORAL_VIA_PARTNER]),
-                recorded_by=referrer,
-                recorded_at=referral.referred_at,
-            )
-        )
+        consent = consents[referral.person_id]
+        consent.method = rng.choice([Consent.Method.SIGNED_FORM, Consent.Method.ORAL_VIA_PARTNER])
+        consent.recorded_by = referrer
+        consent.recorded_at = referral.referred_at
         transitions += _history(referral, coordinators.get(referral.person.territory_id), rng)
-    Consent.objects.bulk_create(consents)
+    Consent.objects.bulk_update(consents.values(), ["method", "recorded_by", "recorded_at"], batch_size=200)
     ReferralTransition.objects.bulk_create(transitions)
     Referral.objects.bulk_update(
         referrals,
@@ -174,11 +176,12 @@ def _availability(referrals: list[Referral], rng: Any) -> None:
 
 
 def _history(referral: Referral, coordinator: Any, rng: Any) -> list[ReferralTransition]:
-    """Transitions from "received" to the current status, spread between the two dates."""
+    """Transitions from "received" (written by submit_referral) to the current status, spread
+    between the two dates."""
     steps = PATHS[referral.status]
     start, end = referral.referred_at, max(referral.status_changed_at, referral.referred_at)
     referral.status_changed_at = end  # the seed's matched dates can precede the referral: keep them in order
-    rows = [ReferralTransition(referral=referral, from_status="", to_status=S.RECEIVED, at=start)]
+    rows = []
     previous: str = S.RECEIVED
     for index, step in enumerate(steps, start=1):
         at = end if index == len(steps) else start + (end - start) * index / len(steps)
