@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
 from binome.pairing.tasks import notify_new_duos
-from binome.people.models import MentorProfile
+from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
@@ -294,6 +295,24 @@ def confirm_match_run(run: MatchRun, *, actor: Actor) -> list[Duo]:
     return duos
 
 
+def _form_duo(duo: Duo, referral: Referral, *, actor: Actor, note: str = "") -> Duo:
+    """Save the duo and move the mentee's enrolled referral to "matched", which only pairing may set."""
+    duo.save(force_insert=True)
+    move_referral(referral, Referral.Status.MATCHED, actor=actor, note=note, system=True)
+    return duo
+
+
+@transaction.atomic
+def create_duo(cohort: Cohort, mentee: MenteeProfile, mentor: MentorProfile, *, started_on: date, actor: Actor) -> Duo:
+    """One duo formed by hand, outside a matching run. As when a run is confirmed, the mentee's
+    referral moves to "matched", so it must be enrolled (move_referral refuses any other status);
+    a second live duo for the mentee in the cohort breaks a database constraint."""
+    referral = Referral.objects.filter(person_id=mentee.person_id).latest("pk")  # every mentee was referred
+    duo = _form_duo(Duo(cohort=cohort, mentor=mentor, mentee=mentee, started_on=started_on), referral, actor=actor)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=duo)
+    return duo
+
+
 def _confirm(run: MatchRun, *, actor: Actor) -> list[Duo]:
     run = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
     if run.status == MatchRun.Status.CONFIRMED:
@@ -330,24 +349,22 @@ def _confirm(run: MatchRun, *, actor: Actor) -> list[Duo]:
             % {"count": len(gone)}
         )
     started_on = max(run.cohort.starts_on, timezone.localdate())
-    duos = []
-    for proposal in proposals:
-        duos.append(
-            Duo.objects.create(
+    note = _("Matching run #%(number)s confirmed.") % {"number": run.number}
+    duos = [
+        _form_duo(
+            Duo(
                 cohort=run.cohort,
                 mentor_id=proposal.mentor_id,
                 mentee_id=proposal.mentee_id,
                 started_on=started_on,
                 proposal=proposal,
-            )
-        )
-        move_referral(
+            ),
             enrolled[mentee_people[proposal.mentee_id]],
-            Referral.Status.MATCHED,
             actor=actor,
-            note=_("Matching run #%(number)s confirmed.") % {"number": run.number},
-            system=True,
+            note=note,
         )
+        for proposal in proposals
+    ]
     run.status = MatchRun.Status.CONFIRMED
     run.confirmed_at = timezone.now()
     run.confirmed_by = signed_in(actor)
