@@ -1,9 +1,11 @@
 """`seed_demo`: a deterministic, realistic demo dataset.
 
-People, profiles and most of the later parts (matching, meetings, sponsorship, surveys) are
-written through the real services. Not yet: the mentees' referrals and the first cohorts' duos
-are created here directly, with their past statuses and dates, and seed_sourcing then writes
-those referrals' consents and histories in bulk.
+People, profiles, the mentees' referrals (submit_referral), the first cohorts' duos (pairing's
+create_duo, which moves each referral to "matched"), matching, meetings, sponsorship and surveys
+go through the real services, so they leave the same audit rows and referral transitions as the
+app. Written here directly: territories, organisations, cohorts, accounts, the referrals' past
+statuses and the duos' final outcomes (completed, paused, ended early); seed_sourcing writes the
+screening history leading to each status in bulk and dates the steps the services recorded.
 
 The same seed and anchor date give the same data. Dates are placed relative to the
 anchor (today by default), so the demo always shows a running cohort.
@@ -37,11 +39,12 @@ from binome.operations.demo.seed_sponsorship import seed_sponsorship
 from binome.operations.demo.seed_surveys import seed_surveys
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
+from binome.pairing.services import create_duo
 from binome.people.models import AVAILABILITY_SLOTS, MeetingMode, MenteeProfile, MentorProfile, Person
 from binome.people.services import create_mentor_profile, create_person, set_languages
 from binome.reference.models import Occupation, Place, Sector
 from binome.sourcing.models import Consent, ConsentText, Referral
-from binome.sourcing.services import submit_referral
+from binome.sourcing.services import move_referral, submit_referral
 from binome.territories.models import Territory
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
@@ -397,18 +400,7 @@ class DemoSeeder:
             candidates = [m for m in mentees if m.person.territory_id == territories[slug].pk and m.pk not in busy]
             for mentor, mentee in zip(available_mentors, candidates[:n_duos], strict=False):
                 ended = outcome == Duo.Status.COMPLETED
-                Duo.objects.create(
-                    cohort=cohort,
-                    mentor=mentor,
-                    mentee=mentee,
-                    status=outcome,
-                    started_on=start + timedelta(days=7),
-                    ended_on=cohort.ends_on if ended else None,
-                )
-                Referral.objects.filter(person=mentee.person).update(
-                    status=Referral.Status.COMPLETED if ended else Referral.Status.MATCHED,
-                    status_changed_at=_at(start + timedelta(days=7)),
-                )
+                self._pair(cohort, mentee, mentor, started_on=start + timedelta(days=7), completed=ended)
                 busy.add(mentee.pk)
                 if not ended:
                     load[mentor.pk] = load.get(mentor.pk, 0) + 1
@@ -419,6 +411,31 @@ class DemoSeeder:
             duo.status = self.rng.choice([Duo.Status.PAUSED, Duo.Status.ENDED_EARLY])
             duo.ended_on = a - timedelta(days=5) if duo.status == Duo.Status.ENDED_EARLY else None
             duo.save(update_fields=["status", "ended_on"])
+
+    def _pair(
+        self,
+        cohort: Cohort,
+        mentee: MenteeProfile,
+        mentor: MentorProfile,
+        *,
+        started_on: date,
+        completed: bool = False,
+        dated: bool = True,
+    ) -> Duo:
+        """A duo of a past or running cohort, formed through the pairing service (which moves the
+        referral to "matched"; "completed" through the referral service). The referral is first put
+        at "enrolled" directly, as the seed sets every past status; seed_sourcing writes the steps
+        before and dates those the services recorded. `dated`: the referral's date moves to the start."""
+        referral = Referral.objects.filter(person_id=mentee.person_id).latest("pk")
+        changed_at = _at(started_on) if dated else referral.status_changed_at
+        Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.ENROLLED)
+        duo = create_duo(cohort, mentee, mentor, started_on=started_on, actor=None)
+        if completed:
+            move_referral(referral, Referral.Status.COMPLETED, actor=None, system=True)
+            duo.status, duo.ended_on = Duo.Status.COMPLETED, cohort.ends_on
+            duo.save(update_fields=["status", "ended_on"])
+        Referral.objects.filter(pk=referral.pk).update(status_changed_at=changed_at)
+        return duo
 
     def _accounts(
         self,
@@ -446,10 +463,7 @@ class DemoSeeder:
                 m for m in mentees if m.person.territory_id == territories["paris"].pk and not m.duos.exists()
             )
             cohort = Cohort.objects.get(name="Paris printemps")
-            duo = Duo.objects.create(
-                cohort=cohort, mentor=mentor, mentee=mentee, started_on=cohort.starts_on + timedelta(days=7)
-            )
-            Referral.objects.filter(person=mentee.person).update(status=Referral.Status.MATCHED)
+            duo = self._pair(cohort, mentee, mentor, started_on=cohort.starts_on + timedelta(days=7), dated=False)
             self.report.duos += 1
         self._user("mentor@demo.binome.fr", Role.Kind.MENTOR, person=duo.mentor.person)
         self._user("mentee@demo.binome.fr", Role.Kind.MENTEE, person=duo.mentee.person)

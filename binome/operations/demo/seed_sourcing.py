@@ -132,7 +132,7 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
     }
     referrals = list(
         Referral.objects.select_related("person__territory__centre", "person__mentee_profile__home", "partner")
-        .prefetch_related("person__mentee_profile__target_occupations")
+        .prefetch_related("person__mentee_profile__target_occupations", "transitions")
         .order_by("pk")
     )
     _availability(referrals, rng)
@@ -150,7 +150,8 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
         consent.recorded_at = referral.referred_at
         transitions += _history(referral, coordinators.get(referral.person.territory_id), rng)
     Consent.objects.bulk_update(consents.values(), ["method", "recorded_by", "recorded_at"], batch_size=200)
-    ReferralTransition.objects.bulk_create(transitions)
+    ReferralTransition.objects.bulk_create([t for t in transitions if t.pk is None])
+    ReferralTransition.objects.bulk_update([t for t in transitions if t.pk is not None], ["at"], batch_size=200)
     Referral.objects.bulk_update(
         referrals,
         ["referrer_name", "referrer_email", "status_reason", "precheck_override", "status_changed_at"],
@@ -177,14 +178,21 @@ def _availability(referrals: list[Referral], rng: Any) -> None:
 
 def _history(referral: Referral, coordinator: Any, rng: Any) -> list[ReferralTransition]:
     """Transitions from "received" (written by submit_referral) to the current status, spread
-    between the two dates."""
+    between the two dates. The steps the services recorded (a duo's "matched" and "completed")
+    are returned with their dates set, the others as new rows."""
     steps = PATHS[referral.status]
+    recorded = {t.to_status: t for t in referral.transitions.all() if t.from_status}
     start, end = referral.referred_at, max(referral.status_changed_at, referral.referred_at)
     referral.status_changed_at = end  # the seed's matched dates can precede the referral: keep them in order
     rows = []
     previous: str = S.RECEIVED
     for index, step in enumerate(steps, start=1):
         at = end if index == len(steps) else start + (end - start) * index / len(steps)
+        if step in recorded:
+            recorded[step].at = at
+            rows.append(recorded[step])
+            previous = step
+            continue
         note = NOTES.get(step, "")
         if step in REASONS:
             note = rng.choice(REASONS[step])
