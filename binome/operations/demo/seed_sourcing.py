@@ -150,8 +150,12 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
         consent.recorded_at = referral.referred_at
         transitions += _history(referral, coordinators.get(referral.person.territory_id), rng)
     Consent.objects.bulk_update(consents.values(), ["method", "recorded_by", "recorded_at"], batch_size=200)
-    ReferralTransition.objects.bulk_create([t for t in transitions if t.pk is None])
-    ReferralTransition.objects.bulk_update([t for t in transitions if t.pk is not None], ["at"], batch_size=200)
+    # The steps the services recorded are written again after the ones before them: a history
+    # reads in (at, pk) order, and a matched date can tie with the steps that lead to it.
+    ReferralTransition.objects.filter(pk__in=[t.pk for t in transitions if t.pk is not None]).delete()
+    for transition in transitions:
+        transition.pk = None
+    ReferralTransition.objects.bulk_create(transitions)
     Referral.objects.bulk_update(
         referrals,
         ["referrer_name", "referrer_email", "status_reason", "precheck_override", "status_changed_at"],
@@ -179,7 +183,7 @@ def _availability(referrals: list[Referral], rng: Any) -> None:
 def _history(referral: Referral, coordinator: Any, rng: Any) -> list[ReferralTransition]:
     """Transitions from "received" (written by submit_referral) to the current status, spread
     between the two dates. The steps the services recorded (a duo's "matched" and "completed")
-    are returned with their dates set, the others as new rows."""
+    are returned among them, with their dates set."""
     steps = PATHS[referral.status]
     recorded = {t.to_status: t for t in referral.transitions.all() if t.from_status}
     start, end = referral.referred_at, max(referral.status_changed_at, referral.referred_at)
