@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from binome.accounts.models import Role
 from binome.pairing.models import Duo
@@ -49,14 +50,14 @@ def test_a_national_admin_adds_a_question_and_a_mentee_answers_it_in_arabic(
     form.locator("[name=new-choices]").fill("yes | Oui | Yes | نعم\nno | Non | No | لا")
     form.locator("[name=new-note]").fill("Le logement revient dans chaque entretien")
     form.get_by_role("button", name="Ajouter").click()
-    assert admin.get_by_text("Écrivez-la en : arabe.").is_visible()
+    expect(admin.get_by_text("Écrivez-la en : arabe.")).to_be_visible()
     form = admin.locator("#add-question form")
     assert form.locator("[name=new-label_en]").input_value() == "Do you have stable housing?"
 
     form.locator("[name=new-label_ar]").fill(QUESTION_AR)
     form.get_by_role("button", name="Ajouter").click()
-    assert admin.get_by_text("Enregistré comme version 2").is_visible()
-    assert admin.locator("#question-housing").is_visible()
+    expect(admin.get_by_text("Enregistré comme version 2")).to_be_visible()
+    expect(admin.locator("#question-housing")).to_be_visible()
     version = instrument.current_version()
     assert version is not None
     assert version.number == before.number + 1
@@ -80,7 +81,7 @@ def test_a_national_admin_adds_a_question_and_a_mentee_answers_it_in_arabic(
     phone.select_option("#language-select", "ar")
     phone.locator(".language-switcher button").click()
     phone.wait_for_url(re.compile(rf"/s/{token}/$"))
-    assert phone.get_by_text(QUESTION_AR).is_visible()
+    expect(phone.get_by_text(QUESTION_AR)).to_be_visible()
     phone.locator("input[name=q_housing][value=no]").check()
     phone.locator("button[value=save]").click()
     phone.wait_for_url(re.compile(rf"/s/{token}/$"))
@@ -91,7 +92,7 @@ def test_a_national_admin_adds_a_question_and_a_mentee_answers_it_in_arabic(
     sign_in(coordinator, "coord.paris@demo.binome.fr")
     coordinator.wait_for_url(re.compile(r"/staff/"))
     coordinator.goto(f"/staff/surveys/instruments/{instrument.pk}/")
-    assert coordinator.locator("#question-housing").is_visible()
+    expect(coordinator.locator("#question-housing")).to_be_visible()
     assert coordinator.locator("#add-question").count() == 0
     assert coordinator.locator("button[value=up]").count() == 0
     coordinator.get_by_role("link", name=f"v{before.number}", exact=True).click()
