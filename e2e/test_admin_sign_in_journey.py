@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from playwright.sync_api import expect
 
 from binome.accounts.models import Role, User
 
@@ -60,7 +61,7 @@ def test_a_mentor_with_stolen_admin_credentials_gets_no_admin_page_and_the_admin
     for _ in range(3):
         attacker.fill("#id_code", "000000")
         attacker.click("button[type=submit]")
-        assert attacker.locator(".errorlist, [role=alert]").first.is_visible()
+        expect(attacker.locator(".errorlist, [role=alert]").first).to_be_visible()
     attacker.goto("/admin/")
     _no_admin_page(attacker)
     attacker_context.close()
@@ -80,5 +81,5 @@ def test_a_mentor_with_stolen_admin_credentials_gets_no_admin_page_and_the_admin
     admin.wait_for_url(re.compile(r"/staff/"))
     admin.get_by_role("link", name="Administration").click()
     admin.wait_for_url(re.compile(r"/admin/$"))
-    assert admin.locator("#user-tools").is_visible()
+    expect(admin.locator("#user-tools")).to_be_visible()
     admin_context.close()

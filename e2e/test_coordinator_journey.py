@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from binome.people.models import Person
 
 
@@ -32,18 +34,18 @@ def test_the_paris_coordinator_opens_a_mentee_file_switches_to_english_and_canno
     first_row.click()
     page.wait_for_url(re.compile(r"/staff/people/\d+/$"))
     assert page.locator("h1").inner_text() == name
-    assert page.get_by_text("Statut de protection").is_visible()
+    expect(page.get_by_text("Statut de protection")).to_be_visible()
 
     # Switches the interface to English; the same file now reads in English.
     page.select_option("#language-select", "en")
     page.locator(".language-switcher button").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Protection status").is_visible()
+    expect(page.get_by_text("Protection status")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
 
     # A Lyon mentee's file does not exist for her.
     lyon_mentee = Person.objects.filter(territory__slug="lyon", mentee_profile__isnull=False).first()
     response = page.goto(f"/staff/people/{lyon_mentee.pk}/")
     assert response.status == 404
-    assert page.get_by_text("Page not found").is_visible()
+    expect(page.get_by_text("Page not found")).to_be_visible()
     assert lyon_mentee.last_name not in page.content()

@@ -53,7 +53,7 @@ def test_an_employee_enrols_by_phone_and_the_coordinator_takes_attendance_in_one
     employee.fill("#id_password", "Mentorat-Solide-2027!")
     employee.locator("main form button[type=submit]").click()
     employee.wait_for_url(re.compile(r"/mentor/$"))
-    assert employee.locator("#training").is_visible()
+    expect(employee.locator("#training")).to_be_visible()
     nora = MentorProfile.objects.get(person__roles__user__email="nora.lefevre@acme.example.fr")
     assert nora.training_status == MentorProfile.Training.NOT_STARTED
     assert link.enrolled.filter(pk=nora.pk).exists()

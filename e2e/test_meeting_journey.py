@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from binome.accounts.models import Role
 from binome.meetings import engagement
 from binome.meetings.models import Alert, Meeting
@@ -45,7 +47,7 @@ def test_a_logged_and_confirmed_meeting_clears_the_coordinators_alert(
     mentee.wait_for_url(re.compile(rf"/mentee/duos/{duo.pk}/$"))
     meeting = Meeting.objects.get(duo=duo)
     assert (meeting.recorded_as, meeting.is_confirmed) == ("mentee", False)
-    assert mentee.locator(f"#meeting-{meeting.pk}").is_visible()
+    expect(mentee.locator(f"#meeting-{meeting.pk}")).to_be_visible()
 
     mentor = context(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     sign_in(mentor, "mentor@demo.binome.fr")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from binome.accounts.models import Role
 from binome.impact.models import Outcome
@@ -43,14 +44,14 @@ def test_a_mentee_answers_the_end_survey_on_a_phone_and_the_coordinator_sees_it(
         java_script_enabled=False,
     ).new_page()
     phone.goto(f"/s/{token}/")
-    assert phone.get_by_text("Aujourd'hui, quelle est votre situation ?").is_visible()
+    expect(phone.get_by_text("Aujourd'hui, quelle est votre situation ?")).to_be_visible()
 
     # She switches to Arabic: the page turns right-to-left.
     phone.select_option("#language-select", "ar")
     phone.locator(".language-switcher button").click()
     phone.wait_for_url(re.compile(rf"/s/{token}/$"))
     assert phone.locator("html").get_attribute("dir") == "rtl"
-    assert phone.get_by_text("ما هو وضعك اليوم؟").is_visible()
+    expect(phone.get_by_text("ما هو وضعك اليوم؟")).to_be_visible()
 
     # First answers, saved: the follow-up questions appear.
     assert phone.locator("input[name=q_opportunity_types]").count() == 0
@@ -67,7 +68,7 @@ def test_a_mentee_answers_the_end_survey_on_a_phone_and_the_coordinator_sees_it(
     phone.locator("input[name=q_confidence][value='4']").check()
     phone.locator("input[name=q_workplace_codes][value='4']").check()
     phone.locator("button[value=submit]").click()
-    assert phone.locator("#question-network_contacts small.error").is_visible()
+    expect(phone.locator("#question-network_contacts small.error")).to_be_visible()
     assert phone.locator("input[name=q_opportunity_types][value=cdd]").is_checked()
 
     phone.fill("input[name=q_network_contacts]", "4")
