@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model, Q, QuerySet
+
 from binome.accounts.models import Role
 
 
@@ -27,6 +29,11 @@ class Scope:
     mentor_person_ids: frozenset[int] = field(default_factory=frozenset)
     mentee_person_ids: frozenset[int] = field(default_factory=frozenset)
     funder: bool = False
+
+    def visible[M: Model](self, everything: QuerySet[M], own: Q) -> QuerySet[M]:
+        """`everything` for a national admin; otherwise the part `own` selects (what this scope's
+        roles open up). The one place the national admin's "all" is spelled out."""
+        return everything if self.national_admin else everything.filter(own)
 
     @property
     def is_staff(self) -> bool:

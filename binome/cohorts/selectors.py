@@ -110,6 +110,4 @@ def template_editable_by(template: ProgrammeTemplate, user: Any) -> bool:
 
 def cohorts_visible_to(user: Any) -> QuerySet[Cohort]:
     scope = scope_of(user)
-    if scope.national_admin:
-        return Cohort.objects.all()
-    return Cohort.objects.filter(territory_id__in=scope.territory_ids)
+    return scope.visible(Cohort.objects.all(), Q(territory_id__in=scope.territory_ids))

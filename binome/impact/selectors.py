@@ -28,16 +28,12 @@ def staff_territories(user: Any) -> frozenset[int] | None:
 
 def outcomes_visible_to(user: Any) -> QuerySet[Outcome]:
     scope = scope_of(user)
-    if scope.national_admin:
-        return Outcome.objects.all()
-    return Outcome.objects.filter(person__territory_id__in=scope.territory_ids)
+    return scope.visible(Outcome.objects.all(), Q(person__territory_id__in=scope.territory_ids))
 
 
 def conflicts_visible_to(user: Any) -> QuerySet[OutcomeConflict]:
     scope = scope_of(user)
-    if scope.national_admin:
-        return OutcomeConflict.objects.all()
-    return OutcomeConflict.objects.filter(person__territory_id__in=scope.territory_ids)
+    return scope.visible(OutcomeConflict.objects.all(), Q(person__territory_id__in=scope.territory_ids))
 
 
 def reports_visible_to(user: Any) -> QuerySet[Report]:

@@ -247,10 +247,9 @@ def compare(first: MatchRun, second: MatchRun) -> Comparison:
 def duos_visible_to(user: Any) -> QuerySet[Duo]:
     """Staff of the cohort's territory, and the two members of the duo."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return Duo.objects.all()
-    return Duo.objects.filter(
+    return scope.visible(
+        Duo.objects.all(),
         Q(cohort__territory_id__in=scope.territory_ids)
         | Q(mentor__person_id__in=scope.mentor_person_ids)
-        | Q(mentee__person_id__in=scope.mentee_person_ids)
+        | Q(mentee__person_id__in=scope.mentee_person_ids),
     )

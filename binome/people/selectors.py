@@ -81,23 +81,18 @@ def person_file(people: QuerySet[Person], person_id: int) -> Person:
 def people_visible_to(user: Any) -> QuerySet[Person]:
     """Full personal files: staff of the person's territory only."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return Person.objects.all()
-    return Person.objects.filter(territory_id__in=scope.territory_ids)
+    return scope.visible(Person.objects.all(), Q(territory_id__in=scope.territory_ids))
 
 
 def mentees_visible_to(user: Any) -> QuerySet[MenteeProfile]:
     scope = scope_of(user)
-    if scope.national_admin:
-        return MenteeProfile.objects.all()
-    return MenteeProfile.objects.filter(person__territory_id__in=scope.territory_ids)
+    return scope.visible(MenteeProfile.objects.all(), Q(person__territory_id__in=scope.territory_ids))
 
 
 def mentors_visible_to(user: Any) -> QuerySet[MentorProfile]:
     """Staff of the territory, and the contacts of the mentor's own company."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return MentorProfile.objects.all()
-    return MentorProfile.objects.filter(
-        Q(person__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids)
+    return scope.visible(
+        MentorProfile.objects.all(),
+        Q(person__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids),
     )

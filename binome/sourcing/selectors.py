@@ -101,26 +101,21 @@ def referral_file(visible: QuerySet[Referral], pk: int) -> Referral:
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     """Staff of the person's territory; referrers see the referrals their partner made."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return Referral.objects.all()
-    return Referral.objects.filter(
-        Q(person__territory_id__in=scope.territory_ids) | Q(partner_id__in=scope.partner_ids)
+    return scope.visible(
+        Referral.objects.all(), Q(person__territory_id__in=scope.territory_ids) | Q(partner_id__in=scope.partner_ids)
     )
 
 
 def mentor_invitations_visible_to(user: Any) -> QuerySet[MentorInvitation]:
     """Staff of the company's territory, and the company's own contacts."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return MentorInvitation.objects.all()
-    return MentorInvitation.objects.filter(
-        Q(company__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids)
+    return scope.visible(
+        MentorInvitation.objects.all(),
+        Q(company__territory_id__in=scope.territory_ids) | Q(company_id__in=scope.company_ids),
     )
 
 
 def training_sessions_visible_to(user: Any) -> QuerySet[TrainingSession]:
     """Staff of the session's territory."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return TrainingSession.objects.all()
-    return TrainingSession.objects.filter(territory_id__in=scope.territory_ids)
+    return scope.visible(TrainingSession.objects.all(), Q(territory_id__in=scope.territory_ids))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from binome.accounts.access import scope_of
 from binome.territories.models import Territory
@@ -15,6 +15,4 @@ from binome.territories.models import Territory
 def territories_visible_to(user: Any) -> QuerySet[Territory]:
     """Territories whose staff pages the user may open."""
     scope = scope_of(user)
-    if scope.national_admin:
-        return Territory.objects.all()
-    return Territory.objects.filter(pk__in=scope.territory_ids)
+    return scope.visible(Territory.objects.all(), Q(pk__in=scope.territory_ids))
