@@ -39,9 +39,11 @@ worker: bootstrap
 
 # Browser tests run on their own (a live server empties the database between tests), two at a time:
 # each xdist worker has its own database and live server.
+# COVERAGE= (empty) skips the coverage report: CI measures it on the SQLite run only.
+COVERAGE ?= --cov --cov-report=term
 test: bootstrap
 	@bash scripts/ensure-chromium
-	$(UV) run --frozen pytest -n auto --dist worksteal -m "not e2e" --cov --cov-report=term --durations=15 $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto --dist worksteal -m "not e2e" $(COVERAGE) --durations=15 $(PYTEST_ARGS)
 	$(UV) run --frozen pytest -n auto --dist worksteal -m e2e e2e $(PYTEST_ARGS)
 
 test-fast: bootstrap

@@ -269,3 +269,9 @@ def client_for(client: Any) -> Any:
 
 
 __all__ = ["PASSWORD", "PRODUCTION_PASSWORD_HASHERS", "Cast", "Person"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The few tests that take minutes (marked `long`) run first, so that the workers share them out
+    and finish with short ones, instead of one worker finishing a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -476,7 +477,17 @@ ADMIN_SKIPPED = {
 }
 
 
-def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: Cast, client_for: Any) -> None:
+# The cases are shared out between MATRIX_SHARDS tests (case i goes to shard i mod MATRIX_SHARDS) so
+# that two workers check them side by side; every shard builds the whole list, checks that every URL
+# has a policy, and prints its share, so the shards together check each case once.
+MATRIX_SHARDS = 2
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("shard", range(MATRIX_SHARDS))
+def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(
+    cast: Cast, client_for: Any, shard: int
+) -> None:
     cases: list[tuple[str, str, int]] = []  # (role, url, expected)
     missing: list[str] = []
     for route, name, _pattern in walk(get_resolver().url_patterns):
@@ -506,12 +517,16 @@ def test_every_url_has_a_policy_and_every_role_gets_what_the_policy_says(cast: C
 
     assert not missing, f"URLs without an authorization policy: {missing}"
 
+    assert len(cases) > 300
     role_users = users(cast)
     mismatches = []
-    for role, url, expected in cases:
+    share = cases[shard::MATRIX_SHARDS]
+    for role, url, expected in share:
         response = client_for(role_users[role]).get(url)
         if response.status_code != expected:
             mismatches.append(f"{role} GET {url}: expected {expected}, got {response.status_code}")
     assert not mismatches, "\n".join(mismatches)
-    print(f"authorization matrix: {len(cases)} cases, {len(mismatches)} mismatches")
-    assert len(cases) > 300
+    print(
+        f"authorization matrix shard {shard + 1}/{MATRIX_SHARDS}: {len(share)} of {len(cases)} cases, "
+        f"{len(mismatches)} mismatches"
+    )

@@ -176,11 +176,12 @@ def fuzz_form(client: Any, form: Form, findings: Findings) -> None:
 # The forms are shared out between SHARDS tests (form i goes to shard i mod SHARDS) so that the
 # suite's workers fuzz them side by side; each shard walks the pages again to find them (seconds,
 # against minutes of fuzzing), so every shard sees the same list in the same order.
-SHARDS = int(os.environ.get("FUZZ_SHARDS", "4"))
+SHARDS = int(os.environ.get("FUZZ_SHARDS", "6"))
 
 
 # The sign-in form is fuzzed past the lockout (tested in binome/accounts/tests/test_signin_protection.py).
 @override_settings(AXES_ENABLED=False)
+@pytest.mark.long
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_form_survives_hostile_input(
     cast: Cast, client_for: Any, monkeypatch: pytest.MonkeyPatch, shard: int

@@ -83,6 +83,7 @@ def body(response: Any) -> str:
     return content.decode(errors="replace")
 
 
+@pytest.mark.long
 def test_no_role_sees_a_sensitive_canary_it_must_not_see(cast: Cast, client_for: Any) -> None:
     allowed = plant(cast)
     status_label, other_label = str(STATUS_CANARY.label), str(OTHER_CHOICE.label)
