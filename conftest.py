@@ -271,7 +271,24 @@ def client_for(client: Any) -> Any:
 __all__ = ["PASSWORD", "PRODUCTION_PASSWORD_HASHERS", "Cast", "Person"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The few tests that take minutes (marked `long`) run first, so that the workers share them out
-    and finish with short ones, instead of one worker finishing a long test alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The few tests that take minutes (marked `long`) are dealt out to the workers and each worker
+    starts with its share.
+
+    pytest-xdist's worksteal scheduler hands each worker one contiguous slice of the collection and
+    later steals from the end of a busy worker's queue; with the long tests together, one worker
+    would run them all while the other ran out of work. Every worker computes the same order."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    long_tests = [item for item in items if item.get_closest_marker("long") is not None]
+    if not long_tests:
+        return
+    short_tests = [item for item in items if item.get_closest_marker("long") is None]
+    piles = [long_tests[w::workers] for w in range(workers)]
+    ordered: list[pytest.Item] = []
+    for w, pile in enumerate(piles):
+        # The slice the scheduler gives worker w is the next len(items) // (workers - w) items.
+        size = (len(items) - len(ordered)) // (workers - w)
+        take = max(0, size - len(pile))
+        ordered += pile + short_tests[:take]
+        short_tests = short_tests[take:]
+    items[:] = ordered + short_tests
