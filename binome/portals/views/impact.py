@@ -18,6 +18,7 @@ from binome.accounts.access import scope_of
 from binome.accounts.models import User
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.impact import charts, kpis, reports, services
+from binome.impact.figures import REGISTRY, rules
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
 from binome.impact.models import Outcome, OutcomeConflict, Report, Source
 from binome.impact.selectors import (
@@ -241,6 +242,8 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
             (name, [reports.display(f) for f in figs if f.key in reports.CHART_KEYS]) for name, figs in territory_groups
         ],
         "slice": slice_,
+        "funnel_specs": [REGISTRY[key] for key in kpis.FUNNEL_KEYS],
+        "rules": rules(),
         "report_form": ReportForm(),
     }
 
