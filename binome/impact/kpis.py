@@ -618,8 +618,9 @@ CASE_FLAGS = ("referred", "eligible", "enrolled", "matched", "first_meeting", "c
 CaseKey = tuple[int, int | None]
 
 
-def referral_rows(referrals: QuerySet[Referral]) -> list[tuple[Any, ...]]:
-    """(partner, person, cohort, reached eligible, reached enrolled) of each referral, merged ones left out."""
+def referral_rows(referrals: QuerySet[Referral], *extra: Any) -> list[tuple[Any, ...]]:
+    """(partner, person, cohort, reached eligible, reached enrolled, *extra) of each referral, merged
+    ones left out."""
     passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
     return list(
         referrals.filter(merged_into__isnull=True)
@@ -632,12 +633,12 @@ def referral_rows(referrals: QuerySet[Referral]) -> list[tuple[Any, ...]]:
                 Q(status__in=REACHED_ENROLLED) | Q(Exists(passed.filter(to_status__in=REACHED_ENROLLED)))
             ),
         )
-        .values_list("partner_id", "person_id", "cohort_id", "reached_eligible", "reached_enrolled")
+        .values_list("partner_id", "person_id", "cohort_id", "reached_eligible", "reached_enrolled", *extra)
     )
 
 
-def duo_rows(duos: QuerySet[Duo], today: date) -> list[tuple[Any, ...]]:
-    """(mentee's person, cohort, first meeting held, completed, counted opportunity) of each duo.
+def duo_rows(duos: QuerySet[Duo], today: date, *extra: str) -> list[tuple[Any, ...]]:
+    """(mentee's person, cohort, first meeting held, completed, counted opportunity, *extra) of each duo.
 
     The opportunity flag is the registry's opportunity numerator (the same parts as the figure)."""
     opportunity = BY_KEY["opportunity"].parts(today, duos)  # type: ignore[misc]
@@ -650,7 +651,7 @@ def duo_rows(duos: QuerySet[Duo], today: date) -> list[tuple[Any, ...]]:
             opp_in=_flag(opportunity.scope),
             opp_yes=opportunity.yes,
         )
-        .values_list("mentee__person_id", "cohort_id", "met", "done", "opp_in", "opp_yes")
+        .values_list("mentee__person_id", "cohort_id", "met", "done", "opp_in", "opp_yes", *extra)
     )
 
 
@@ -665,7 +666,7 @@ def funnel_cases(referrals: list[tuple[Any, ...]], duos: list[tuple[Any, ...]]) 
     def case(key: CaseKey) -> dict[str, bool]:
         return cases.setdefault(key, dict.fromkeys(CASE_FLAGS, False))
 
-    for person, cohort, met, done, opp_in, opp_yes in duos:
+    for person, cohort, met, done, opp_in, opp_yes, *_extra in duos:
         flags = case((person, cohort))
         for name in ("referred", "eligible", "enrolled", "matched"):
             flags[name] = True
@@ -673,7 +674,7 @@ def funnel_cases(referrals: list[tuple[Any, ...]], duos: list[tuple[Any, ...]]) 
         flags["completed"] |= bool(met and done)
         flags["opportunity"] |= bool(met and opp_in and opp_yes)
     in_cohort = {person for person, cohort in cases if cohort is not None}
-    for _partner, person, cohort, eligible, enrolled in referrals:
+    for _partner, person, cohort, eligible, enrolled, *_extra in referrals:
         if cohort is None and person in in_cohort:
             continue
         flags = case((person, cohort))
@@ -687,20 +688,43 @@ def count_cases(cases: dict[CaseKey, dict[str, bool]]) -> dict[str, int]:
     return {name: sum(1 for flags in cases.values() if flags[name]) for name in CASE_FLAGS}
 
 
+def funnel_counts(slice_: Slice, *, today: date | None = None) -> dict[str, int | None]:
+    """The registry's funnel counts of a slice (people in a cohort), each step nested in the one before;
+    referred, eligible and enrolled are None for a company's slice (a company refers nobody)."""
+    today = today or timezone.localdate()
+    referrals = slice_.referrals()
+    rows = referral_rows(referrals) if referrals is not None else []
+    counts: dict[str, int | None] = dict(count_cases(funnel_cases(rows, duo_rows(slice_.duos(), today))))
+    if referrals is None:
+        counts.update(referred=None, eligible=None, enrolled=None)
+    return counts
+
+
+def funnel_counts_by_territory(slice_: Slice, *, today: date | None = None) -> dict[int, dict[str, int]]:
+    """`funnel_counts` of each territory of the slice, in two queries: a case belongs to its cohort's
+    territory, or to its person's for a referral in no cohort yet (as `Slice.referrals` cuts them)."""
+    today = today or timezone.localdate()
+    referrals = slice_.referrals()
+    refs = referral_rows(
+        (referrals if referrals is not None else Referral.objects.none()).annotate(
+            case_territory=Coalesce("cohort__territory_id", "person__territory_id")
+        ),
+        "case_territory",
+    )
+    duos = duo_rows(slice_.duos(), today, "cohort__territory_id")
+    grouped: dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = defaultdict(lambda: ([], []))
+    for row in refs:
+        grouped[row[-1]][0].append(row)
+    for row in duos:
+        grouped[row[-1]][1].append(row)
+    return {territory: count_cases(funnel_cases(r, d)) for territory, (r, d) in grouped.items()}
+
+
 def funnel(slice_: Slice, *, today: date | None = None) -> list[FunnelStep]:
     """Referred ⊇ eligible ⊇ matched ⊇ first meeting ⊇ completed, then the opportunity figure's
     numerator: people in a cohort, counted as the registry defines each step."""
-    today = today or timezone.localdate()
-    referrals = slice_.referrals()
-    counts = count_cases(
-        funnel_cases(referral_rows(referrals) if referrals is not None else [], duo_rows(slice_.duos(), today))
-    )
-    steps = [
-        FunnelStep(
-            key, REGISTRY[key].label, None if referrals is None and key in ("referred", "eligible") else counts[key]
-        )
-        for key in FUNNEL_KEYS
-    ]
+    counts = funnel_counts(slice_, today=today)
+    steps = [FunnelStep(key, REGISTRY[key].label, counts[key]) for key in FUNNEL_KEYS]
     return [*steps, FunnelStep("opportunity", _("Opportunity"), counts["opportunity"])]
 
 

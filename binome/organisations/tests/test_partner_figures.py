@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from binome.impact import selectors
 from binome.impact.models import Outcome
