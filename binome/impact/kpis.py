@@ -156,9 +156,9 @@ class Slice:
         if self.company_id is not None:
             qs = qs.filter(mentor__company_id=self.company_id)
         if self.partner_id is not None:
-            qs = qs.filter(
-                mentee__person_id__in=Referral.objects.filter(partner_id=self.partner_id).values("person_id")
-            )
+            # The partner's referrals, merged duplicates left out (as the funnel counts them).
+            referred = Referral.objects.filter(partner_id=self.partner_id, merged_into__isnull=True)
+            qs = qs.filter(mentee__person_id__in=referred.values("person_id"))
         if self.year is not None:
             qs = qs.filter(cohort__starts_on__year=self.year)
         return qs
