@@ -163,8 +163,8 @@ def _job(key: str, label: Any, days: int, months: int) -> FigureSpec:
         fmt(_("participants of cohorts that ended at least %(days)d days ago"), days=days),
         fmt(
             _(
-                "no such outcome and no 'no opportunity yet' answer given from %(window)d days before the "
-                "follow-up date (%(days)d days after the end); %(rule)s"
+                "no such outcome and no 'no opportunity yet' answer dated within %(window)d days before or after "
+                "the follow-up date (%(days)d days after the end; such an answer is a 'no'); %(rule)s"
             ),
             window=ANSWER_WINDOW_DAYS,
             days=days,
@@ -210,9 +210,9 @@ _SPECS = [
             _(
                 "participants with at least %(contacts)d professional contacts in France, other than the mentor, "
                 "in or close to the target field: %(contacts)d network introductions recorded for the duo from "
-                "the cohort's start to its end, or that cohort's end questionnaire answer or a staff record "
-                "dated within %(window)d days before or after the end reporting %(contacts)d or more; a later "
-                "questionnaire wave never counts"
+                "the cohort's start to its end, or an answer to that cohort's end questionnaire or a staff "
+                "record dated within %(window)d days before or after the end reporting %(contacts)d or more; a "
+                "later questionnaire wave or another cohort's questionnaire never counts"
             ),
             contacts=NETWORK_CONTACTS,
             window=ANSWER_WINDOW_DAYS,
@@ -227,7 +227,10 @@ _SPECS = [
             rule=UNKNOWN_AS_NO,
         ),
         fmt(
-            _("answers from %(window)d days before to %(window)d days after the cohort's end"),
+            _(
+                "the end questionnaire of the cohort; staff records from %(window)d days before to %(window)d "
+                "days after the cohort's end; introductions from its start to its end"
+            ),
             window=ANSWER_WINDOW_DAYS,
         ),
         _("network introductions recorded by staff, end questionnaire answers and staff records"),
