@@ -15,6 +15,7 @@ GAP = 8
 
 @dataclass(frozen=True)
 class FunnelBar:
+    key: str
     label: Any
     count: int | None
     shown: str
@@ -34,7 +35,7 @@ def funnel_chart(steps: list[FunnelStep], *, suppress: bool = False) -> dict[str
         width = 0 if count is None else max(1.0, usable * count / top) if count else 0
         if suppress and count is not None and 0 < count < 5:
             width = max(1.0, usable * 4 / top)
-        bars.append(FunnelBar(step.label, count, shown, y, round(width, 1), y + BAR_H - 8))
+        bars.append(FunnelBar(step.key, step.label, count, shown, y, round(width, 1), y + BAR_H - 8))
     return {
         "bars": bars,
         "width": WIDTH,

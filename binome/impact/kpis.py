@@ -41,34 +41,28 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
-from binome.impact.models import (
+from binome.impact.figures import (  # the constants the printed definitions are generated from
+    ANSWER_WINDOW_DAYS,
+    DAYS_PER_MONTH,
     JOB_OR_TRAINING_KINDS,
+    NETWORK_CONTACTS,
     OPPORTUNITY_KINDS,
-    MentorSkillsScore,
-    NetworkReport,
-    Outcome,
+    REACHED_ELIGIBLE,
+    REACHED_ENROLLED,
+    REGISTRY,
+    SIX_MONTHS_DAYS,
+    TRAINING_DAY_HOURS,
+    TWELVE_MONTHS_DAYS,
 )
+from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import TRAINING_LEAD_DAYS
 from binome.pairing.models import Duo
-from binome.people.models import MentorProfile, Person
-from binome.sourcing.models import Referral
+from binome.people.models import MentorProfile
+from binome.sourcing.models import Referral, ReferralTransition
 
 Z95 = 1.959963984540054
-#: A "no opportunity yet" or network answer counts for the end when given at most this long before it.
-ANSWER_WINDOW_DAYS = 31
-SIX_MONTHS_DAYS = 183
-TWELVE_MONTHS_DAYS = 365
-NETWORK_CONTACTS = 3
-DAYS_PER_MONTH = 30.4375
 DEFAULT_TARGETS = {"opportunity": 0.5, "network": 0.6}
-ELIGIBLE_STATUSES = [
-    Referral.Status.ELIGIBLE,
-    Referral.Status.WAITLISTED,
-    Referral.Status.ENROLLED,
-    Referral.Status.MATCHED,
-    Referral.Status.COMPLETED,
-]
 
 
 def targets() -> dict[str, float]:
@@ -108,6 +102,20 @@ class Figure:
     def percent(self) -> int | None:
         return None if self.rate is None else round(100 * self.rate)
 
+    @property
+    def response_rate(self) -> float | None:
+        """Known cases (yes or no) over the denominator: how much of the figure rests on answers."""
+        if self.kind != "proportion" or not self.denominator:
+            return None
+        return self.known / self.denominator
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The rate with every unknown case as "no" (the rate shown) and as "yes"."""
+        if self.kind != "proportion" or not self.denominator:
+            return None
+        return self.numerator / self.denominator, (self.numerator + self.unknown) / self.denominator
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -118,6 +126,8 @@ class Figure:
             "unknown": self.unknown,
             "rate": None if self.rate is None else round(self.rate, 4),
             "interval": None if self.interval is None else [round(v, 4) for v in self.interval],
+            "response_rate": None if self.response_rate is None else round(self.response_rate, 4),
+            "bounds": None if self.bounds is None else [round(v, 4) for v in self.bounds],
             "target": self.target,
             "unit": str(self.unit),
             "definition": str(self.definition),
@@ -146,28 +156,37 @@ class Slice:
         if self.company_id is not None:
             qs = qs.filter(mentor__company_id=self.company_id)
         if self.partner_id is not None:
-            qs = qs.filter(
-                mentee__person_id__in=Referral.objects.filter(partner_id=self.partner_id).values("person_id")
-            )
+            # The partner's referrals, merged duplicates left out (as the funnel counts them).
+            referred = Referral.objects.filter(partner_id=self.partner_id, merged_into__isnull=True)
+            qs = qs.filter(mentee__person_id__in=referred.values("person_id"))
         if self.year is not None:
             qs = qs.filter(cohort__starts_on__year=self.year)
         return qs
 
     def referrals(self) -> QuerySet[Referral] | None:
-        """The referrals behind the funnel's first steps; None for a company (it refers nobody)."""
+        """The referrals behind the funnel's first steps; None for a company (it refers nobody).
+
+        A referral tied to a cohort belongs where its cohort is (territory, year), as the cohort's
+        duos do; one in no cohort yet belongs to its person's territory and its year of referral."""
         if self.company_id is not None:
             return None
         qs = Referral.objects.all()
+        no_cohort = Q(cohort__isnull=True)
         if self.territory_ids is not None:
-            qs = qs.filter(person__territory_id__in=self.territory_ids)
+            qs = qs.filter(
+                Q(cohort__territory_id__in=self.territory_ids)
+                | no_cohort & Q(person__territory_id__in=self.territory_ids)
+            )
         if self.territory_id is not None:
-            qs = qs.filter(person__territory_id=self.territory_id)
+            qs = qs.filter(
+                Q(cohort__territory_id=self.territory_id) | no_cohort & Q(person__territory_id=self.territory_id)
+            )
         if self.cohort_id is not None:
             qs = qs.filter(cohort_id=self.cohort_id)
         if self.partner_id is not None:
             qs = qs.filter(partner_id=self.partner_id)
         if self.year is not None:
-            qs = qs.filter(referred_at__year=self.year)
+            qs = qs.filter(Q(cohort__starts_on__year=self.year) | no_cohort & Q(referred_at__year=self.year))
         return qs
 
 
@@ -318,13 +337,28 @@ def _skills_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
 
 @dataclass(frozen=True)
 class Proportion:
+    """How a registry proportion is computed; its label, unit and definition are the registry's."""
+
     key: str
-    label: Any
-    definition: Any
-    unit: Any
     parts: Callable[[date, QuerySet[Duo]], DuoParts] | None  # None: invitation-based (workshops)
     count_field: str  # what one counted case is (distinct within a cohort)
     person_field: str  # the person behind a case, for the traceability lists
+
+    @property
+    def spec(self) -> Any:
+        return REGISTRY[self.key]
+
+    @property
+    def label(self) -> Any:
+        return self.spec.label
+
+    @property
+    def definition(self) -> Any:
+        return self.spec.definition
+
+    @property
+    def unit(self) -> Any:
+        return self.spec.unit_label
 
     def rows(self, duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
         """The cases of the denominator, each with its yes / no (for the traceability lists)."""
@@ -336,97 +370,13 @@ class Proportion:
 
 
 PROPORTIONS = [
-    Proportion(
-        "opportunity",
-        _("Concrete professional opportunity by the programme's end"),
-        _(
-            "Participants (mentees whose duo held a confirmed first meeting, drop-outs included) of cohorts "
-            "that have ended, who started or signed a CDI, CDD, temporary work, work-study contract, internship "
-            "or work immersion, entered a qualifying training or created a business between the cohort's start "
-            "and end. A job interview alone does not count. Unknown: no such outcome and no 'none yet' answer "
-            "given from 31 days before the end."
-        ),
-        _("participants"),
-        _opportunity_parts,
-        "mentee_id",
-        "mentee__person_id",
-    ),
-    Proportion(
-        "network",
-        _("Relevant professional network at the end"),
-        _(
-            "Participants of cohorts that have ended with at least 3 professional contacts in France, other "
-            "than the mentor, in or close to the target field: 3 network introductions recorded for the duo by "
-            "the end, or an end answer (from 31 days before the end) reporting 3 or more. Unknown: fewer than "
-            "3 introductions and no such answer."
-        ),
-        _("participants"),
-        _network_parts,
-        "mentee_id",
-        "mentee__person_id",
-    ),
-    Proportion(
-        "job_training_6",
-        _("In a job or training within 6 months of the end"),
-        _(
-            "Participants of cohorts that ended at least 6 months ago who obtained a CDI, CDD, temporary "
-            "work, work-study contract, a qualifying training or created a business between the cohort's "
-            "start and 6 months after its end. Unknown: no such outcome and no 'none yet' answer at the "
-            "follow-up."
-        ),
-        _("participants"),
-        _job_parts(SIX_MONTHS_DAYS),
-        "mentee_id",
-        "mentee__person_id",
-    ),
-    Proportion(
-        "job_training_12",
-        _("In a job or training within 12 months of the end"),
-        _(
-            "As the 6-month figure, for cohorts that ended at least 12 months ago, with outcomes up to "
-            "12 months after the end."
-        ),
-        _("participants"),
-        _job_parts(TWELVE_MONTHS_DAYS),
-        "mentee_id",
-        "mentee__person_id",
-    ),
-    Proportion(
-        "completion",
-        _("Duos completed"),
-        _(
-            "Duos of cohorts that have ended: completed duos over all duos started. Unknown: duos still "
-            "marked active or paused."
-        ),
-        _("duos"),
-        _completion_parts,
-        "pk",
-        "mentee__person_id",
-    ),
-    Proportion(
-        "workshops",
-        _("Workshop attendance"),
-        _(
-            "Invitations of the duos' members to their cohort's workshops that have taken place (not "
-            "cancelled): present over invited. Unknown: attendance not taken."
-        ),
-        _("invitations"),
-        None,
-        "pk",
-        "person_id",
-    ),
-    Proportion(
-        "mentor_skills",
-        _("Mentors whose skills rose"),
-        _(
-            "Mentors of cohorts that have ended whose average end-survey score of soft and intercultural "
-            "skills is higher than their average baseline score. Unknown: either survey missing."
-        ),
-        _("mentors"),
-        _skills_parts,
-        "mentor_id",
-        "mentor__person_id",
-    ),
+    Proportion("opportunity", _opportunity_parts, "mentee_id", "mentee__person_id"),
+    Proportion("network", _network_parts, "mentee_id", "mentee__person_id"),
+    Proportion("job_training_6", _job_parts(SIX_MONTHS_DAYS), "mentee_id", "mentee__person_id"),
+    Proportion("job_training_12", _job_parts(TWELVE_MONTHS_DAYS), "mentee_id", "mentee__person_id"),
+    Proportion("completion", _completion_parts, "pk", "mentee__person_id"),
+    Proportion("workshops", None, "pk", "person_id"),
+    Proportion("mentor_skills", _skills_parts, "mentor_id", "mentor__person_id"),
 ]
 BY_KEY = {p.key: p for p in PROPORTIONS}
 
@@ -471,14 +421,6 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
             f"COUNT({counted}) FILTER (WHERE {base} AND {yes}) AS {quote(f'n_{key}_yes')}",
             f"COUNT({counted}) FILTER (WHERE {base} AND {no} AND NOT {yes}) AS {quote(f'n_{key}_no')}",
         ]
-    # The funnel's people counts come from the same pass.
-    annotations["is_completed"] = _flag(Q(status=Duo.Status.COMPLETED))
-    counted = f"DISTINCT {quote('mentee_id')}"
-    columns += [
-        f"COUNT({counted}) AS {quote('n_matched_all')}",
-        f"COUNT({counted}) FILTER (WHERE {quote('is_participant')}) AS {quote('n_met_all')}",
-        f"COUNT({counted}) FILTER (WHERE {quote('is_completed')}) AS {quote('n_completers_all')}",
-    ]
     inner = duos.order_by().annotate(**annotations).values("id", "cohort_id", "mentee_id", "mentor_id", *annotations)
     sql, params = inner.query.sql_with_params()
     # MATERIALIZED keeps PostgreSQL from folding the inner query back in (and repeating each flag's
@@ -488,7 +430,6 @@ def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[
     head = f"WITH flagged AS {materialized}({sql}) "
     outer = head + f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"  # nosec B608
     names = ["cohort_id"] + [f"n_{key}_{part}" for key in keys for part in ("all", "yes", "no")]
-    names += ["n_matched_all", "n_met_all", "n_completers_all"]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Room to hash the duo-id sets of a national population (the default 4 MB is too small).
@@ -560,16 +501,6 @@ def _meeting_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]
     return out
 
 
-MEETINGS_DEFINITION = _(
-    "Confirmed meetings held by the duos, over the months the duos ran (from their start to their end, the "
-    "cohort's end or today, whichever comes first)."
-)
-HOURS_DEFINITION = _(
-    "Skills-sponsorship hours delivered by the duos' mentors: confirmed meetings, workshops attended (not "
-    "the training day) and the training day (7 hours) when taken up to 120 days before the cohort's start."
-)
-
-
 def _figure(key: str, row: dict[str, Any]) -> Figure:
     """One figure from the summed counts of a group of cohorts."""
     if key in BY_KEY:
@@ -594,14 +525,17 @@ def _figure(key: str, row: dict[str, Any]) -> Figure:
         span: timedelta = row.get("total_span") or timedelta(0)
         months = max(span.days, 0) / DAYS_PER_MONTH
         n = row.get("n_meetings", 0)
+        meetings = REGISTRY["meetings"]
         return Figure(
-            key, _("Meetings per duo per month"), "ratio", n, round(months, 1), 0,
-            n / months if months else None, None, MEETINGS_DEFINITION, _("duo-months"),
+            key, meetings.label, "ratio", n, round(months, 1), 0,
+            n / months if months else None, None, meetings.definition, meetings.unit_label,
         )  # fmt: skip
     workshop_time: timedelta = row.get("workshop_time") or timedelta(0)
-    hours = row.get("minutes", 0) / 60 + workshop_time.total_seconds() / 3600 + row.get("n_trained", 0) * 7
+    trained = row.get("n_trained", 0) * TRAINING_DAY_HOURS
+    hours = row.get("minutes", 0) / 60 + workshop_time.total_seconds() / 3600 + trained
+    total = REGISTRY["hours"]
     return Figure(
-        "hours", _("Hours delivered"), "total", round(hours, 1), None, 0, None, None, HOURS_DEFINITION, _("hours")
+        "hours", total.label, "total", round(hours, 1), None, 0, None, None, total.definition, total.unit_label
     )
 
 
@@ -661,11 +595,7 @@ def compute_views(slice_: Slice, *, today: date | None = None) -> dict[str, Any]
     views: dict[str, Any] = {
         group or "total": _fold(per_cohort, group, KPI_KEYS) for group in (None, "cohort", "territory")
     }
-    counts = {
-        name: sum(row.get(name) or 0 for row in per_cohort.values())
-        for name in ("n_matched_all", "n_met_all", "n_completers_all", "n_opportunity_yes")
-    }
-    views["funnel"] = funnel(slice_, today=today, counts=counts)
+    views["funnel"] = funnel(slice_, today=today)
     return views
 
 
@@ -681,42 +611,154 @@ class FunnelStep:
     count: int | None  # None: not applicable to this slice (a company refers nobody)
 
 
-def funnel(slice_: Slice, *, today: date | None = None, counts: dict[str, int] | None = None) -> list[FunnelStep]:
-    """Referred → eligible → matched → first meeting → completed → opportunity: people (in a cohort)."""
+FUNNEL_KEYS = ["referred", "eligible", "matched", "first_meeting", "completed"]
+#: A person-in-a-cohort's place in the funnel. Each flag implies the one before it, by construction.
+CASE_FLAGS = ("referred", "eligible", "enrolled", "matched", "first_meeting", "completed", "opportunity")
+# (person id, cohort id or None for a person referred and in no cohort yet)
+CaseKey = tuple[int, int | None]
+
+
+def referral_rows(referrals: QuerySet[Referral], *extra: Any) -> list[tuple[Any, ...]]:
+    """(partner, person, cohort, reached eligible, reached enrolled, *extra) of each referral, merged
+    ones left out."""
+    passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
+    return list(
+        referrals.filter(merged_into__isnull=True)
+        .order_by()
+        .annotate(
+            reached_eligible=_flag(
+                Q(status__in=REACHED_ELIGIBLE) | Q(Exists(passed.filter(to_status__in=REACHED_ELIGIBLE)))
+            ),
+            reached_enrolled=_flag(
+                Q(status__in=REACHED_ENROLLED) | Q(Exists(passed.filter(to_status__in=REACHED_ENROLLED)))
+            ),
+        )
+        .values_list("partner_id", "person_id", "cohort_id", "reached_eligible", "reached_enrolled", *extra)
+    )
+
+
+def duo_rows(duos: QuerySet[Duo], today: date, *extra: str) -> list[tuple[Any, ...]]:
+    """(mentee's person, cohort, first meeting held, completed, counted opportunity, *extra) of each duo.
+
+    The opportunity flag is the registry's opportunity numerator (the same parts as the figure)."""
+    opportunity = BY_KEY["opportunity"].parts(today, duos)  # type: ignore[misc]
+    confirmed = Meeting.objects.filter(confirmed_at__isnull=False, duo_id=OuterRef("pk"))
+    return list(
+        duos.order_by()
+        .annotate(
+            met=_flag(Q(Exists(confirmed))),
+            done=_flag(Q(status=Duo.Status.COMPLETED)),
+            opp_in=_flag(opportunity.scope),
+            opp_yes=opportunity.yes,
+        )
+        .values_list("mentee__person_id", "cohort_id", "met", "done", "opp_in", "opp_yes", *extra)
+    )
+
+
+def funnel_cases(referrals: list[tuple[Any, ...]], duos: list[tuple[Any, ...]]) -> dict[CaseKey, dict[str, bool]]:
+    """Each person in a cohort with the funnel steps they reached.
+
+    A duo makes its mentee's case matched (hence eligible and referred: being matched implies both);
+    a referral makes a case referred, and eligible or enrolled if it ever reached that status. A
+    referral not yet tied to a cohort is a case of its own only for a person in no cohort here."""
+    cases: dict[CaseKey, dict[str, bool]] = {}
+
+    def case(key: CaseKey) -> dict[str, bool]:
+        return cases.setdefault(key, dict.fromkeys(CASE_FLAGS, False))
+
+    for person, cohort, met, done, opp_in, opp_yes, *_extra in duos:
+        flags = case((person, cohort))
+        for name in ("referred", "eligible", "enrolled", "matched"):
+            flags[name] = True
+        flags["first_meeting"] |= bool(met)
+        flags["completed"] |= bool(met and done)
+        flags["opportunity"] |= bool(met and opp_in and opp_yes)
+    in_cohort = {person for person, cohort in cases if cohort is not None}
+    for _partner, person, cohort, eligible, enrolled, *_extra in referrals:
+        if cohort is None and person in in_cohort:
+            continue
+        flags = case((person, cohort))
+        flags["referred"] = True
+        flags["eligible"] |= bool(eligible)
+        flags["enrolled"] |= bool(enrolled)
+    return cases
+
+
+def count_cases(cases: dict[CaseKey, dict[str, bool]]) -> dict[str, int]:
+    return {name: sum(1 for flags in cases.values() if flags[name]) for name in CASE_FLAGS}
+
+
+def funnel_counts(slice_: Slice, *, today: date | None = None) -> dict[str, int | None]:
+    """The registry's funnel counts of a slice (people in a cohort), each step nested in the one before;
+    referred, eligible and enrolled are None for a company's slice (a company refers nobody)."""
     today = today or timezone.localdate()
     referrals = slice_.referrals()
-    referred = eligible = None
-    if referrals is not None:
-        found = referrals.aggregate(
-            referred=Count("person_id", distinct=True),
-            eligible=Count("person_id", distinct=True, filter=Q(status__in=ELIGIBLE_STATUSES)),
-        )
-        referred, eligible = found["referred"], found["eligible"]
-    if counts is None:
-        rows = _duo_proportions(slice_.duos(), today, ["opportunity"]).values()
-        counts = {
-            name: sum(row.get(name) or 0 for row in rows)
-            for name in ("n_matched_all", "n_met_all", "n_completers_all", "n_opportunity_yes")
-        }
-    return [
-        FunnelStep("referred", _("Referred"), referred),
-        FunnelStep("eligible", _("Eligible"), eligible),
-        FunnelStep("matched", _("Matched"), counts["n_matched_all"]),
-        FunnelStep("first_meeting", _("First meeting"), counts["n_met_all"]),
-        FunnelStep("completed", _("Completed"), counts["n_completers_all"]),
-        FunnelStep("opportunity", _("Opportunity"), counts["n_opportunity_yes"]),
-    ]
+    rows = referral_rows(referrals) if referrals is not None else []
+    counts: dict[str, int | None] = dict(count_cases(funnel_cases(rows, duo_rows(slice_.duos(), today))))
+    if referrals is None:
+        counts.update(referred=None, eligible=None, enrolled=None)
+    return counts
+
+
+def funnel_counts_by_territory(slice_: Slice, *, today: date | None = None) -> dict[int, dict[str, int]]:
+    """`funnel_counts` of each territory of the slice, in two queries: a case belongs to its cohort's
+    territory, or to its person's for a referral in no cohort yet (as `Slice.referrals` cuts them)."""
+    today = today or timezone.localdate()
+    referrals = slice_.referrals()
+    refs = referral_rows(
+        (referrals if referrals is not None else Referral.objects.none()).annotate(
+            case_territory=Coalesce("cohort__territory_id", "person__territory_id")
+        ),
+        "case_territory",
+    )
+    duos = duo_rows(slice_.duos(), today, "cohort__territory_id")
+    grouped: dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = defaultdict(lambda: ([], []))
+    for row in refs:
+        grouped[row[-1]][0].append(row)
+    for row in duos:
+        grouped[row[-1]][1].append(row)
+    return {territory: count_cases(funnel_cases(r, d)) for territory, (r, d) in grouped.items()}
+
+
+def funnel(slice_: Slice, *, today: date | None = None) -> list[FunnelStep]:
+    """Referred ⊇ eligible ⊇ matched ⊇ first meeting ⊇ completed, then the opportunity figure's
+    numerator: people in a cohort, counted as the registry defines each step."""
+    counts = funnel_counts(slice_, today=today)
+    steps = [FunnelStep(key, REGISTRY[key].label, counts[key]) for key in FUNNEL_KEYS]
+    return [*steps, FunnelStep("opportunity", _("Opportunity"), counts["opportunity"])]
 
 
 PARTS = ("numerator", "denominator", "unknown")
 
 
-def people_counted(slice_: Slice, key: str, part: str, *, today: date | None = None) -> QuerySet[Person]:
-    """The people behind one figure's numerator, denominator or unknown count (traceability)."""
+@dataclass(frozen=True)
+class Case:
+    """One counted case of a figure: a person in a cohort (or one duo, one invitation)."""
+
+    person_id: int
+    cohort_id: int
+
+
+def _cases(spec: Proportion, rows: QuerySet[Any]) -> dict[Any, tuple[Case, bool, bool]]:
+    """The figure's cases, each once, with its yes / no, as the figure's COUNT(DISTINCT …) counts them."""
+    cohort = "workshop__cohort_id" if spec.parts is None else "cohort_id"
+    unit = "pk" if spec.count_field == "pk" else spec.count_field
+    found: dict[Any, tuple[Case, bool, bool]] = {}
+    for pk, cohort_id, person_id, yes, no in rows.values_list(unit, cohort, spec.person_field, "yes", "no"):
+        key = pk if spec.count_field == "pk" else (cohort_id, pk)
+        before = found.get(key)
+        was_yes, was_no = (before[1], before[2]) if before else (False, False)
+        found[key] = (Case(person_id, cohort_id), was_yes or bool(yes), was_no or bool(no))
+    return found
+
+
+def people_counted(slice_: Slice, key: str, part: str, *, today: date | None = None) -> list[Case]:
+    """The cases behind one figure's numerator, denominator or unknown count (traceability): the
+    same rows the figure counts, so a person in two cohorts appears twice."""
     spec = BY_KEY[key]
-    rows = spec.rows(slice_.duos(), today or timezone.localdate())
+    found = _cases(spec, spec.rows(slice_.duos(), today or timezone.localdate()))
     if part == "numerator":
-        rows = rows.filter(yes=True)
-    elif part == "unknown":
-        rows = rows.filter(yes=False, no=False)
-    return Person.objects.filter(pk__in=rows.values(spec.person_field)).order_by("last_name", "first_name", "pk")
+        return [case for case, yes, _no in found.values() if yes]
+    if part == "unknown":
+        return [case for case, yes, no in found.values() if not yes and not no]
+    return [case for case, _yes, _no in found.values()]

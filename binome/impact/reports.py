@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_company, events_summary_for_territory
 from binome.impact import charts, kpis
+from binome.impact import figures as figures_registry
 from binome.impact.export import PERSON_COLUMNS, person_rows
+from binome.impact.figures import REGISTRY
 from binome.impact.kpis import Figure, Slice
 from binome.organisations.models import Organisation
 from binome.territories.models import Territory
@@ -46,6 +48,8 @@ class Row:
     rate: str
     interval: str
     target: str
+    response_rate: str = ""
+    bounds: str = ""
 
 
 def display(fig: Figure, *, suppress: bool = False) -> Row:
@@ -63,7 +67,11 @@ def display(fig: Figure, *, suppress: bool = False) -> Row:
         rate = f"{round(100 * fig.rate)} %"
     interval = ""
     if fig.interval is not None and not small:
-        interval = f"{round(100 * fig.interval[0])}–{round(100 * fig.interval[1])} %"
+        interval = _percent_range(fig.interval)
+    response_rate = bounds = ""
+    if fig.response_rate is not None and fig.bounds is not None and not small:
+        response_rate = f"{round(100 * fig.response_rate)} %"
+        bounds = _percent_range(fig.bounds)
     return Row(
         figure=fig,
         numerator=_count(fig.numerator, suppress and people),
@@ -72,7 +80,13 @@ def display(fig: Figure, *, suppress: bool = False) -> Row:
         rate=rate,
         interval=interval,
         target="" if fig.target is None else f"{round(100 * fig.target)} %",
+        response_rate=response_rate,
+        bounds=bounds,
     )
+
+
+def _percent_range(pair: tuple[float, float]) -> str:
+    return f"{round(100 * pair[0])}–{round(100 * pair[1])} %"
 
 
 def _series(groups: list[tuple[str, list[Figure]]], *, suppress: bool) -> list[dict[str, Any]]:
@@ -153,6 +167,8 @@ def build(
         "groups": [(label, [display(f, suppress=suppress) for f in figs]) for label, figs in groups],
         "series": _series(groups, suppress=suppress) if groups else [],
         "slice": slice_,
+        "funnel_specs": [REGISTRY[key] for key in kpis.FUNNEL_KEYS],
+        "rules": figures_registry.rules(),
         # Person-level rows (pseudonymous ids) only in staff reports of a cohort or a territory.
         "with_people": kind in {"cohort", "territory"},
         "events": events,
@@ -181,20 +197,10 @@ def xlsx(context: dict[str, Any]) -> bytes:
     sheet.append([])
     # xgettext:no-python-format
     interval = _("95 % interval")
-    header = [_("Figure"), _("Numerator"), _("Denominator"), _("Unknown"), _("Rate"), interval, _("Target")]
-    sheet.append(header)
+    header = [_("Figure"), *_value_header(interval)]
+    sheet.append([*header, _("Unit")])
     for row in context["rows"]:
-        sheet.append(
-            [
-                str(row.figure.label),
-                _cell(row.numerator),
-                _cell(row.denominator),
-                _cell(row.unknown),
-                row.rate,
-                row.interval,
-                row.target,
-            ]
-        )
+        sheet.append([str(row.figure.label), *_cells(row), str(row.figure.unit)])
     funnel = wb.create_sheet(_("Funnel")[:31])
     funnel.append([_("Step"), _("People")])
     for step in context["funnel"]:
@@ -204,18 +210,7 @@ def xlsx(context: dict[str, Any]) -> bytes:
         by.append([_("Group"), *header])
         for label, rows in context["groups"]:
             for row in rows:
-                by.append(
-                    [
-                        label,
-                        str(row.figure.label),
-                        _cell(row.numerator),
-                        _cell(row.denominator),
-                        _cell(row.unknown),
-                        row.rate,
-                        row.interval,
-                        row.target,
-                    ]
-                )
+                by.append([label, str(row.figure.label), *_cells(row)])
     if context["events"] is not None:
         events = context["events"]
         sheet_events = wb.create_sheet(_("In-company events")[:31])
@@ -226,6 +221,12 @@ def xlsx(context: dict[str, Any]) -> bytes:
     definitions.append([_("Figure"), _("Definition in force")])
     for row in context["rows"]:
         definitions.append([str(row.figure.label), str(row.figure.definition)])
+    for step in context["funnel_specs"]:
+        definitions.append([str(step.label), str(step.definition)])
+    definitions.append([])
+    definitions.append([_("Rules")])
+    for rule in context["rules"]:
+        definitions.append([rule])
     definitions.append([])
     definitions.append([_("Computed on"), context["computed_at"].strftime("%Y-%m-%d %H:%M")])
     if context["with_people"]:
@@ -249,8 +250,30 @@ def _event_rows(events: EventsSummary) -> list[tuple[Any, int]]:
     ]
 
 
+def _value_header(interval: str) -> list[str]:
+    return [
+        _("Numerator"),
+        _("Denominator"),
+        _("Unknown"),
+        _("Rate"),
+        interval,
+        _("Response rate"),
+        _("Bounds (unknown as no – as yes)"),
+        _("Target"),
+    ]
+
+
 def _cells(row: Row) -> list[Any]:
-    return [_cell(row.numerator), _cell(row.denominator), _cell(row.unknown), row.rate, row.interval, row.target]
+    return [
+        _cell(row.numerator),
+        _cell(row.denominator),
+        _cell(row.unknown),
+        row.rate,
+        row.interval,
+        row.response_rate,
+        row.bounds,
+        row.target,
+    ]
 
 
 def _cell(shown: str) -> Any:

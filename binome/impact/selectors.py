@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from binome.accounts.access import scope_of
-from binome.impact.models import OPPORTUNITY_KINDS, Outcome, OutcomeConflict, Report
+from binome.cohorts.models import Cohort
+from binome.impact import kpis
+from binome.impact.models import Outcome, OutcomeConflict, Report
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.pairing.models import Duo
-from binome.sourcing.models import Referral, ReferralTransition
+from binome.people.models import Person
+from binome.people.selectors import people_visible_to
+from binome.sourcing.models import Referral
 from binome.sourcing.selectors import referrals_visible_to
 from binome.territories.models import Territory
-
-Status = Referral.Status
 
 
 def staff_territories(user: Any) -> frozenset[int] | None:
@@ -50,10 +55,35 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(visible)
 
 
+@dataclass(frozen=True)
+class CountedRow:
+    """A drill-down line: one case of a figure, labelled with its cohort. `person` is None when
+    the viewer may not open that person's record (counted all the same)."""
+
+    person: Person | None
+    cohort: Cohort
+
+
+def counted_rows(user: Any, cases: list[kpis.Case]) -> list[CountedRow]:
+    """The drill-down lines of a figure's cases, one per case (a person in two cohorts: two lines)."""
+    visible = people_visible_to(user).filter(pk__in={c.person_id for c in cases}).select_related("territory")
+    people = {p.pk: p for p in visible.select_related("mentee_profile")}
+    cohorts = Cohort.objects.in_bulk({c.cohort_id for c in cases})
+    rows = [CountedRow(people.get(c.person_id), cohorts[c.cohort_id]) for c in cases]
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.person is None,
+            r.person.last_name if r.person else "",
+            r.person.first_name if r.person else "",
+            r.cohort.starts_on,
+            r.cohort.pk,
+        ),
+    )
+
+
 # --- partner figures --------------------------------------------------------------------
-# A referral counts at a step once it reached it, even if it has since left the programme.
-REACHED_ELIGIBLE = [Status.ELIGIBLE, Status.ENROLLED, Status.MATCHED, Status.COMPLETED]
-REACHED_ENROLLED = [Status.ENROLLED, Status.MATCHED, Status.COMPLETED]
+# The registry's funnel counts (binome.impact.figures), per partner: nothing is counted here twice.
 
 
 @dataclass(frozen=True)
@@ -70,47 +100,41 @@ class PartnerFigures:
 FIGURE_COLUMNS = ["referred", "eligible", "enrolled", "matched", "completed", "with_opportunity"]
 
 
-def partner_figures(referrals: QuerySet[Referral], partner_ids: Iterable[int]) -> dict[int, PartnerFigures]:
-    """Per partner: referred, eligible, enrolled, matched, completed, with an opportunity, in one
-    aggregate query.
+def partner_figures(
+    referrals: QuerySet[Referral], partner_ids: Iterable[int], *, today: date | None = None
+) -> dict[int, PartnerFigures]:
+    """Per partner: the registry's funnel counts over the people it referred, in two queries.
 
     `referrals` is already scoped to the viewer (a coordinator counts only their territories'
-    people). Merged duplicates are not counted twice. Definitions:
-    - eligible / enrolled: the referral is at that status or later now, or passed through it;
-    - matched: the person has a duo (any status), or the referral is matched or completed;
-    - completed: the person's duo completed, or the referral is completed;
-    - with an opportunity: the person has a counted outcome of a concrete-opportunity kind
-      (`binome.impact.models.OPPORTUNITY_KINDS`; a job interview alone does not count).
-    """
+    people). The unit is a person in a cohort; merged duplicates are not counted twice; each step
+    is the registry's (eligible: reached eligible at any point; completed: a participant whose duo
+    completed; with an opportunity: the numerator of the opportunity figure)."""
     ids = list(partner_ids)
-    passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
-    duos = Duo.objects.filter(mentee__person=OuterRef("person_id"))
-    rows = (
-        referrals.filter(partner_id__in=ids, merged_into__isnull=True)
-        .annotate(
-            passed_eligible=Exists(passed.filter(to_status__in=REACHED_ELIGIBLE)),
-            passed_enrolled=Exists(passed.filter(to_status__in=REACHED_ENROLLED)),
-            has_duo=Exists(duos),
-            has_completed_duo=Exists(duos.filter(status=Duo.Status.COMPLETED)),
-            has_opportunity=Exists(
-                Outcome.objects.filter(
-                    person=OuterRef("person_id"), kind__in=OPPORTUNITY_KINDS, status=Outcome.Status.ACTIVE
-                )
-            ),
+    today = today or timezone.localdate()
+    rows = kpis.referral_rows(referrals.filter(partner_id__in=ids))
+    people = {person for _partner, person, *_rest in rows}
+    duos = kpis.duo_rows(Duo.objects.filter(mentee__person_id__in=people), today) if people else []
+    by_partner: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_partner[row[0]].append(row)
+    by_person: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for duo in duos:
+        by_person[duo[0]].append(duo)
+    found = {}
+    for pk in ids:
+        own = by_partner[pk]
+        their_duos = [duo for person in {row[1] for row in own} for duo in by_person[person]]
+        counts = kpis.count_cases(kpis.funnel_cases(own, their_duos))
+        found[pk] = PartnerFigures(
+            partner_id=pk,
+            referred=counts["referred"],
+            eligible=counts["eligible"],
+            enrolled=counts["enrolled"],
+            matched=counts["matched"],
+            completed=counts["completed"],
+            with_opportunity=counts["opportunity"],
         )
-        .values("partner_id")
-        .annotate(
-            referred=Count("pk"),
-            eligible=Count("pk", filter=Q(status__in=REACHED_ELIGIBLE) | Q(passed_eligible=True)),
-            enrolled=Count("pk", filter=Q(status__in=REACHED_ENROLLED) | Q(passed_enrolled=True)),
-            matched=Count("pk", filter=Q(status__in=[Status.MATCHED, Status.COMPLETED]) | Q(has_duo=True)),
-            completed=Count("pk", filter=Q(status=Status.COMPLETED) | Q(has_completed_duo=True)),
-            with_opportunity=Count("pk", filter=Q(has_opportunity=True)),
-        )
-        .order_by()
-    )
-    found = {row["partner_id"]: PartnerFigures(**row) for row in rows}
-    return {pk: found.get(pk, PartnerFigures(partner_id=pk)) for pk in ids}
+    return found
 
 
 def partners_with_figures(

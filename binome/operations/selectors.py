@@ -3,6 +3,7 @@ domain (referrals, cohorts, duos, meetings, events), hence this top layer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from binome.accounts.models import Role
 from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_territory
+from binome.impact import kpis
+from binome.impact.kpis import FunnelStep, Slice
 from binome.meetings.models import Alert, Meeting
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -41,6 +44,7 @@ class TerritoryDashboard:
     alerts_by_kind: list[Tally]  # open alerts: the duos on the "needs attention" list
     meetings_last_30_days: int  # confirmed meetings held in the last 30 days
     events_this_year: EventsSummary  # in-company events of the calendar year
+    funnel: list[FunnelStep]  # the registry's funnel (binome.impact.figures), as on the impact pages
 
     @property
     def alerts(self) -> int:
@@ -95,6 +99,7 @@ def territory_dashboard(territory: Territory) -> TerritoryDashboard:
         events_this_year=events_summary_for_territory(
             territory, date(timezone.localdate().year, 1, 1), date(timezone.localdate().year, 12, 31)
         ),
+        funnel=kpis.funnel(Slice(territory_id=territory.pk)),
     )
 
 
@@ -110,29 +115,30 @@ class TerritoryOverview:
     duos_completed: int
 
 
-_BEYOND_ELIGIBLE = [
-    Referral.Status.ELIGIBLE,
-    Referral.Status.ENROLLED,
-    Referral.Status.MATCHED,
-    Referral.Status.COMPLETED,
-]
+def _registry_counts(territories: Sequence[Territory]) -> dict[int, dict[str, int | None]]:
+    """Referred, eligible, enrolled per territory: the registry's funnel counts (the same number on
+    the impact pages, the funder pages and the dashboards)."""
+    found = kpis.funnel_counts_by_territory(Slice())
+    empty: dict[str, int | None] = dict.fromkeys(kpis.CASE_FLAGS, 0)
+    return {t.pk: {**empty, **found.get(t.pk, {})} for t in territories}
 
 
 def national_overview() -> list[TerritoryOverview]:
-    territories = Territory.objects.annotate(
-        n_referred=Count("people__referrals", distinct=True),
-        n_eligible=Count("people__referrals", filter=Q(people__referrals__status__in=_BEYOND_ELIGIBLE), distinct=True),
-        n_trained=Count(
-            "people__mentor_profile",
-            filter=Q(
-                people__mentor_profile__training_status__in=[
-                    MentorProfile.Training.COMPLETED,
-                    MentorProfile.Training.WAIVED,
-                ]
+    territories = list(
+        Territory.objects.annotate(
+            n_trained=Count(
+                "people__mentor_profile",
+                filter=Q(
+                    people__mentor_profile__training_status__in=[
+                        MentorProfile.Training.COMPLETED,
+                        MentorProfile.Training.WAIVED,
+                    ]
+                ),
+                distinct=True,
             ),
-            distinct=True,
-        ),
+        )
     )
+    counts = _registry_counts(territories)
     duo_counts = {
         (row["cohort__territory"], row["status"]): row["n"]
         for row in Duo.objects.values("cohort__territory", "status").annotate(n=Count("pk")).order_by()
@@ -140,8 +146,8 @@ def national_overview() -> list[TerritoryOverview]:
     return [
         TerritoryOverview(
             territory=t,
-            referred=t.n_referred,
-            eligible_or_beyond=t.n_eligible,
+            referred=counts[t.pk]["referred"] or 0,
+            eligible_or_beyond=counts[t.pk]["eligible"] or 0,
             trained_mentors=t.n_trained,
             duos=sum(n for (tid, _s), n in duo_counts.items() if tid == t.pk),
             duos_completed=duo_counts.get((t.pk, Duo.Status.COMPLETED), 0),
@@ -202,7 +208,7 @@ def _grouped(queryset, *fields: str) -> dict[tuple[Any, ...], int]:  # type: ign
 
 
 def territory_comparison() -> list[TerritoryComparison]:
-    """Territories side by side, in six queries whatever their number."""
+    """Territories side by side; referred, eligible and enrolled are the registry's funnel counts."""
 
     territories = list(Territory.objects.order_by("name"))
     organisations = _grouped(Organisation.objects.exclude(territory=None), "territory_id", "kind")
@@ -212,18 +218,9 @@ def territory_comparison() -> list[TerritoryComparison]:
         ),
         "person__territory_id",
     )
-    referrals = _grouped(Referral.objects.filter(merged_into=None), "person__territory_id", "status")
     duos = _grouped(Duo.objects.filter(status=Duo.Status.ACTIVE), "cohort__territory_id")
     cohorts = _grouped(Cohort.objects.all(), "territory_id")
-
-    def referred(tid: int, statuses: list[str] | None = None) -> int:
-        return sum(n for (t, s), n in referrals.items() if t == tid and (statuses is None or s in statuses))
-
-    enrolled_or_beyond = [
-        Referral.Status.ENROLLED,
-        Referral.Status.MATCHED,
-        Referral.Status.COMPLETED,
-    ]
+    counts = _registry_counts(territories)
     return [
         TerritoryComparison(
             territory=t,
@@ -231,9 +228,9 @@ def territory_comparison() -> list[TerritoryComparison]:
             + organisations.get((t.pk, Organisation.Kind.PUBLIC_INSTITUTION), 0),
             companies=organisations.get((t.pk, Organisation.Kind.COMPANY), 0),
             mentors_trained=trained.get((t.pk,), 0),
-            referred=referred(t.pk),
-            eligible=referred(t.pk, [str(s) for s in _BEYOND_ELIGIBLE]),
-            enrolled=referred(t.pk, [str(s) for s in enrolled_or_beyond]),
+            referred=counts[t.pk]["referred"] or 0,
+            eligible=counts[t.pk]["eligible"] or 0,
+            enrolled=counts[t.pk]["enrolled"] or 0,
             duos_active=duos.get((t.pk,), 0),
             cohorts=cohorts.get((t.pk,), 0),
         )

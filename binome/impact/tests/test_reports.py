@@ -187,9 +187,10 @@ def test_kpis_command_both_formats(world):
     call_command("kpis", "--cohort", str(world.lyon_duo.cohort_id), "--year", "2026", stdout=out)
     table = out.getvalue()
     assert "Definitions:" in table
-    assert "- opportunity: Concrete professional opportunity by the programme's end. Participants" in table
+    assert "- opportunity (participants): Concrete professional opportunity by the programme's end. Counted: " in table
     line = next(x for x in table.splitlines() if x.startswith("opportunity "))
-    assert line.split()[-6:-3] == ["1", "1", "0"]
+    assert line.split()[1:4] == ["1", "1", "0"]
+    assert line.split()[6:8] == ["100.0%", "100.0%–100.0%"]  # every answer known: bounds meet
     with pytest.raises(Exception, match="No territory"):
         call_command("kpis", "--territory", "nowhere", stdout=io.StringIO())
 

@@ -18,9 +18,16 @@ from binome.accounts.access import scope_of
 from binome.accounts.models import User
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.impact import charts, kpis, reports, services
+from binome.impact.figures import REGISTRY, rules
 from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
 from binome.impact.models import Outcome, OutcomeConflict, Report, Source
-from binome.impact.selectors import conflicts_visible_to, outcomes_visible_to, reports_visible_to, staff_territories
+from binome.impact.selectors import (
+    conflicts_visible_to,
+    counted_rows,
+    outcomes_visible_to,
+    reports_visible_to,
+    staff_territories,
+)
 from binome.impact.tasks import generate_report
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import organisations_visible_to
@@ -235,6 +242,8 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
             (name, [reports.display(f) for f in figs if f.key in reports.CHART_KEYS]) for name, figs in territory_groups
         ],
         "slice": slice_,
+        "funnel_specs": [REGISTRY[key] for key in kpis.FUNNEL_KEYS],
+        "rules": rules(),
         "report_form": ReportForm(),
     }
 
@@ -245,8 +254,7 @@ def staff_people_counted(request: HttpRequest) -> HttpResponse:
     key, part = request.GET.get("kpi", ""), request.GET.get("part", "")
     if key not in kpis.BY_KEY or part not in kpis.PARTS:
         raise Http404
-    people = kpis.people_counted(slice_, key, part).filter(pk__in=people_visible_to(request.user).values("pk"))
-    people = people.select_related("territory")
+    rows = counted_rows(request.user, kpis.people_counted(slice_, key, part))
     back = request.GET.copy()
     for name in ("kpi", "part"):
         back.pop(name, None)
@@ -256,8 +264,8 @@ def staff_people_counted(request: HttpRequest) -> HttpResponse:
         {
             "figure": kpis.BY_KEY[key],
             "part": part,
-            "people": people[:1000],
-            "count": people.count(),
+            "rows": rows[:1000],
+            "count": len(rows),
             "back": back.urlencode(),
         },
     )

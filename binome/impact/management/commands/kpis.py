@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from binome.cohorts.models import Cohort
 from binome.impact import kpis
+from binome.impact.figures import REGISTRY, rules
 from binome.territories.models import Territory
 
 
@@ -40,13 +41,18 @@ class Command(BaseCommand):
                 "slice": {"territory": options["territory"], "cohort": options["cohort"], "year": options["year"]},
                 "figures": [figure.as_dict() for figure in figures],
                 "funnel": [{"step": s.key, "people": s.count} for s in kpis.funnel(slice_, today=today)],
+                "definitions": {key: str(spec.definition) for key, spec in REGISTRY.items()},
+                "rules": rules(),
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"KPIs computed on {today.isoformat()}")
         # The key names each row (labels run to 60 characters and more; they head the definitions).
         width = max([len("figure"), *(len(fig.key) for fig in figures)])
-        header = f"{'figure':{width}} {'num':>9} {'denom':>9} {'unknown':>8} {'rate':>8} {'95% CI':>15} {'target':>7}"
+        header = (
+            f"{'figure':{width}} {'num':>9} {'denom':>9} {'unknown':>8} {'rate':>8} {'95% CI':>15} "
+            f"{'response':>9} {'bounds':>15} {'target':>7}"
+        )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for fig in figures:
@@ -55,12 +61,21 @@ class Command(BaseCommand):
                 rate = ""
             interval = "" if fig.interval is None else f"{fig.interval[0]:.1%}–{fig.interval[1]:.1%}"
             target = "" if fig.target is None else f"{fig.target:.0%}"
+            response = "" if fig.response_rate is None else f"{fig.response_rate:.1%}"
+            bounds = "" if fig.bounds is None else f"{fig.bounds[0]:.1%}–{fig.bounds[1]:.1%}"
             denominator = "" if fig.denominator is None else f"{fig.denominator:g}"
             self.stdout.write(
                 f"{fig.key:{width}} {fig.numerator:>9g} {denominator:>9} {fig.unknown:>8} {rate:>8} "
-                f"{interval:>15} {target:>7}"
+                f"{interval:>15} {response:>9} {bounds:>15} {target:>7}"
             )
         self.stdout.write("")
         self.stdout.write("Definitions:")
         for fig in figures:
-            self.stdout.write(f"- {fig.key}: {fig.label}. {fig.definition}")
+            self.stdout.write(f"- {fig.key} ({fig.unit}): {fig.label}. {fig.definition}")
+        for key in kpis.FUNNEL_KEYS:
+            spec = REGISTRY[key]
+            self.stdout.write(f"- {key} ({spec.unit_label}): {spec.label}. {spec.definition}")
+        self.stdout.write("")
+        self.stdout.write("Rules:")
+        for rule in rules():
+            self.stdout.write(f"- {rule}")
