@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from binome.accounts.access import scope_of
-from binome.impact.models import OPPORTUNITY_KINDS, Outcome, OutcomeConflict, Report
+from binome.impact.models import OPPORTUNITY_KINDS, Outcome, OutcomeConflict, PublishedReport, Report
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.pairing.models import Duo
@@ -48,6 +48,19 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
     if scope.funder:
         visible |= Q(kind=Report.Kind.FUNDER, requested_by=user)
     return Report.objects.filter(visible)
+
+
+def published_visible_to(user: Any) -> QuerySet[PublishedReport]:
+    """Issued snapshots: national admins all; coordinators those of their territories' companies;
+    a company's contacts their company's; funders the funders'."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return PublishedReport.objects.select_related("company")
+    visible = Q(kind=PublishedReport.Kind.COMPANY, company__territory_id__in=scope.territory_ids)
+    visible |= Q(kind=PublishedReport.Kind.COMPANY, company_id__in=scope.company_ids)
+    if scope.funder:
+        visible |= Q(kind=PublishedReport.Kind.FUNDER)
+    return PublishedReport.objects.filter(visible).select_related("company")
 
 
 # --- partner figures --------------------------------------------------------------------
