@@ -144,7 +144,7 @@ def test_page_pdf_and_xlsx_of_one_snapshot_hide_the_same_cells(world, client_for
             assert row[part] is None
     client = client_for(world.fiona)
     page = client.get(reverse("impact:funder_snapshot", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "id=\"hidden-note\"" in page
+    assert 'id="hidden-note"' in page
     wb = load_workbook(io.BytesIO(bytes(report.xlsx)))
     labels = {}
     for row in wb["Figures"].iter_rows(min_row=5, values_only=True):
