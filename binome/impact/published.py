@@ -40,9 +40,9 @@ FUNNEL_LABELS = {
 }
 
 
-def name(key: tuple[Any, ...]) -> str:
+def name(key: Any) -> str:
     """A cell's key as stored in JSON: 'opportunity|Paris|yes', 'funnel|matched'."""
-    return "|".join(str(part) for part in key)
+    return "|".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
 
 
 def _parts(fig: Figure) -> dict[str, int]:
@@ -223,7 +223,7 @@ def company_home_table(
     cells: dict[Any, int] = {"duos": total, "met": met, "not_met": max(total - met, 0), "mentees": mentees}
     cells.update({("status", k): v for k, v in by_status.items()})
     cells.update({("employee", k): v for k, v in by_employee.items()})
-    sums = [("duos", tuple(("status", k) for k in by_status))]
+    sums: list[tuple[Any, tuple[Any, ...]]] = [("duos", tuple(("status", k) for k in by_status))]
     if sum(by_employee.values()) == total:
         sums.append(("duos", tuple(("employee", k) for k in by_employee)))
     if met <= total:

@@ -86,7 +86,7 @@ def display(fig: Figure, *, suppress: bool = False, hidden: frozenset[str] = fro
 
 
 def _masked(row: Row, hidden: frozenset[str]) -> Row:
-    masked = {part: _("hidden") for part in hidden}
+    masked: dict[str, Any] = {part: _("hidden") for part in hidden}
     if hidden & {"numerator", "denominator"}:
         masked.update(rate=_("hidden"), interval="")
     return replace(row, hidden=hidden, **masked)
