@@ -104,6 +104,17 @@ def test_funder_report_suppresses_small_cells(world, client_for):
     assert "Chloé" not in text
 
 
+def test_the_staff_preview_of_the_funders_report_hides_what_funders_may_not_see(world):
+    report = Report.objects.create(kind="funder", format="xlsx", requested_by=world.nadia)
+    run_report(report)
+    report.refresh_from_db()
+    assert report.status == "ready", report.error
+    with open(report.file, "rb") as handle:
+        cells = _cells(handle.read())
+    assert "hidden" in cells
+    assert "<5" not in cells  # the old rule, undone by subtraction, is gone
+
+
 def test_funder_cells_of_five_or_more_are_shown():
     fig = reports.kpis._blank("opportunity")
     big = reports.kpis.Figure(**{**fig.__dict__, "numerator": 5, "denominator": 12, "unknown": 4, "rate": 5 / 12})
