@@ -87,3 +87,22 @@ class ReportForm(BinomeForm):
     kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices)
     target = forms.IntegerField(required=False, widget=forms.HiddenInput)
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
+
+
+class PublishForm(forms.Form):
+    """One button of the issuing page: the audience (a company, or none for the funders) and the period."""
+
+    company = forms.IntegerField(required=False, min_value=1)
+    period_kind = forms.ChoiceField(choices=[("quarter", "quarter"), ("year", "year")])
+    period_start = forms.DateField()
+
+    def clean(self) -> dict[str, Any]:
+        from binome.impact import periods
+
+        data = super().clean() or {}
+        if "period_kind" in data and "period_start" in data:
+            try:
+                data["period"] = periods.of(data["period_kind"], data["period_start"])
+            except ValueError:
+                raise forms.ValidationError(_("Choose a closed quarter or year.")) from None
+        return data

@@ -229,3 +229,59 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target_id or ''} {self.format}"
+
+
+class PublishedReport(models.Model):
+    """A report issued once for an outside audience (funders, one company's contacts) for a closed
+    period: its published cells (hidden ones null) and the PDF and XLSX bytes rendered from them,
+    downloaded again as they were, so two downloads cannot be subtracted."""
+
+    class Kind(models.TextChoices):
+        FUNDER = "funder", _("Funders")
+        COMPANY = "company", _("Company")
+
+    class PeriodKind(models.TextChoices):
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    kind = models.CharField(_("report"), max_length=8, choices=Kind.choices)
+    company = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_reports",
+    )
+    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    number = models.PositiveIntegerField(_("number"))  # 1, 2, 3… per kind
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued on"), default=timezone.now)
+    language = models.CharField(max_length=8)  # the PDF and XLSX were rendered in it
+    cells = models.JSONField(_("published cells"))
+    pdf = models.BinaryField()
+    xlsx = models.BinaryField()
+
+    class Meta:
+        ordering = ["-period_end", "-number"]
+        verbose_name = _("published report")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="published_report_number"),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end"],
+                condition=models.Q(company__isnull=True),
+                name="published_funder_report_once",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "period_start", "period_end"],
+                condition=models.Q(company__isnull=False),
+                name="published_company_report_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} no. {self.number} ({self.period_start}–{self.period_end})"

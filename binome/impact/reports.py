@@ -7,13 +7,14 @@ national, by territory, and shows every count of 1 to 4 people as "<5".
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_company, events_summary_for_territory
@@ -26,6 +27,11 @@ from binome.organisations.models import Organisation
 from binome.territories.models import Territory
 
 SMALL_CELL = 5
+# The footnote beside every masked cell (pages, PDF, XLSX of outside audiences' reports).
+HIDDEN_NOTE = gettext_lazy(
+    "“hidden”: a count of 1 to 4 people, or a count that would let one work out such a count "
+    "from the totals, is not published; its rate, interval and bar are not shown either."
+)
 CHART_KEYS = ["opportunity", "network", "job_training_6", "job_training_12", "completion", "workshops"]
 
 
@@ -50,9 +56,12 @@ class Row:
     target: str
     response_rate: str = ""
     bounds: str = ""
+    hidden: frozenset[str] = frozenset()  # parts masked by binome.impact.disclosure
 
 
-def display(fig: Figure, *, suppress: bool = False) -> Row:
+def display(fig: Figure, *, suppress: bool = False, hidden: frozenset[str] = frozenset()) -> Row:
+    """`hidden`: the parts ("numerator", "denominator", "unknown") an outside audience may not see
+    (binome.impact.published); the rate and interval go with the numerator or the denominator."""
     people = fig.kind == "proportion"
     small = suppress and people and (fig.denominator or 0) < SMALL_CELL
     if fig.kind == "total":
@@ -72,7 +81,7 @@ def display(fig: Figure, *, suppress: bool = False) -> Row:
     if fig.response_rate is not None and fig.bounds is not None and not small:
         response_rate = f"{round(100 * fig.response_rate)} %"
         bounds = _percent_range(fig.bounds)
-    return Row(
+    row = Row(
         figure=fig,
         numerator=_count(fig.numerator, suppress and people),
         denominator="" if fig.denominator is None else _count(fig.denominator, suppress and people),
@@ -83,6 +92,17 @@ def display(fig: Figure, *, suppress: bool = False) -> Row:
         response_rate=response_rate,
         bounds=bounds,
     )
+    return _masked(row, hidden) if hidden else row
+
+
+def _masked(row: Row, hidden: frozenset[str]) -> Row:
+    masked: dict[str, Any] = {part: _("hidden") for part in hidden}
+    if hidden & {"numerator", "denominator"}:
+        masked.update(rate=_("hidden"), interval="")
+    # The response rate is (denominator − unknown) / denominator and the bounds are numerator and
+    # numerator + unknown over it: either would give a hidden part back.
+    masked.update(response_rate="", bounds="")
+    return replace(row, hidden=hidden, **masked)
 
 
 def _percent_range(pair: tuple[float, float]) -> str:
@@ -201,10 +221,13 @@ def xlsx(context: dict[str, Any]) -> bytes:
     sheet.append([*header, _("Unit")])
     for row in context["rows"]:
         sheet.append([str(row.figure.label), *_cells(row), str(row.figure.unit)])
+    if context.get("hidden_note"):
+        sheet.append([])
+        sheet.append([str(HIDDEN_NOTE)])
     funnel = wb.create_sheet(_("Funnel")[:31])
     funnel.append([_("Step"), _("People")])
-    for step in context["funnel"]:
-        funnel.append([str(step.label), _cell(_count(step.count, context["suppress"]))])
+    for bar in context["funnel_chart"]["bars"]:  # as the chart shows it, masked steps included
+        funnel.append([str(bar.label), _cell(bar.shown)])
     if context["groups"]:
         by = wb.create_sheet((_("By territory") if context["group_kind"] == "territory" else _("By cohort"))[:31])
         by.append([_("Group"), *header])

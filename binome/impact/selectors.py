@@ -14,7 +14,7 @@ from django.utils import timezone
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Cohort
 from binome.impact import kpis
-from binome.impact.models import Outcome, OutcomeConflict, Report
+from binome.impact.models import Outcome, OutcomeConflict, PublishedReport, Report
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import relation_organisations_visible_to
 from binome.pairing.models import Duo
@@ -80,6 +80,19 @@ def counted_rows(user: Any, cases: list[kpis.Case]) -> list[CountedRow]:
             r.cohort.pk,
         ),
     )
+
+
+def published_visible_to(user: Any) -> QuerySet[PublishedReport]:
+    """Issued snapshots: national admins all; coordinators those of their territories' companies;
+    a company's contacts their company's; funders the funders'."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return PublishedReport.objects.select_related("company")
+    visible = Q(kind=PublishedReport.Kind.COMPANY, company__territory_id__in=scope.territory_ids)
+    visible |= Q(kind=PublishedReport.Kind.COMPANY, company_id__in=scope.company_ids)
+    if scope.funder:
+        visible |= Q(kind=PublishedReport.Kind.FUNDER)
+    return PublishedReport.objects.filter(visible).select_related("company")
 
 
 # --- partner figures --------------------------------------------------------------------

@@ -7,9 +7,15 @@ from pathlib import Path
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from binome.impact import reports
+from binome.impact import published, reports
 from binome.impact.models import Report
+
+PREVIEW = gettext_noop(
+    "Preview of the funders' report, live: the cells they may not see are hidden as in an issued report."
+)
 
 
 def reports_dir() -> Path:
@@ -35,6 +41,9 @@ def run_report(report: Report) -> Report:
         if report.kind in {Report.Kind.COMPANY, Report.Kind.FUNDER}:
             territory_ids = None  # a company's or the funders' figures are not cut by the asker's territory
         context = reports.build(report.kind, target_id=report.target_id, territory_ids=territory_ids)
+        if report.kind == Report.Kind.FUNDER:
+            # A preview of what funders see, hidden cells included: the file may be forwarded.
+            context = published.protect(context, audience="funder", subtitle=_(PREVIEW))
         _progress(report, 60)
         content = reports.pdf(context) if report.format == Report.Format.PDF else reports.xlsx(context)
         _progress(report, 90)

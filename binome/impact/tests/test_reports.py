@@ -56,8 +56,9 @@ def _sheet(content: bytes, title: str) -> list[list]:
 
 
 def test_company_report_holds_only_its_employees_duos(world, client_for):
-    client = client_for(world.hugo)
-    xlsx = client.get("/company/impact/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    # Company contacts get issued snapshots only (test_snapshots); the staff report is the live one.
+    client = client_for(world.nadia)
+    xlsx = client.get(f"/staff/impact/company/{world.acme.pk}/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
     assert xlsx.status_code == 200
     figures = {row[0]: row for row in _sheet(xlsx.content, "Figures") if row and row[0]}
     opportunity = figures["Concrete professional opportunity by the programme's end"]
@@ -67,7 +68,7 @@ def test_company_report_holds_only_its_employees_duos(world, client_for):
     for foreign in ("Boulangerie", "Lyon", "Rhône", "Omar", "Chloé", "Haddad"):
         assert foreign not in cells
     assert "Definitions" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
-    pdf = client.get("/company/impact/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    pdf = client.get(f"/staff/impact/company/{world.acme.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
     assert pdf.status_code == 200
     text = _pdf_text(pdf.content)
     assert "Acme" in text
@@ -78,26 +79,40 @@ def test_company_report_holds_only_its_employees_duos(world, client_for):
 
 def test_company_contact_cannot_ask_for_another_company(world, client_for):
     client = client_for(world.hugo)
-    assert client.get(f"/company/impact/report.xlsx?company={world.boulangerie.pk}").status_code == 404
     assert client.get(f"/company/impact/?company={world.boulangerie.pk}").status_code == 404
     assert client.get("/company/impact/?company=x").status_code == 404
 
 
 def test_funder_report_suppresses_small_cells(world, client_for):
+    from binome.impact import periods, snapshots
+
+    with time_machine.travel("2026-10-02 10:00 +0200", tick=False):
+        issued = snapshots.issue(actor=world.nadia, kind="funder", period=periods.of("quarter", date(2026, 7, 1)))
     client = client_for(world.fiona)
-    xlsx = client.get("/funder/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    xlsx = client.get(f"/funder/reports/{issued.pk}/file.xlsx", HTTP_ACCEPT_LANGUAGE="en")
     assert xlsx.status_code == 200
     figures = {row[0]: row for row in _sheet(xlsx.content, "Figures") if row and row[0]}
     opportunity = figures["Concrete professional opportunity by the programme's end"]
-    assert opportunity[1:5] == ["<5", "<5", 0, "<5"]  # 3 of 3: too few to show, even as a rate
+    assert opportunity[1:5] == ["hidden", "hidden", 0, "hidden"]  # 3 of 3: too few to show, even as a rate
     funnel = dict(r for r in _sheet(xlsx.content, "Funnel")[1:])
-    assert funnel["Matched"] == "<5"
+    assert funnel["Matched"] == "hidden"
     cells = " ".join(_cells(xlsx.content))
     assert "Chloé" not in cells
     assert "Omar" not in cells
-    text = _pdf_text(client.get("/funder/report.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
-    assert "<5" in text
+    text = _pdf_text(client.get(f"/funder/reports/{issued.pk}/file.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "hidden" in text
     assert "Chloé" not in text
+
+
+def test_the_staff_preview_of_the_funders_report_hides_what_funders_may_not_see(world):
+    report = Report.objects.create(kind="funder", format="xlsx", requested_by=world.nadia)
+    run_report(report)
+    report.refresh_from_db()
+    assert report.status == "ready", report.error
+    with open(report.file, "rb") as handle:
+        cells = _cells(handle.read())
+    assert "hidden" in cells
+    assert "<5" not in cells  # the old rule, undone by subtraction, is gone
 
 
 def test_funder_cells_of_five_or_more_are_shown():
@@ -199,7 +214,7 @@ def test_funder_portal_shows_aggregates_with_small_cells(world, client_for):
     page = client_for(world.fiona).get("/funder/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert b"Programme results" in page.content
-    assert b"&lt;5" in page.content
+    assert b">hidden<" in page.content
     assert "Chloé".encode() not in page.content
     assert b"staff/impact/people" not in page.content
 
@@ -227,12 +242,13 @@ def test_company_report_counts_its_in_company_events_only(world, client_for):
     events.register(held, world.chloe.person, actor=world.amara)
     event(world.boulangerie, datetime(2026, 11, 6, 9, tzinfo=UTC))  # another company's: not counted
     with time_machine.travel("2026-11-20 10:00 +0100", tick=False):
-        client = client_for(world.hugo)
-        xlsx = client.get("/company/impact/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+        client = client_for(world.nadia)
+        xlsx = client.get(f"/staff/impact/company/{world.acme.pk}/report.xlsx", HTTP_ACCEPT_LANGUAGE="en")
         rows = {row[0]: row[1] for row in _sheet(xlsx.content, "In-company events") if row and row[0]}
         assert rows["Events held or planned"] == 1
         assert rows["Employees registered"] == 1
         assert rows["Mentees registered"] == 1
-        text = _pdf_text(client.get("/company/impact/report.pdf", HTTP_ACCEPT_LANGUAGE="en").content)
+        pdf = client.get(f"/staff/impact/company/{world.acme.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
+        text = _pdf_text(pdf.content)
         assert "In-company events, last twelve months" in text
         assert "Chloé" not in text

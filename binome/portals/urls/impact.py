@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path("staff/impact/reports/<int:pk>/", impact.staff_report_status, name="report_status"),
     path("staff/impact/reports/<int:pk>/download/", impact.staff_report_download, name="report_download"),
     path("company/impact/", impact.company_impact, name="company"),
-    path("company/impact/report.<str:fmt>", impact.company_report, name="company_report"),
-    path("funder/report.<str:fmt>", impact.funder_report, name="funder_report"),
+    path("company/impact/reports/<int:pk>/", impact.company_snapshot, name="company_snapshot"),
+    path("company/impact/reports/<int:pk>/file.<str:fmt>", impact.company_snapshot_file, name="company_snapshot_file"),
+    path("funder/reports/<int:pk>/", impact.funder_snapshot, name="funder_snapshot"),
+    path("funder/reports/<int:pk>/file.<str:fmt>", impact.funder_snapshot_file, name="funder_snapshot_file"),
+    path("staff/impact/published/", impact.staff_published, name="published"),
+    path("staff/impact/published/issue/", impact.staff_publish, name="publish"),
+    path("staff/impact/published/<int:pk>/file.<str:fmt>", impact.staff_published_file, name="published_file"),
 ]

@@ -11,13 +11,15 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.i18n import set_language as django_set_language
 
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Workshop
 from binome.events.selectors import company_section_events
-from binome.impact import reports as impact_reports
-from binome.impact.selectors import partner_figures
+from binome.impact import published, snapshots
+from binome.impact.models import PublishedReport
+from binome.impact.selectors import partner_figures, published_visible_to
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import company_hours
 from binome.operations.selectors import national_overview
@@ -72,13 +74,18 @@ def company(request: HttpRequest) -> HttpResponse:
     }
     by_training = employees.values("training_status").annotate(n=Count("pk")).order_by()
     training_counts = {row["training_status"]: row["n"] for row in by_training}
+    sponsorship = sponsorship_figures(request.user)
+    shown = _company_counts(duo_counts, mentors, sponsorship["outcomes"])
     return render(
         request,
         "portals/home/company.html",
         {
             "companies": companies,
-            "mentors": mentors,
-            "duo_counts": [(label, duo_counts.get(value, 0)) for value, label in Duo.Status.choices],
+            # Duo counts through the disclosure rule: small ones (and what would give them away) hidden.
+            "mentors": [(m, shown[("employee", m.pk)]) for m in mentors],
+            "duo_counts": [(label, shown[("status", value)]) for value, label in Duo.Status.choices],
+            "shown_outcomes": {"mentees": shown["mentees"], "met": shown["met"]},
+            "hidden_note": any(v == gettext("hidden") for v in shown.values()),
             "training_counts": [
                 (label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices
             ],
@@ -93,11 +100,21 @@ def company(request: HttpRequest) -> HttpResponse:
                 if company.territory_id is not None
             ],
             # Agreements, balances, invoices, approved statements, hourly cost, duo outcomes (counts).
-            **sponsorship_figures(request.user),
+            **sponsorship,
             "hourly_cost_form": HourlyCostForm(),
             "company_events": company_section_events(request.user),
         },
     )
+
+
+def _company_counts(duo_counts: dict[str, int], mentors: Any, outcomes: dict[str, int]) -> dict[Any, str]:
+    table = published.company_home_table(
+        {value: duo_counts.get(value, 0) for value in Duo.Status.values},
+        {m.pk: m.duo_count for m in mentors},
+        met=outcomes["met"],
+        mentees=outcomes["mentees"],
+    )
+    return published.shown(table, audience="company")
 
 
 def _own_person(person_ids: frozenset[int]) -> Person:
@@ -182,12 +199,34 @@ def partner(request: HttpRequest) -> HttpResponse:
     )
 
 
+OVERVIEW_COLUMNS = ["referred", "eligible_or_beyond", "trained_mentors", "duos", "duos_completed"]
+# The registry's key of a column that is one of its figures (the page marks it with data-figure).
+OVERVIEW_FIGURES = {"referred": "referred", "eligible_or_beyond": "eligible"}
+
+
+def _cells(shown: dict[tuple[Any, str], Any], row_key: Any) -> list[tuple[str, Any]]:
+    return [(OVERVIEW_FIGURES.get(column, ""), shown[(row_key, column)]) for column in OVERVIEW_COLUMNS]
+
+
 @funders_only
 def funder(request: HttpRequest) -> HttpResponse:
-    # The impact figures: aggregates only, every cell of 1 to 4 people shown as "<5".
-    impact = impact_reports.build("funder")
-    impact["impact_rows"] = impact.pop("rows")
-    return render(request, "portals/home/funder.html", {**impact, "rows": national_overview()})
+    """The territories' counts through the disclosure rule, and the issued funders' reports (the
+    programme's results are only in those frozen snapshots, never live)."""
+    overview = national_overview()
+    counts = {(row.territory.pk, column): getattr(row, column) for row in overview for column in OVERVIEW_COLUMNS}
+    shown = published.protect_grid(counts, audience="funder")
+    rows = [(row.territory, _cells(shown, row.territory.pk)) for row in overview]
+    totals = _cells(shown, published.TOTAL) if overview else []
+    issued = published_visible_to(request.user).filter(kind=PublishedReport.Kind.FUNDER)
+    return render(
+        request,
+        "portals/home/funder.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "issued": [(r, snapshots.period_of(r)) for r in issued.order_by("-period_end", "-number")],
+        },
+    )
 
 
 def set_language(request: HttpRequest) -> HttpResponse:

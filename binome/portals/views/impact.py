@@ -11,20 +11,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
 from binome.cohorts.selectors import cohorts_visible_to
-from binome.impact import charts, kpis, reports, services
+from binome.impact import charts, kpis, periods, reports, services, snapshots
 from binome.impact.figures import REGISTRY, rules
-from binome.impact.forms import DecisionForm, OutcomeForm, ReportForm, SliceForm
-from binome.impact.models import Outcome, OutcomeConflict, Report, Source
+from binome.impact.forms import DecisionForm, OutcomeForm, PublishForm, ReportForm, SliceForm
+from binome.impact.models import Outcome, OutcomeConflict, PublishedReport, Report, Source
 from binome.impact.selectors import (
     conflicts_visible_to,
     counted_rows,
     outcomes_visible_to,
+    published_visible_to,
     reports_visible_to,
     staff_territories,
 )
@@ -387,18 +389,116 @@ def _own_company(request: HttpRequest) -> Organisation:
 
 @company_contacts_only
 def company_impact(request: HttpRequest) -> HttpResponse:
-    """Aggregate results of the duos involving the company's employees: no mentee is named."""
+    """The company's issued reports (frozen per period): never live figures."""
     company = _own_company(request)
-    context = reports.build("company", target_id=company.pk)
-    return render(request, "portals/impact/company.html", {**context, "company": company})
+    issued = published_visible_to(request.user).filter(kind=PublishedReport.Kind.COMPANY, company=company)
+    return render(request, "portals/impact/company.html", {"company": company, "issued": _listed(issued)})
+
+
+def _listed(issued: Any) -> list[tuple[PublishedReport, Any]]:
+    return [(r, snapshots.period_of(r)) for r in issued.order_by("-period_end", "-number")]
+
+
+def _company_snapshot(request: HttpRequest, pk: int) -> PublishedReport:
+    companies = scope_of(request.user).company_ids
+    found = published_visible_to(request.user).filter(kind=PublishedReport.Kind.COMPANY, company_id__in=companies)
+    return get_object_or_404(found, pk=pk)
+
+
+def _funder_snapshot(request: HttpRequest, pk: int) -> PublishedReport:
+    return get_object_or_404(published_visible_to(request.user).filter(kind=PublishedReport.Kind.FUNDER), pk=pk)
+
+
+def _snapshot_page(request: HttpRequest, report: PublishedReport, files: str) -> HttpResponse:
+    context = snapshots.context(report)
+    return render(request, "portals/impact/snapshot.html", {**context, "report": report, "files": files})
+
+
+def _snapshot_file(report: PublishedReport, fmt: str) -> HttpResponse:
+    """The bytes stored when it was issued: every download of a period is the same file."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    period = snapshots.period_of(report)
+    name = f"binome-impact-{report.kind}-{report.number}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    return _file(bytes(report.pdf if fmt == "pdf" else report.xlsx), name, fmt)
 
 
 @company_contacts_only
-def company_report(request: HttpRequest, fmt: str) -> HttpResponse:
-    company = _own_company(request)
-    return _render(reports.build("company", target_id=company.pk), fmt)
+def company_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    return _snapshot_page(request, _company_snapshot(request, pk), "impact:company_snapshot_file")
+
+
+@company_contacts_only
+def company_snapshot_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return _snapshot_file(_company_snapshot(request, pk), fmt)
 
 
 @funders_only
-def funder_report(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _render(reports.build("funder"), fmt)
+def funder_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    return _snapshot_page(request, _funder_snapshot(request, pk), "impact:funder_snapshot_file")
+
+
+@funders_only
+def funder_snapshot_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return _snapshot_file(_funder_snapshot(request, pk), fmt)
+
+
+# --- Issuing the snapshots (staff) ----------------------------------------------------------------
+
+
+def _issuable(request: HttpRequest) -> list[tuple[Organisation | None, list[tuple[Any, PublishedReport | None]]]]:
+    """For the funders (national admins) and each company in the viewer's scope, the recent closed
+    periods with the snapshot already issued for each, if any."""
+    recent = periods.recent(timezone.localdate())
+    issued = {(r.kind, r.company_id, r.period_start, r.period_end): r for r in published_visible_to(request.user)}
+    audiences: list[Organisation | None] = [None] if scope_of(request.user).national_admin else []
+    audiences += list(organisations_visible_to(request.user).filter(kind=Organisation.Kind.COMPANY).order_by("name"))
+    return [
+        (
+            company,
+            [
+                (p, issued.get(("company" if company else "funder", company.pk if company else None, p.start, p.end)))
+                for p in recent
+            ],
+        )
+        for company in audiences
+    ]
+
+
+@staff_only
+def staff_published(request: HttpRequest) -> HttpResponse:
+    return render(request, "portals/impact/published.html", {"audiences": _issuable(request)})
+
+
+@staff_only
+@require_POST
+def staff_publish(request: HttpRequest) -> HttpResponse:
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a closed quarter or year."))
+        return redirect("impact:published")
+    data = form.cleaned_data
+    company = None
+    if data["company"]:
+        company = get_object_or_404(
+            organisations_visible_to(request.user).filter(kind=Organisation.Kind.COMPANY), pk=data["company"]
+        )
+    elif not scope_of(request.user).national_admin:
+        raise Http404  # the funders' report is national: national admins issue it
+    try:
+        report = snapshots.issue(
+            actor=acting_user(request),
+            kind=PublishedReport.Kind.COMPANY if company else PublishedReport.Kind.FUNDER,
+            company=company,
+            period=data["period"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Report no. %(number)s issued.") % {"number": report.number})
+    return redirect("impact:published")
+
+
+@staff_only
+def staff_published_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return _snapshot_file(get_object_or_404(published_visible_to(request.user), pk=pk), fmt)

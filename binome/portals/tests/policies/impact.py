@@ -51,7 +51,32 @@ def report(cast: Cast, lyon: bool = False) -> dict[str, Any]:
     return {"pk": found.pk}
 
 
+def snapshot(cast: Cast, *, company: Any = None, fmt: str | None = None) -> dict[str, Any]:
+    """An issued report (funders' when `company` is None), with a minimal set of published cells."""
+    from binome.impact.models import PublishedReport
+
+    cells = {"kind": "funder", "today": "2026-09-30", "group_kind": None, "rows": [], "groups": [], "funnel": []}
+    found, _created = PublishedReport.objects.get_or_create(
+        kind="company" if company else "funder",
+        company=company,
+        period_kind="quarter",
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 9, 30),
+        defaults={
+            "number": PublishedReport.objects.count() + 1,
+            "language": "fr",
+            "cells": {**cells, "hidden": []},
+            "pdf": b"%PDF matrix",
+            "xlsx": b"matrix",
+        },
+    )
+    return {"pk": found.pk, **({"fmt": fmt} if fmt else {})}
+
+
 COMPANY_ONLY = expect(403, anonymous=LOGIN, company_contact=200)
+COMPANY_FOREIGN = expect(403, anonymous=LOGIN, company_contact=404)
+FUNDER_SECTION = expect(403, anonymous=LOGIN, national_admin=200, funder=200)
+FUNDER_FOREIGN = expect(403, anonymous=LOGIN, national_admin=404, funder=404)
 STAFF_NOT_FOUND = expect(403, anonymous=LOGIN, national_admin=404, coordinator=404)
 
 POLICY: dict[str, Policy] = {
@@ -97,8 +122,37 @@ POLICY: dict[str, Policy] = {
         expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
     "impact:company": Policy(COMPANY_ONLY),
-    "impact:company_report": Policy(COMPANY_ONLY, own=lambda c: {"fmt": "xlsx"}),
-    "impact:funder_report": Policy(
-        expect(403, anonymous=LOGIN, national_admin=200, funder=200), own=lambda c: {"fmt": "xlsx"}
+    # Issued reports: a company's contacts their company's only; funders the funders' only.
+    "impact:company_snapshot": Policy(
+        COMPANY_ONLY,
+        own=lambda c: snapshot(c, company=c.acme),
+        foreign=lambda c: snapshot(c, company=c.boulangerie),
+        expected_foreign=COMPANY_FOREIGN,
+    ),
+    "impact:company_snapshot_file": Policy(
+        COMPANY_ONLY,
+        own=lambda c: snapshot(c, company=c.acme, fmt="pdf"),
+        foreign=lambda c: snapshot(c, company=c.boulangerie, fmt="pdf"),
+        expected_foreign=COMPANY_FOREIGN,
+    ),
+    "impact:funder_snapshot": Policy(
+        FUNDER_SECTION,
+        own=snapshot,
+        foreign=lambda c: snapshot(c, company=c.acme),
+        expected_foreign=FUNDER_FOREIGN,
+    ),
+    "impact:funder_snapshot_file": Policy(
+        FUNDER_SECTION,
+        own=lambda c: snapshot(c, fmt="xlsx"),
+        foreign=lambda c: snapshot(c, company=c.acme, fmt="xlsx"),
+        expected_foreign=FUNDER_FOREIGN,
+    ),
+    "impact:published": Policy(STAFF_SECTION),
+    "impact:publish": Policy(STAFF_POST_ONLY),
+    "impact:published_file": Policy(
+        STAFF_SECTION,
+        own=lambda c: snapshot(c, company=c.acme, fmt="pdf"),
+        foreign=lambda c: snapshot(c, company=c.dev.company, fmt="pdf"),
+        expected_foreign=STAFF_OBJECT_FOREIGN,
     ),
 }
