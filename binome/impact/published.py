@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binome.impact import charts, disclosure, kpis, reports
+from binome.impact import figures as figures_registry
 from binome.impact.kpis import Figure, FunnelStep
 
 TOTAL = disclosure.TOTAL
@@ -169,6 +170,10 @@ def thaw(payload: Mapping[str, Any], **meta: Any) -> dict[str, Any]:
         "with_people": False,
         "events": None,
         "hidden_note": bool(payload["hidden"]),
+        # The definitions and rules printed with the figures: the registry's, rendered when the
+        # snapshot is issued (its PDF and XLSX are stored then, so they keep those in force).
+        "funnel_specs": [figures_registry.REGISTRY[key] for key in kpis.FUNNEL_KEYS],
+        "rules": figures_registry.rules(),
         **meta,
     }
 

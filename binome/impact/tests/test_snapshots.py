@@ -154,7 +154,7 @@ def test_page_pdf_and_xlsx_of_one_snapshot_hide_the_same_cells(world, client_for
     page_rows = re.findall(r'<th scope="row">(.*?)<br>.*?</th>\s*(.*?)</tr>', table, re.S)
     assert page_rows
     for label, cells in page_rows:
-        values = re.findall(r'<td class="num">(?:<strong>)?(.*?)(?:</strong>)?</td>', cells)
+        values = re.findall(r'<td class="num"[^>]*>(?:<strong>)?(.*?)(?:</strong>)?</td>', cells)
         assert _marked(values[:3], "hidden") == labels[html.unescape(label.strip())], label
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(report.pdf))).pages)
     hidden_in_xlsx = sum(1 for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r if c == "hidden")
