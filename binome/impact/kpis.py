@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
+    CharField,
     Count,
     DateField,
     DurationField,
@@ -47,15 +48,20 @@ from binome.impact.models import (
     MentorSkillsScore,
     NetworkReport,
     Outcome,
+    Source,
 )
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import TRAINING_LEAD_DAYS
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile, Person
 from binome.sourcing.models import Referral
+from binome.surveys.models import Moment, Response
 
 Z95 = 1.959963984540054
-#: A "no opportunity yet" or network answer counts for the end when given at most this long before it.
+#: The end window, on both sides: a "no opportunity yet" answer or a staff-recorded network count
+#: counts for a cohort's end (or for its +6/+12-month follow-up) when dated at most this long
+#: before or after it. Bounded after as well, so that a later wave (+6 months) or a later cohort's
+#: end answer never stands for an earlier end; the end questionnaire is open for 28 days from the end.
 ANSWER_WINDOW_DAYS = 31
 SIX_MONTHS_DAYS = 183
 TWELVE_MONTHS_DAYS = 365
@@ -213,19 +219,46 @@ class DuoParts:
     participants_only: bool = True
 
 
+def _near(day: Any, *, after: int = 0) -> dict[str, Cast]:
+    """Bounds of the window of ANSWER_WINDOW_DAYS either side of `day` + `after` days."""
+    return {
+        "since": _shift(day, after - ANSWER_WINDOW_DAYS),
+        "until": _shift(day, after + ANSWER_WINDOW_DAYS),
+    }
+
+
 def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     yes = _with_outcome(
         duos, kinds=OPPORTUNITY_KINDS, since=OuterRef("cohort__starts_on"), until=OuterRef("cohort__ends_on")
     )
-    no = _with_outcome(
-        duos, kinds=Outcome.Kind.NONE, since=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None
-    )
+    no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on")))
     return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+
+
+def _end_reports() -> Q:
+    """Network counts that speak for the end of the duo's cohort: an answer to that cohort's END
+    questionnaire (the survey feed stores the response id in survey_ref), or a count staff recorded
+    within the end window. A follow-up wave, or another cohort's end questionnaire, never counts."""
+    end_answers = (
+        Response.objects.filter(
+            invitation__wave__cohort_id=OuterRef(OuterRef("cohort_id")),
+            invitation__wave__instrument__moment=Moment.END,
+        )
+        .annotate(ref=Cast("pk", CharField()))
+        .values("ref")
+    )
+    window = _near(OuterRef("cohort__ends_on"))
+    return Q(source=Source.SURVEY, survey_ref__in=end_answers) | Q(
+        source=Source.STAFF, date__gte=window["since"], date__lte=window["until"]
+    )
 
 
 def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     introduced = (
-        duos.filter(introductions__introduced_on__lte=F("cohort__ends_on"))
+        duos.filter(
+            introductions__introduced_on__gte=F("cohort__starts_on"),
+            introductions__introduced_on__lte=F("cohort__ends_on"),
+        )
         .annotate(n_introduced=Count("introductions"))
         .filter(n_introduced__gte=NETWORK_CONTACTS)
         .values("pk")
@@ -233,8 +266,8 @@ def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
 
     def reported(**contacts: int) -> QuerySet[Duo, Any]:
         reports = NetworkReport.objects.filter(
+            _end_reports(),
             person_id=OuterRef("mentee__person_id"),
-            date__gte=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
             **{f"contacts__{k}": v for k, v in contacts.items()},
         )
         return duos.filter(Exists(reports)).values("pk")
@@ -254,12 +287,8 @@ def _job_parts(days: int) -> Callable[[date, QuerySet[Duo]], DuoParts]:
             since=OuterRef("cohort__starts_on"),
             until=_shift(OuterRef("cohort__ends_on"), days),
         )
-        no = _with_outcome(
-            duos,
-            kinds=Outcome.Kind.NONE,
-            since=_shift(OuterRef("cohort__ends_on"), days - ANSWER_WINDOW_DAYS),
-            until=None,
-        )
+        # The follow-up's "none yet": within the window around end + 6 (12) months, not any time after.
+        no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on"), after=days))
         return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
     return parts
