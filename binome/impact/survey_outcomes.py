@@ -26,7 +26,7 @@ from binome.surveys.models import Audience, Moment, Response, Wave
 from binome.surveys.selectors import outcome_answers
 
 logger = logging.getLogger(__name__)
-FOLLOW_UP_DAYS = {Moment.FOLLOW6: SIX_MONTHS_DAYS, Moment.FOLLOW12: TWELVE_MONTHS_DAYS}
+FOLLOW_UP_DAYS: dict[str, int] = {Moment.FOLLOW6: SIX_MONTHS_DAYS, Moment.FOLLOW12: TWELVE_MONTHS_DAYS}
 SKILL_KEYS = ("listening", "feedback", "adaptability", "intercultural_ease", "explain_codes")
 
 
