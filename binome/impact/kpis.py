@@ -236,19 +236,18 @@ def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
 
 
 def _end_reports() -> Q:
-    """Network counts that speak for the end of the duo's cohort: an answer to that cohort's END
-    questionnaire (the survey feed stores the response id in survey_ref), or a count staff recorded
-    within the end window. A follow-up wave, or another cohort's end questionnaire, never counts."""
+    """Network counts that speak for the end of the duo's cohort: an answer to an END questionnaire
+    (the survey feed stores the response id in survey_ref) given for a duo of that cohort (the feed
+    sets the invitation's duo, one of the wave's cohort), or a count staff recorded within the end
+    window. A follow-up wave, or another cohort's end questionnaire, never counts."""
+    # Uncorrelated, so the database hashes the end answers once rather than once per duo.
     end_answers = (
-        Response.objects.filter(
-            invitation__wave__cohort_id=OuterRef(OuterRef("cohort_id")),
-            invitation__wave__instrument__moment=Moment.END,
-        )
+        Response.objects.filter(invitation__wave__instrument__moment=Moment.END)
         .annotate(ref=Cast("pk", CharField()))
         .values("ref")
     )
     window = _near(OuterRef("cohort__ends_on"))
-    return Q(source=Source.SURVEY, survey_ref__in=end_answers) | Q(
+    return Q(source=Source.SURVEY, duo__cohort_id=OuterRef("cohort_id"), survey_ref__in=end_answers) | Q(
         source=Source.STAFF, date__gte=window["since"], date__lte=window["until"]
     )
 
