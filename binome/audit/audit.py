@@ -89,6 +89,7 @@ class Verb(models.TextChoices):
     SUBMITTED_SURVEY = "submitted survey"
     # Impact
     CONFLICT_RAISED = "conflict_raised"
+    CONFLICT_WITHDRAWN = "conflict_withdrawn"
     # Sponsorship
     RENEWED = "renewed"
     LEDGER_PLEDGE = "ledger_pledge"

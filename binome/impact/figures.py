@@ -35,8 +35,10 @@ __all__ = [
     "FigureSpec",
 ]
 
-#: An end answer (questionnaire or staff record) counts for a cohort's end when dated at most this
-#: many days before or after it.
+#: An end answer (questionnaire or staff record) counts for a cohort's end (or its +6/+12-month
+#: follow-up) when dated at most this many days before or after it. Bounded after as well, so that
+#: a later wave (+6 months) or a later cohort's end answer never stands for an earlier end; the end
+#: questionnaire is open for 28 days from the end.
 ANSWER_WINDOW_DAYS = 31
 SIX_MONTHS_DAYS = 183
 TWELVE_MONTHS_DAYS = 365

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
+    CharField,
     Count,
     DateField,
     DurationField,
@@ -54,12 +55,13 @@ from binome.impact.figures import (  # the constants the printed definitions are
     TRAINING_DAY_HOURS,
     TWELVE_MONTHS_DAYS,
 )
-from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome
+from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome, Source
 from binome.meetings.models import Meeting
 from binome.meetings.selectors import TRAINING_LEAD_DAYS
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral, ReferralTransition
+from binome.surveys.models import Moment, Response
 
 Z95 = 1.959963984540054
 DEFAULT_TARGETS = {"opportunity": 0.5, "network": 0.6}
@@ -232,19 +234,45 @@ class DuoParts:
     participants_only: bool = True
 
 
+def _near(day: Any, *, after: int = 0) -> dict[str, Cast]:
+    """Bounds of the window of ANSWER_WINDOW_DAYS either side of `day` + `after` days."""
+    return {
+        "since": _shift(day, after - ANSWER_WINDOW_DAYS),
+        "until": _shift(day, after + ANSWER_WINDOW_DAYS),
+    }
+
+
 def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     yes = _with_outcome(
         duos, kinds=OPPORTUNITY_KINDS, since=OuterRef("cohort__starts_on"), until=OuterRef("cohort__ends_on")
     )
-    no = _with_outcome(
-        duos, kinds=Outcome.Kind.NONE, since=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS), until=None
-    )
+    no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on")))
     return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+
+
+def _end_reports() -> Q:
+    """Network counts that speak for the end of the duo's cohort: an answer to an END questionnaire
+    (the survey feed stores the response id in survey_ref) given for a duo of that cohort (the feed
+    sets the invitation's duo, one of the wave's cohort), or a count staff recorded within the end
+    window. A follow-up wave, or another cohort's end questionnaire, never counts."""
+    # Uncorrelated, so the database hashes the end answers once rather than once per duo.
+    end_answers = (
+        Response.objects.filter(invitation__wave__instrument__moment=Moment.END)
+        .annotate(ref=Cast("pk", CharField()))
+        .values("ref")
+    )
+    window = _near(OuterRef("cohort__ends_on"))
+    return Q(source=Source.SURVEY, duo__cohort_id=OuterRef("cohort_id"), survey_ref__in=end_answers) | Q(
+        source=Source.STAFF, date__gte=window["since"], date__lte=window["until"]
+    )
 
 
 def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
     introduced = (
-        duos.filter(introductions__introduced_on__lte=F("cohort__ends_on"))
+        duos.filter(
+            introductions__introduced_on__gte=F("cohort__starts_on"),
+            introductions__introduced_on__lte=F("cohort__ends_on"),
+        )
         .annotate(n_introduced=Count("introductions"))
         .filter(n_introduced__gte=NETWORK_CONTACTS)
         .values("pk")
@@ -252,8 +280,8 @@ def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
 
     def reported(**contacts: int) -> QuerySet[Duo, Any]:
         reports = NetworkReport.objects.filter(
+            _end_reports(),
             person_id=OuterRef("mentee__person_id"),
-            date__gte=_shift(OuterRef("cohort__ends_on"), -ANSWER_WINDOW_DAYS),
             **{f"contacts__{k}": v for k, v in contacts.items()},
         )
         return duos.filter(Exists(reports)).values("pk")
@@ -273,12 +301,8 @@ def _job_parts(days: int) -> Callable[[date, QuerySet[Duo]], DuoParts]:
             since=OuterRef("cohort__starts_on"),
             until=_shift(OuterRef("cohort__ends_on"), days),
         )
-        no = _with_outcome(
-            duos,
-            kinds=Outcome.Kind.NONE,
-            since=_shift(OuterRef("cohort__ends_on"), days - ANSWER_WINDOW_DAYS),
-            until=None,
-        )
+        # The follow-up's "none yet": within the window around end + 6 (12) months, not any time after.
+        no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on"), after=days))
         return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
 
     return parts

@@ -7,7 +7,6 @@ The surveys app calls `record_outcome(..., source=Source.SURVEY, survey_ref=...)
 from __future__ import annotations
 
 from datetime import date as Date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,25 +28,70 @@ from binome.people.models import Person
 from binome.reference.models import Occupation, Sector
 
 
-def _facts(outcome: Outcome) -> tuple[Any, ...]:
-    return (outcome.kind, outcome.date, outcome.sector_id, outcome.occupation_id)
+def _contradicts(staff: Outcome, survey: Outcome) -> bool:
+    """Whether a staff record and a survey answer say incompatible things, on what both carry:
+    the kind and the date (a survey never gives a sector or an occupation). Same kind on another
+    date; or "no opportunity yet" on a day when the other side has an opportunity already."""
+    if survey.kind == Outcome.Kind.NONE:
+        return staff.kind in OPPORTUNITY_KINDS and staff.date <= survey.date
+    if staff.kind == Outcome.Kind.NONE:
+        return survey.kind in OPPORTUNITY_KINDS and survey.date <= staff.date
+    return staff.kind == survey.kind and staff.date != survey.date
 
 
-def _disagreeing_staff_outcomes(survey_outcome: Outcome) -> list[Outcome]:
-    """Staff-recorded outcomes the survey answer contradicts.
+def _disagreeing_staff_outcomes(survey_outcome: Outcome, staff: list[Outcome] | None = None) -> list[Outcome]:
+    """The counted staff records the survey answer contradicts; none when one staff record of the
+    same kind and date confirms it (two contracts of one kind on two dates are two facts)."""
+    if staff is None:
+        staff = list(
+            Outcome.objects.filter(
+                person_id=survey_outcome.person_id, source=Source.STAFF, status=Outcome.Status.ACTIVE
+            ).exclude(pk=survey_outcome.pk)
+        )
+    if survey_outcome.kind != Outcome.Kind.NONE and any(
+        (o.kind, o.date) == (survey_outcome.kind, survey_outcome.date) for o in staff
+    ):
+        return []
+    return [o for o in staff if _contradicts(o, survey_outcome)]
 
-    Same kind with other facts (date, sector, occupation); or a survey "no opportunity yet" while
-    staff recorded an opportunity dated on or before the answer.
-    """
-    staff = Outcome.objects.filter(
-        person_id=survey_outcome.person_id, source=Source.STAFF, status=Outcome.Status.ACTIVE
-    ).exclude(pk=survey_outcome.pk)
-    if survey_outcome.kind == Outcome.Kind.NONE:
-        return list(staff.filter(kind__in=OPPORTUNITY_KINDS, date__lte=survey_outcome.date))
-    same_kind = list(staff.filter(kind=survey_outcome.kind))
-    if any(_facts(o) == _facts(survey_outcome) for o in same_kind):
-        return []  # the survey confirms what staff recorded
-    return same_kind
+
+def _sync_conflicts(person_id: int, *, actor: Actor) -> None:
+    """Make the person's conflicts what their records say now, whatever the order they came in:
+    raise each disagreement not raised yet, withdraw a pending one that no longer holds (one side
+    was corrected or deleted), and keep a survey answer aside exactly while a conflict is pending.
+    A decided conflict stands: staff already chose."""
+    staff = list(Outcome.objects.filter(person_id=person_id, source=Source.STAFF, status=Outcome.Status.ACTIVE))
+    surveys = list(
+        Outcome.objects.select_for_update()
+        .filter(person_id=person_id, source=Source.SURVEY)
+        .exclude(status=Outcome.Status.DISCARDED)
+        .order_by("pk")
+    )
+    known = {
+        (c.survey_outcome_id, c.staff_outcome_id): c
+        for c in OutcomeConflict.objects.filter(survey_outcome__in=[o.pk for o in surveys])
+    }
+    for survey in surveys:
+        disagreeing = {o.pk for o in _disagreeing_staff_outcomes(survey, staff)}
+        pending = False
+        for (survey_id, staff_id), conflict in list(known.items()):
+            if survey_id != survey.pk or conflict.decision != OutcomeConflict.Decision.PENDING:
+                continue
+            if staff_id in disagreeing:
+                pending = True
+                continue
+            audit.record(actor=actor, verb=audit.Verb.CONFLICT_WITHDRAWN, target=conflict, person_id=person_id)
+            conflict.delete()
+        for staff_id in sorted(disagreeing - {s for (o, s) in known if o == survey.pk}):
+            conflict = OutcomeConflict.objects.create(
+                person_id=person_id, staff_outcome_id=staff_id, survey_outcome=survey
+            )
+            audit.record(actor=actor, verb=audit.Verb.CONFLICT_RAISED, target=conflict, person_id=person_id)
+            pending = True
+        status = Outcome.Status.CONFLICT if pending else Outcome.Status.ACTIVE
+        if survey.status != status:
+            survey.status = status
+            survey.save(update_fields=["status"])
 
 
 def _check_duo(person: Person, duo: Duo | None) -> None:
@@ -69,7 +113,7 @@ def record_outcome(
     survey_ref: str | int | None = None,
 ) -> Outcome:
     """Record an opportunity (or "none yet") for a mentee. A survey answer that disagrees with a
-    staff record is kept aside (status "conflict") until staff decide."""
+    staff record, entered before or after it, is kept aside (status "conflict") until staff decide."""
     if kind not in Outcome.Kind.values:
         raise ValidationError(_("Unknown kind of outcome."))
     if source not in Source.values:
@@ -89,16 +133,8 @@ def record_outcome(
         recorded_by=signed_in(actor),
     )
     audit.record(actor=actor, verb=audit.Verb.RECORDED, target=outcome, person_id=person.pk, kind=kind, source=source)
-    if source == Source.SURVEY:
-        disagreeing = _disagreeing_staff_outcomes(outcome)
-        if disagreeing:
-            outcome.status = Outcome.Status.CONFLICT
-            outcome.save(update_fields=["status"])
-            for staff_outcome in disagreeing:
-                conflict = OutcomeConflict.objects.create(
-                    person=person, staff_outcome=staff_outcome, survey_outcome=outcome
-                )
-                audit.record(actor=actor, verb=audit.Verb.CONFLICT_RAISED, target=conflict, person_id=person.pk)
+    _sync_conflicts(person.pk, actor=actor)
+    outcome.refresh_from_db(fields=["status"])
     return outcome
 
 
@@ -125,6 +161,7 @@ def update_outcome(
     outcome.kind, outcome.date, outcome.sector, outcome.occupation = kind, date, sector, occupation
     outcome.save(update_fields=["kind", "date", "sector", "occupation"])
     audit.record(actor=actor, verb=audit.Verb.UPDATED, target=outcome, person_id=outcome.person_id, fields=changed)
+    _sync_conflicts(outcome.person_id, actor=actor)  # the correction may settle or open a disagreement
     return outcome
 
 
@@ -133,8 +170,11 @@ def delete_outcome(outcome: Outcome, *, actor: Actor) -> None:
     if outcome.source != Source.STAFF:
         raise ValidationError(_("A survey answer cannot be deleted; decide on its conflict instead."))
     audit.record(actor=actor, verb=audit.Verb.DELETED, target=outcome, person_id=outcome.person_id, kind=outcome.kind)
-    OutcomeConflict.objects.filter(staff_outcome=outcome, decision=OutcomeConflict.Decision.PENDING).delete()
+    for conflict in OutcomeConflict.objects.filter(staff_outcome=outcome, decision=OutcomeConflict.Decision.PENDING):
+        audit.record(actor=actor, verb=audit.Verb.CONFLICT_WITHDRAWN, target=conflict, person_id=outcome.person_id)
+    person_id = outcome.person_id
     outcome.delete()
+    _sync_conflicts(person_id, actor=actor)  # a survey answer kept aside only by this record counts again
 
 
 @transaction.atomic
@@ -172,6 +212,7 @@ def resolve_conflict(conflict: OutcomeConflict, *, actor: Actor, decision: str) 
     audit.record(
         actor=actor, verb=audit.Verb.RESOLVED, target=conflict, person_id=conflict.person_id, decision=decision
     )
+    _sync_conflicts(conflict.person_id, actor=actor)  # a discarded staff record contradicts nothing any more
     return conflict
 
 
@@ -191,6 +232,8 @@ def record_network(
         raise ValidationError(_("A number of contacts cannot be negative."))
     if source not in Source.values:
         raise ValidationError(_("Unknown source."))
+    if date > timezone.localdate():
+        raise ValidationError(_("A number of professional contacts cannot be dated in the future."))
     _check_duo(person, duo)
     report = NetworkReport.objects.create(
         person=person,

@@ -11,7 +11,7 @@ the impact app, for a decision.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from binome.accounts.actors import Actor
 from binome.impact import services as impact
+from binome.impact.kpis import SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS
 from binome.impact.models import Source
-from binome.surveys.models import Audience, Moment, Response
+from binome.surveys.models import Audience, Moment, Response, Wave
 from binome.surveys.selectors import outcome_answers
 
 logger = logging.getLogger(__name__)
+FOLLOW_UP_DAYS: dict[str, int] = {Moment.FOLLOW6: SIX_MONTHS_DAYS, Moment.FOLLOW12: TWELVE_MONTHS_DAYS}
 SKILL_KEYS = ("listening", "feedback", "adaptability", "intercultural_ease", "explain_codes")
 
 
@@ -50,7 +52,7 @@ def feed_outcomes(response: Response, *, actor: Actor = None) -> int:
         answered_on: date = facts["answered_on"]
         common = {"actor": actor, "person": person, "duo": duo, "survey_ref": ref}
         if facts["had_opportunity"] is True:
-            when = _past_date(facts["opportunity_date"], answered_on)
+            when = _past_date(facts["opportunity_date"], answered_on, invitation.wave)
             for kind in facts["opportunity_types"]:
                 calls.append((impact.record_outcome, {**common, "kind": kind, "date": when, "source": Source.SURVEY}))
         elif facts["had_opportunity"] is False:
@@ -109,10 +111,22 @@ def record_survey_outcomes(sender: Any, *, response: Response, actor: Actor = No
     feed_outcomes(response, actor=actor)
 
 
-def _past_date(text: str | None, answered_on: date) -> date:
-    """The opportunity's date when given and not after the answer; else the day of the answer."""
+def _past_date(text: str | None, answered_on: date, wave: Wave) -> date:
+    """The opportunity's date when given and not after the answer; else a day within the window of
+    the wave that asked. The end questionnaire opens on the cohort's end date, so an undated answer
+    to it, given after the end, is dated on the end (dated on the answer day, it would fall outside
+    the cohort and the opportunity would count as unknown). A follow-up's undated answer is dated on
+    the wave's date, within the 6 (12) months after the end that its figure counts."""
     try:
         given = date.fromisoformat(text) if text else None
     except ValueError:
         given = None
-    return given if given is not None and given <= answered_on else answered_on
+    if given is not None and given <= answered_on:
+        return given
+    moment, ends_on = wave.instrument.moment, wave.cohort.ends_on
+    if moment == Moment.END:
+        return min(answered_on, ends_on)
+    if moment in FOLLOW_UP_DAYS:
+        # add_months can land a day past end + 183 days (31 July + 6 months): keep inside the figure's window.
+        return min(answered_on, wave.opens_on, ends_on + timedelta(days=FOLLOW_UP_DAYS[moment]))
+    return answered_on

@@ -127,9 +127,9 @@ def test_network_from_introductions_and_answers(paris, cast):
     NetworkIntroduction.objects.create(  # after the end: not counted
         duo=duos["m4"], introduced_on=date(2026, 9, 20), contact_role="RH", company="X"
     )
-    NetworkReport.objects.create(person=p["m2"], date=date(2026, 9, 3), contacts=5, source=Source.SURVEY)
-    NetworkReport.objects.create(person=p["m3"], date=date(2026, 8, 15), contacts=1, source=Source.SURVEY)
-    NetworkReport.objects.create(person=p["m4"], date=date(2026, 6, 1), contacts=4, source=Source.SURVEY)  # early
+    NetworkReport.objects.create(person=p["m2"], date=date(2026, 9, 3), contacts=5, source=Source.STAFF)
+    NetworkReport.objects.create(person=p["m3"], date=date(2026, 8, 15), contacts=1, source=Source.STAFF)
+    NetworkReport.objects.create(person=p["m4"], date=date(2026, 6, 1), contacts=4, source=Source.STAFF)  # early
     fig = _figure(Slice(cohort_id=cohort.pk), "network")
     assert (fig.numerator, fig.denominator, fig.unknown) == (2, 6, 3)
     assert fig.target == 0.6

@@ -5,10 +5,13 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
 
 from binome.audit.models import AuditEvent
 from binome.impact import services
-from binome.impact.models import Outcome, OutcomeConflict, Source
+from binome.impact.models import NetworkReport, Outcome, OutcomeConflict, Source
+from binome.reference.models import Occupation, Sector
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,120 @@ def test_survey_answer_cannot_be_edited_by_staff(cast):
         "kind",
         "date",
     ]
+
+
+def _state():
+    """The conflicts (staff kind and date, survey kind and date, decision) and the survey answers' statuses."""
+    conflicts = sorted(
+        (c.staff_outcome.kind, c.staff_outcome.date, c.survey_outcome.kind, c.survey_outcome.date, c.decision)
+        for c in OutcomeConflict.objects.select_related("staff_outcome", "survey_outcome")
+    )
+    statuses = sorted(Outcome.objects.filter(source=Source.SURVEY).values_list("kind", "status"))
+    return conflicts, statuses
+
+
+@pytest.mark.parametrize(
+    ("staff", "survey", "conflict"),
+    [
+        ((Outcome.Kind.CDD, date(2026, 8, 20)), (Outcome.Kind.CDD, date(2026, 7, 1)), True),  # same kind, other day
+        ((Outcome.Kind.NONE, date(2026, 9, 5)), (Outcome.Kind.CDD, date(2026, 7, 1)), True),  # staff "none yet" after
+        ((Outcome.Kind.CDI, date(2026, 7, 1)), (Outcome.Kind.NONE, date(2026, 9, 5)), True),  # survey "none yet" after
+        ((Outcome.Kind.NONE, date(2026, 6, 1)), (Outcome.Kind.CDD, date(2026, 7, 1)), False),  # none yet, then a CDD
+        ((Outcome.Kind.CDD, date(2026, 8, 20)), (Outcome.Kind.CDD, date(2026, 8, 20)), False),  # confirmed
+        ((Outcome.Kind.CDI, date(2026, 8, 20)), (Outcome.Kind.CDD, date(2026, 8, 20)), False),  # two facts
+    ],
+)
+def test_a_conflict_is_the_same_whatever_the_order_of_entry(cast, staff, survey, conflict):
+    states = []
+    for order in ("staff first", "survey first"):
+        with transaction.atomic():
+            steps = [
+                lambda: _staff(cast, kind=staff[0], day=staff[1]),
+                lambda: _survey(cast, kind=survey[0], day=survey[1]),
+            ]
+            for step in steps if order == "staff first" else reversed(steps):
+                step()
+            states.append(_state())
+            transaction.set_rollback(True)
+    assert states[0] == states[1]
+    conflicts, statuses = states[0]
+    assert bool(conflicts) is conflict
+    assert statuses == [(survey[0], Outcome.Status.CONFLICT if conflict else Outcome.Status.ACTIVE)]
+
+
+def test_a_survey_confirming_a_staff_record_with_sector_and_occupation_is_no_conflict(cast):
+    _staff(
+        cast, kind=Outcome.Kind.CDI, sector=Sector.objects.get(pk="62"), occupation=Occupation.objects.get(pk="M1805")
+    )
+    survey = _survey(cast, kind=Outcome.Kind.CDI)  # a survey carries no sector nor occupation
+    assert survey.status == Outcome.Status.ACTIVE
+    assert not OutcomeConflict.objects.exists()
+
+
+def test_a_staff_record_entered_after_the_survey_raises_the_conflict_and_audits_it(cast):
+    survey = _survey(cast)
+    assert survey.status == Outcome.Status.ACTIVE
+    staff = _staff(cast, day=date(2026, 7, 1))
+    survey.refresh_from_db()
+    assert survey.status == Outcome.Status.CONFLICT
+    conflict = OutcomeConflict.objects.get()
+    assert (conflict.staff_outcome, conflict.survey_outcome) == (staff, survey)
+    assert AuditEvent.objects.filter(verb="conflict_raised", target_id=str(conflict.pk), actor=cast.amara).exists()
+
+
+def test_a_conflict_is_withdrawn_when_staff_correct_their_record(cast):
+    staff = _staff(cast, day=date(2026, 7, 1))
+    survey = _survey(cast)
+    conflict = OutcomeConflict.objects.get()
+    services.update_outcome(staff, actor=cast.amara, kind=Outcome.Kind.CDD, date=date(2026, 8, 20))
+    survey.refresh_from_db()
+    assert survey.status == Outcome.Status.ACTIVE
+    assert not OutcomeConflict.objects.exists()
+    assert AuditEvent.objects.filter(verb="conflict_withdrawn", target_id=str(conflict.pk), actor=cast.amara).exists()
+    services.update_outcome(staff, actor=cast.amara, kind=Outcome.Kind.CDD, date=date(2026, 6, 1))
+    survey.refresh_from_db()
+    assert survey.status == Outcome.Status.CONFLICT  # disagreeing again: raised again
+    assert OutcomeConflict.objects.filter(decision=OutcomeConflict.Decision.PENDING).count() == 1
+
+
+def test_a_conflict_is_withdrawn_when_the_staff_record_is_deleted(cast):
+    staff = _staff(cast, day=date(2026, 7, 1))
+    survey = _survey(cast)
+    conflict_pk = OutcomeConflict.objects.get().pk
+    services.delete_outcome(staff, actor=cast.amara)
+    survey.refresh_from_db()
+    assert survey.status == Outcome.Status.ACTIVE  # counts again
+    assert not OutcomeConflict.objects.exists()
+    assert AuditEvent.objects.filter(verb="conflict_withdrawn", target_id=str(conflict_pk)).exists()
+
+
+def test_a_decided_conflict_stands_when_more_records_come(cast):
+    _staff(cast, day=date(2026, 7, 1))
+    survey = _survey(cast)
+    services.resolve_conflict(OutcomeConflict.objects.get(), actor=cast.amara, decision="keep_both")
+    _staff(cast, kind=Outcome.Kind.CDI, day=date(2026, 8, 1))  # another kind: no new disagreement
+    survey.refresh_from_db()
+    assert survey.status == Outcome.Status.ACTIVE
+    assert list(OutcomeConflict.objects.values_list("decision", flat=True)) == ["keep_both"]
+
+
+def test_a_network_count_in_the_future_is_refused(cast):
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        services.record_network(
+            actor=cast.amara, person=cast.chloe.person, contacts=4, date=date(2026, 10, 2), source=Source.STAFF
+        )
+    assert not NetworkReport.objects.exists()
+    report = services.record_network(
+        actor=cast.amara, person=cast.chloe.person, contacts=4, date=date(2026, 10, 1), source=Source.STAFF
+    )
+    assert AuditEvent.objects.filter(
+        verb="recorded", target_type="impact.networkreport", target_id=str(report.pk)
+    ).exists()
+
+
+def test_the_future_network_date_message_is_in_french(cast):
+    with translation.override("fr"), pytest.raises(ValidationError) as error:
+        services.record_network(
+            actor=cast.amara, person=cast.chloe.person, contacts=4, date=date(2026, 10, 2), source=Source.STAFF
+        )
+    assert error.value.messages == ["Un nombre de contacts professionnels ne peut pas être daté dans le futur."]

@@ -157,3 +157,59 @@ def test_surveys_due_for_a_person_are_open_unanswered_and_unexpired(cast: Cast, 
         assert selectors.surveys_due_for_person(cast.chloe.person, date(2026, 3, 2)) == []
     with time_machine.travel(datetime(2026, 4, 1, 10, tzinfo=UTC), tick=False):  # the baseline closed
         assert selectors.surveys_due_for_person(cast.ben.person, date(2026, 4, 1)) == []
+
+
+@time_machine.travel(datetime(2026, 9, 10, 10, tzinfo=UTC), tick=False)
+def test_an_undated_opportunity_in_the_end_answer_is_dated_on_the_cohort_end(cast: Cast, instruments: None) -> None:
+    invitation = invite(cast, "mentee_end")  # the cohort ended on 1 September; answered on the 10th
+    answer(
+        invitation,
+        employment_status="working",
+        had_opportunity="yes",
+        opportunity_types=["internship"],
+        network_contacts="2",
+        confidence="4",
+        workplace_codes="4",
+    )
+    outcome = Outcome.objects.get(person=cast.chloe.person, source="survey")
+    assert outcome.date == date(2026, 9, 1)  # within the cohort, not the answer day after it
+
+
+def test_an_undated_opportunity_at_the_follow_up_is_dated_on_the_wave(cast: Cast, instruments: None) -> None:
+    with time_machine.travel(datetime(2027, 3, 9, 10, tzinfo=UTC), tick=False):
+        invitation = invite(cast, "mentee_follow6")  # opens on 1 March 2027, 6 months after the end
+        answer(
+            invitation,
+            employment_status="working",
+            had_opportunity="yes",
+            opportunity_types=["cdi", "training"],
+            network_contacts="4",
+        )
+    assert {o.date for o in Outcome.objects.filter(person=cast.chloe.person)} == {date(2027, 3, 1)}
+
+
+def test_a_dated_opportunity_keeps_its_date_and_a_future_one_falls_back(cast: Cast, instruments: None) -> None:
+    with time_machine.travel(datetime(2026, 9, 10, 10, tzinfo=UTC), tick=False):
+        answer(
+            invite(cast, "mentee_end"),
+            employment_status="working",
+            had_opportunity="yes",
+            opportunity_types=["cdd"],
+            opportunity_date="2026-12-01",  # after the answer: not a fact yet
+            network_contacts="2",
+            confidence="4",
+            workplace_codes="4",
+        )
+    assert Outcome.objects.get(person=cast.chloe.person).date == date(2026, 9, 1)
+    with time_machine.travel(datetime(2026, 9, 10, 10, tzinfo=UTC), tick=False):
+        answer(
+            invite(cast, "mentee_end", lyon=True),
+            employment_status="working",
+            had_opportunity="yes",
+            opportunity_types=["cdd"],
+            opportunity_date="2026-09-05",
+            network_contacts="2",
+            confidence="4",
+            workplace_codes="4",
+        )
+    assert Outcome.objects.get(person=cast.leila.person).date == date(2026, 9, 5)
