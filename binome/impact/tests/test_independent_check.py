@@ -464,7 +464,9 @@ def test_figures_give_the_hand_counted_numbers_for_a_cohort_a_territory_and_nati
 
 
 def _names(slice_: Slice, key: str, part: str) -> set[str]:
-    return {p.first_name for p in kpis.people_counted(slice_, key, part, today=TODAY)}
+    cases = kpis.people_counted(slice_, key, part, today=TODAY)  # one per person x cohort
+    names = dict(Person.objects.filter(pk__in={c.person_id for c in cases}).values_list("pk", "first_name"))
+    return {names[c.person_id] for c in cases}
 
 
 def _labelled(cohort: str, key: str, label: str) -> set[str]:
