@@ -25,6 +25,8 @@ a test also checks they agree with the labels, so a mislabelled case cannot hide
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +34,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.http import QueryDict
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from binome.accounts.models import Role, User
 from binome.cohorts.services import create_cohort
@@ -53,6 +58,7 @@ from binome.sourcing.models import Referral
 from binome.surveys import services as surveys
 from binome.surveys.models import Wave
 from binome.territories.models import Territory
+from conftest import give_second_factor, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -492,3 +498,53 @@ def test_the_conflicts_are_the_same_whatever_the_order_of_entry(world: World) ->
         "a_conflict_staff_first": ("none", "cdd"),
         "a_conflict_same_kind": ("cdi", "cdi"),
     }
+
+
+def _page_counts(html: str, key: str) -> tuple[int, int, int]:
+    """numerator, denominator, unknown of one figure's row on an impact page, read from its cells."""
+    row = re.search(rf'<tr data-kpi="{key}">(.*?)</tr>', html, re.S)
+    assert row, f"no row for {key}"
+    cells = {
+        part: re.sub(r"<[^>]+>", "", text).strip()
+        for part, text in re.findall(r'data-part="(\w+)">(.*?)</td>', row.group(1), re.S)
+    }
+    return int(cells["numerator"]), int(cells["denominator"]), int(cells["unknown"])
+
+
+def test_every_output_gives_the_hand_counted_numbers(world: World, client: Any) -> None:
+    """The pages, the drill-downs, the XLSX and the PDF of cohort A, Paris and national, read as
+    their reader reads them, against the hand tables (not against the code that computes them)."""
+    pages = {
+        "cohort A": f"?cohort={world.cohorts['A'].pk}",
+        "Paris": f"?territory={world.territories['Paris'].pk}",
+        "national": "",
+    }
+    with _at(TODAY):  # signed in on the day the figures are read (a session does not last a year)
+        give_second_factor(world.coordinator)
+        client.force_login(world.coordinator)
+        pass_second_factor(client, world.coordinator)
+        for name, query in pages.items():
+            html = client.get(f"/staff/impact/{query}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+            for key in FIGURES:
+                assert _page_counts(html, key) == EXPECTED[name][key], (name, key)
+            for key in ("opportunity", "network"):
+                numerator, denominator, unknown = EXPECTED[name][key]
+                for part, expected in (("numerator", numerator), ("denominator", denominator), ("unknown", unknown)):
+                    sep = "&" if query else "?"
+                    drill = client.get(f"/staff/impact/people/{query}{sep}kpi={key}&part={part}").content.decode()
+                    shown = re.search(rf'data-count="{key}-{part}">(\d+)<', drill)
+                    assert shown, (name, key, part)
+                    assert int(shown.group(1)) == expected, (name, key, part)
+        cohort = world.cohorts["A"].pk
+        xlsx = client.get(f"/staff/impact/cohort/{cohort}/report.xlsx", HTTP_ACCEPT_LANGUAGE="fr")
+        pdf = client.get(f"/staff/impact/cohort/{cohort}/report.pdf", HTTP_ACCEPT_LANGUAGE="fr")
+    assert xlsx.status_code == pdf.status_code == 200
+    with translation.override("fr"):
+        labels = {str(kpis.BY_KEY[key].label): key for key in FIGURES}
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    in_xlsx = {labels[row[0]]: tuple(row[1:4]) for row in sheet.iter_rows(values_only=True) if row[0] in labels}
+    assert in_xlsx == EXPECTED["cohort A"]
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+    for label, key in labels.items():
+        numerator, denominator, unknown = EXPECTED["cohort A"][key]
+        assert re.search(rf"{re.escape(label)}.{{0,200}}? {numerator} {denominator} {unknown} ", text), key
