@@ -74,7 +74,7 @@ class Meeting(models.Model):
     # A phone confirmation: the member who confirmed (their name as the coordinator heard it; the
     # coordinator is `confirmed_by`) and why it was not done in Binôme.
     phone_member_name = models.CharField(_("member who confirmed on the phone"), max_length=300, blank=True)
-    phone_reason = models.TextField(_("reason"), blank=True)
+    phone_reason = EncryptedTextField(_("reason"), blank=True)  # encrypted at rest, like the note
 
     class Meta:
         ordering = ["-held_on", "-pk"]

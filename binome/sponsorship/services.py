@@ -333,12 +333,13 @@ def draft_statement(
 
 
 @transaction.atomic
-def approve_statement(statement: Statement, *, actor: Actor) -> Statement:
-    """Approve a draft: its figures are computed one last time and frozen as lines."""
+def approve_statement(statement: Statement, *, actor: Actor, today: date | None = None) -> Statement:
+    """Approve a draft once its period is over: its figures are computed one last time and frozen
+    as lines. (`today`: the demo seed's day.)"""
     statement = Statement.objects.select_for_update().select_related("company").get(pk=statement.pk)
     if statement.status != Statement.Status.DRAFT:
         raise ValidationError(_("This statement is already approved."))
-    if not statement.can_be_approved():
+    if not statement.can_be_approved(today):
         raise ValidationError(
             _("This statement cannot be approved before its period ends (%(end)s): its hours could still change.")
             % {"end": date_format(statement.ends_on, "SHORT_DATE_FORMAT")}

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import binome.lib.encryption.fields
+
 
 def name_who_confirmed(apps, schema_editor):
     """Meetings confirmed before this migration: a member's entry was confirmed by the other member
@@ -34,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='phone_reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
+            field=binome.lib.encryption.fields.EncryptedTextField(blank=True, verbose_name='reason'),
         ),
         migrations.RunPython(name_who_confirmed, migrations.RunPython.noop),
     ]
