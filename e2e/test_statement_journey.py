@@ -50,7 +50,7 @@ def test_the_statement_pdf_matches_the_mentors_hours_page(demo: None, browser: A
     mentor.wait_for_url(re.compile(r"/mentor/$"))
     mentor.goto(f"/mentor/duos/{duo.pk}/")
     page_total = _number(mentor.locator("#hours strong").inner_text().split("h")[0])
-    details = [_number(n) for n in re.findall(NUMBER, mentor.locator("#hours small").inner_text())]
+    details = [_number(n) for n in re.findall(NUMBER, mentor.locator("#hours small").first.inner_text())]
 
     name = mentor_person.full_name
     line = re.search(rf"{re.escape(name)} {NUMBER} {NUMBER} {NUMBER} {NUMBER}", text)

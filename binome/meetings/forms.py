@@ -89,9 +89,11 @@ class PhoneConfirmationForm(BinomeForm):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = choices
-        if len(choices) == 1:
-            self.fields["member"].initial = choices[0][0]
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = choices
+        if len(choices) == 1:  # the member who did not record it: already chosen
+            member.initial = choices[0][0]
 
 
 class PeriodForm(BinomeForm):
