@@ -299,16 +299,17 @@ _SPECS = [
         "hours",
         fmt(
             _(
-                "skills-sponsorship hours of the duos' mentors: confirmed meetings, workshops attended (not the "
-                "training day) and the training day (%(hours)d hours) when taken from %(lead)d days before the "
-                "cohort's start to its end"
+                "skills-sponsorship hours of the duos' mentors, read from the hours ledger: meetings confirmed by "
+                "the other member (in Binôme or on the phone to a coordinator), workshops of the cohort attended, "
+                "and the training day (%(hours)d hours), counted once, in the first cohort it prepares (taken "
+                "from %(lead)d days before the cohort's start to its end)"
             ),
             hours=TRAINING_DAY_HOURS,
             lead=TRAINING_LEAD_DAYS,
         ),
         _("none (a total)"),
         _("none: only confirmed meetings and recorded attendance count"),
-        _("the cohort's run"),
+        _("the cohort's run, up to today"),
         _("confirmed meetings, workshop attendance lists, mentor training records"),
     ),
     # The funnel: nested sets, so each step is at most the one before on every slice.

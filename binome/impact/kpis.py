@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
+from binome.cohorts.models import Cohort, Workshop, WorkshopInvitation
 from binome.impact.figures import (  # the constants the printed definitions are generated from
     ANSWER_WINDOW_DAYS,
     DAYS_PER_MONTH,
@@ -56,10 +56,9 @@ from binome.impact.figures import (  # the constants the printed definitions are
     TWELVE_MONTHS_DAYS,
 )
 from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome, Source
+from binome.meetings import hours as hours_ledger
 from binome.meetings.models import Meeting
-from binome.meetings.selectors import TRAINING_LEAD_DAYS
 from binome.pairing.models import Duo
-from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral, ReferralTransition
 from binome.surveys.models import Moment, Response
 
@@ -493,36 +492,30 @@ def _meeting_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]
         Meeting.objects.filter(confirmed_at__isnull=False, duo__in=duos.values("pk")),
         "duo__cohort_id",
         n_meetings=Count("pk", filter=Q(held_on__lte=today, duo__started_on__lte=today)),
-        minutes=Sum("duration_minutes"),
-    )
-    workshop_rows = (
-        WorkshopInvitation.objects.filter(
-            present=True,
-            workshop__status=Workshop.Status.PLANNED,
-            workshop__cohort_id__in=duos.values("cohort_id"),
-            workshop__starts_at__lt=timezone.now(),
-        )
-        .exclude(workshop__kind=ItemKind.MENTOR_TRAINING)
-        .filter(Exists(duos.filter(cohort_id=OuterRef("workshop__cohort_id"), mentor__person_id=OuterRef("person_id"))))
-        .annotate(
-            length=ExpressionWrapper(F("workshop__ends_at") - F("workshop__starts_at"), output_field=DurationField())
-        )
-    )
-    workshops = _per_cohort(workshop_rows, "workshop__cohort_id", workshop_time=Sum("length"))
-    trained = _per_cohort(
-        duos.filter(
-            mentor__training_status=MentorProfile.Training.COMPLETED,
-            mentor__trained_on__gte=_shift(F("cohort__starts_on"), -TRAINING_LEAD_DAYS),
-            mentor__trained_on__lte=F("cohort__ends_on"),
-        ),
-        "cohort_id",
-        n_trained=Count("mentor_id", distinct=True),
     )
     out: dict[int, dict[str, Any]] = defaultdict(dict)
-    for part in (spans, meetings, workshops, trained):
+    for part in (spans, meetings, _ledger_sums(duos, today)):
         for cohort_id, row in part.items():
             out[cohort_id].update(row)
     return out
+
+
+def _ledger_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    """The hours of these duos, per cohort, read from the hours ledger up to today: the duos'
+    counted meetings, the workshops of their cohorts their mentors attended, and each mentor's
+    training day in the cohort it prepares (counted once, in the mentor's first cohort)."""
+    pairs = set(duos.values_list("cohort_id", "mentor_id"))
+    duo_ids = set(duos.values_list("pk", flat=True))
+    rows = hours_ledger.ledger(period=hours_ledger.Period(None, today), mentor_ids={m for _c, m in pairs})
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"minutes": 0, "workshop_time": timedelta(0), "n_trained": 0})
+    for row in rows:
+        if row.source == hours_ledger.MEETING and row.duo_id in duo_ids:
+            out[row.cohort_id]["minutes"] += row.minutes  # type: ignore[index]
+        elif row.source == hours_ledger.WORKSHOP and (row.cohort_id, row.mentor_id) in pairs:
+            out[row.cohort_id]["workshop_time"] += timedelta(minutes=row.minutes)  # type: ignore[index]
+        elif row.source == hours_ledger.TRAINING and (row.cohort_id, row.mentor_id) in pairs:
+            out[row.cohort_id]["n_trained"] += 1  # type: ignore[index]
+    return dict(out)
 
 
 def _figure(key: str, row: dict[str, Any]) -> Figure:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.lib.forms import BinomeForm, BinomeModelForm
+from binome.meetings.hours import Period
 from binome.meetings.models import Meeting, NetworkIntroduction, Topic
 from binome.pairing.models import Duo
 
@@ -73,3 +74,45 @@ class DuoStatusForm(BinomeForm):
     mentee_stays = forms.BooleanField(
         label=_("The mentee stays in the programme and can be paired again"), required=False, initial=True
     )
+
+
+class PhoneConfirmationForm(BinomeForm):
+    """A coordinator records that a member confirmed a meeting on the phone."""
+
+    member = forms.ChoiceField(label=_("Who confirmed on the phone?"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text=_("Why the member confirmed on the phone rather than in Binôme. Both members will see it."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ChoiceField)
+        member.choices = choices
+        if len(choices) == 1:  # the member who did not record it: already chosen
+            member.initial = choices[0][0]
+
+
+class PeriodForm(BinomeForm):
+    """The period of an hours page (?start=…&end=…), both days included."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period must end after it starts."))
+        return data
+
+
+def period_from(query: Any, default: Period) -> tuple[Period, PeriodForm]:
+    """The period asked for in the query string (?start=…&end=…; a side missing takes the
+    default's), or the default when the dates are wrong (the form then shows why)."""
+    form = PeriodForm({"start": query.get("start") or default.start, "end": query.get("end") or default.end})
+    if not form.is_valid():
+        return default, form
+    return Period(form.cleaned_data["start"], form.cleaned_data["end"]), form

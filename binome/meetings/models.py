@@ -32,7 +32,8 @@ def validate_topics(value: object) -> None:
 
 
 class Meeting(models.Model):
-    """One meeting of a duo. It counts once the other member (or staff) has confirmed it."""
+    """One meeting of a duo. It counts once the other member confirmed it, in Binôme or on the phone
+    to a coordinator (who records the member's name and why); never on the word of its author."""
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -43,6 +44,14 @@ class Meeting(models.Model):
         MENTOR = "mentor", _("Mentor")
         MENTEE = "mentee", _("Mentee")
         STAFF = "staff", _("Coordinator")
+
+    class Confirmation(models.TextChoices):
+        MENTOR = "mentor", _("by the mentor")
+        MENTEE = "mentee", _("by the mentee")
+        PHONE = "phone", _("by phone, to a coordinator")
+        # Meetings a coordinator confirmed before phone confirmations were recorded: nobody knows
+        # which member agreed, so they do not count.
+        STAFF = "staff", _("by a coordinator, without a member's confirmation")
 
     duo = models.ForeignKey(Duo, verbose_name=_("duo"), on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))
@@ -61,6 +70,11 @@ class Meeting(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    confirmed_as = models.CharField(_("confirmed"), max_length=6, choices=Confirmation.choices, blank=True, default="")
+    # A phone confirmation: the member who confirmed (their name as the coordinator heard it; the
+    # coordinator is `confirmed_by`) and why it was not done in Binôme.
+    phone_member_name = models.CharField(_("member who confirmed on the phone"), max_length=300, blank=True)
+    phone_reason = EncryptedTextField(_("reason"), blank=True)  # encrypted at rest, like the note
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -79,8 +93,33 @@ class Meeting(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    @property
+    def counts(self) -> bool:
+        """The rule of COUNTED, for a meeting already loaded."""
+        if self.confirmed_at is None:
+            return False
+        if self.confirmed_as == self.Confirmation.PHONE:
+            return True
+        return self.confirmed_as in {self.Confirmation.MENTOR, self.Confirmation.MENTEE} and (
+            self.confirmed_as != self.recorded_as
+        )
+
+    @property
+    def by_phone(self) -> bool:
+        return self.confirmed_as == self.Confirmation.PHONE
+
     def topic_labels(self) -> list[str]:
         return [str(Topic(t).label) for t in self.topics if t in Topic.values]
+
+
+#: The meetings whose hours count: confirmed by the member who did not record it (either member
+#: for a meeting a coordinator recorded), or by a member on the phone to a coordinator.
+#: Unconfirmed, self-confirmed and coordinator-only confirmations never count.
+COUNTED = models.Q(confirmed_at__isnull=False) & (
+    models.Q(confirmed_as=Meeting.Confirmation.PHONE)
+    | models.Q(confirmed_as=Meeting.Confirmation.MENTOR, recorded_as__in=[Meeting.Author.MENTEE, Meeting.Author.STAFF])
+    | models.Q(confirmed_as=Meeting.Confirmation.MENTEE, recorded_as__in=[Meeting.Author.MENTOR, Meeting.Author.STAFF])
+)
 
 
 class NetworkIntroduction(models.Model):

@@ -5,20 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from binome.cohorts.models import Cohort
-from binome.cohorts.selectors import cohorts_visible_to, workshop_minutes_by_mentor
-from binome.meetings.models import Alert, AlertNote, Meeting
+from binome.cohorts.selectors import cohorts_visible_to
+from binome.meetings.hours import TRAINING_LEAD_DAYS, Period, Tally, ledger, tally, tally_by_mentor
+from binome.meetings.models import Alert, AlertNote
 from binome.organisations.models import Organisation
+from binome.pairing.models import Duo
 from binome.people.models import MentorProfile
 
 TRAINING_DAY_HOURS = 7
 #: The sponsorship agreement: three days of seven hours per six-month cohort.
 COMMITMENT_HOURS = 3 * 7
-#: The training day happens before the cohort starts; it counts towards that cohort.
-TRAINING_LEAD_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Hours:
     meetings: float
     workshops: float = 0.0
     commitment: float = COMMITMENT_HOURS
+    phone: float = 0.0  # of the meetings, those a member confirmed on the phone
+    period: Period | None = None  # the period these hours were counted over, for the page to say
 
     @property
     def total(self) -> float:
@@ -41,59 +43,52 @@ class Hours:
         return round(100 * self.total / self.commitment) if self.commitment else 0
 
 
+def hours_of(counted: Tally, period: Period | None = None) -> Hours:
+    return Hours(
+        training=counted.training_minutes / 60,
+        meetings=counted.meeting_minutes / 60,
+        workshops=counted.workshop_minutes / 60,
+        phone=counted.phone_minutes / 60,
+        period=period,
+    )
+
+
 def period_of(cohort: Cohort) -> tuple[date, date]:
     return cohort.starts_on - timedelta(days=TRAINING_LEAD_DAYS), cohort.ends_on
 
 
-def _training_hours(mentor: MentorProfile, start: date, end: date) -> float:
-    trained = mentor.training_status == MentorProfile.Training.COMPLETED and mentor.trained_on is not None
-    return float(TRAINING_DAY_HOURS) if trained and start <= mentor.trained_on <= end else 0.0  # type: ignore[operator]
+def mentor_hours(mentor: MentorProfile, *, start: date | None, end: date | None) -> Hours:
+    """A mentor's hours over a period, from the hours ledger."""
+    period = Period(start, end)
+    return hours_of(tally(ledger(period=period, mentor_ids=[mentor.pk])), period)
 
 
-def confirmed_meetings(mentor_ids: list[int], start: date, end: date) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        duo__mentor_id__in=mentor_ids, confirmed_at__isnull=False, held_on__gte=start, held_on__lte=end
-    )
-
-
-def mentor_hours(mentor: MentorProfile, *, start: date, end: date) -> Hours:
-    minutes = confirmed_meetings([mentor.pk], start, end).aggregate(m=Sum("duration_minutes"))["m"] or 0
-    workshops = workshop_minutes_by_mentor([mentor.pk], start, end).get(mentor.pk, 0)
-    return Hours(training=_training_hours(mentor, start, end), meetings=minutes / 60, workshops=workshops / 60)
+def duo_hours(duo: Duo, *, start: date | None, end: date | None) -> Hours:
+    """The hours of one duo's meetings over a period, from the hours ledger (training and workshops
+    belong to the mentor, not to a duo)."""
+    period = Period(start, end)
+    rows = [row for row in ledger(period=period, mentor_ids=[duo.mentor_id]) if row.duo_id == duo.pk]
+    return hours_of(tally(rows), period)
 
 
 @dataclass(frozen=True)
 class CompanyHours:
     company: Organisation
     rows: list[tuple[MentorProfile, Hours]]
+    period: Period | None = None
 
     @property
     def total(self) -> float:
         return sum(hours.total for _mentor, hours in self.rows)
 
 
-def company_hours(company: Organisation, *, start: date, end: date) -> CompanyHours:
-    """Each employee's hours over a period, in three queries whatever the number of employees."""
+def company_hours(company: Organisation, *, start: date | None, end: date | None) -> CompanyHours:
+    """Each employee's hours over a period, from the hours ledger, whatever the number of employees
+    in a constant number of queries."""
+    period = Period(start, end)
     mentors = list(MentorProfile.objects.filter(company=company).select_related("person").order_by("person__last_name"))
-    minutes = dict(
-        confirmed_meetings([m.pk for m in mentors], start, end)
-        .values("duo__mentor_id")
-        .annotate(m=Sum("duration_minutes"))
-        .values_list("duo__mentor_id", "m")
-    )
-    workshops = workshop_minutes_by_mentor([m.pk for m in mentors], start, end)
-    rows = [
-        (
-            m,
-            Hours(
-                training=_training_hours(m, start, end),
-                meetings=(minutes.get(m.pk) or 0) / 60,
-                workshops=workshops.get(m.pk, 0) / 60,
-            ),
-        )
-        for m in mentors
-    ]
-    return CompanyHours(company, rows)
+    by_mentor = tally_by_mentor(ledger(period=period, mentor_ids=[m.pk for m in mentors]))
+    return CompanyHours(company, [(m, hours_of(by_mentor.get(m.pk, Tally()), period)) for m in mentors], period)
 
 
 def alerts_needing_attention(user: object, *, territory_id: int | None = None) -> QuerySet[Alert]:

@@ -429,6 +429,9 @@ INVENTORY: list[ModelEntry] = [
             "recorded_at": C.ACTIVITY,
             "confirmed_at": C.ACTIVITY,
             "confirmed_by": C.SECURITY,
+            "confirmed_as": C.ACTIVITY,
+            "phone_member_name": C.IDENTITY,
+            "phone_reason": C.SENSITIVE,
         },
     ),
     ModelEntry(
@@ -603,6 +606,7 @@ INVENTORY: list[ModelEntry] = [
             "training_minutes": C.ACTIVITY,
             "meeting_minutes": C.ACTIVITY,
             "workshop_minutes": C.ACTIVITY,
+            "phone_minutes": C.ACTIVITY,
         },
     ),
     ModelEntry(

@@ -7,9 +7,12 @@ from a per-year counter row locked inside the transaction that issues them.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.organisations.models import Organisation
@@ -293,6 +296,10 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return f"{self.company} · {self.starts_on} – {self.ends_on}"
 
+    def can_be_approved(self, today: date | None = None) -> bool:
+        """A statement is approved once its period is over: its hours can no longer change."""
+        return self.status == self.Status.DRAFT and self.ends_on < (today or timezone.localdate())
+
 
 class StatementLine(models.Model):
     """One employee's frozen figures, in minutes (exact; hours are minutes / 60)."""
@@ -303,6 +310,8 @@ class StatementLine(models.Model):
     training_minutes = models.PositiveIntegerField()
     meeting_minutes = models.PositiveIntegerField()
     workshop_minutes = models.PositiveIntegerField()
+    # Of the meeting minutes, those of meetings a member confirmed on the phone to a coordinator.
+    phone_minutes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["employee_name", "pk"]

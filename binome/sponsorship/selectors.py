@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from binome.accounts.access import scope_of
-from binome.meetings.models import Meeting
-from binome.meetings.selectors import TRAINING_DAY_HOURS, company_hours
+from binome.meetings import hours
+from binome.meetings.models import COUNTED, Meeting
+from binome.meetings.selectors import TRAINING_DAY_HOURS
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
+from binome.people.models import MentorProfile
 from binome.sponsorship.models import (
     Agreement,
     HourlyCostDeclaration,
@@ -199,6 +201,11 @@ class Line:
     meeting_minutes: int
     workshop_minutes: int
     mentor_id: int | None = None
+    phone_minutes: int = 0  # of the meeting minutes, meetings confirmed on the phone
+
+    @property
+    def phone_hours(self) -> float:
+        return self.phone_minutes / 60
 
     @property
     def total_minutes(self) -> int:
@@ -254,24 +261,30 @@ class StatementFigures:
     def valuation_cents(self) -> int:
         return sum(value for _line, value in self.lines)
 
+    @property
+    def phone_hours(self) -> float:
+        return sum(line.phone_minutes for line, _v in self.lines) / 60
 
-def _minutes(hours: float) -> int:
-    # The hours selectors divide whole minutes by 60: multiplying back is exact after rounding.
-    return round(hours * 60)
+    @property
+    def period(self) -> hours.Period:
+        return hours.Period(self.statement.starts_on, self.statement.ends_on)
 
 
 def live_lines(company: Organisation, start: date, end: date) -> list[Line]:
-    """Each employee's hours over the period, straight from the hours selectors; employees
-    without any hour in the period are left out."""
+    """Each employee's hours over the period, from the hours ledger; employees without any hour
+    in the period are left out."""
+    by_mentor = hours.tally_by_mentor(hours.ledger(period=hours.Period(start, end), company_ids=[company.pk]))
+    names = {m.pk: m.person.full_name for m in MentorProfile.objects.filter(pk__in=by_mentor).select_related("person")}
     lines = [
         Line(
-            employee_name=mentor.person.full_name,
-            training_minutes=_minutes(hours.training),
-            meeting_minutes=_minutes(hours.meetings),
-            workshop_minutes=_minutes(hours.workshops),
-            mentor_id=mentor.pk,
+            employee_name=names[mentor_id],
+            training_minutes=counted.training_minutes,
+            meeting_minutes=counted.meeting_minutes,
+            workshop_minutes=counted.workshop_minutes,
+            mentor_id=mentor_id,
+            phone_minutes=counted.phone_minutes,
         )
-        for mentor, hours in company_hours(company, start=start, end=end).rows
+        for mentor_id, counted in by_mentor.items()
     ]
     return sorted((line for line in lines if line.total_minutes > 0), key=lambda line: line.employee_name)
 
@@ -283,6 +296,7 @@ def _stored(line: StatementLine) -> Line:
         meeting_minutes=line.meeting_minutes,
         workshop_minutes=line.workshop_minutes,
         mentor_id=line.mentor_id,
+        phone_minutes=line.phone_minutes,
     )
 
 
@@ -319,7 +333,7 @@ def company_portal_figures(user: Any) -> dict[str, Any]:
         "outcomes": {
             "duos": duos.count(),
             "mentees": duos.values("mentee_id").distinct().count(),
-            "met": Meeting.objects.filter(duo__in=duos, confirmed_at__isnull=False).values("duo_id").distinct().count(),
+            "met": Meeting.objects.filter(COUNTED, duo__in=duos).values("duo_id").distinct().count(),
             "completed": duos.filter(status=Duo.Status.COMPLETED).count(),
         },
     }

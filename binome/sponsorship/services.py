@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from binome.accounts.actors import Actor, signed_in
@@ -332,11 +333,17 @@ def draft_statement(
 
 
 @transaction.atomic
-def approve_statement(statement: Statement, *, actor: Actor) -> Statement:
-    """Approve a draft: its figures are computed one last time and frozen as lines."""
+def approve_statement(statement: Statement, *, actor: Actor, today: date | None = None) -> Statement:
+    """Approve a draft once its period is over: its figures are computed one last time and frozen
+    as lines. (`today`: the demo seed's day.)"""
     statement = Statement.objects.select_for_update().select_related("company").get(pk=statement.pk)
     if statement.status != Statement.Status.DRAFT:
         raise ValidationError(_("This statement is already approved."))
+    if not statement.can_be_approved(today):
+        raise ValidationError(
+            _("This statement cannot be approved before its period ends (%(end)s): its hours could still change.")
+            % {"end": date_format(statement.ends_on, "SHORT_DATE_FORMAT")}
+        )
     lines = selectors.live_lines(statement.company, statement.starts_on, statement.ends_on)
     StatementLine.objects.bulk_create(
         StatementLine(
@@ -346,6 +353,7 @@ def approve_statement(statement: Statement, *, actor: Actor) -> Statement:
             training_minutes=line.training_minutes,
             meeting_minutes=line.meeting_minutes,
             workshop_minutes=line.workshop_minutes,
+            phone_minutes=line.phone_minutes,
         )
         for line in lines
     )

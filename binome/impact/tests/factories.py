@@ -66,6 +66,7 @@ def add_meetings(d: Duo, n: int, *, confirmed: bool = True, start: date | None =
             topics=["cv"],
             recorded_as="mentor",
             confirmed_at=timezone.make_aware(datetime.combine(first, time(12))) if confirmed else None,
+            confirmed_as="mentee" if confirmed else "",  # the other member: the meeting counts
         )
         for k in range(n)
     )

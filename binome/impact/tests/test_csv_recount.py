@@ -224,7 +224,17 @@ def proportion(units: dict[Any, list[tuple[bool, bool]]]) -> tuple[int, int, int
     return num, den, max(0, den - num - no)
 
 
-def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
+def first_prepared_cohort(rows: list[dict[str, str]]) -> dict[str, str]:
+    fitting: dict[str, list[tuple[date, int]]] = {}
+    for r in rows:
+        if r["mentor_trained_on"] and (
+            d(r["cohort_starts_on"]) - timedelta(days=120) <= d(r["mentor_trained_on"]) <= d(r["cohort_ends_on"])
+        ):
+            fitting.setdefault(r["mentor_id"], []).append((d(r["cohort_starts_on"]), int(r["cohort_id"])))
+    return {mentor: str(min(cohorts)[1]) for mentor, cohorts in fitting.items()}
+
+
+def recompute(rows: list[dict[str, str]], everyone: list[dict[str, str]] | None = None) -> dict[str, tuple]:
     out: dict[str, tuple] = {}
     participants = [r for r in rows if int(r["confirmed_meetings"]) > 0]
 
@@ -307,12 +317,10 @@ def recompute(rows: list[dict[str, str]]) -> dict[str, tuple]:
             if present == "1" and role == "mentor" and kind != "mentor_training":
                 workshop_minutes[pk] = int(minutes)
     hours += sum(workshop_minutes.values()) / 60
-    trained = {
-        (r["cohort_id"], r["mentor_id"])
-        for r in rows
-        if r["mentor_trained_on"]
-        and d(r["cohort_starts_on"]) - timedelta(days=120) <= d(r["mentor_trained_on"]) <= d(r["cohort_ends_on"])
-    }
+    # A training day counts once: in the first cohort (by start) of the mentor it prepares, i.e. whose
+    # window (120 days before the start to the end) holds it, among all the mentor's duos.
+    prepared = first_prepared_cohort(everyone if everyone is not None else rows)
+    trained = {(r["cohort_id"], r["mentor_id"]) for r in rows if prepared.get(r["mentor_id"]) == r["cohort_id"]}
     out["hours"] = (round(hours + 7 * len(trained), 1),)
     return out
 
@@ -331,10 +339,11 @@ def from_selectors(slice_: Slice) -> dict[str, tuple]:
 
 def check(world: dict[str, Any]) -> int:
     slices = [Slice(), Slice(company_id=world["companies"][0].pk)] + [Slice(cohort_id=c.pk) for c in world["cohorts"]]
+    everyone = list(csv.DictReader(io.StringIO(person_csv(Slice(), today=TODAY))))
     for slice_ in slices:
         text = person_csv(slice_, today=TODAY)
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert recompute(rows) == from_selectors(slice_), slice_
+        assert recompute(rows, everyone) == from_selectors(slice_), slice_
     return len(slices)
 
 

@@ -81,18 +81,23 @@ def test_a_meeting_in_the_future_or_without_topic_re_renders_and_saves_nothing(c
     assert not Meeting.objects.exists()
 
 
-def test_staff_entries_count_at_once_and_hours_add_up(cast: Cast, client_for: Any) -> None:
+def test_staff_entries_wait_for_a_members_confirmation_and_hours_add_up(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
     client.post(reverse("meetings:staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}), MEETING)
     client.post(
         reverse("meetings:staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}),
         {**MEETING, "held_on": "2026-05-02", "duration_minutes": "60"},
     )
-    assert Meeting.objects.filter(confirmed_at__isnull=False).count() == 2
+    assert not Meeting.objects.filter(confirmed_at__isnull=False).exists()  # a coordinator's word alone
     ben = cast.ben
     ben.trained_on = date(2026, 2, 20)
     ben.save()
     start, end = selectors.period_of(cast.paris_duo.cohort)
+    assert selectors.mentor_hours(ben, start=start, end=end).meetings == 0
+    with pytest.raises(ValidationError):
+        services.confirm_meeting(Meeting.objects.first(), actor=cast.amara, as_role="staff")
+    for meeting in Meeting.objects.all():  # either member confirms a coordinator's entry
+        services.confirm_meeting(meeting, actor=cast.chloe_user, as_role="mentee")
     hours = selectors.mentor_hours(ben, start=start, end=end)
     assert hours.training == 7
     assert hours.meetings == pytest.approx(2.5)
@@ -104,7 +109,8 @@ def test_staff_entries_count_at_once_and_hours_add_up(cast: Cast, client_for: An
 
 def test_company_hours_take_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries: Any) -> None:
     start, end = selectors.period_of(cast.paris_duo.cohort)
-    with django_assert_num_queries(3):
+    # The employees, then the ledger: their employers, training days, cohorts, meetings, workshops.
+    with django_assert_num_queries(6):
         selectors.company_hours(cast.acme, start=start, end=end)
 
 

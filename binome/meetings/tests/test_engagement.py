@@ -35,9 +35,13 @@ PARIS_TZ = ZoneInfo("Europe/Paris")
 
 
 def meeting(duo: Duo, day: date, *, by: Any, author: str = "mentee") -> Any:
-    return services.record_meeting(
+    """A meeting; a coordinator's entry comes with the mentee's confirmation (a confirmed meeting)."""
+    recorded = services.record_meeting(
         duo, actor=by, author=author, held_on=day, duration_minutes=60, mode="video", topics=["cv"]
     )
+    if author == "staff":
+        services.confirm_meeting(recorded, actor=by, as_role="mentee")
+    return recorded
 
 
 def kinds(duo: Duo) -> set[str]:

@@ -28,7 +28,8 @@ def recent_meeting(cast: Cast, *, author: str, by: Any, minutes: int = 90) -> An
 
 
 def test_the_company_sees_its_employees_hours_but_no_mentee(cast: Cast, client_for: Any) -> None:
-    recent_meeting(cast, author="staff", by=cast.amara, minutes=120)
+    meeting = recent_meeting(cast, author="staff", by=cast.amara, minutes=120)
+    services.confirm_meeting(meeting, actor=cast.chloe_user, as_role="mentee")
     page = client_for(cast.hugo).get(reverse("company_portal")).content.decode()
     assert f'id="hours-{cast.acme.pk}"' in page
     assert cast.ben.person.full_name in page

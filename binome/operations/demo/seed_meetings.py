@@ -62,6 +62,10 @@ def _history(seeder: DemoSeeder, duo: Duo, pattern: str, until: date) -> list[Me
                 recorded_as=recorded_as,
                 recorded_at=datetime.combine(day, time(19), PARIS),
                 confirmed_at=datetime.combine(day + timedelta(days=1), time(9), PARIS) if confirmed else None,
+                # The other member confirmed it: the only confirmation that counts in the hours.
+                confirmed_as=(Meeting.Author.MENTEE if recorded_as == Meeting.Author.MENTOR else Meeting.Author.MENTOR)
+                if confirmed
+                else "",
             )
         )
         day += timedelta(days=rng.randint(9, 18))

@@ -71,7 +71,7 @@ def seed_sponsorship(seeder: DemoSeeder) -> None:
     current, bank, bakery = _this_years_agreements(companies, offers, year, admin)
     _invoices_in_date_order(current, bank, bakery, year, today, admin)
     _lyon_agreements(companies, offers, year, admin)
-    _acme_statement(companies["acme"], admin, coordinator)
+    _acme_statement(companies["acme"], admin, coordinator, today)
 
 
 def _this_years_agreements(
@@ -150,12 +150,14 @@ def _lyon_agreements(companies: dict[str, Organisation], offers: dict[str, Offer
     )
 
 
-def _acme_statement(acme: Organisation, admin: User, coordinator: User) -> None:
-    """Acme Conseil declared its hourly cost; the statement of the demo mentor's cohort is approved."""
+def _acme_statement(acme: Organisation, admin: User, coordinator: User, today: date) -> None:
+    """Acme Conseil declared its hourly cost; the statement of the demo mentor's cohort, up to
+    yesterday if the cohort is still running, is approved (a statement waits for its period's end)."""
     services.declare_hourly_cost(acme, hourly_cost_cents=4_800, actor=admin)
     duo = Duo.objects.filter(mentor__company=acme, mentor__person__roles__user__email="mentor@demo.binome.fr")
     demo_duo = duo.select_related("cohort").first()
     if demo_duo is not None:
         start, end = period_of(demo_duo.cohort)
+        end = min(end, today - timedelta(days=1))
         statement = services.draft_statement(acme, starts_on=start, ends_on=end, actor=coordinator)
-        services.approve_statement(statement, actor=coordinator)
+        services.approve_statement(statement, actor=coordinator, today=today)

@@ -38,6 +38,21 @@ from binome.portals.tests.policy_kit import (
 from conftest import Cast
 
 
+def pending_meeting(cast: Cast, lyon: bool = False) -> Any:
+    """A meeting the duo's mentor recorded, not confirmed yet."""
+    from datetime import date
+
+    from binome.meetings.models import Meeting
+
+    duo = cast.lyon_duo if lyon else cast.paris_duo
+    meeting, _created = Meeting.objects.get_or_create(
+        duo=duo,
+        held_on=max(duo.started_on, date(2026, 5, 1)),
+        defaults={"duration_minutes": 60, "mode": "video", "topics": ["cv"], "recorded_as": "mentor"},
+    )
+    return meeting
+
+
 def match_run(cast: Cast, lyon: bool = False) -> dict[str, Any]:
     """A stored matching run (with one proposal) of the Paris or the Lyon cohort of the cast."""
     from binome.pairing.models import MatchRun, Proposal
@@ -272,9 +287,16 @@ POLICY: dict[str, Policy] = {
         for name, expected in [
             ("meetings:mentor_confirm_meeting", expect(403, anonymous=LOGIN, mentor=405)),
             ("meetings:mentee_confirm_meeting", expect(403, anonymous=LOGIN, mentee=405)),
-            ("meetings:staff_confirm_meeting", STAFF_POST_ONLY),
         ]
     },
+    # A meeting of the duo waiting for confirmation: staff of the duo's territory open the form, others
+    # (and staff of another territory) get 404, like any record outside their scope.
+    "meetings:staff_phone_confirmation": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.paris_duo.pk, "meeting": pending_meeting(c).pk},
+        foreign=lambda c: {"pk": c.lyon_duo.pk, "meeting": pending_meeting(c, lyon=True).pk},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
     "meetings:attention": Policy(STAFF_SECTION),
     "meetings:alert_action": Policy(STAFF_POST_ONLY, own=lambda c: {"pk": 1}),
     "reference:occupations": Policy(SIGNED_IN_ONLY),

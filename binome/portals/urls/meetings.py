@@ -30,9 +30,9 @@ urlpatterns: list[URLPattern] = [
     path("staff/duos/<int:pk>/", duos.staff_duo, name="staff_duo"),
     path("staff/duos/<int:pk>/meetings/", duos.staff_log_meeting, name="staff_log_meeting"),
     path(
-        "staff/duos/<int:pk>/meetings/<int:meeting>/confirm/",
-        duos.staff_confirm_meeting,
-        name="staff_confirm_meeting",
+        "staff/duos/<int:pk>/meetings/<int:meeting>/phone-confirmation/",
+        duos.staff_phone_confirmation,
+        name="staff_phone_confirmation",
     ),
     path("staff/duos/<int:pk>/status/", duos.staff_duo_status, name="staff_duo_status"),
     path("staff/attention/", attention.attention, name="attention"),

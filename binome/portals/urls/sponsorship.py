@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/sponsorship/ledger.xlsx", sponsorship.ledger_xlsx, name="ledger_xlsx"),
     path("staff/sponsorship/statements/", sponsorship.statements, name="statements"),
     path("staff/sponsorship/statements/<int:pk>/", sponsorship.statement, name="statement"),
+    path("staff/sponsorship/companies/<int:pk>/hours/", sponsorship.company_hours, name="company_hours"),
     path("staff/sponsorship/statements/<int:pk>/approve/", sponsorship.statement_approve, name="statement_approve"),
     path("staff/sponsorship/statements/<int:pk>/pdf/", sponsorship.staff_statement_pdf, name="statement_pdf"),
     path("company/agreements/<int:pk>/", sponsorship.company_agreement, name="company_agreement"),

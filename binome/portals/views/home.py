@@ -3,7 +3,6 @@ mentors, mentees, referrers, funders) and the language switch."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +19,10 @@ from binome.events.selectors import company_section_events
 from binome.impact import published, snapshots
 from binome.impact.models import PublishedReport
 from binome.impact.selectors import partner_figures, published_visible_to
+from binome.meetings.forms import period_from
+from binome.meetings.hours import last_months
 from binome.meetings.models import Meeting
-from binome.meetings.selectors import company_hours
+from binome.meetings.selectors import company_hours, mentor_hours
 from binome.operations.selectors import national_overview
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -37,8 +38,6 @@ from binome.sourcing.training import upcoming_sessions_for
 from binome.sponsorship.forms import HourlyCostForm
 from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
 from binome.surveys.selectors import surveys_due_for_person
-
-HOURS_WINDOW = timedelta(days=183)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,6 +75,7 @@ def company(request: HttpRequest) -> HttpResponse:
     training_counts = {row["training_status"]: row["n"] for row in by_training}
     sponsorship = sponsorship_figures(request.user)
     shown = _company_counts(duo_counts, mentors, sponsorship["outcomes"])
+    period, period_form = period_from(request.GET, last_months())
     return render(
         request,
         "portals/home/company.html",
@@ -89,10 +89,10 @@ def company(request: HttpRequest) -> HttpResponse:
             "training_counts": [
                 (label, training_counts.get(value, 0)) for value, label in MentorProfile.Training.choices
             ],
-            # Skills-sponsorship hours of the last six months, per employee (statements come later).
-            "hours": [
-                company_hours(c, start=timezone.localdate() - HOURS_WINDOW, end=timezone.localdate()) for c in companies
-            ],
+            # Skills-sponsorship hours per employee, from the hours ledger, over the period the page
+            # names (the last six months unless another is asked for).
+            "hours": [company_hours(c, start=period.start, end=period.end) for c in companies],
+            "period_form": period_form,
             # Each company's enrolment links, and a form to create one.
             "invitation_sections": [
                 (company, invitations_with_counts(request.user, company), InvitationForm())
@@ -133,6 +133,7 @@ def mentor(request: HttpRequest) -> HttpResponse:
         .prefetch_related("mentee__target_occupations")
     )
     sessions = upcoming_sessions_for(profile)
+    period, period_form = period_from(request.GET, last_months())
     return render(
         request,
         "portals/home/mentor.html",
@@ -142,6 +143,9 @@ def mentor(request: HttpRequest) -> HttpResponse:
             "duos": duos,
             "training_sessions": sessions,
             "registered": any(getattr(s, "is_mine", False) for s in sessions),
+            "hours": mentor_hours(profile, start=period.start, end=period.end),
+            "period": period,
+            "period_form": period_form,
             **_whats_next(request, duos, side="mentor", person=person),
         },
     )

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from binome.meetings import selectors as hour_selectors
+from binome.meetings.forms import period_from
+from binome.meetings.hours import last_months
 from binome.portals.decorators import company_contacts_only, staff_only
 from binome.portals.helpers import acting_user, add_service_errors
 from binome.sponsorship import documents, selectors, services
@@ -309,7 +312,24 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portals/sponsorship/statement.html",
-        {"statement": found, "figures": selectors.statement_figures(found)},
+        {"statement": found, "figures": selectors.statement_figures(found), "can_approve": found.can_be_approved()},
+    )
+
+
+@staff_only
+def company_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    """A company's hours per employee, from the hours ledger, over the period asked for (the last
+    six months by default); 404 for a company outside the viewer's territories."""
+    company = selectors.one(selectors.companies_for_staff(request.user), pk)
+    period, period_form = period_from(request.GET, last_months())
+    return render(
+        request,
+        "portals/sponsorship/company_hours.html",
+        {
+            "company": company,
+            "summary": hour_selectors.company_hours(company, start=period.start, end=period.end),
+            "period_form": period_form,
+        },
     )
 
 

@@ -30,6 +30,7 @@ def _meeting(cast: Cast, day: date, minutes: int, confirmed: bool = True) -> Mee
         mode="video",
         recorded_as="mentor",
         confirmed_at=timezone.now() if confirmed else None,
+        confirmed_as="mentee" if confirmed else "",  # confirmed by the other member: it counts
     )
 
 

@@ -83,6 +83,12 @@ POLICY: dict[str, Policy] = {
     "sponsorship:company_invoice_pdf": _on("invoice", COMPANY_OWN, COMPANY_FOREIGN),
     "sponsorship:company_receipt_pdf": _on("receipt", COMPANY_OWN, COMPANY_FOREIGN),
     "sponsorship:company_statement_pdf": _on("statement", COMPANY_OWN, COMPANY_FOREIGN),
+    "sponsorship:company_hours": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": c.acme.pk},
+        foreign=lambda c: {"pk": c.dev.company_id},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
     "sponsorship:company_hourly_cost": Policy(
         COMPANY_POST_ONLY,
         own=lambda c: {"pk": c.acme.pk},

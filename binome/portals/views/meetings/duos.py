@@ -21,7 +21,15 @@ from binome.audit import audit
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.meetings import selectors as meeting_selectors
 from binome.meetings import services as meeting_services
-from binome.meetings.forms import DuoStatusForm, IntroductionForm, MeetingForm, SharingForm
+from binome.meetings.forms import (
+    DuoStatusForm,
+    IntroductionForm,
+    MeetingForm,
+    PhoneConfirmationForm,
+    SharingForm,
+    period_from,
+)
+from binome.meetings.hours import Period
 from binome.meetings.models import Meeting
 from binome.pairing import duo_life
 from binome.pairing.models import Duo
@@ -58,8 +66,8 @@ def _duo(request: HttpRequest, role: str, pk: int) -> Duo:
 
 
 def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms: Any) -> HttpResponse:
-    meetings = list(duo.meetings.select_related("recorded_by").order_by("-held_on", "-pk"))
-    start, end = meeting_selectors.period_of(duo.cohort)
+    meetings = list(duo.meetings.select_related("recorded_by", "confirmed_by").order_by("-held_on", "-pk"))
+    period, period_form = period_from(request.GET, Period(*meeting_selectors.period_of(duo.cohort)))
     side = role if role in {"mentor", "mentee"} else None
     context = {
         "duo": duo,
@@ -67,7 +75,14 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         "meetings": meetings,
         "confirmed": sum(1 for m in meetings if m.is_confirmed),
         "introductions": duo.introductions.select_related("sector").all(),
-        "hours": meeting_selectors.mentor_hours(duo.mentor, start=start, end=end) if role != "mentee" else None,
+        # Hours from the ledger, over one period the page names: the mentor's (every duo, training,
+        # workshops) and, inside them, this duo's meetings.
+        "hours": meeting_selectors.mentor_hours(duo.mentor, start=period.start, end=period.end)
+        if role != "mentee"
+        else None,
+        "duo_hours": meeting_selectors.duo_hours(duo, start=period.start, end=period.end) if role != "mentee" else None,
+        "period": period,
+        "period_form": period_form,
         "meeting_form": forms.get("meeting_form") or MeetingForm(),
         "introduction_form": forms.get("introduction_form") or IntroductionForm(),
         "sharing_form": SharingForm(
@@ -80,7 +95,7 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         else None,
         "status_form": forms.get("status_form") or DuoStatusForm(),
         "log_url": f"meetings:{role}_log_meeting",
-        "confirm_url": f"meetings:{role}_confirm_meeting",
+        "confirm_url": f"meetings:{role}_confirm_meeting" if role != "staff" else None,
         "allowed_statuses": [(s.value, s.label) for s in Duo.Status if s in duo_life.ALLOWED[duo.status]],
     }
     return render(request, TEMPLATE[role], context, status=status)
@@ -130,7 +145,41 @@ def _view(role: str) -> Any:
 
 mentor_duo, mentor_log_meeting, mentor_confirm_meeting = _view("mentor")
 mentee_duo, mentee_log_meeting, mentee_confirm_meeting = _view("mentee")
-staff_duo, staff_log_meeting, staff_confirm_meeting = _view("staff")
+# Staff get no confirm route: they record a member's phone confirmation (staff_phone_confirmation).
+staff_duo, staff_log_meeting, _staff_confirm_not_routed = _view("staff")
+
+
+def _phone_choices(meeting: Meeting) -> list[tuple[str, str]]:
+    duo = meeting.duo
+    names = {"mentor": duo.mentor.person.full_name, "mentee": duo.mentee.person.full_name}
+    labels = {"mentor": _("%(name)s (mentor)"), "mentee": _("%(name)s (mentee)")}
+    return [(side, labels[side] % {"name": names[side]}) for side in meeting_services.phone_confirmers(meeting)]
+
+
+@staff_only
+def staff_phone_confirmation(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
+    """A coordinator records that a member confirmed a meeting on the phone (404 outside their
+    territories, or for a meeting already confirmed)."""
+    duo = _duo(request, "staff", pk)
+    found = get_object_or_404(Meeting, pk=meeting, duo=duo, confirmed_at__isnull=True)
+    form = PhoneConfirmationForm(request.POST or None, choices=_phone_choices(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            meeting_services.record_phone_confirmation(
+                found, actor=acting_user(request), member=data["member"], reason=data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Phone confirmation recorded: the meeting counts."))
+            return redirect("meetings:staff_duo", pk=duo.pk)
+    return render(
+        request,
+        "portals/meetings/duos/phone_confirmation.html",
+        {"duo": duo, "meeting": found, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @mentors_only
