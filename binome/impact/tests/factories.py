@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from itertools import count
+from typing import Any
 
 from django.utils import timezone
 
 from binome.cohorts.models import Cohort
+from binome.impact.models import Outcome, Source
 from binome.meetings.models import Meeting
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -70,3 +72,17 @@ def add_meetings(d: Duo, n: int, *, confirmed: bool = True, start: date | None =
         )
         for k in range(n)
     )
+
+
+def three_duos(cast: Any) -> Any:
+    """Paris: Chloé with Ben (Acme, completed) and Omar with Eve (Boulangerie Martin, ended early);
+    Lyon: Leïla with Dev (completed); each with a staff-recorded outcome on 1 July 2026."""
+    add_meetings(cast.paris_duo, 2)
+    add_meetings(cast.lyon_duo, 2)
+    Duo.objects.filter(pk__in=[cast.paris_duo.pk, cast.lyon_duo.pk]).update(status="completed")
+    eve = mentor(cast.paris, cast.boulangerie, "Eve")
+    omar = mentee(cast.paris, "Omar")
+    duo(cast.paris_duo.cohort, eve, omar, status=Duo.Status.ENDED_EARLY, ended_on=date(2026, 5, 1))
+    for person, kind in ((cast.chloe.person, "cdi"), (omar.person, "training"), (cast.leila.person, "cdd")):
+        Outcome.objects.create(person=person, kind=kind, date=date(2026, 7, 1), source=Source.STAFF)
+    return cast

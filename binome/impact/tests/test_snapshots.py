@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from binome.audit.models import AuditEvent
 from binome.impact.models import Outcome, PublishedReport, Source
-from binome.pairing.models import Duo
 
 from . import factories as f
 
@@ -35,15 +34,7 @@ def _october():
 def world(cast, settings, tmp_path):
     """Paris: Chloé with Ben (Acme) and Omar with Eve (Boulangerie); Lyon: Leïla with Dev; the
     cohorts ended on 1 September 2026, inside the third quarter."""
-    f.add_meetings(cast.paris_duo, 2)
-    f.add_meetings(cast.lyon_duo, 2)
-    Duo.objects.filter(pk__in=[cast.paris_duo.pk, cast.lyon_duo.pk]).update(status="completed")
-    eve = f.mentor(cast.paris, cast.boulangerie, "Eve")
-    omar = f.mentee(cast.paris, "Omar")
-    f.duo(cast.paris_duo.cohort, eve, omar, status=Duo.Status.ENDED_EARLY, ended_on=date(2026, 5, 1))
-    for person, kind in ((cast.chloe.person, "cdi"), (omar.person, "training"), (cast.leila.person, "cdd")):
-        Outcome.objects.create(person=person, kind=kind, date=date(2026, 7, 1), source=Source.STAFF)
-    return cast
+    return f.three_duos(cast)
 
 
 def _issue(client, **data):
