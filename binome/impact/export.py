@@ -20,7 +20,7 @@ from binome.cohorts.models import Workshop, WorkshopInvitation
 from binome.impact.kpis import Slice
 from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome
 from binome.lib import spreadsheets
-from binome.meetings.models import Meeting, NetworkIntroduction
+from binome.meetings.models import COUNTED, Meeting, NetworkIntroduction
 from binome.people.models import MentorProfile
 
 PERSON_COLUMNS = [
@@ -94,7 +94,7 @@ def _facts(duos: list[dict[str, Any]], today: date) -> _Facts:
     facts = _Facts(
         meetings={
             row["duo_id"]: row
-            for row in Meeting.objects.filter(duo_id__in=duo_ids, confirmed_at__isnull=False)
+            for row in Meeting.objects.filter(COUNTED, duo_id__in=duo_ids)
             .values("duo_id")
             .annotate(n=Count("pk"), to_date=Count("pk", filter=Q(held_on__lte=today)), minutes=Sum("duration_minutes"))
         }

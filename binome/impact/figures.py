@@ -401,6 +401,11 @@ RULES = [
         "non-response (see the bounds)."
     ),
     _("Outcomes awaiting a decision on a conflict between a staff record and a questionnaire answer are not counted."),
+    # The hours ledger's rule (binome.meetings.models.COUNTED), for the first meeting as for hours.
+    _(
+        "A meeting counts (first meeting, meetings, hours) once the member who did not record it has confirmed "
+        "it, in Binôme or on the phone to a coordinator (recorded with both names and a reason)."
+    ),
 ]
 
 

@@ -89,7 +89,7 @@ class ReportForm(BinomeForm):
     format = forms.ChoiceField(label=_("Format"), choices=Report.Format.choices)
 
 
-class PublishForm(forms.Form):
+class PublishForm(BinomeForm):
     """One button of the issuing page: the audience (a company, or none for the funders) and the period."""
 
     company = forms.IntegerField(required=False, min_value=1)

@@ -17,7 +17,7 @@ from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_territory
 from binome.impact import kpis
 from binome.impact.kpis import FunnelStep, Slice
-from binome.meetings.models import Alert, Meeting
+from binome.meetings.models import COUNTED, Alert, Meeting
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile, MentorProfile
@@ -92,8 +92,8 @@ def territory_dashboard(territory: Territory) -> TerritoryDashboard:
             Alert.Kind.choices,
         ),
         meetings_last_30_days=Meeting.objects.filter(
+            COUNTED,
             duo__cohort__territory=territory,
-            confirmed_at__isnull=False,
             held_on__gt=timezone.localdate() - timedelta(days=30),
         ).count(),
         events_this_year=events_summary_for_territory(

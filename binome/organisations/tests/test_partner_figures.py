@@ -58,7 +58,13 @@ def dataset(cast: Cast) -> dict[str, Referral]:
     # A participant (first meeting confirmed) of a cohort that has ended: completed, with a counted
     # opportunity. Matched people who never met count as matched only (the registry's funnel).
     Meeting.objects.create(
-        duo=done, held_on=date(2026, 3, 10), duration_minutes=60, mode="in_person", confirmed_at=timezone.now()
+        duo=done,
+        held_on=date(2026, 3, 10),
+        duration_minutes=60,
+        mode="in_person",
+        recorded_as="mentor",
+        confirmed_at=timezone.now(),
+        confirmed_as="mentee",  # by the other member: it counts
     )
     Outcome.objects.create(person=rows["completed"].person, duo=done, kind="cdi", date=date(2026, 8, 1), source="staff")
     Outcome.objects.create(person=rows["interview"].person, kind="interview", date=date(2026, 8, 1), source="staff")

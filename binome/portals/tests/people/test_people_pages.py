@@ -47,18 +47,19 @@ def test_the_territory_dashboard_shows_real_counts(
         create_mentee_profile(person, actor=None, targets=["G1602"], protection_status="refugee", french_level="A2")
         Referral.objects.create(person=person, partner=cast.paris_ngo, status=Referral.Status.RECEIVED)
     from binome.meetings.models import Alert, Meeting
-    from binome.meetings.services import record_meeting
+    from binome.meetings.services import confirm_meeting, record_meeting
 
     today = timezone.localdate()
-    record_meeting(
+    meeting = record_meeting(
         cast.paris_duo,
-        actor=cast.amara,
-        author=Meeting.Author.STAFF,
+        actor=cast.ben_user,
+        author=Meeting.Author.MENTOR,
         held_on=today,
         duration_minutes=60,
         mode="video",
         topics=["cv"],
     )
+    confirm_meeting(meeting, actor=cast.chloe_user, as_role=Meeting.Author.MENTEE)  # counted: the other member
     Alert.objects.create(duo=cast.paris_duo, kind=Alert.Kind.MISSED_WORKSHOPS, raised_on=today)
     Alert.objects.create(duo=cast.lyon_duo, kind=Alert.Kind.SILENCE, raised_on=today)  # Lyon's: not counted
     from binome.events import services as events
