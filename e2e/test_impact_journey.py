@@ -47,7 +47,7 @@ def test_the_coordinator_downloads_the_cohort_report(demo: None, browser: Any, l
     first = pypdfium2.PdfDocument(pdf)[0].render(scale=1).to_pil().convert("RGB")
     width, height = first.size
     assert 1.35 < height / width < 1.48
-    pixels = list(first.getdata())
+    pixels = list(first.get_flattened_data())
     blue = sum(
         1
         for r, g, b in pixels
