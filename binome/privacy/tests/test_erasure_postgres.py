@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -56,7 +56,9 @@ def seed(cast: Cast) -> dict[str, str]:
     planted |= plant_in_mentee(cast.chloe, cast.paris_duo, cast.chloe_referral, prefix="pg")
     planted |= plant_duo_texts(cast.paris_duo, prefix="pg")
     del planted["phone"]  # a plausible phone number, checked separately below
-    Meeting.objects.filter(duo=cast.paris_duo).update(confirmed_at=cast.paris_duo.cohort.starts_on)
+    Meeting.objects.filter(duo=cast.paris_duo).update(
+        confirmed_at=datetime.combine(cast.paris_duo.cohort.starts_on, time(12), tzinfo=UTC)
+    )
     Outcome.objects.create(
         person=person, duo=cast.paris_duo, kind=Outcome.Kind.CDI, date=date(2026, 8, 1), source="staff"
     )
