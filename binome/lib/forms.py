@@ -79,3 +79,21 @@ class BinomeForm(TextHygieneMixin, forms.Form):
 
 class BinomeModelForm(TextHygieneMixin, forms.ModelForm):
     """`forms.ModelForm`, refusing control characters in text fields."""
+
+
+# A record id from a query string or a ticked box: ASCII digits only (str.isdigit() also accepts
+# "²" and "٣", which int() refuses) and small enough for a 64-bit primary key (SQLite raises
+# OverflowError on larger numbers).
+RECORD_ID = re.compile(r"[0-9]{1,18}")
+
+
+def record_id(text: object) -> int | None:
+    """The id written in `text`, or None when it is not one."""
+    if isinstance(text, str) and RECORD_ID.fullmatch(text):
+        return int(text)
+    return None
+
+
+def record_ids(values: list[str]) -> list[int]:
+    """The ids among `values`, sorted and without repeats; anything that is not one is dropped."""
+    return sorted({found for found in map(record_id, values) if found is not None})

@@ -14,6 +14,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from binome.lib.forms import record_id
 from binome.reference.models import Occupation, Place, normalise_for_search
 
 
@@ -69,7 +70,7 @@ class PlaceField(forms.Field):
     }
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or record_id(value) is not None:
             value = Place.objects.filter(pk=int(value)).first() or value
         if isinstance(value, Place):
             return f"{value} #{value.pk}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from binome.cohorts.models import Cohort
-from binome.lib.forms import BinomeForm
+from binome.lib.forms import BinomeForm, record_ids
 from binome.people.forms import MenteeFileForm
 from binome.people.models import Gender, MenteeProfile
 from binome.reference.forms import OccupationField, PlaceField
@@ -280,4 +280,4 @@ class MoveForm(BinomeForm):
 
 def selected_ids(values: list[str]) -> list[int]:
     """The ticked referral ids of a bulk action; anything that is not a number is dropped."""
-    return sorted({int(v) for v in values if v.isdigit()})
+    return record_ids(values)

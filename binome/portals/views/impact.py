@@ -31,6 +31,7 @@ from binome.impact.selectors import (
     staff_territories,
 )
 from binome.impact.tasks import generate_report
+from binome.lib.forms import record_id
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import organisations_visible_to
 from binome.pairing.models import Duo
@@ -378,9 +379,9 @@ def _own_company(request: HttpRequest) -> Organisation:
     companies = Organisation.objects.filter(pk__in=scope_of(request.user).company_ids).order_by("name")
     wanted = request.GET.get("company")
     if wanted:
-        if not wanted.isdigit():
+        if (company_id := record_id(wanted)) is None:
             raise Http404
-        return get_object_or_404(companies, pk=int(wanted))
+        return get_object_or_404(companies, pk=company_id)
     company = companies.first()
     if company is None:
         raise Http404

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 import matching
 from binome.cohorts.models import Cohort
+from binome.lib.forms import record_id, record_ids
 from binome.pairing import selectors, services
 from binome.pairing.forms import PRESET_LABELS, MatchSettingsForm, PairForm
 from binome.pairing.models import MatchRun, Proposal
@@ -92,8 +93,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         return _run(request, cohort)
     run_number = request.GET.get("run", "")
     run: MatchRun | None
-    if run_number.isdigit():
-        run = get_object_or_404(cohort.match_runs, number=int(run_number))
+    if (number := record_id(run_number)) is not None:
+        run = get_object_or_404(cohort.match_runs, number=number)
     else:
         run = selectors.latest_run(cohort)
     return _render_board(request, cohort, run)
@@ -139,7 +140,7 @@ def decide(request: HttpRequest, pk: int, proposal: int) -> HttpResponse:
 @require_POST
 def swap(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for(request.user, pk)
-    chosen = [value for value in request.POST.getlist("proposal") if value.isdigit()]
+    chosen = record_ids(request.POST.getlist("proposal"))
     found = list(run.proposals.filter(pk__in=chosen))
     if len(found) != 2:
         messages.error(request, _("Tick exactly two duos to swap their mentors."))
@@ -209,9 +210,10 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     def pick(name: str, default: int) -> MatchRun | None:
         value = request.GET.get(name, "")
         if value:
-            if not value.isdigit() or int(value) not in numbers:
+            number = record_id(value)
+            if number is None or number not in numbers:
                 raise Http404
-            return numbers[int(value)]
+            return numbers[number]
         return runs[default] if len(runs) > default else None
 
     first, second = pick("a", 1), pick("b", 0)

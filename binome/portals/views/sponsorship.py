@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from binome.lib.forms import record_id
 from binome.meetings import selectors as hour_selectors
 from binome.meetings.forms import period_from
 from binome.meetings.hours import last_months
@@ -79,7 +80,8 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     companies = selectors.companies_for_staff(request.user)
     # Coming from a company's page: that company is chosen (only if the viewer may see it).
     chosen = request.GET.get("company", "")
-    initial = {"company": chosen} if chosen.isdigit() and companies.filter(pk=int(chosen)).exists() else {}
+    company_id = record_id(chosen)
+    initial = {"company": chosen} if company_id is not None and companies.filter(pk=company_id).exists() else {}
     form = AgreementForm(request.POST or None, companies=companies, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -145,7 +145,16 @@ def test_a_bulk_move_that_fails_on_one_moves_none_and_names_it(screening: Cast, 
     assert set(Referral.objects.filter(pk__in=ids).values_list("status", flat=True)) == {S.LEFT}
 
 
-@pytest.mark.parametrize("data", [{}, {"selected": ["x", "-1"], "to_status": "contacted"}, {"selected": [1]}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"selected": ["x", "-1"], "to_status": "contacted"},
+        {"selected": [1]},
+        # str.isdigit() accepts superscripts and Arabic-Indic digits, which int() refuses (CI, 12-03)
+        {"selected": ["²", "٣", "9" * 32], "to_status": "contacted"},
+    ],
+)
 def test_odd_bulk_input_gives_a_message_not_an_error(screening: Cast, client_for: Any, data: dict[str, Any]) -> None:
     response = client_for(screening.nadia).post(reverse("sourcing:screening_bulk"), data, follow=True)
     assert response.status_code == 200

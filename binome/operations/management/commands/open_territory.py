@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from binome.cohorts.models import ProgrammeTemplate
+from binome.lib.forms import record_id
 from binome.operations.services import open_territory
 from binome.reference.models import Place, normalise_for_search
 
@@ -15,8 +16,8 @@ from binome.reference.models import Place, normalise_for_search
 def find_place(text: str) -> Place:
     """A GeoNames id, or a town's name (the most populous of that name)."""
     text = text.strip()
-    if text.isdigit():
-        place = Place.objects.filter(pk=int(text)).first()
+    if (place_id := record_id(text)) is not None:
+        place = Place.objects.filter(pk=place_id).first()
     else:
         place = Place.objects.filter(search_name=normalise_for_search(text)).order_by("-population").first()
     if place is None:

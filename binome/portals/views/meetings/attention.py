@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from binome.lib.forms import BinomeForm
+from binome.lib.forms import BinomeForm, record_id
 from binome.meetings import engagement, selectors
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user
@@ -41,7 +41,7 @@ class AlertActionForm(BinomeForm):
 def attention(request: HttpRequest) -> HttpResponse:
     territories = list(territories_visible_to(request.user))
     chosen = request.GET.get("territory", "")
-    territory_id = int(chosen) if chosen.isdigit() and int(chosen) in {t.pk for t in territories} else None
+    territory_id = record_id(chosen) if record_id(chosen) in {t.pk for t in territories} else None
     alerts = selectors.alerts_needing_attention(request.user, territory_id=territory_id)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

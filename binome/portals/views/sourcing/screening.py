@@ -19,6 +19,7 @@ from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.cohorts.selectors import cohorts_visible_to
 from binome.lib.conflicts import changed_since, version_of, with_version
+from binome.lib.forms import record_id
 from binome.organisations.models import Organisation
 from binome.organisations.selectors import organisations_visible_to
 from binome.portals.decorators import staff_only
@@ -66,7 +67,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
             ReferralFilter(
                 query=data["q"],
                 territory_id=data["territory"],
-                partner_id=int(partner) if partner.isdigit() else None,
+                partner_id=record_id(partner),
                 public_only=partner == "public",
                 domain=data["domain"],
                 language=data["language"],
