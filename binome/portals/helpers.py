@@ -7,10 +7,12 @@ These helpers are the few steps every such view repeats around that call.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,25 +96,35 @@ def client_address(request: HttpRequest) -> str:
 
 # --- the rate limit ---------------------------------------------------------------------------
 #
-# Counted per client address (a salted hash of it, never the address) and per clock hour, in the
-# cache every web process shares (the database cache, or Redis when REDIS_URL is set), so the
-# limit holds across processes and servers.
+# Counted per client address (a salted hash of it, never the address), or per any other subject
+# (an email address, an invitation link: hashed alike), and per clock hour, in the cache every web
+# process shares (the database cache, or Redis when REDIS_URL is set), so the limit holds across
+# processes and servers.
 
 
-def _attempts_key(request: HttpRequest, purpose: str) -> str:
+def _window_key(purpose: str, hashed: str) -> str:
     # The window's number is part of the key, so a count ends with its hour whatever the cache
     # does with expiry times.
-    return f"binome:attempts:{purpose}:{clients.client_key(request, purpose)}:{int(time.time()) // HOUR}"
+    return f"binome:attempts:{purpose}:{hashed}:{int(time.time()) // HOUR}"
+
+
+def attempts_key(request: HttpRequest, purpose: str) -> str:
+    """The cache key of this client's count for `purpose` in the current hour."""
+    return _window_key(purpose, clients.client_key(request, purpose))
+
+
+def subject_attempts_key(purpose: str, subject: str) -> str:
+    """The cache key of the count for `purpose` about `subject` (an email, a link) this hour."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{purpose}|{subject}".encode()).hexdigest()[:24]
+    return _window_key(purpose, digest)
 
 
 def attempts_this_hour(request: HttpRequest, purpose: str) -> int:
     """How many attempts this client made for `purpose` this hour, without counting one more."""
-    return int(cache.get(_attempts_key(request, purpose), 0))
+    return int(cache.get(attempts_key(request, purpose), 0))
 
 
-def count_attempt(request: HttpRequest, purpose: str) -> int:
-    """Count one attempt of this client for `purpose` and return this hour's count so far."""
-    key = _attempts_key(request, purpose)
+def _count(key: str) -> int:
     if cache.add(key, 1, timeout=HOUR):
         return 1
     try:
@@ -122,6 +134,16 @@ def count_attempt(request: HttpRequest, purpose: str) -> int:
         return 1
 
 
+def count_attempt(request: HttpRequest, purpose: str) -> int:
+    """Count one attempt of this client for `purpose` and return this hour's count so far."""
+    return _count(attempts_key(request, purpose))
+
+
 def over_rate_limit(request: HttpRequest, purpose: str, *, per_hour: int) -> bool:
     """Count this attempt; True once the client is past `per_hour` attempts this hour."""
     return count_attempt(request, purpose) > per_hour
+
+
+def over_subject_limit(purpose: str, subject: str, *, per_hour: int) -> bool:
+    """Count one attempt about `subject` (whatever address it comes from); True once past `per_hour`."""
+    return _count(subject_attempts_key(purpose, subject)) > per_hour

@@ -9,12 +9,16 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.test import Client, override_settings
+from django.core.cache import cache
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from binome.accounts.models import User
 from binome.people.models import MentorProfile
+from binome.portals.helpers import attempts_key, attempts_this_hour
+from binome.portals.views.sourcing import enrolment as enrolment_views
+from binome.portals.views.sourcing.referrals import PUBLIC_APPLICATIONS_PER_HOUR
 from binome.sourcing.models import ConsentText, Referral
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, enrolment_payload, link
 from binome.sourcing.tests.referral_fixtures import consent_text  # noqa: F401
@@ -177,38 +181,74 @@ def behind_proxy(n: int) -> Client:
     return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"198.18.{n // 250}.{n % 250 + 1}", **EN)
 
 
-# 200 new accounts: a fast hasher keeps the test short (argon2 is tested in test_mfa.py).
-@override_settings(TRUSTED_PROXY_COUNT=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-def test_F3_two_hundred_people_behind_the_proxy_apply_and_enrol_within_the_hour(
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_F3_people_behind_the_proxy_each_have_their_own_application_counter(
     cast: Cast,
     consent_text: ConsentText,  # noqa: F811
 ) -> None:
-    invitation = link(cast.acme)
-    join = reverse("sourcing:join", args=[invitation.token])
+    """More people than one address may send apply through the proxy: each counts on their own address."""
+    people = PUBLIC_APPLICATIONS_PER_HOUR + 2
+    for n in range(people):
+        applied = behind_proxy(n).post(
+            reverse("sourcing:apply"), application(last_name=f"Rahimi{n}", phone=f"07 98 00 {n:02d} 32")
+        )
+        assert applied.status_code == 302, (n, applied.status_code)
+    assert Referral.objects.filter(person__last_name__startswith="Rahimi").count() == people
+
+
+def _enrol(client: Client, join: str, n: int, email: str | None = None) -> Any:
+    return client.post(
+        join,
+        enrolment_payload(
+            **{
+                "last_name": f"Morel{n}",
+                "account-email": email or f"employee{n}@acme.test",
+                "account-password1": GOOD_PASSWORD,
+                "account-password2": GOOD_PASSWORD,
+            }
+        ),
+    )
+
+
+def _checks_email(response: Any) -> bool:
+    # Enrolment answers "check your email" (200) to everyone since F15; 429 would be the limit.
+    return response.status_code == 200 and "portals/sourcing/enrolment/check_email.html" in [
+        t.name for t in response.templates
+    ]
+
+
+# New accounts: a fast hasher keeps the test short (argon2 is tested in test_mfa.py).
+@override_settings(TRUSTED_PROXY_COUNT=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_F3_two_hundred_colleagues_behind_one_office_address_enrol_within_the_hour(cast: Cast) -> None:
+    """A company's employees enrol together from one office network: the address's counter, kept in
+    the shared cache and keyed on the real client behind the proxy, already holds 195 colleagues'
+    enrolments (written the way the view writes them), and the last five go through too."""
+    join = reverse("sourcing:join", args=[link(cast.acme).token])
+    office = behind_proxy(7)
     with time_machine.travel(timezone.now(), tick=False):
-        for n in range(200):
-            client = behind_proxy(n)
-            applied = client.post(
-                reverse("sourcing:apply"),
-                application(last_name=f"Rahimi{n}", phone=f"07 98 {n // 100:02d} {n % 100:02d} 32"),
-            )
-            assert applied.status_code == 302, (n, applied.status_code)
-            enrolled = client.post(
-                join,
-                enrolment_payload(
-                    **{
-                        "last_name": f"Morel{n}",
-                        "account-email": f"employee{n}@acme.test",
-                        "account-password1": GOOD_PASSWORD,
-                        "account-password2": GOOD_PASSWORD,
-                    }
-                ),
-            )
-            # Enrolment answers "check your email" (200) to everyone since F15; 429 would be the limit.
-            assert enrolled.status_code == 200, (n, enrolled.status_code)
-            assert "portals/sourcing/enrolment/check_email.html" in [t.name for t in enrolled.templates], n
-    assert Referral.objects.filter(person__last_name__startswith="Rahimi").count() == 200
-    assert MentorProfile.objects.filter(person__last_name__startswith="Morel").count() == 200
+        probe = RequestFactory().post(join, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.18.0.8")
+        cache.set(attempts_key(probe, enrolment_views.JOIN_POSTS), 195, timeout=3600)
+        for n in range(195, 200):
+            assert _checks_email(_enrol(office, join, n)), n
+        assert attempts_this_hour(probe, enrolment_views.JOIN_POSTS) == 200
+        # The limit still holds for that address, past its generous count; another address is not held.
+        cache.set(attempts_key(probe, enrolment_views.JOIN_POSTS), enrolment_views.JOIN_POSTS_PER_ADDRESS_PER_HOUR)
+        assert _enrol(office, join, 200).status_code == 429
+        assert _checks_email(_enrol(behind_proxy(8), join, 201))
+    assert MentorProfile.objects.filter(person__last_name__in=[f"Morel{n}" for n in range(195, 202)]).count() == 6
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_F3_a_flood_from_one_email_is_refused_from_any_address(cast: Cast) -> None:
+    join = reverse("sourcing:join", args=[link(cast.acme).token])
+    limit = enrolment_views.JOIN_POSTS_PER_EMAIL_PER_HOUR
+    with time_machine.travel(timezone.now(), tick=False):
+        # Each attempt from a new address: only the email's own counter can stop them.
+        answers = [_enrol(behind_proxy(n), join, n, email="Target@Acme.test").status_code for n in range(limit + 2)]
+        assert answers == [200] * limit + [429] * 2
+        # A colleague on the same network, with their own address, is not held up.
+        assert _checks_email(_enrol(behind_proxy(limit + 1), join, 99, email="colleague@acme.test"))
+    assert User.objects.filter(email__in=["target@acme.test", "colleague@acme.test"]).count() == 2
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)

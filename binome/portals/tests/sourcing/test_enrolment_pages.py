@@ -143,7 +143,7 @@ def test_the_honeypot_turns_a_robot_away(cast: Cast, client: Any) -> None:
 
 
 def test_too_many_attempts_from_one_address_are_slowed_down(cast: Cast, client: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr("binome.portals.views.sourcing.enrolment.JOIN_POSTS_PER_HOUR", 2)
+    monkeypatch.setattr("binome.portals.views.sourcing.enrolment.JOIN_POSTS_PER_ADDRESS_PER_HOUR", 2)
     url = reverse("sourcing:join", args=[link(cast.acme).token])
     bad = enrolment_payload(first_name="")
     assert client.post(url, bad).status_code == 200

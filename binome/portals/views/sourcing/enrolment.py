@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import access, links
 from binome.portals.decorators import section
-from binome.portals.helpers import acting_user, over_rate_limit, service_errors, service_errors_as_messages
+from binome.portals.helpers import (
+    acting_user,
+    over_rate_limit,
+    over_subject_limit,
+    service_errors,
+    service_errors_as_messages,
+)
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
@@ -28,9 +34,16 @@ from binome.sourcing.selectors import mentor_invitations_visible_to
 
 invitation_managers_only = section(lambda s: s.is_staff or bool(s.company_ids))
 
-# Enrolment attempts per client address and hour: generous for a company's office behind one
-# NAT, tight enough to stop a script trying passwords or filling the database.
-JOIN_POSTS_PER_HOUR = 30
+# Enrolment attempts per hour, counted in the shared cache. Per client address (the real one behind
+# the proxy): generous, as a company's 200 employees may enrol together from one office network,
+# each perhaps correcting the form once. Per email address: tight, so nobody can try passwords or
+# flood one mailbox. Per link: a leaked link cannot fill the database from many addresses.
+JOIN_POSTS_PER_ADDRESS_PER_HOUR = 300
+JOIN_POSTS_PER_EMAIL_PER_HOUR = 5
+JOIN_POSTS_PER_LINK_PER_HOUR = 600
+JOIN_POSTS = "join-posts"
+JOIN_POSTS_BY_EMAIL = "join-posts-email"
+JOIN_POSTS_BY_LINK = "join-posts-link"
 
 
 def _invalid_link(request: HttpRequest, state: str | None, invitation: MentorInvitation | None = None) -> HttpResponse:
@@ -52,6 +65,20 @@ def _valid_invitation(token: str) -> tuple[MentorInvitation | None, str | None]:
     return invitation, (None if state == LinkState.VALID else str(state))
 
 
+def _over_join_limit(request: HttpRequest, invitation: MentorInvitation) -> str | None:
+    """Count this enrolment attempt per address, link and email; the refusal to show once one is past."""
+    if over_rate_limit(request, JOIN_POSTS, per_hour=JOIN_POSTS_PER_ADDRESS_PER_HOUR):
+        return _("Too many attempts from your connection. Please try again in an hour.")
+    if over_subject_limit(JOIN_POSTS_BY_LINK, invitation.token, per_hour=JOIN_POSTS_PER_LINK_PER_HOUR):
+        return _("Too many enrolments through this link in the last hour. Please try again in an hour.")
+    signed = acting_user(request)
+    email = signed.email if signed is not None else request.POST.get("account-email", "")
+    email = email.strip().lower()[:254]
+    if email and over_subject_limit(JOIN_POSTS_BY_EMAIL, email, per_hour=JOIN_POSTS_PER_EMAIL_PER_HOUR):
+        return _("Too many attempts with this email address. Please try again in an hour.")
+    return None
+
+
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """The employee's enrolment page: a new account (or the signed-in one) and the mentor profile."""
     invitation, problem = _valid_invitation(token)
@@ -71,8 +98,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     account_form = None if signed_in else AccountForm(data, prefix="account")
     profile_form = MentorEnrolmentForm(data, picker_urls=picker_urls)
     if request.method == "POST":
-        if over_rate_limit(request, "join-posts", per_hour=JOIN_POSTS_PER_HOUR):
-            messages.error(request, _("Too many attempts from your connection. Please try again in an hour."))
+        refusal = _over_join_limit(request, invitation)
+        if refusal:
+            messages.error(request, refusal)
             return render(
                 request,
                 "portals/sourcing/enrolment/join.html",
