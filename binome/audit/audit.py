@@ -56,6 +56,7 @@ class Verb(models.TextChoices):
     MERGED_INTO = "merged_into"
     ENROLLED = "enrolled"
     CONFIRMED_ENROLMENT = "confirmed enrolment"
+    SENT_ENROLMENT_LINK = "sent enrolment link"
     WAIVED_TRAINING = "waived_training"
     # Cohorts
     MARKED_ATTENDANCE = "marked attendance"

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts import access, links
@@ -112,6 +112,81 @@ def revoke_invitation(invitation: MentorInvitation, *, actor: Actor) -> bool:
     invitation.save(update_fields=["revoked_at"])
     audit.record(actor=actor, verb=audit.Verb.REVOKED, target=invitation)
     return True
+
+
+# --- the link, sent to the company's HR contacts -----------------------------------------
+
+
+@dataclass(frozen=True)
+class HrRecipient:
+    """Someone at the company who receives its enrolment link to pass on to the employees."""
+
+    name: str
+    email: str
+    language: str
+    user_id: int | None = None
+    contact_id: int | None = None
+
+
+def hr_recipients(company: Organisation) -> list[HrRecipient]:
+    """The company's HR contacts with an email address: its contact accounts (written to in the
+    language they chose) and the contacts recorded on its relation, each address once."""
+    found: dict[str, HrRecipient] = {}
+    accounts = (
+        User.objects.filter(roles__kind=Role.Kind.COMPANY_CONTACT, roles__organisation=company, is_active=True)
+        .distinct()
+        .order_by("email")
+    )
+    for user in accounts:
+        name = f"{user.first_name} {user.last_name}".strip() or user.email
+        found.setdefault(user.email.lower(), HrRecipient(name, user.email, language_of(user=user), user_id=user.pk))
+    known = {u.email.lower(): u for u in User.objects.filter(email__in=[c.email for c in company.contacts.all()])}
+    for contact in company.contacts.exclude(email="").order_by("name", "pk"):
+        key = contact.email.lower()
+        language = language_of(user=known.get(key))
+        found.setdefault(key, HrRecipient(contact.name, contact.email, language, contact_id=contact.pk))
+    return list(found.values())
+
+
+@transaction.atomic
+def send_link_to_hr(invitation: MentorInvitation, *, actor: Actor) -> list[HrRecipient]:
+    """Email a valid enrolment link to each HR contact of its company, in their language, through
+    the email worker; recorded on the link's trail. Raises ValidationError when there is nothing to send."""
+    if link_state(invitation) != LinkState.VALID:
+        raise ValidationError(_("Only a link valid today can be sent: create a new one."))
+    company = invitation.company
+    recipients = hr_recipients(company)
+    if not recipients:
+        raise ValidationError(
+            _("%(company)s has no HR contact with an email address yet: add one to its contacts first.")
+            % {"company": company.name}
+        )
+    url = links.absolute(reverse("sourcing:join", args=[invitation.token]))
+    for recipient in recipients:
+        with translation.override(recipient.language):
+            subject = _("Binôme: the mentor enrolment link for %(company)s") % {"company": company.name}
+            body = _(
+                "Hello %(name)s,\n\nYour colleagues at %(company)s can now enrol as mentors of a refugee job "
+                "seeker (%(period)s). Please forward them this link; it is open from %(start)s to %(end)s:\n"
+                "%(url)s\n\nEach colleague who opens it creates an account and fills in a short profile; "
+                "you will see on Binôme who enrolled.\n\nThank you!"
+            ) % {
+                "name": recipient.name,
+                "company": company.name,
+                "period": invitation.label,
+                "start": formats.date_format(invitation.valid_from, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(invitation.valid_until, "SHORT_DATE_FORMAT"),
+                "url": url,
+            }
+        send_email(subject=subject, body=body, to=[recipient.email], user_id=recipient.user_id)
+    audit.record(
+        actor=actor,
+        verb=audit.Verb.SENT_ENROLMENT_LINK,
+        target=invitation,
+        accounts=[r.user_id for r in recipients if r.user_id],
+        contacts=[r.contact_id for r in recipients if r.contact_id],
+    )
+    return recipients
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,12 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
         expected_foreign=INVITATION_POST_ONLY,
     ),
+    "sourcing:invitation_send_to_hr": Policy(
+        STAFF_POST_ONLY,
+        own=lambda c: {"pk": invitation(c).pk},
+        foreign=lambda c: {"pk": invitation(c, lyon=True).pk},
+        expected_foreign=STAFF_POST_ONLY,
+    ),
     # Mentor training: staff of the session's territory.
     "sourcing:training": Policy(STAFF_SECTION),
     "sourcing:training_session": Policy(

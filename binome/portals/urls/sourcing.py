@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("invitations/new/<int:company_pk>/", enrolment.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/", enrolment.invitation_detail, name="invitation"),
     path("invitations/<int:pk>/revoke/", enrolment.invitation_revoke, name="invitation_revoke"),
+    path("staff/invitations/<int:pk>/send-to-hr/", enrolment.invitation_send_to_hr, name="invitation_send_to_hr"),
     path("staff/training/", training.sessions, name="training"),
     path("staff/training/<int:pk>/", training.session_detail, name="training_session"),
     path("staff/training/<int:pk>/register/", training.register, name="training_register"),

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from binome.organisations.selectors import organisations_visible_to
 from binome.people.selectors import mentors_visible_to
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user, add_service_errors
-from binome.sourcing.enrolment import companies_inviting_for, invitations_with_counts
+from binome.sourcing.enrolment import companies_inviting_for, hr_recipients, invitations_with_counts
 from binome.sourcing.forms_enrolment import InvitationForm
 from binome.sourcing.models import Referral
 from binome.sourcing.selectors import referrals_visible_to
@@ -265,6 +266,9 @@ def organisation_file(request: HttpRequest, pk: int) -> HttpResponse:
             "referral_counts": [(labels[row["status"]], row["n"]) for row in status_counts],
             "invitations": invitations_with_counts(request.user, found) if manages_links else None,
             "invitation_form": InvitationForm() if manages_links else None,
+            # Staff send a valid link to the company's HR contacts from here.
+            "hr_recipients": hr_recipients(found) if manages_links else None,
+            "today": timezone.localdate(),
             "agreements": agreements_for_staff(request.user).filter(company=found).order_by("-starts_on")
             if found.is_company
             else None,

@@ -396,3 +396,57 @@ def test_mentors_mentees_referrers_and_funders_cannot_manage_links(cast: Cast, c
     assert client.post(reverse("sourcing:invitation_revoke", args=[invitation.pk])).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+# --- the link sent to the company's HR contacts ----------------------------------------
+
+
+def test_a_coordinator_sends_the_link_to_the_companys_hr_contacts_in_their_language(
+    cast: Cast, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from binome.organisations.models import Contact
+
+    invitation = link(cast.acme)
+    cast.hugo.language = "en"
+    cast.hugo.save(update_fields=["language"])
+    Contact.objects.create(organisation=cast.acme, name="Claire Petit", role="DRH", email="claire@acme.test")
+    Contact.objects.create(organisation=cast.acme, name="Sans Email", role="CEO")
+    client = client_for(cast.amara)
+    page = client.get(reverse("organisations:organisation", args=[cast.acme.pk])).content.decode()
+    assert "Send the enrolment link to the HR contact" in page
+    assert "claire@acme.test" in page and "hugo@acme.test" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sourcing:invitation_send_to_hr", args=[invitation.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("organisations:organisation", args=[cast.acme.pk])
+    assert "is on its way to" in response.content.decode()
+    join = reverse("sourcing:join", args=[invitation.token])
+    (to_hugo,) = queued_emails("hugo@acme.test")
+    (to_claire,) = queued_emails("claire@acme.test")
+    assert join in to_hugo.body and join in to_claire.body
+    assert "Your colleagues at Acme can now enrol" in to_hugo.body  # the language he chose
+    assert "Vos collègues" in to_claire.body  # no account: the site's default, French
+    event = AuditEvent.objects.get(verb="sent enrolment link", target_id=str(invitation.pk))
+    assert event.actor == cast.amara and event.details["accounts"] == [cast.hugo.pk]
+
+
+def test_a_revoked_link_or_a_company_without_hr_email_sends_nothing_and_says_why(
+    cast: Cast, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(cast.amara)
+    revoked = link(cast.acme, revoked_at=timezone.now())
+    response = client.post(reverse("sourcing:invitation_send_to_hr", args=[revoked.pk]), follow=True)
+    assert "Only a link valid today can be sent" in response.content.decode()
+    Role.objects.filter(user=cast.hugo).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sourcing:invitation_send_to_hr", args=[link(cast.acme).pk]), follow=True)
+    assert "has no HR contact with an email address" in response.content.decode()
+    assert queued_emails() == []
+    assert not AuditEvent.objects.filter(verb="sent enrolment link").exists()
+
+
+def test_only_staff_of_the_companys_territory_send_its_link(cast: Cast, client_for: Any) -> None:
+    url = reverse("sourcing:invitation_send_to_hr", args=[link(cast.acme).pk])
+    assert client_for(cast.lucie).post(url).status_code == 404
+    assert client_for(cast.hugo).post(url).status_code in {403, 404}
+    assert queued_emails() == []

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binome.accounts import access, links
-from binome.portals.decorators import section
+from binome.portals.decorators import section, staff_only
 from binome.portals.helpers import (
     acting_user,
     over_rate_limit,
@@ -235,3 +235,21 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if enrolment.revoke_invitation(invitation, actor=acting_user(request)):
         messages.success(request, _("The link is revoked: nobody can enrol through it any more."))
     return redirect("sourcing:invitation", pk=invitation.pk)
+
+
+@staff_only
+@require_POST
+def invitation_send_to_hr(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the company's page: the link emailed to the company's HR contacts (staff of its territory)."""
+    invitation = get_object_or_404(mentor_invitations_visible_to(request.user).select_related("company"), pk=pk)
+    try:
+        sent = enrolment.send_link_to_hr(invitation, actor=acting_user(request))
+    except ValidationError as error:
+        service_errors_as_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The enrolment link “%(period)s” is on its way to %(names)s.")
+            % {"period": invitation.label, "names": ", ".join(f"{r.name} <{r.email}>" for r in sent)},
+        )
+    return redirect("organisations:organisation", pk=invitation.company_id)
