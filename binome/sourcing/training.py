@@ -76,11 +76,18 @@ def create_session(
     return session
 
 
+def is_past(session: TrainingSession) -> bool:
+    """A session that has started: registering someone for it records attendance after the fact,
+    and nobody is emailed a date already gone."""
+    return session.starts_at < timezone.now()
+
+
 @transaction.atomic
 def register_mentors(
     session: TrainingSession, mentors: Iterable[MentorProfile], *, actor: Actor
 ) -> list[TrainingAttendance]:
-    """Put mentors on a session's list, mark them scheduled and email each their session."""
+    """Put mentors on a session's list, mark them scheduled and email each their session (not for
+    a session in the past: `is_past`)."""
     mentors = list(mentors)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if any(m.person.territory_id != session.territory_id for m in mentors):
@@ -95,12 +102,14 @@ def register_mentors(
         )
     attendances = TrainingAttendance.objects.bulk_create([TrainingAttendance(session=session, mentor=m) for m in new])
     languages = languages_of(m.person for m in new)
+    notify = not is_past(session)
     for mentor in new:
         if mentor.training_status != Training.SCHEDULED:
             mentor.training_status = Training.SCHEDULED
             mentor.save(update_fields=["training_status"])
         audit.record(actor=actor, verb=audit.Verb.REGISTERED, target=mentor, session=session.pk)
-        _notify_registration(session, mentor, language=languages[mentor.person_id])
+        if notify:
+            _notify_registration(session, mentor, language=languages[mentor.person_id])
     return attendances
 
 
@@ -171,6 +180,19 @@ def mark_attendance(attendance: TrainingAttendance, *, present: bool, actor: Act
     mentor.save(update_fields=["training_status", "trained_on"])
     audit.record(actor=actor, verb=audit.Verb.ATTENDANCE, target=mentor, session=session.pk, fields=["training_status"])
     return attendance
+
+
+@transaction.atomic
+def mark_all_present(session: TrainingSession, *, actor: Actor) -> int:
+    """Everyone on the list whose attendance is not taken yet is marked present (the exceptions are
+    then marked absent one by one; those already marked keep their mark). Returns how many."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session_date(session) > timezone.localdate():
+        raise ValidationError(_("Attendance can be taken from the day of the session."))
+    pending = list(session.attendances.filter(present__isnull=True).order_by("pk"))
+    for attendance in pending:
+        mark_attendance(attendance, present=True, actor=actor)
+    return len(pending)
 
 
 @transaction.atomic

@@ -229,6 +229,12 @@ POLICY: dict[str, Policy] = {
         foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
         expected_foreign=TRAINING_POST_ONLY,
     ),
+    "sourcing:training_mark_all": Policy(
+        TRAINING_POST_ONLY,
+        own=lambda c: {"pk": training_attendance(c)["pk"]},
+        foreign=lambda c: {"pk": training_attendance(c, lyon=True)["pk"]},
+        expected_foreign=TRAINING_POST_ONLY,
+    ),
     "sourcing:training_mark": Policy(
         TRAINING_POST_ONLY,
         own=training_attendance,

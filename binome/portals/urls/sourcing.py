@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/training/", training.sessions, name="training"),
     path("staff/training/<int:pk>/", training.session_detail, name="training_session"),
     path("staff/training/<int:pk>/register/", training.register, name="training_register"),
+    path("staff/training/<int:pk>/attendance/all-present/", training.mark_all, name="training_mark_all"),
     path("staff/training/<int:pk>/attendance/<int:attendance_pk>/", training.mark, name="training_mark"),
     path(
         "staff/training/<int:pk>/attendance/<int:attendance_pk>/remove/",

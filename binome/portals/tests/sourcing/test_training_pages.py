@@ -354,3 +354,53 @@ def test_a_session_page_has_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         assert client.get(reverse("sourcing:training_session", args=[held.pk])).status_code == 200
     assert held.starts_at < timezone.now() + timedelta(days=1)
+
+
+# --- everyone present, then the exceptions; a past session emails nobody -------------------
+def test_mark_everyone_present_then_the_exceptions_absent(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+    ines, jules, kim = (new_mentor(cast.acme, name) for name in ("Inès", "Jules", "Kim"))
+    held = session(cast.paris, days_from_now=-1)
+    register_mentors(held, [ines, jules, kim], actor=cast.amara)
+    kim_row = held.attendances.get(mentor=kim)
+    client = client_for(cast.amara)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the English source text
+    client.post(reverse("sourcing:training_mark", args=[held.pk, kim_row.pk]), {"present": "0"})  # known absent
+    page = client.get(reverse("sourcing:training_session", args=[held.pk])).content.decode()
+    assert "Mark everyone present" in page
+
+    response = client.post(reverse("sourcing:training_mark_all", args=[held.pk]), follow=True)
+    assert "2 mentor(s) marked present" in response.content.decode()
+    assert "Mark everyone present" not in response.content.decode()  # nobody left to mark
+    assert [_reload(m).training_status for m in (ines, jules, kim)] == [T.COMPLETED, T.COMPLETED, T.NOT_STARTED]
+    # Then an exception: Jules did not come after all.
+    jules_row = held.attendances.get(mentor=jules)
+    client.post(reverse("sourcing:training_mark", args=[held.pk, jules_row.pk]), {"present": "0"})
+    assert _reload(jules).training_status == T.NOT_STARTED
+    assert AuditEvent.objects.filter(verb="attendance", actor=cast.amara, target_id=str(ines.pk)).count() == 1
+
+
+def test_everyone_present_waits_for_the_day_of_the_session(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+    ines = new_mentor(cast.acme)
+    planned = session(cast.paris, days_from_now=3)
+    register_mentors(planned, [ines], actor=cast.amara)
+    client = client_for(cast.amara)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the English source text
+    page = client.get(reverse("sourcing:training_session", args=[planned.pk])).content.decode()
+    assert "Mark everyone present" not in page
+    response = client.post(reverse("sourcing:training_mark_all", args=[planned.pk]), follow=True)
+    assert "Attendance can be taken from the day of the session." in response.content.decode()
+    assert _reload(ines).training_status == T.SCHEDULED
+
+
+def test_registering_people_for_a_past_session_emails_nobody_and_says_so(
+    cast: Cast, client_for: Any, sent: list[Any]
+) -> None:
+    ines = new_mentor(cast.acme)
+    held = session(cast.paris, days_from_now=-7)
+    client = client_for(cast.amara)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the English source text
+    assert "nobody is emailed" in client.get(reverse("sourcing:training_session", args=[held.pk])).content.decode()
+    response = client.post(reverse("sourcing:training_register", args=[held.pk]), {"mentors": [ines.pk]}, follow=True)
+    assert "The session is past: nobody was emailed." in response.content.decode()
+    assert held.attendances.filter(mentor=ines).exists()
+    assert sent == []

@@ -79,6 +79,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "register_form": form,
             "free": max(session.capacity - len(attendances), 0),
             "attendance_open": training.session_date(session) <= timezone.localdate(),
+            "unmarked": sum(1 for a in attendances if a.present is None),
+            "is_past": training.is_past(session),
         },
     )
 
@@ -94,9 +96,11 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             service_errors_as_messages(request, error)
         else:
-            messages.success(
-                request, _("%(n)s mentor(s) registered; each gets an email with the session.") % {"n": len(added)}
-            )
+            if training.is_past(session):
+                text = _("%(n)s mentor(s) registered. The session is past: nobody was emailed.")
+            else:
+                text = _("%(n)s mentor(s) registered; each gets an email with the session.")
+            messages.success(request, text % {"n": len(added)})
     else:
         messages.error(request, _("Choose at least one mentor to register."))
     return redirect("sourcing:training_session", pk=session.pk)
@@ -128,6 +132,23 @@ def mark(request: HttpRequest, pk: int, attendance_pk: int) -> HttpResponse:
         "sourcing:training_session",
         pk=session.pk,
     )
+
+
+@staff_only
+@require_POST
+def mark_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone not yet marked is present; then the exceptions are marked absent, one tap each."""
+    session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
+    try:
+        marked = training.mark_all_present(session, actor=acting_user(request))
+    except ValidationError as error:
+        service_errors_as_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(n)s mentor(s) marked present. Mark the ones who did not come as absent.") % {"n": marked},
+        )
+    return redirect("sourcing:training_session", pk=session.pk)
 
 
 @staff_only
