@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from binome.reference.models import Occupation, Place, normalise_for_search
+from binome.lib.collation import sort_key
+from binome.reference.models import Language, Occupation, Place, normalise_for_search
 
 PICKER_LIMIT = 15
 
@@ -26,3 +27,10 @@ def search_places(query: str, *, limit: int = PICKER_LIMIT) -> QuerySet[Place]:
     if not needle:
         return Place.objects.none()
     return Place.objects.filter(search_name__startswith=needle).order_by("-population", "name")[:limit]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language as (code, name), named and sorted in the active language, accents aside:
+    in French "Allemand, Amharique, Anglais, Arabe…", in English "Albanian, Amharic, Arabic…"."""
+    named = [(language.code, str(language)) for language in Language.objects.all()]
+    return sorted(named, key=lambda choice: sort_key(choice[1]))

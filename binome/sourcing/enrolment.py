@@ -220,6 +220,7 @@ def enrol_mentor(
     profile_fields: Mapping[str, Any],
     languages: Mapping[str, str],
     actor: Actor,
+    privacy_notice: str = "",
 ) -> Enrolment | None:
     """Enrol an employee through their company's link: account (new, or the signed-in one),
     person in the company's territory, mentor profile not yet trained, mentor role.
@@ -232,6 +233,7 @@ def enrol_mentor(
     confirms it (`needs_confirmation`); an address that already has an account gets an email
     saying someone tried, and the result is None with nothing written. The visitor is told the
     same thing in both cases ("check your email"), so the form tells nobody who has an account.
+    `privacy_notice`: the version of the notice the form showed, kept on the enrolment's trail.
     """
     # Lock the link so a revocation racing with the enrolment cannot be lost.
     invitation = MentorInvitation.objects.select_for_update().select_related("company").get(pk=invitation.pk)
@@ -264,7 +266,9 @@ def enrol_mentor(
     if not (user.first_name or user.last_name):
         user.first_name, user.last_name = person.first_name, person.last_name
         user.save(update_fields=["first_name", "last_name"])
-    audit.record(actor=user, verb=audit.Verb.ENROLLED, target=profile, invitation=invitation.pk)
+    audit.record(
+        actor=user, verb=audit.Verb.ENROLLED, target=profile, invitation=invitation.pk, privacy_notice=privacy_notice
+    )
     # The cached scope predates the new role.
     if hasattr(user, "_binome_scope"):
         del user._binome_scope

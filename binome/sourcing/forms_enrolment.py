@@ -15,7 +15,8 @@ from binome.lib.forms import BinomeForm
 from binome.people.forms import AVAILABILITY_CHOICES
 from binome.people.models import Gender, MeetingMode, MentorProfile
 from binome.reference.forms import OccupationField, PlaceField
-from binome.reference.models import CefrLevel, Language
+from binome.reference.models import CefrLevel
+from binome.reference.selectors import language_choices as language_choices_in_active_language
 from binome.territories.models import Territory
 
 LANGUAGE_ROWS = 4
@@ -130,7 +131,8 @@ class MentorEnrolmentForm(BinomeForm):
         # The pickers' suggestions come from URLs the link itself opens, as the employee has no account yet.
         for name, url in (picker_urls or {}).items():
             self.fields[name].widget.source_url = url
-        language_choices = [("", "—"), *((lang.code, str(lang)) for lang in Language.objects.all())]
+        # Named and sorted in the page's language ("Allemand, Anglais, Arabe…", not by code).
+        language_choices = [("", "—"), *language_choices_in_active_language()]
         for index in range(1, LANGUAGE_ROWS + 1):
             self.fields[f"language_{index}"] = forms.ChoiceField(
                 label=_("Language"), choices=language_choices, required=False

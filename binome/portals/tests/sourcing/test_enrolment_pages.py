@@ -450,3 +450,55 @@ def test_only_staff_of_the_companys_territory_send_its_link(cast: Cast, client_f
     assert client_for(cast.lucie).post(url).status_code == 404
     assert client_for(cast.hugo).post(url).status_code in {403, 404}
     assert queued_emails() == []
+
+
+# --- the join form: sorted lists, a privacy notice, one error per line ------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "in_order"),
+    [("fr", ["Allemand", "Anglais", "Arabe", "Dari", "Espagnol", "Français", "Géorgien", "Persan", "Peul"]),
+     ("en", ["Arabic", "Dari", "English", "French", "Fula", "Georgian", "German", "Persian"])],
+)
+def test_the_languages_are_sorted_by_their_name_in_the_pages_language(
+    cast: Cast, client: Any, language: str, in_order: list[str]
+) -> None:
+    page = client.get(reverse("sourcing:join", args=[link(cast.acme).token]), HTTP_ACCEPT_LANGUAGE=language)
+    names = [label for _code, label in page.context["form"].fields["language_1"].choices][1:]
+    assert [name for name in names if name in in_order] == in_order  # "Géorgien" between "Français" and "Persan"
+    assert names == sorted(names, key=lambda n: n.casefold().replace("é", "e"))
+
+
+def test_the_join_form_shows_the_mentor_privacy_notice_and_the_enrolment_records_its_version(
+    cast: Cast, client: Any
+) -> None:
+    from binome.privacy.notices import mentor_notice
+
+    url = reverse("sourcing:join", args=[link(cast.acme).token])
+    page = client.get(url).content.decode()
+    notice = mentor_notice()
+    assert f"privacy notice, version {notice.version}" in page
+    for heading in ("What we collect", "Why", "Who sees it", "How long", "Your rights"):
+        assert f"<h3>{heading}</h3>" in page
+    assert "2 years after their last duo or enrolment" in page  # the register's retention rule
+    assert "CNIL" in page
+    client.post(url, enrolment_payload())
+    event = AuditEvent.objects.get(verb="enrolled")
+    assert event.details["privacy_notice"] == notice.version
+
+
+def test_each_password_rule_broken_is_its_own_line(cast: Cast, client: Any) -> None:
+    from django.utils.html import strip_tags
+
+    url = reverse("sourcing:join", args=[link(cast.acme).token])
+    response = client.post(
+        url, enrolment_payload(**{"account-password1": "123", "account-password2": "123"}), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    html = response.content.decode()
+    errors = response.context["account_form"].errors["password1"]
+    assert len(errors) == 3  # too short, too common, entirely numeric
+    for message in errors:
+        assert f"<li>{message}</li>" in html
+    text = strip_tags(html)
+    assert "caractères.Ce mot" not in text  # even as plain text, one message a line
+    assert html.index('id="error-summary"') < html.index('name="account-email"')  # the summary comes first

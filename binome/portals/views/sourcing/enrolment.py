@@ -25,6 +25,7 @@ from binome.portals.helpers import (
     service_errors,
     service_errors_as_messages,
 )
+from binome.privacy.notices import mentor_notice
 from binome.reference.selectors import search_occupations, search_places
 from binome.sourcing import enrolment
 from binome.sourcing.enrolment import LinkState
@@ -101,12 +102,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         refusal = _over_join_limit(request, invitation)
         if refusal:
             messages.error(request, refusal)
-            return render(
-                request,
-                "portals/sourcing/enrolment/join.html",
-                {"invitation": invitation, "account_form": account_form, "form": profile_form},
-                status=429,
-            )
+            return _join_page(request, invitation, account_form, profile_form, status=429)
         account_ok = account_form is None or account_form.is_valid()
         if profile_form.is_valid() and account_ok:
             try:
@@ -117,6 +113,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     profile_fields=profile_form.profile_values(),
                     languages=profile_form.cleaned_data["languages"],
                     actor=acting_user(request),
+                    privacy_notice=mentor_notice().version,
                 )
             except ValidationError as error:
                 # One service, two forms: each message goes to the field the person filled in.
@@ -136,11 +133,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, _("Welcome! You are enrolled as a mentor."))
                 return redirect("mentor_portal")
         messages.error(request, _("Please correct the highlighted fields."))
-    return render(
-        request,
-        "portals/sourcing/enrolment/join.html",
-        {"invitation": invitation, "account_form": account_form, "form": profile_form},
-    )
+    return _join_page(request, invitation, account_form, profile_form)
+
+
+def _join_page(
+    request: HttpRequest,
+    invitation: MentorInvitation,
+    account_form: AccountForm | None,
+    form: MentorEnrolmentForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"invitation": invitation, "account_form": account_form, "form": form, "notice": mentor_notice()}
+    return render(request, "portals/sourcing/enrolment/join.html", context, status=status)
 
 
 def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
