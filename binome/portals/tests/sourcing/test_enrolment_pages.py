@@ -414,7 +414,8 @@ def test_a_coordinator_sends_the_link_to_the_companys_hr_contacts_in_their_langu
     client = client_for(cast.amara)
     page = client.get(reverse("organisations:organisation", args=[cast.acme.pk])).content.decode()
     assert "Send the enrolment link to the HR contact" in page
-    assert "claire@acme.test" in page and "hugo@acme.test" in page
+    assert "claire@acme.test" in page
+    assert "hugo@acme.test" in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("sourcing:invitation_send_to_hr", args=[invitation.pk]), follow=True)
@@ -423,11 +424,13 @@ def test_a_coordinator_sends_the_link_to_the_companys_hr_contacts_in_their_langu
     join = reverse("sourcing:join", args=[invitation.token])
     (to_hugo,) = queued_emails("hugo@acme.test")
     (to_claire,) = queued_emails("claire@acme.test")
-    assert join in to_hugo.body and join in to_claire.body
+    assert join in to_hugo.body
+    assert join in to_claire.body
     assert "Your colleagues at Acme can now enrol" in to_hugo.body  # the language he chose
     assert "Vos collègues" in to_claire.body  # no account: the site's default, French
     event = AuditEvent.objects.get(verb="sent enrolment link", target_id=str(invitation.pk))
-    assert event.actor == cast.amara and event.details["accounts"] == [cast.hugo.pk]
+    assert event.actor == cast.amara
+    assert event.details["accounts"] == [cast.hugo.pk]
 
 
 def test_a_revoked_link_or_a_company_without_hr_email_sends_nothing_and_says_why(
@@ -457,8 +460,10 @@ def test_only_staff_of_the_companys_territory_send_its_link(cast: Cast, client_f
 
 @pytest.mark.parametrize(
     ("language", "in_order"),
-    [("fr", ["Allemand", "Anglais", "Arabe", "Dari", "Espagnol", "Français", "Géorgien", "Persan", "Peul"]),
-     ("en", ["Arabic", "Dari", "English", "French", "Fula", "Georgian", "German", "Persian"])],
+    [
+        ("fr", ["Allemand", "Anglais", "Arabe", "Dari", "Espagnol", "Français", "Géorgien", "Persan", "Peul"]),
+        ("en", ["Arabic", "Dari", "English", "French", "Fula", "Georgian", "German", "Persian"]),
+    ],
 )
 def test_the_languages_are_sorted_by_their_name_in_the_pages_language(
     cast: Cast, client: Any, language: str, in_order: list[str]
