@@ -127,6 +127,9 @@ class HrRecipient:
     user_id: int | None = None
     contact_id: int | None = None
 
+    def __str__(self) -> str:
+        return self.email if self.name == self.email else f"{self.name} <{self.email}>"
+
 
 def hr_recipients(company: Organisation) -> list[HrRecipient]:
     """The company's HR contacts with an email address: its contact accounts (written to in the

@@ -254,6 +254,6 @@ def invitation_send_to_hr(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The enrolment link “%(period)s” is on its way to %(names)s.")
-            % {"period": invitation.label, "names": ", ".join(f"{r.name} <{r.email}>" for r in sent)},
+            % {"period": invitation.label, "names": ", ".join(map(str, sent))},
         )
     return redirect("organisations:organisation", pk=invitation.company_id)
