@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.models import Role, User

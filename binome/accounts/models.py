@@ -132,7 +132,9 @@ class Role(models.Model):
                     | models.Q(kind__in=["mentor", "mentee"], person__isnull=False, territory=None)
                 ),
                 name="role_scope_matches_kind",
-                violation_error_message=_("This role does not go with the scope chosen: see the rule under each field."),
+                violation_error_message=_(
+                    "This role does not go with the scope chosen: see the rule under each field."
+                ),
             ),
         ]
 
@@ -149,8 +151,9 @@ class Role(models.Model):
 
     def scope_errors(self) -> dict[str, list[str]]:
         """The check constraint's rule, field by field, as sentences."""
-        kind, errors = self.kind, {}
-        rule = {  # kind: (the scope it needs, the scopes it must leave empty)
+        kind = self.kind
+        errors: dict[str, list[str]] = {}
+        rules: dict[str, tuple[str | None, tuple[str, ...]]] = {  # kind: (scope it needs, scopes left empty)
             self.Kind.NATIONAL_ADMIN: (None, ("territory", "person")),
             self.Kind.FUNDER: (None, ("territory", "person")),
             self.Kind.COORDINATOR: ("territory", ("organisation", "person")),
@@ -158,7 +161,8 @@ class Role(models.Model):
             self.Kind.REFERRER: ("organisation", ("person",)),
             self.Kind.MENTOR: ("person", ("territory",)),
             self.Kind.MENTEE: ("person", ("territory",)),
-        }.get(kind)
+        }
+        rule = rules.get(kind)
         if rule is None:
             return errors
         needs, empty = rule

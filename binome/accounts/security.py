@@ -14,8 +14,7 @@ from typing import Any
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
-from allauth.account.signals import password_reset
-from allauth.account.signals import authentication_step_completed
+from allauth.account.signals import authentication_step_completed, password_reset
 from allauth.core import context
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
@@ -140,6 +139,8 @@ def _on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: A
     # the account's only address when the account has one, so that mailbox is proven (without
     # this, allauth's reset leaves behind the unverified address it records for the token, and then
     # refuses the two-factor set-up). With several addresses, which one received it is unknown.
-    addresses = {address.lower() for address in EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)}
+    addresses = {
+        address.lower() for address in EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)
+    }
     if addresses <= {str(user.email).lower()}:
         mark_email_verified(user)

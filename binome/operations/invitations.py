@@ -201,8 +201,8 @@ def invitation_pending(user: User) -> bool:
 
 def resend_invitation(role: Role, *, actor: Actor) -> None:
     """Send the invitation of this role again (a new link: the earlier one stays valid until used)."""
-    if role.person_id is not None:
-        send_member_invitation(role.user, role.person, kind=role.kind, actor=actor)  # type: ignore[arg-type]
+    if role.person is not None:
+        send_member_invitation(role.user, role.person, kind=role.kind, actor=actor)
         return
     send_role_invitation(
         role.user, kind=role.kind, territory=role.territory, organisation=role.organisation, actor=actor

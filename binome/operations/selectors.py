@@ -257,8 +257,10 @@ def organisation_roles(organisation: Organisation) -> QuerySet[Role]:
 
 
 def territory_coordinators(territory: Territory) -> QuerySet[Role]:
-    return Role.objects.filter(kind=Role.Kind.COORDINATOR, territory=territory).select_related("user").order_by(
-        "user__email"
+    return (
+        Role.objects.filter(kind=Role.Kind.COORDINATOR, territory=territory)
+        .select_related("user")
+        .order_by("user__email")
     )
 
 

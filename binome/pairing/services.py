@@ -325,7 +325,10 @@ def create_duo(
     (the demo seed, which makes its own logins): the members get no account here."""
     referral = Referral.objects.filter(person_id=mentee.person_id).latest("pk")  # every mentee was referred
     duo = _form_duo(
-        Duo(cohort=cohort, mentor=mentor, mentee=mentee, started_on=started_on), referral, actor=actor, accounts=accounts
+        Duo(cohort=cohort, mentor=mentor, mentee=mentee, started_on=started_on),
+        referral,
+        actor=actor,
+        accounts=accounts,
     )
     audit.record(actor=actor, verb=audit.Verb.CREATED, target=duo)
     return duo

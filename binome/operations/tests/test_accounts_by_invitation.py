@@ -83,7 +83,9 @@ def test_an_unverified_address_leads_to_the_email_page_which_stays_open(cast: Ca
     assert landed.request["PATH_INFO"] == reverse("account_email")
     assert client.get(reverse("account_email"), **EN).status_code == 200
     # The verification link it sends again is reachable too (confirm-email pages are open).
-    assert client.post(reverse("account_email"), {"email": cast.amara.email, "action_send": ""}, **EN).status_code == 302
+    assert (
+        client.post(reverse("account_email"), {"email": cast.amara.email, "action_send": ""}, **EN).status_code == 302
+    )
     assert client.get(reverse("account_confirm_email", args=["unknown-key"]), **EN).status_code == 200
     EmailAddress.objects.filter(user=cast.amara).update(verified=True)
     assert client.get(reverse("home"), **EN)["Location"] == reverse("mfa_activate_totp")
@@ -181,8 +183,12 @@ def test_re_inviting_an_existing_address_adds_the_role_instead_of_failing(
         invited = invite_to_role(
             cast.farah.email.upper(), kind=Role.Kind.COMPANY_CONTACT, organisation=cast.acme, actor=cast.amara
         )
-        again = invite_to_role(cast.farah.email, kind=Role.Kind.COMPANY_CONTACT, organisation=cast.acme, actor=cast.amara)
-    assert invited.user == cast.farah and not invited.created and invited.role is not None
+        again = invite_to_role(
+            cast.farah.email, kind=Role.Kind.COMPANY_CONTACT, organisation=cast.acme, actor=cast.amara
+        )
+    assert invited.user == cast.farah
+    assert not invited.created
+    assert invited.role is not None
     assert again.already
     assert set(Role.objects.filter(user=cast.farah).values_list("kind", flat=True)) == {"referrer", "company_contact"}
     assert len(queued_emails(cast.farah.email)) == 2

@@ -17,7 +17,5 @@ urlpatterns: list[URLPattern] = [
     path("staff/accounts/roles/<int:pk>/resend/", accounts.resend, name="resend_invitation"),
     path("staff/people/<int:pk>/account/", accounts.person_account, name="person_account"),
     path("staff/organisations/<int:pk>/accounts/", accounts.organisation_accounts, name="organisation_accounts"),
-    path(
-        "staff/territories/<slug:slug>/coordinators/", accounts.territory_coordinators, name="territory_coordinators"
-    ),
+    path("staff/territories/<slug:slug>/coordinators/", accounts.territory_coordinators, name="territory_coordinators"),
 ]

@@ -4,12 +4,15 @@ role (partners and their referrers, company contacts, coordinators) and send inv
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from binome.accounts import links
 from binome.accounts.access import scope_of
 from binome.accounts.models import Role, User
 from binome.audit import audit
+from binome.lib.qr import qr_svg
 from binome.operations import selectors
 from binome.operations.forms import InviteAccountForm, PartnerForm
 from binome.operations.invitations import (
@@ -28,7 +32,6 @@ from binome.operations.invitations import (
     invite_to_role,
     resend_invitation,
 )
-from binome.lib.qr import qr_svg
 from binome.organisations.models import Organisation
 from binome.organisations.services import add_partner
 from binome.people.accounts import connection_url, ensure_member_account, member_account
@@ -102,8 +105,8 @@ def connect(request: HttpRequest, token: str) -> HttpResponse:
 def accounts(request: HttpRequest) -> HttpResponse:
     """Where staff create accounts: the partners and companies of their territories, and (national
     admins) each territory's coordinators."""
-    organisations = selectors.account_organisations_for(request.user).select_related("territory").order_by(
-        "kind", "name"
+    organisations = (
+        selectors.account_organisations_for(request.user).select_related("territory").order_by("kind", "name")
     )
     scope = scope_of(request.user)
     return render(
@@ -133,21 +136,19 @@ def partner_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/accounts/partner_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _create_partner(request: HttpRequest, data: dict[str, object]) -> Organisation:
+def _create_partner(request: HttpRequest, data: dict[str, Any]) -> Organisation:
     """The partner and, when an address is given, its first referrer, all or nothing."""
     actor = acting_user(request)
     with transaction.atomic():
-        partner = add_partner(
-            name=str(data["name"]), kind=str(data["kind"]), territory=data.get("territory"), actor=actor
-        )  # type: ignore[arg-type]
+        partner = add_partner(name=data["name"], kind=data["kind"], territory=data.get("territory"), actor=actor)
         if data.get("referrer_email"):
             try:
                 invite_to_role(
                     str(data["referrer_email"]),
                     kind=Role.Kind.REFERRER,
                     organisation=partner,
-                    first_name=str(data.get("referrer_first_name") or ""),
-                    last_name=str(data.get("referrer_last_name") or ""),
+                    first_name=data.get("referrer_first_name") or "",
+                    last_name=data.get("referrer_last_name") or "",
                     actor=actor,
                 )
             except ValidationError as error:
@@ -172,12 +173,10 @@ def _invitation_message(request: HttpRequest, email: str, *, role: Role | None, 
 
 
 def _accounts_page(
-    request: HttpRequest, template: str, context: dict[str, object], roles: object, form: InviteAccountForm
+    request: HttpRequest, template: str, context: dict[str, Any], roles: QuerySet[Role], form: InviteAccountForm
 ) -> HttpResponse:
-    rows = [(role, invitation_pending(role.user)) for role in roles]  # type: ignore[attr-defined]
-    return render(
-        request, template, {**context, "rows": rows, "form": form}, status=400 if form.errors else 200
-    )
+    rows = [(role, invitation_pending(role.user)) for role in roles]
+    return render(request, template, {**context, "rows": rows, "form": form}, status=400 if form.errors else 200)
 
 
 @staff_only
@@ -205,7 +204,11 @@ def organisation_accounts(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:organisation_accounts", pk=organisation.pk)
     context = {"organisation": organisation, "kind_label": Role.Kind(kind).label}
     return _accounts_page(
-        request, "portals/accounts/organisation_accounts.html", context, selectors.organisation_roles(organisation), form
+        request,
+        "portals/accounts/organisation_accounts.html",
+        context,
+        selectors.organisation_roles(organisation),
+        form,
     )
 
 

@@ -55,6 +55,9 @@ POLICY: dict[str, Policy] = {
         expected_foreign=NATIONAL_ONLY,
     ),
     "accounts:resend_invitation": Policy(
-        STAFF_POST_ONLY, own=referrer_role, foreign=lambda c: referrer_role(c, lyon=True), expected_foreign=STAFF_POST_ONLY
+        STAFF_POST_ONLY,
+        own=referrer_role,
+        foreign=lambda c: referrer_role(c, lyon=True),
+        expected_foreign=STAFF_POST_ONLY,
     ),
 }
