@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from binome.accounts.links import mark_email_verified
 from binome.accounts.models import Role, User
@@ -32,6 +34,13 @@ NEW_PASSWORD = "Coordination-Tours-2027!"
 @pytest.fixture(autouse=True)
 def fresh_rate_limit() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Service errors are asserted on their English source text; pages set their own language."""
+    with translation.override("en"):
+        yield
 
 
 def link_in(address: str, part: str = "/invitation/") -> str:
