@@ -31,8 +31,13 @@ from binome.accounts.models import Role, User
 
 ROLE_INVITATION = "binome.accounts.links.role-invitation"
 ENROLMENT_CONFIRMATION = "binome.accounts.links.enrolment-confirmation"
+# A link the coordinator hands to a mentee without email (printed or copied): choose a password, sign in.
+CONNECTION_LINK = "binome.accounts.links.connection"
 ROLE_INVITATION_DAYS = 14
 ENROLMENT_CONFIRMATION_DAYS = 7
+CONNECTION_LINK_DAYS = 30
+# The address of an account whose person has no email (RFC 2606: `.invalid` never receives mail).
+NO_EMAIL_DOMAIN = "sans-email.invalid"
 
 # Roles that open other people's files: they take effect only on a proven address.
 STAFF_LIKE_ROLES = frozenset(
@@ -58,6 +63,17 @@ def mark_email_verified(user: User) -> None:
     elif not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])
+
+
+def is_placeholder(email: str) -> bool:
+    """An account address that stands for "no email" (a mentee without one): never written to."""
+    return email.lower().endswith("@" + NO_EMAIL_DOMAIN)
+
+
+def forget_addresses(user: User) -> None:
+    """Drop allauth's records of the account's addresses other than its current one (after a change
+    of address by staff: the old one is no longer the person's)."""
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
 
 
 def _fingerprint(user: User) -> str:

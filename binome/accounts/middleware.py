@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from binome.accounts.security import (
     ACTIVITY_SESSION_KEY,
     has_second_factor,
+    has_unverified_address,
     is_organisation_user,
     is_staff_user,
     mfa_required,
@@ -28,8 +30,11 @@ from binome.accounts.security import (
 # Always open: sign-out, language, static files.
 ALWAYS_OPEN_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/")
 # What a user without any authenticator may still open: the set-up pages (allauth asks for the
-# password again first).
-MFA_OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/reauthenticate/", *ALWAYS_OPEN_PREFIXES)
+# password again first), and the email pages, since allauth refuses to set up an authenticator
+# while an address of the account is unverified: sending the user to set-up without them open
+# would be a loop (issue 18, "Accounts dead-end").
+EMAIL_PAGES = ("/accounts/email/", "/accounts/confirm-email/")
+MFA_OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/reauthenticate/", *EMAIL_PAGES, *ALWAYS_OPEN_PREFIXES)
 # What a user whose session has not used its authenticator may open: the page asking for its code.
 # Not the authenticator pages: a password alone must not replace the authenticator.
 CODE_OPEN_PREFIXES = ("/accounts/2fa/reauthenticate/", *ALWAYS_OPEN_PREFIXES)
@@ -58,11 +63,25 @@ class RequireMFAMiddleware:
                     query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
                     return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
             elif not request.path.startswith(MFA_OPEN_PREFIXES):
-                messages.warning(
-                    request, _("Your role gives access to personal files: set up two-factor authentication first.")
-                )
-                return redirect("mfa_activate_totp")
+                return _to_set_up(request, user)
         return self.get_response(request)
+
+
+def _to_set_up(request: HttpRequest, user: Any) -> HttpResponse:
+    """The set-up page, or first the email page when allauth would refuse the set-up (an address of
+    the account is not verified yet): never a page that sends the user back here."""
+    if has_unverified_address(user):
+        messages.warning(
+            request,
+            _(
+                "Your role gives access to personal files and needs two-factor authentication, which can "
+                "only be set up once your email address is verified: follow the link we sent to it, or "
+                "send it again below."
+            ),
+        )
+        return redirect("account_email")
+    messages.warning(request, _("Your role gives access to personal files: set up two-factor authentication first."))
+    return redirect("mfa_activate_totp")
 
 
 def idle_timeout_for(request: HttpRequest) -> int | None:

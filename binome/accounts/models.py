@@ -63,39 +63,66 @@ class Role(models.Model):
         REFERRER = "referrer", _("Partner referrer")
         FUNDER = "funder", _("Funder viewer")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=20, choices=Kind.choices)
     # By name, not by class: accounts sits below the apps that own territories, organisations and
     # people (README, "Layers"), which all import accounts.
     territory = models.ForeignKey(
-        "territories.Territory", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "territories.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a coordinator only."),
     )
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text=_("For a company contact (a company) or a referrer (an NGO or a public institution)."),
     )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text=_("For a mentor or a mentee: their file."),
+    )
 
     class Meta:
         verbose_name = _("role")
+        verbose_name_plural = _("roles")
         constraints = [
             # One constraint per kind of scope: NULLs never compare equal in a plain unique index.
             models.UniqueConstraint(
                 fields=["user", "kind"],
                 condition=models.Q(kind__in=["national_admin", "funder"]),
                 name="role_unique_global",
+                violation_error_message=_("This account already has this role."),
             ),
             models.UniqueConstraint(
-                fields=["user", "territory"], condition=models.Q(kind="coordinator"), name="role_unique_territory"
+                fields=["user", "territory"],
+                condition=models.Q(kind="coordinator"),
+                name="role_unique_territory",
+                violation_error_message=_("This account already coordinates this territory."),
             ),
             models.UniqueConstraint(
                 fields=["user", "kind", "organisation"],
                 condition=models.Q(kind__in=["company_contact", "referrer"]),
                 name="role_unique_organisation",
+                violation_error_message=_("This account already has this role in this organisation."),
             ),
             models.UniqueConstraint(
                 fields=["user", "kind", "person"],
                 condition=models.Q(kind__in=["mentor", "mentee"]),
                 name="role_unique_person",
+                violation_error_message=_("This account already has this role for this person."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -105,6 +132,9 @@ class Role(models.Model):
                     | models.Q(kind__in=["mentor", "mentee"], person__isnull=False, territory=None)
                 ),
                 name="role_scope_matches_kind",
+                violation_error_message=_(
+                    "This role does not go with the scope chosen: see the rule under each field."
+                ),
             ),
         ]
 
@@ -113,7 +143,41 @@ class Role(models.Model):
         return f"{self.get_kind_display()} {scope}".strip()
 
     def clean(self) -> None:
-        if self.kind == self.Kind.COMPANY_CONTACT and self.organisation and not self.organisation.is_company:
-            raise ValidationError(_("A company contact must belong to a company."))
-        if self.kind == self.Kind.REFERRER and self.organisation and not self.organisation.is_partner:
-            raise ValidationError(_("A referrer must belong to an NGO or a public institution."))
+        """Each kind of role needs its own kind of scope: said as a sentence on the field concerned
+        (the database's check, `role_scope_matches_kind`, only backs it up)."""
+        errors = self.scope_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def scope_errors(self) -> dict[str, list[str]]:
+        """The check constraint's rule, field by field, as sentences."""
+        kind = self.kind
+        errors: dict[str, list[str]] = {}
+        rules: dict[str, tuple[str | None, tuple[str, ...]]] = {  # kind: (scope it needs, scopes left empty)
+            self.Kind.NATIONAL_ADMIN: (None, ("territory", "person")),
+            self.Kind.FUNDER: (None, ("territory", "person")),
+            self.Kind.COORDINATOR: ("territory", ("organisation", "person")),
+            self.Kind.COMPANY_CONTACT: ("organisation", ("person",)),
+            self.Kind.REFERRER: ("organisation", ("person",)),
+            self.Kind.MENTOR: ("person", ("territory",)),
+            self.Kind.MENTEE: ("person", ("territory",)),
+        }
+        rule = rules.get(kind)
+        if rule is None:
+            return errors
+        needs, empty = rule
+        missing = {
+            "territory": _("A coordinator needs the territory they coordinate."),
+            "organisation": _("A company contact or a referrer needs their organisation."),
+            "person": _("A mentor or a mentee needs their person's file."),
+        }
+        if needs and getattr(self, f"{needs}_id") is None:
+            errors[needs] = [str(missing[needs])]
+        for name in empty:
+            if getattr(self, f"{name}_id") is not None:
+                errors[name] = [str(_("Leave this empty for the role “%(role)s”.") % {"role": self.get_kind_display()})]
+        if kind == self.Kind.COMPANY_CONTACT and self.organisation and not self.organisation.is_company:
+            errors["organisation"] = [str(_("A company contact must belong to a company."))]
+        if kind == self.Kind.REFERRER and self.organisation and not self.organisation.is_partner:
+            errors["organisation"] = [str(_("A referrer must belong to an NGO or a public institution."))]
+        return errors

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
-from allauth.account.signals import authentication_step_completed
+from allauth.account.models import EmailAddress
+from allauth.account.signals import authentication_step_completed, password_reset
 from allauth.core import context
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
@@ -25,6 +26,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from binome.accounts.access import scope_of
+from binome.accounts.links import mark_email_verified
 
 # The id of the user whose second factor this session has checked (a new name: the marks of
 # the old rule, set for anyone holding an authenticator, do not count).
@@ -61,6 +63,11 @@ def is_organisation_user(user: Any) -> bool:
         return False
     scope = scope_of(user)
     return bool(scope.company_ids or scope.partner_ids or scope.funder)
+
+
+def has_unverified_address(user: Any) -> bool:
+    """allauth refuses to set up an authenticator while any address of the account is unverified."""
+    return EmailAddress.objects.filter(user_id=user.pk, verified=False).exists()
 
 
 def has_second_factor(user: Any) -> bool:
@@ -124,3 +131,16 @@ def promote_set_up(request: HttpRequest, user: Any) -> bool:
 def _on_authenticator_removed(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if not has_second_factor(user):
         request.session.pop(MFA_SESSION_KEY, None)
+
+
+@receiver(password_reset, dispatch_uid="binome_security_reset_proves_the_address")
+def _on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    # A password reset link was followed: it went to the address typed on the reset form, which is
+    # the account's only address when the account has one, so that mailbox is proven (without
+    # this, allauth's reset leaves behind the unverified address it records for the token, and then
+    # refuses the two-factor set-up). With several addresses, which one received it is unknown.
+    addresses = {
+        address.lower() for address in EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)
+    }
+    if addresses <= {str(user.email).lower()}:
+        mark_email_verified(user)

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from binome.cohorts.models import ProgrammeTemplate
 from binome.lib.forms import BinomeForm
+from binome.organisations.models import Organisation
 from binome.reference.forms import PlaceField
+from binome.territories.models import Territory
 
 
 class OpenTerritoryForm(BinomeForm):
@@ -41,3 +43,42 @@ class OpenTerritoryForm(BinomeForm):
             "coordinator_emails": self.coordinator_emails(),
             "template": data["template"],
         }
+
+
+class InviteAccountForm(BinomeForm):
+    """Who to invite: the address the invitation goes to, and the name the account shows."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+
+class PartnerForm(BinomeForm):
+    """A new partner organisation, and optionally its first referrer invited at once."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(Organisation.Kind.NGO, _("NGO")), (Organisation.Kind.PUBLIC_INSTITUTION, _("Public institution"))],
+        initial=Organisation.Kind.NGO,
+    )
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    referrer_email = forms.EmailField(
+        label=_("Email of its first referrer"),
+        max_length=254,
+        required=False,
+        help_text=_("Optional: they get an invitation to choose their password."),
+    )
+    referrer_first_name = forms.CharField(label=_("Their first name"), max_length=150, required=False)
+    referrer_last_name = forms.CharField(label=_("Their last name"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, territories: Any, national: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["territory"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = territories
+        if national:  # a national admin may create a national partner (no territory)
+            field.required = False
+            field.empty_label = _("National (every territory)")
+        else:
+            field.empty_label = None

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts.access import scope_of
 from binome.accounts.models import Role
 from binome.cohorts.models import Cohort
 from binome.events.selectors import EventsSummary, events_summary_for_territory
@@ -236,3 +237,39 @@ def territory_comparison() -> list[TerritoryComparison]:
         )
         for t in territories
     ]
+
+
+# --- accounts staff manage (issue 18) ---------------------------------------------------------
+
+
+def account_organisations_for(user: Any) -> QuerySet[Organisation]:
+    """The companies and partners whose accounts this staff member manages: every one for a national
+    admin, those of their territories for a coordinator (a national organisation's accounts open
+    every territory's records of it, so only national admins manage them)."""
+    scope = scope_of(user)
+    everything = Organisation.objects.exclude(kind=Organisation.Kind.FUNDER)
+    return scope.visible(everything, Q(territory_id__in=scope.territory_ids))
+
+
+def organisation_roles(organisation: Organisation) -> QuerySet[Role]:
+    """The accounts of an organisation (company contacts or referrers), with their users."""
+    return organisation.roles.select_related("user").order_by("user__email")
+
+
+def territory_coordinators(territory: Territory) -> QuerySet[Role]:
+    return (
+        Role.objects.filter(kind=Role.Kind.COORDINATOR, territory=territory)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def manageable_roles(user: Any) -> QuerySet[Role]:
+    """The roles whose invitation this staff member may send again."""
+    scope = scope_of(user)
+    if scope.national_admin:
+        return Role.objects.select_related("user", "territory", "organisation", "person")
+    return Role.objects.filter(
+        Q(organisation__in=account_organisations_for(user))
+        | Q(person__territory_id__in=scope.territory_ids, kind__in=[Role.Kind.MENTOR, Role.Kind.MENTEE])
+    ).select_related("user", "territory", "organisation", "person")

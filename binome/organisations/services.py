@@ -208,3 +208,24 @@ def add_partner_agreement(
     agreement.save()
     audit.record(actor=actor, verb=audit.Verb.CREATED, target=agreement)
     return agreement
+
+
+PARTNER_KINDS = (Organisation.Kind.NGO, Organisation.Kind.PUBLIC_INSTITUTION)
+
+
+@transaction.atomic
+def add_partner(*, name: str, kind: str, territory: Territory | None, actor: Actor) -> Organisation:
+    """A new partner organisation (an NGO or a public institution) of a territory, or national."""
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the organisation's name.")]
+    if kind not in PARTNER_KINDS:
+        errors["kind"] = [_("A partner is an NGO or a public institution.")]
+    if name and Organisation.objects.filter(kind__in=PARTNER_KINDS, territory=territory, name__iexact=name).exists():
+        errors["name"] = [_("This partner already exists in the territory: open its page.")]
+    if errors:
+        raise ValidationError(errors)
+    partner = Organisation.objects.create(name=name, slug=_unique_slug(name), kind=kind, territory=territory)
+    audit.record(actor=actor, verb=audit.Verb.CREATED, target=partner)
+    return partner

@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 
 import matching
 from binome.accounts.actors import Actor, signed_in
+from binome.accounts.models import Role
 from binome.audit import audit
 from binome.cohorts.models import Cohort
 from binome.pairing import engine
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import PIN_ERRORS
 from binome.pairing.tasks import notify_new_duos
+from binome.people.accounts import ensure_member_account
 from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
@@ -295,20 +297,39 @@ def confirm_match_run(run: MatchRun, *, actor: Actor) -> list[Duo]:
     return duos
 
 
-def _form_duo(duo: Duo, referral: Referral, *, actor: Actor, note: str = "") -> Duo:
-    """Save the duo and move the mentee's enrolled referral to "matched", which only pairing may set."""
+def _form_duo(duo: Duo, referral: Referral, *, actor: Actor, note: str = "", accounts: bool = True) -> Duo:
+    """Save the duo and move the mentee's enrolled referral to "matched", which only pairing may set.
+    Both members get an account if they have none (a mentor who enrolled has one), with an
+    invitation to choose a password in their language (binome/people/accounts.py)."""
     duo.save(force_insert=True)
     move_referral(referral, Referral.Status.MATCHED, actor=actor, note=note, system=True)
+    if accounts:
+        ensure_member_account(duo.mentee.person, kind=Role.Kind.MENTEE, actor=actor)
+        ensure_member_account(duo.mentor.person, kind=Role.Kind.MENTOR, actor=actor)
     return duo
 
 
 @transaction.atomic
-def create_duo(cohort: Cohort, mentee: MenteeProfile, mentor: MentorProfile, *, started_on: date, actor: Actor) -> Duo:
+def create_duo(
+    cohort: Cohort,
+    mentee: MenteeProfile,
+    mentor: MentorProfile,
+    *,
+    started_on: date,
+    actor: Actor,
+    accounts: bool = True,
+) -> Duo:
     """One duo formed by hand, outside a matching run. As when a run is confirmed, the mentee's
     referral moves to "matched", so it must be enrolled (move_referral refuses any other status);
-    a second live duo for the mentee in the cohort breaks a database constraint."""
+    a second live duo for the mentee in the cohort breaks a database constraint. `accounts=False`
+    (the demo seed, which makes its own logins): the members get no account here."""
     referral = Referral.objects.filter(person_id=mentee.person_id).latest("pk")  # every mentee was referred
-    duo = _form_duo(Duo(cohort=cohort, mentor=mentor, mentee=mentee, started_on=started_on), referral, actor=actor)
+    duo = _form_duo(
+        Duo(cohort=cohort, mentor=mentor, mentee=mentee, started_on=started_on),
+        referral,
+        actor=actor,
+        accounts=accounts,
+    )
     audit.record(actor=actor, verb=audit.Verb.CREATED, target=duo)
     return duo
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from binome.accounts.actors import Actor, signed_in
 from binome.audit import audit
 from binome.lib.bulk import insert_rows
+from binome.people.accounts import adopt_real_address
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.reference.models import Occupation
 
@@ -180,4 +181,7 @@ def update_mentee_file(
     person.save()
     profile.save()
     audit.record(actor=actor, verb=audit.Verb.UPDATED, target=person, fields=changed)
+    if "email" in changed:
+        # An account made without email takes the new address: sign-in and password reset reach her.
+        adopt_real_address(person, actor=actor)
     return changed

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("impact:dashboard"), _("Impact")),
             (reverse("organisations:relations"), _("Companies")),
             (reverse("organisations:partners"), _("Partners")),
+            (reverse("accounts:accounts"), _("Accounts")),
             (reverse("events:events"), _("Events")),
             (reverse("sponsorship:overview"), _("Contributions")),
         ]

@@ -429,7 +429,7 @@ class DemoSeeder:
         referral = Referral.objects.filter(person_id=mentee.person_id).latest("pk")
         changed_at = _at(started_on) if dated else referral.status_changed_at
         Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.ENROLLED)
-        duo = create_duo(cohort, mentee, mentor, started_on=started_on, actor=None)
+        duo = create_duo(cohort, mentee, mentor, started_on=started_on, actor=None, accounts=False)
         if completed:
             move_referral(referral, Referral.Status.COMPLETED, actor=None, system=True)
             duo.status, duo.ended_on = Duo.Status.COMPLETED, cohort.ends_on

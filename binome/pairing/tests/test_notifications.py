@@ -42,13 +42,17 @@ def test_confirming_emails_mentor_and_mentee_through_the_worker(
 
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
 
-    assert len(mail.outbox) == 2 * len(duos)
-    to_samir = next(m for m in mail.outbox if m.to == ["samir@mentee.test"])
+    # Each member learns of the duo; the members who had no account also get their invitation to it.
+    duo_emails = [m for m in mail.outbox if "/invitation/" not in m.body]
+    assert len(duo_emails) == 2 * len(duos)
+    invited = {m.to[0] for m in mail.outbox if "/invitation/" in m.body}
+    assert invited == {d.mentee.person.email for d in duos} | {d.mentor.person.email for d in duos}
+    to_samir = next(m for m in duo_emails if m.to == ["samir@mentee.test"])
     mentor_of_samir = next(d.mentor for d in duos if d.mentee_id == autumn.samir.pk)
     assert mentor_of_samir.person.first_name in to_samir.body
     assert mentor_of_samir.person.last_name not in to_samir.body  # first name only
     assert mentor_of_samir.person.email not in to_samir.body  # contact details are shared by choice, later
-    to_mentor = next(m for m in mail.outbox if m.to == [mentor_of_samir.person.email])
+    to_mentor = next(m for m in duo_emails if m.to == [mentor_of_samir.person.email])
     assert "Samir" in to_mentor.body
     assert "Mentee" not in to_mentor.body  # the mentee's surname stays out
     assert "samir@mentee.test" not in to_mentor.body
