@@ -256,15 +256,11 @@ class BoardFilterForm(BinomeForm):
             field.choices = options
 
 
-DECISION_CHOICES = [(d, Referral.Status(d).label) for d in DECISIONS]
-
-
 class MoveForm(BinomeForm):
     """Move one referral (or the selected ones): the next statuses allowed from where it stands, or
     a decision (one of its buttons, `decision`), which may skip the rest of the screening walk."""
 
     to_status = forms.ChoiceField(label=_("New status"), required=False)
-    decision = forms.ChoiceField(required=False, choices=DECISION_CHOICES, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note or reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -294,8 +290,12 @@ class MoveForm(BinomeForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision"):
-            data["to_status"], data["skip"] = data["decision"], True
+        # The decision is the button pressed (name "decision"), not a field the form renders.
+        decision = self.data.get("decision") if hasattr(self.data, "get") else None
+        if decision:
+            if decision not in DECISIONS:
+                raise forms.ValidationError(_("Choose one of the decisions offered."))
+            data["to_status"], data["skip"] = decision, True
         else:
             data["skip"] = False
             if not data.get("to_status") and "to_status" not in self.errors:
