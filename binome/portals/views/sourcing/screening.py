@@ -219,7 +219,7 @@ def _apply(request: HttpRequest, referrals: list[Referral], data: dict[str, Any]
     already = [r for r in referrals if data["skip"] and r.status == to_status]
     try:
         moved = move_referrals(
-            [r for r in referrals if r not in already],
+            [r for r in referrals if not (data["skip"] and r.status == to_status)],
             to_status,
             actor=acting_user(request),
             note=data["note"],
