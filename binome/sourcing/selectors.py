@@ -104,11 +104,19 @@ class ScreeningRows:
         return shown
 
 
+S = Referral.Status
+# Where a decision is still to take: a filter by pre-check with no status keeps these only, so
+# "passes → all matching → declare eligible" never sweeps in people enrolled long ago.
+AWAITING_DECISION = (S.RECEIVED, S.CONTACTED, S.INTERVIEW_SCHEDULED, S.INTERVIEWED, S.WAITLISTED)
+
+
 def screening_rows(board: QuerySet[Referral], *, status: str = "", verdict: str = "") -> ScreeningRows:
-    """The rows of the board at `status` (any when empty) whose pre-check says `verdict` (any when
-    empty). The pre-check is Python over each file, so filtering by it reads every row the other
-    filters keep: a territory's screening is hundreds of files, not millions."""
-    listed = (board.filter(status=status) if status else board).order_by("-status_changed_at", "pk")
+    """The rows of the board at `status` whose pre-check says `verdict` (any when empty); with a
+    verdict and no status, the referrals awaiting a decision. The pre-check is Python over each
+    file, so filtering by it reads every row the other filters keep: a territory's screening is
+    hundreds of files, not millions."""
+    statuses = [status] if status else AWAITING_DECISION if verdict else None
+    listed = (board.filter(status__in=statuses) if statuses else board).order_by("-status_changed_at", "pk")
     if not verdict:
         return ScreeningRows(listed, {})
     rows = list(listed)

@@ -94,6 +94,9 @@ def test_the_board_filters_on_the_precheck_and_says_why(cast: Cast, pool: dict[s
         response = client.get(reverse(BOARD), {"precheck": verdict, "status": "received"})
         assert response.status_code == 200
         assert {r.person.first_name for r in response.context["rows"]} == expected, verdict
+    Referral.objects.filter(pk=pool["bilal"].pk).update(status=S.ENROLLED)
+    awaiting = client.get(reverse(BOARD), {"precheck": "passes"}).context["rows"]
+    assert {r.person.first_name for r in awaiting} == {"Amina", "Chadi"}  # no status: awaiting a decision only
     page = client.get(reverse(BOARD), {"precheck": "fails"}).content.decode()
     assert 'data-precheck="fails"' in page
     assert "Pas encore autorisé à travailler en France." in page  # the rule's reason, in words

@@ -109,6 +109,7 @@ def _filtered(user: Any, params: QueryDict) -> tuple[BoardFilterForm, QuerySet[R
 def _board_context(request: HttpRequest) -> dict[str, Any]:
     form, board, listing = _filtered(request.user, request.GET)
     page = Paginator(listing.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    clean = form.cleaned_data if form.is_bound and form.is_valid() else {}
     query_string = request.GET.copy()
     query_string.pop("page", None)
     without_status = query_string.copy()
@@ -117,7 +118,8 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         "form": form,
         "counts": counts_by_status(board),
         "total": board.count(),
-        "status": form.cleaned_data["status"] if form.is_bound and form.is_valid() else "",
+        "status": clean.get("status", ""),
+        "verdict": clean.get("precheck", ""),
         "page": page,
         "rows": listing.check_page(page.object_list),
         "matching": page.paginator.count,
