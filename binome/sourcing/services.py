@@ -29,7 +29,7 @@ from binome.people.services import (
     set_languages,
 )
 from binome.reference.models import Place
-from binome.sourcing.eligibility import precheck, prechecks
+from binome.sourcing.eligibility import PreCheck, precheck, prechecks
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
 from binome.territories.models import Territory
 
@@ -98,9 +98,9 @@ def _check_move(locked: Referral, to_status: str, *, note: str, system: bool, sk
     return steps
 
 
-def _precheck_override(locked: Referral, override: str) -> str:
+def _precheck_override(locked: Referral, override: str, check: PreCheck | None) -> str:
     """The justification to keep when making someone eligible against the pre-check ("" when it passes)."""
-    failed = precheck(locked).failed
+    failed = (check or precheck(locked)).failed
     if failed and not override:
         raise ValidationError(
             _("The pre-check finds rules not met (%(rules)s): write why this person is eligible anyway.")
@@ -119,6 +119,7 @@ def move_referral(
     system: bool = False,
     override: str = "",
     skip: bool = False,
+    check: PreCheck | None = None,
 ) -> ReferralTransition:
     """Move one referral along the pipeline, recording who moved it and why.
 
@@ -126,7 +127,8 @@ def move_referral(
     `skip=True` lets a decision (eligible, ineligible, waitlisted) be taken from any step of the
     screening walk: each step gone past gets a transition marked skipped, same person, same time.
     Moving to "eligible" while the pre-check has a rule not met needs `override`, a written
-    justification kept on the referral and in the transition's note.
+    justification kept on the referral and in the transition's note (`check`: the pre-check
+    already read for this referral, by a bulk move).
     The referrer hears of the change in the next daily digest (sourcing/digest.py).
     Raises ValidationError with a message a coordinator can read.
     """
@@ -142,7 +144,7 @@ def move_referral(
                 raise ValidationError(_("The cohort is in another territory."))
             locked.cohort = cohort
         update_fields = ["status", "status_changed_at", "cohort", "status_reason"]
-        if to_status == S.ELIGIBLE and not system and (kept := _precheck_override(locked, override.strip())):
+        if to_status == S.ELIGIBLE and not system and (kept := _precheck_override(locked, override.strip(), check)):
             locked.precheck_override = kept
             update_fields.append("precheck_override")
             note = "\n".join(filter(None, [note, _("Pre-check overridden: %(why)s") % {"why": kept}]))
@@ -188,6 +190,9 @@ def move_referrals(
     """
     moved: list[ReferralTransition] = []
     failures: list[tuple[Referral, str]] = []
+    referrals = list(referrals)
+    # Each territory's rules read once, not once per referral: 80 people in one action.
+    checks = prechecks(referrals) if to_status == S.ELIGIBLE and not system else {}
     with transaction.atomic():
         for referral in referrals:
             try:
@@ -201,6 +206,7 @@ def move_referrals(
                         override=override,
                         cohort=cohort,
                         skip=skip,
+                        check=checks.get(referral.pk),
                     )
                 )
             except ValidationError as error:
