@@ -68,7 +68,7 @@ def test_a_referrer_refers_someone_on_a_phone_the_coordinator_screens_them_and_t
     assert page.locator("#precheck .precheck-not_met").count() == 0
     for steps, status in enumerate(["contacted", "interview_scheduled", "interviewed", "eligible"], start=2):
         page.select_option("#id_to_status", status)
-        page.locator("#move-form button[type=submit]").click()
+        page.locator("#move-form button[type=submit]:not([name=decision])").click()
         page.locator("#history tbody tr").nth(steps - 1).wait_for()  # the move is in the history
     assert page.locator("#current-status").inner_text() == "Éligible"
     assert page.locator("#history tbody tr").count() == 5  # received, then the four moves

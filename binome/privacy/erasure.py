@@ -312,8 +312,13 @@ def _scrub_admin_log(
 def _scrub_mail(person: Person, identifiers: list[str], user_ids: list[int]) -> None:
     """The person's outgoing emails (to them or about them, sent or not) and their task records."""
 
+    # A referrer's daily digest speaks of several people: the transitions it told of name it.
+    digests = ReferralTransition.objects.filter(referral__person=person, digest_message_id__isnull=False)
     messages = OutgoingMessage.objects.filter(
-        Q(person_id=person.pk) | Q(about_person_id=person.pk) | Q(user_id__in=user_ids)
+        Q(person_id=person.pk)
+        | Q(about_person_id=person.pk)
+        | Q(user_id__in=user_ids)
+        | Q(pk__in=digests.values("digest_message_id"))
     )
     message_ids = set(messages.values_list("pk", flat=True))
     messages.delete()  # a task still queued for one of them finds nothing and sends nothing

@@ -289,6 +289,9 @@ INVENTORY: list[ModelEntry] = [
             "at": C.ACTIVITY,
             "actor": C.SECURITY,
             "note": C.SENSITIVE,
+            "skipped": C.ACTIVITY,
+            "digested_on": C.ACTIVITY,
+            "digest_message_id": REF,
         },
     ),
     ModelEntry(

@@ -6,6 +6,7 @@ birth is a question to ask at the interview, not a reason to turn someone away.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -23,6 +24,14 @@ class Outcome(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
+
+
+class Verdict(StrEnum):
+    """The pre-check in one word, for the board's column and filter."""
+
+    PASSES = "passes"  # every rule met
+    FAILS = "fails"  # at least one rule not met
+    INCOMPLETE = "incomplete"  # none failed, but something is not recorded (or no rules are set)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,19 @@ class PreCheck:
     @property
     def all_met(self) -> bool:
         return all(r.met for r in self.results)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.rules is None:
+            return Verdict.INCOMPLETE
+        if self.failed:
+            return Verdict.FAILS
+        return Verdict.INCOMPLETE if self.unknown else Verdict.PASSES
+
+    @property
+    def reasons(self) -> list[RuleResult]:
+        """What stands in the way, in words: the rules not met, else the ones not known yet."""
+        return self.failed or self.unknown
 
     def outcome_of(self, rule: str) -> Outcome:
         return next(r.outcome for r in self.results if r.rule == rule)
@@ -219,6 +241,22 @@ def precheck_person(person: Person, *, rules: EligibilityRules | None = None, to
 
 def precheck(referral: Referral, *, today: date | None = None) -> PreCheck:
     return precheck_person(referral.person, today=today)
+
+
+def prechecks(referrals: Iterable[Referral], *, today: date | None = None) -> dict[int, PreCheck]:
+    """`precheck` for many referrals, each territory's rules read once: {referral id: pre-check}.
+
+    Give referrals with their person's territory (and its centre), mentee profile (and its home)
+    and target occupations already fetched (selectors.referrals_for_board does)."""
+    rules: dict[int, EligibilityRules | None] = {}
+    checks = {}
+    for referral in referrals:
+        person = referral.person
+        if person.territory_id not in rules:
+            rules[person.territory_id] = rules_for(person.territory)
+        found = rules[person.territory_id]
+        checks[referral.pk] = precheck_person(person, rules=found, today=today) if found else PreCheck(None, [])
+    return checks
 
 
 def describe(rules: EligibilityRules) -> list[tuple[str, str]]:

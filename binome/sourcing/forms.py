@@ -17,8 +17,9 @@ from binome.reference.forms import OccupationField, PlaceField
 from binome.reference.labels import ROME_DOMAINS
 from binome.reference.models import CefrLevel, Language, Occupation
 from binome.reference.selectors import search_occupations
+from binome.sourcing.eligibility import Verdict
 from binome.sourcing.models import Consent, Referral
-from binome.sourcing.services import nearest_territory
+from binome.sourcing.services import DECISIONS, REASON_REQUIRED, nearest_territory
 from binome.territories.models import Territory
 
 YES_NO_UNKNOWN = [("", _("Not asked yet")), ("yes", _("Yes")), ("no", _("No"))]
@@ -221,6 +222,14 @@ class PublicApplicationForm(BinomeForm):
         return levels
 
 
+PRECHECK_CHOICES = [
+    ("", "—"),
+    (Verdict.PASSES.value, _("Passes")),
+    (Verdict.FAILS.value, _("Fails")),
+    (Verdict.INCOMPLETE.value, _("Incomplete")),
+]
+
+
 class BoardFilterForm(BinomeForm):
     q = forms.CharField(label=_("Search"), required=False)
     territory = forms.TypedChoiceField(label=_("Territory"), required=False, coerce=int, empty_value=None)
@@ -229,6 +238,7 @@ class BoardFilterForm(BinomeForm):
     domain = forms.ChoiceField(label=_("Occupation domain"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     french_level = forms.ChoiceField(label=_("French level"), required=False)
+    precheck = forms.ChoiceField(label=_("Pre-check"), required=False, choices=PRECHECK_CHOICES)
 
     def __init__(self, *args: Any, territories: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,9 +257,10 @@ class BoardFilterForm(BinomeForm):
 
 
 class MoveForm(BinomeForm):
-    """Move one referral: the next statuses allowed from where it stands."""
+    """Move one referral (or the selected ones): the next statuses allowed from where it stands, or
+    a decision (one of its buttons, `decision`), which may skip the rest of the screening walk."""
 
-    to_status = forms.ChoiceField(label=_("New status"))
+    to_status = forms.ChoiceField(label=_("New status"), required=False)
     note = forms.CharField(
         label=_("Note or reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -276,6 +287,40 @@ class MoveForm(BinomeForm):
         cohort_field = self.fields["cohort"]
         assert isinstance(cohort_field, forms.ModelChoiceField)
         cohort_field.queryset = cohorts
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The decision is the button pressed (name "decision"), not a field the form renders.
+        decision = self.data.get("decision") if hasattr(self.data, "get") else None
+        if decision:
+            if decision not in DECISIONS:
+                raise forms.ValidationError(_("Choose one of the decisions offered."))
+            data["to_status"], data["skip"] = decision, True
+        else:
+            data["skip"] = False
+            if not data.get("to_status") and "to_status" not in self.errors:
+                self.add_error("to_status", _("Choose the new status."))
+        if data.get("to_status") in REASON_REQUIRED and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give a reason for “%(to)s”.") % {"to": Referral.Status(data["to_status"]).label})
+        return data
+
+
+class BulkScopeForm(BinomeForm):
+    """Which referrals a bulk action applies to: the ticked ones, the page shown, or every one the
+    board's filter keeps (found again on the server, within what the viewer may see)."""
+
+    SELECTED, PAGE, ALL = "selected", "page", "all"
+
+    scope = forms.ChoiceField(
+        choices=[(SELECTED, _("The ticked referrals")), (PAGE, _("Every referral on this page")), (ALL, _("All"))],
+        required=False,
+    )
+    # How many the filter kept when the page was shown: "all" acts only on the number announced.
+    expected = forms.IntegerField(required=False, min_value=0, max_value=10**9)
+    confirmed = forms.BooleanField(required=False)
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or self.SELECTED
 
 
 def selected_ids(values: list[str]) -> list[int]:

@@ -108,10 +108,22 @@ class ReferralTransition(models.Model):
         related_name="+",
     )
     note = EncryptedTextField(_("note"), blank=True)
+    # A step a decision went past without it happening (made eligible straight from "received":
+    # no call, no interview), recorded so the history says so, with who decided and when.
+    skipped = models.BooleanField(_("skipped"), default=False)
+    # The day of the referrer's daily digest that told of this change (sourcing/digest.py);
+    # empty until then.
+    digested_on = models.DateField(_("told to the referrer on"), null=True, blank=True)
+    # The digest's OutgoingMessage (a plain id, as the message keeps plain ids): a digest speaks
+    # of several people, and erasing any of them deletes it (privacy/erasure.py).
+    digest_message_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("status change")
+        indexes = [
+            models.Index(fields=["at"], condition=models.Q(digested_on__isnull=True), name="transition_undigested")
+        ]
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from binome.accounts.access import scope_of
+from binome.sourcing.eligibility import PreCheck, prechecks
 from binome.sourcing.models import MentorInvitation, Referral, ReferralTransition, TrainingSession
 
 
@@ -68,11 +70,58 @@ def counts_by_status(referrals: QuerySet[Referral]) -> list[tuple[str, str, int]
 
 
 def referrals_for_board(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The board's rows, with what their pre-check reads (territory and centre, home, targets)."""
     return (
         referrals.filter(merged_into__isnull=True)
-        .select_related("person__territory", "person__mentee_profile", "partner")
+        .select_related("person__territory__centre", "person__mentee_profile__home", "partner")
         .prefetch_related("person__mentee_profile__target_occupations")
     )
+
+
+@dataclass
+class ScreeningRows:
+    """The board's listing: the referrals a filter keeps, in board order, and their pre-checks
+    (of every row when the filter is by pre-check, else filled in for the page shown)."""
+
+    rows: QuerySet[Referral] | list[Referral]
+    checks: dict[int, PreCheck]
+
+    def count(self) -> int:
+        return len(self.rows) if isinstance(self.rows, list) else self.rows.count()
+
+    def ids(self) -> list[int]:
+        if isinstance(self.rows, list):
+            return [r.pk for r in self.rows]
+        return list(self.rows.values_list("pk", flat=True))
+
+    def check_page(self, page: Iterable[Referral]) -> list[Referral]:
+        """The page's referrals, each with its `precheck` attribute set, for the template."""
+        shown = list(page)
+        missing = [r for r in shown if r.pk not in self.checks]
+        self.checks.update(prechecks(missing))
+        for referral in shown:
+            referral.precheck = self.checks[referral.pk]  # type: ignore[attr-defined]
+        return shown
+
+
+S = Referral.Status
+# Where a decision is still to take: a filter by pre-check with no status keeps these only, so
+# "passes → all matching → declare eligible" never sweeps in people enrolled long ago.
+AWAITING_DECISION = (S.RECEIVED, S.CONTACTED, S.INTERVIEW_SCHEDULED, S.INTERVIEWED, S.WAITLISTED)
+
+
+def screening_rows(board: QuerySet[Referral], *, status: str = "", verdict: str = "") -> ScreeningRows:
+    """The rows of the board at `status` whose pre-check says `verdict` (any when empty); with a
+    verdict and no status, the referrals awaiting a decision. The pre-check is Python over each
+    file, so filtering by it reads every row the other filters keep: a territory's screening is
+    hundreds of files, not millions."""
+    statuses = [status] if status else AWAITING_DECISION if verdict else None
+    listed = (board.filter(status__in=statuses) if statuses else board).order_by("-status_changed_at", "pk")
+    if not verdict:
+        return ScreeningRows(listed, {})
+    rows = list(listed)
+    checks = prechecks(rows)
+    return ScreeningRows([r for r in rows if checks[r.pk].verdict == verdict], checks)
 
 
 def referral_file(visible: QuerySet[Referral], pk: int) -> Referral:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,9 +29,8 @@ from binome.people.services import (
     set_languages,
 )
 from binome.reference.models import Place
-from binome.sourcing.eligibility import precheck
+from binome.sourcing.eligibility import PreCheck, precheck, prechecks
 from binome.sourcing.models import Consent, ConsentText, Referral, ReferralTransition
-from binome.sourcing.tasks import notify_referrer_of_status
 from binome.territories.models import Territory
 
 S = Referral.Status
@@ -53,10 +53,60 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 REASON_REQUIRED = frozenset({S.INELIGIBLE, S.LEFT})
 SYSTEM_ONLY = frozenset({S.MATCHED, S.COMPLETED})
 
+# A decision ends the screening walk. It may be taken from any step of the walk: the steps it goes
+# past are recorded as skipped (who decided, when), so the history never pretends an interview was held.
+SCREENING_WALK: tuple[str, ...] = (S.RECEIVED, S.CONTACTED, S.INTERVIEW_SCHEDULED, S.INTERVIEWED)
+DECISIONS: tuple[str, ...] = (S.ELIGIBLE, S.INELIGIBLE, S.WAITLISTED)
+
 
 def allowed_next(referral: Referral, *, include_system: bool = False) -> list[str]:
     targets = TRANSITIONS[referral.status]
     return [s.value for s in S if s in targets and (include_system or s not in SYSTEM_ONLY)]
+
+
+def skipped_steps(from_status: str, to_status: str) -> list[str] | None:
+    """The steps a move goes past: [] for a move the pipeline allows as it is, the rest of the
+    screening walk for a decision taken before its end, None when the move is not allowed."""
+    if to_status in TRANSITIONS.get(from_status, frozenset()):
+        return []
+    if to_status not in DECISIONS or from_status not in SCREENING_WALK:
+        return None
+    return list(SCREENING_WALK[SCREENING_WALK.index(from_status) + 1 :])
+
+
+def decisions_from(referral: Referral) -> list[str]:
+    """The decisions that can be taken on this referral in one action, skipped steps or not."""
+    return [d for d in DECISIONS if skipped_steps(referral.status, d) is not None]
+
+
+def _check_move(locked: Referral, to_status: str, *, note: str, system: bool, skip: bool) -> list[str]:
+    """The steps the move goes past, once the pipeline's rules hold (ValidationError if one does not;
+    the pre-check and the cohort are checked apart)."""
+    if skip:
+        steps = skipped_steps(locked.status, to_status)
+    else:
+        steps = [] if to_status in TRANSITIONS.get(locked.status, frozenset()) else None
+    if steps is None:
+        raise ValidationError(
+            _("A referral cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(locked.status).label, "to": S(to_status).label if to_status in S.values else to_status}
+        )
+    if to_status in SYSTEM_ONLY and not system:
+        raise ValidationError(_("“%(to)s” is set by the programme itself.") % {"to": S(to_status).label})
+    if to_status in REASON_REQUIRED and not note:
+        raise ValidationError(_("Give a reason for “%(to)s”.") % {"to": S(to_status).label})
+    return steps
+
+
+def _precheck_override(locked: Referral, override: str, check: PreCheck | None) -> str:
+    """The justification to keep when making someone eligible against the pre-check ("" when it passes)."""
+    failed = (check or precheck(locked)).failed
+    if failed and not override:
+        raise ValidationError(
+            _("The pre-check finds rules not met (%(rules)s): write why this person is eligible anyway.")
+            % {"rules": ", ".join(r.label for r in failed)}
+        )
+    return override if failed else ""
 
 
 def move_referral(
@@ -68,27 +118,25 @@ def move_referral(
     cohort: Cohort | None = None,
     system: bool = False,
     override: str = "",
+    skip: bool = False,
+    check: PreCheck | None = None,
 ) -> ReferralTransition:
     """Move one referral along the pipeline, recording who moved it and why.
 
     `system=True` is for the services that own "matched" and "completed" (pairing, delivery).
+    `skip=True` lets a decision (eligible, ineligible, waitlisted) be taken from any step of the
+    screening walk: each step gone past gets a transition marked skipped, same person, same time.
     Moving to "eligible" while the pre-check has a rule not met needs `override`, a written
-    justification kept on the referral and in the transition's note.
+    justification kept on the referral and in the transition's note (`check`: the pre-check
+    already read for this referral, by a bulk move).
+    The referrer hears of the change in the next daily digest (sourcing/digest.py).
     Raises ValidationError with a message a coordinator can read.
     """
     with transaction.atomic():
         # Lock the row: two coordinators clicking at once must not both move it from the same state.
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         note = note.strip()
-        if to_status not in TRANSITIONS.get(locked.status, frozenset()):
-            raise ValidationError(
-                _("A referral cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": S(locked.status).label, "to": S(to_status).label if to_status in S.values else to_status}
-            )
-        if to_status in SYSTEM_ONLY and not system:
-            raise ValidationError(_("“%(to)s” is set by the programme itself.") % {"to": S(to_status).label})
-        if to_status in REASON_REQUIRED and not note:
-            raise ValidationError(_("Give a reason for “%(to)s”.") % {"to": S(to_status).label})
+        steps = _check_move(locked, to_status, note=note, system=system, skip=skip)
         if to_status == S.ENROLLED:
             if cohort is None:
                 raise ValidationError(_("Choose the cohort to enrol this person in."))
@@ -96,36 +144,32 @@ def move_referral(
                 raise ValidationError(_("The cohort is in another territory."))
             locked.cohort = cohort
         update_fields = ["status", "status_changed_at", "cohort", "status_reason"]
-        override = override.strip()
-        if to_status == S.ELIGIBLE and not system:
-            failed = precheck(locked).failed
-            if failed and not override:
-                raise ValidationError(
-                    _("The pre-check finds rules not met (%(rules)s): write why this person is eligible anyway.")
-                    % {"rules": ", ".join(r.label for r in failed)}
-                )
-            if failed:
-                locked.precheck_override = override
-                update_fields.append("precheck_override")
-                note = "\n".join(filter(None, [note, _("Pre-check overridden: %(why)s") % {"why": override}]))
+        if to_status == S.ELIGIBLE and not system and (kept := _precheck_override(locked, override.strip(), check)):
+            locked.precheck_override = kept
+            update_fields.append("precheck_override")
+            note = "\n".join(filter(None, [note, _("Pre-check overridden: %(why)s") % {"why": kept}]))
         now = timezone.now()
+        user = signed_in(actor)
+        walk = [locked.status, *steps]
+        ReferralTransition.objects.bulk_create(
+            ReferralTransition(referral=locked, from_status=a, to_status=b, at=now, actor=user, skipped=True)
+            for a, b in pairwise(walk)
+        )
         transition = ReferralTransition.objects.create(
-            referral=locked,
-            from_status=locked.status,
-            to_status=to_status,
-            at=now,
-            actor=signed_in(actor),
-            note=note,
+            referral=locked, from_status=walk[-1], to_status=to_status, at=now, actor=user, note=note
         )
         locked.status = to_status
         locked.status_changed_at = now
         if to_status in {S.INELIGIBLE, S.WAITLISTED, S.LEFT} and note:
             locked.status_reason = note
         locked.save(update_fields=update_fields)
-        audit.record(actor=actor, verb=audit.Verb.MOVED, target=locked, to=to_status)
+        audit.record(actor=actor, verb=audit.Verb.MOVED, target=locked, to=to_status, **_skipped(steps))
     referral.refresh_from_db()
-    transaction.on_commit(lambda: _notify_referrer(transition.pk))
     return transition
+
+
+def _skipped(steps: list[str]) -> dict[str, Any]:
+    return {"skipped": steps} if steps else {}
 
 
 def move_referrals(
@@ -137,6 +181,7 @@ def move_referrals(
     system: bool = False,
     override: str = "",
     cohort: Cohort | None = None,
+    skip: bool = False,
 ) -> list[ReferralTransition]:
     """All or nothing: a bulk action that fails on one referral moves none.
 
@@ -145,12 +190,23 @@ def move_referrals(
     """
     moved: list[ReferralTransition] = []
     failures: list[tuple[Referral, str]] = []
+    referrals = list(referrals)
+    # Each territory's rules read once, not once per referral: 80 people in one action.
+    checks = prechecks(referrals) if to_status == S.ELIGIBLE and not system else {}
     with transaction.atomic():
         for referral in referrals:
             try:
                 moved.append(
                     move_referral(
-                        referral, to_status, actor=actor, note=note, system=system, override=override, cohort=cohort
+                        referral,
+                        to_status,
+                        actor=actor,
+                        note=note,
+                        system=system,
+                        override=override,
+                        cohort=cohort,
+                        skip=skip,
+                        check=checks.get(referral.pk),
                     )
                 )
             except ValidationError as error:
@@ -167,10 +223,57 @@ class BulkMoveError(ValidationError):
         self.failures = failures
         super().__init__([f"{referral.person}: {why}" for referral, why in failures])
 
+    def by_reason(self) -> list[tuple[str, list[Referral]]]:
+        """The failures grouped by their reason, the most frequent first: 80 refusals for one
+        cause read as one line, not 80."""
+        groups: dict[str, list[Referral]] = {}
+        for referral, why in self.failures:
+            groups.setdefault(why, []).append(referral)
+        return sorted(groups.items(), key=lambda item: -len(item[1]))
 
-def _notify_referrer(transition_id: int) -> None:
-    """The referrer's status-change email, sent by the background worker."""
-    notify_referrer_of_status.enqueue(transition_id)
+
+@dataclass
+class MovePreview:
+    """What a bulk move or decision would do, for the page that asks to confirm it."""
+
+    total: int
+    moving: int = 0
+    already: int = 0  # a decision on referrals already at that status leaves them as they are
+    walks: list[tuple[str, int, list[str]]] = field(default_factory=list)  # (from, how many, skipped steps)
+    refused: list[tuple[str, int]] = field(default_factory=list)  # (the rule in the way, how many)
+    precheck_fails: int = 0  # made eligible against the pre-check: needs a written justification
+
+
+def preview_move(referrals: Sequence[Referral], to_status: str, *, skip: bool, override: str = "") -> MovePreview:
+    """Count, without writing anything, what `move_referrals(referrals, to_status, skip=skip)` would do."""
+    preview = MovePreview(total=len(referrals))
+    walks: dict[str, int] = {}
+    refused: dict[str, int] = {}
+    for referral in referrals:
+        if skip and referral.status == to_status:
+            preview.already += 1
+            continue
+        steps = skipped_steps(referral.status, to_status) if skip else None
+        if steps is None and to_status in TRANSITIONS[referral.status]:
+            steps = []
+        if steps is None:
+            why = _("A referral cannot go from “%(from)s” to “%(to)s”.") % {
+                "from": S(referral.status).label,
+                "to": S(to_status).label,
+            }
+            refused[why] = refused.get(why, 0) + 1
+            continue
+        preview.moving += 1
+        walks[referral.status] = walks.get(referral.status, 0) + 1
+    preview.walks = [
+        (str(S(status).label), n, [str(S(step).label) for step in skipped_steps(status, to_status) or []])
+        for status, n in walks.items()
+    ]
+    preview.refused = sorted(refused.items(), key=lambda item: -item[1])
+    if to_status == S.ELIGIBLE and not override.strip():
+        checks = prechecks([r for r in referrals if r.status != to_status])
+        preview.precheck_fails = sum(1 for check in checks.values() if check.failed)
+    return preview
 
 
 def current_consent_text() -> ConsentText | None:

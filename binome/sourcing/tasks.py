@@ -1,4 +1,5 @@
-"""Background tasks of sourcing: the referrer's status-change email, the check of an uploaded spreadsheet."""
+"""Background tasks of sourcing: the check of an uploaded spreadsheet, and the referrer's former
+one-email-per-step notice (referrers now get a daily digest, sourcing/digest.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from binome.accounts.links import absolute
 from binome.accounts.models import Role
 from binome.lib.mail import send_email
 from binome.sourcing.models import ReferralTransition
@@ -32,7 +34,10 @@ def referrer_addresses(transition: ReferralTransition) -> list[str]:
 @task()
 def notify_referrer_of_status(transition_id: int) -> int:
     """Email the referrer that their referral moved. Only the first name and the new status:
-    email crosses servers we do not control, so the rest stays behind the sign-in."""
+    email crosses servers we do not control, so the rest stays behind the sign-in.
+
+    No longer queued (the daily digest tells of every change): kept so that notices queued before
+    the upgrade still go out; the migration that brought the digest marked those changes told."""
     transition = ReferralTransition.objects.select_related("referral__person").filter(pk=transition_id).first()
     if transition is None:
         return 0  # the referral was deleted (erasure request) before the worker got to it
@@ -50,7 +55,7 @@ def notify_referrer_of_status(transition_id: int) -> int:
             [
                 _("Hello,"),
                 _("The referral of %(first_name)s is now at the stage: %(status)s.") % values,
-                _("You can follow your referrals on %(url)s") % {"url": settings.SITE_URL + reverse("partner_portal")},
+                _("You can follow your referrals on %(url)s") % {"url": absolute(reverse("partner_portal"))},
                 _("The Binôme team"),
             ]
         )

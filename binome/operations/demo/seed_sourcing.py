@@ -155,6 +155,7 @@ def seed_sourcing(seeder: DemoSeeder) -> None:
     ReferralTransition.objects.filter(pk__in=[t.pk for t in transitions if t.pk is not None]).delete()
     for transition in transitions:
         transition.pk = None
+        transition.digested_on = transition.at.date()  # the demo's past: its referrers were told then
     ReferralTransition.objects.bulk_create(transitions)
     Referral.objects.bulk_update(
         referrals,

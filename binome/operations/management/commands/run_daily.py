@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from binome.meetings import engagement
 from binome.privacy import retention
+from binome.sourcing.digest import send_referrer_digests
 from binome.surveys import services as surveys
 
 
 class Command(BaseCommand):
-    help = "Run all daily work: engagement alerts, reminders to duos."
+    help = "Run all daily work: engagement alerts, reminders to duos, referrers' digests."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--date", help="run as of this day (YYYY-MM-DD); default today")
@@ -29,11 +30,12 @@ class Command(BaseCommand):
         reminded = engagement.send_reminders(today)
         invited = surveys.open_due_waves(today)
         survey_reminded = surveys.send_survey_reminders(today)
+        digests = send_referrer_digests(today)
         retained = retention.apply(today)  # `manage.py apply_retention --dry-run` shows it first
         self.stdout.write(
             f"{today}: alerts raised {len(evaluation.raised)}, resolved {evaluation.resolved},"
             f" reopened {evaluation.reopened}; duos reminded {reminded};"
-            f" surveys: invited {invited}, reminded {survey_reminded};"
+            f" surveys: invited {invited}, reminded {survey_reminded}; referrer digests {digests};"
             f" retention: files anonymised {retained.people_count}, audit events deleted {retained.audit_events},"
             f" task records deleted {retained.finished_tasks}"
         )
