@@ -78,7 +78,10 @@ class ConfirmRunForm(BinomeForm):
         if self.errors or data.get("duos") != self.expected:  # a hidden field: said for the whole form
             self.errors.clear()
             raise forms.ValidationError(
-                _("The board changed since this page was shown: %(count)s duos would now be created. Check them again."),
+                _(
+                    "The board changed since this page was shown: %(count)s duos would now be created. "
+                    "Check them again."
+                ),
                 params={"count": self.expected},
             )
         return data

@@ -35,7 +35,10 @@ def test_a_hand_made_pair_reads_as_km_languages_slots_and_occupation() -> None:
     )
     facts = pair_facts(mentee, mentor, SECTORS)
     assert facts.distance_km == pytest.approx(17.6, abs=0.5)
-    assert [(s.code, s.mentee_level, s.mentor_level) for s in facts.languages] == [("fr", "B1", "native"), ("en", "A2", "C1")]
+    assert [(s.code, s.mentee_level, s.mentor_level) for s in facts.languages] == [
+        ("fr", "B1", "native"),
+        ("en", "A2", "C1"),
+    ]
     assert facts.shared_slots == ((2, 2), (4, 1))  # Wednesday evening, Friday afternoon
     assert (facts.occupation, facts.occupation_target) == ("same_family", "M1801")
 

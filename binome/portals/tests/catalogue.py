@@ -75,7 +75,7 @@ def template_messages(text: str) -> list[Key]:
                 break
             position = separator.end()
         name = call.group(1)
-        if name.startswith("p") or name.startswith("np"):
+        if name.startswith(("p", "np")):
             if len(args) >= 2:
                 found.append((args[0], args[1]))
         elif args:  # {% translate variable %} has no literal to look up
@@ -97,7 +97,7 @@ def python_messages(source: str) -> list[Key]:
         literals = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args]
         if name in _PYTHON_CALLS and literals and literals[0] is not None:
             found.append((None, literals[0]))
-        elif name in _PYTHON_CONTEXT_CALLS and len(literals) >= 2 and None not in literals[:2]:
+        elif name in _PYTHON_CONTEXT_CALLS and len(literals) >= 2 and literals[1] is not None:
             found.append((literals[0], literals[1]))
     return found
 

@@ -193,8 +193,12 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     creates them. A post without that count (the board's old button, a stale form) only asks."""
     run = selectors.run_for(request.user, pk)
     if run.status != MatchRun.Status.PROPOSED:
-        messages.error(request, _("This run is already confirmed.") if run.status == MatchRun.Status.CONFIRMED
-                       else _("This run was replaced by a later run: confirm the latest one."))
+        messages.error(
+            request,
+            _("This run is already confirmed.")
+            if run.status == MatchRun.Status.CONFIRMED
+            else _("This run was replaced by a later run: confirm the latest one."),
+        )
         return _to_board(request, run)
     summary = selectors.confirmation(run)
     asked = request.method == "POST" and "duos" in request.POST
