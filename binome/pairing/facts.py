@@ -57,7 +57,7 @@ def _level(code: str) -> str:
 
 
 def _slot(day: int, part: int) -> str:
-    return f"{DAYS[day][1]} {DAY_PARTS[part][1]}".capitalize()
+    return f"{DAYS[day][1]} {DAY_PARTS[part][1]}"
 
 
 class FactsReader:

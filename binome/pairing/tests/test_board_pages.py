@@ -262,3 +262,5 @@ def test_a_cohort_reads_upcoming_in_progress_then_finished_whatever_its_workflow
             starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends)
         )
         assert f"· {label} ·" in client.get(board_url(autumn)).content.decode(), label
+    Cohort.objects.filter(pk=autumn.cohort.pk).update(status=Cohort.Status.CLOSED)
+    assert "· Clôturée ·" in client.get(board_url(autumn)).content.decode()  # closing is a decision: it shows
