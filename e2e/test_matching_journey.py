@@ -45,8 +45,25 @@ def test_the_paris_coordinator_runs_forbids_reruns_and_confirms(demo: None, page
     assert not second.proposals.filter(mentee_id=forbidden.mentee_id, mentor_id=forbidden.mentor_id).exists()
     page.screenshot(path=str(tmp_path / "matching-board.png"), full_page=True)
 
-    # Confirm: duos exist, the board says so.
+    # Forcing an infeasible pair (a mentor still in training): htmx swaps the refusal in place.
+    untrained = next(row["id"] for row in second.inputs["mentors"] if not row["trained"])
+    page.select_option("#id_mentee", str(second.inputs["mentees"][0]["id"]))
+    page.select_option("#id_mentor", str(untrained))
+    page.get_by_role("button", name="Imposer", exact=True).click()
+    page.locator("#error-summary").wait_for()
+    assert page.locator("#error-summary li").count() >= 1  # the reason, e.g. "n'a pas suivi la formation"
+    second.refresh_from_db()
+    assert second.pins == []
+
+    # Confirm: the page asks once, with the count and the emails; then duos exist, the board says so.
     page.locator("#confirm-run").click()
+    page.wait_for_url(re.compile(r"/staff/matching/runs/\d+/confirm/$"))
+    count = second.proposals.exclude(decision="rejected").count()
+    assert page.locator("#confirm-question").inner_text() == f"Confirmer {count} binômes ?"
+    assert page.locator("#confirm-emails").inner_text().startswith("Un email sera envoyé à ")
+    assert not Duo.objects.filter(cohort__name="Paris automne").exists()
+    page.screenshot(path=str(tmp_path / "matching-confirm.png"))
+    page.locator("#confirm-run-final").click()
     page.locator("#run-confirmed").wait_for()
     second.refresh_from_db()
     assert second.status == MatchRun.Status.CONFIRMED

@@ -8,6 +8,7 @@ exact maximum-weight matching on a plain score matrix. See matching/README.md.
 
 from matching.assign import assign
 from matching.criteria import CRITERION_FUNCTIONS
+from matching.facts import PairFacts, SharedLanguage, pair_facts
 from matching.greedy import greedy
 from matching.options import CRITERIA, PRESETS, SCALE, Options, Weights
 from matching.profiles import ALL_SLOTS, LEVELS, MEETING_MODES, Mentee, Mentor, Problem, slot
@@ -27,15 +28,18 @@ __all__ = [
     "Mentee",
     "Mentor",
     "Options",
+    "PairFacts",
     "PinCost",
     "PinError",
     "Problem",
     "Reason",
     "Result",
+    "SharedLanguage",
     "Weights",
     "assign",
     "cost_of_pin",
     "greedy",
+    "pair_facts",
     "score_matrix",
     "slot",
     "solve",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from binome.people.models import Person
 from binome.territories.models import Territory
@@ -125,6 +126,21 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phase_label(self) -> str:
+        """What the cohort's dates say today: upcoming, in progress, finished (closed once closed).
+
+        The stored status is the workflow (matching done, duos confirmed): confirming the duos six
+        weeks before the start must not make the cohort read "in progress"."""
+        if self.status == self.Status.CLOSED:
+            return str(self.get_status_display())
+        today = timezone.localdate()
+        if today < self.starts_on:
+            return pgettext("cohort", "Upcoming")
+        if today <= self.ends_on:
+            return pgettext("cohort", "In progress")
+        return pgettext("cohort", "Finished")
 
 
 class Language(models.TextChoices):

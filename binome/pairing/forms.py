@@ -60,3 +60,28 @@ class PairForm(BinomeForm):
         super().__init__(*args, **kwargs)
         self.fields["mentee"].choices = [("", "—"), *mentees]  # type: ignore[attr-defined]
         self.fields["mentor"].choices = [("", "—"), *mentors]  # type: ignore[attr-defined]
+
+
+class ConfirmRunForm(BinomeForm):
+    """The confirmation step: carries the number of duos the page announced, so the duos are
+    created only if that is still what confirming creates."""
+
+    duos = forms.IntegerField(label=_("Duos"), widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, expected: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.fields["duos"].initial = expected
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or data.get("duos") != self.expected:  # a hidden field: said for the whole form
+            self.errors.clear()
+            raise forms.ValidationError(
+                _(
+                    "The board changed since this page was shown: %(count)s duos would now be created. "
+                    "Check them again."
+                ),
+                params={"count": self.expected},
+            )
+        return data

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binome.accounts.access import scope_of
 from binome.cohorts.models import Cohort
 from binome.cohorts.selectors import cohorts_visible_to
+from binome.pairing.facts import SLOT_HOURS, DuoFacts, FactsReader
 from binome.pairing.forms import weights_as_percent as percent
 from binome.pairing.models import Duo, MatchRun, Proposal
 from binome.pairing.reasons import CRITERIA_LABELS, reason_text
@@ -59,6 +62,16 @@ class Bar:
     label: str
     value: float  # the criterion's contribution to the score
     share: float  # of the criterion's weight that the pair earned, 0..1
+    weight: float = 0.0  # the criterion's share of the score, 0..1
+
+    @property
+    def points(self) -> int:
+        """The contribution in points of the score (the score is out of 100)."""
+        return round(100 * self.value)
+
+    @property
+    def max_points(self) -> int:
+        return round(100 * self.weight)
 
 
 @dataclass
@@ -68,6 +81,7 @@ class Row:
     mentor: MentorProfile
     bars: list[Bar]
     percent: int
+    facts: DuoFacts | None = None
 
 
 @dataclass
@@ -97,6 +111,7 @@ class Board:
     forbids: list[tuple[int, int, str, str]]
     mentee_choices: list[tuple[int, str]]
     mentor_choices: list[tuple[int, str]]
+    slot_hours: int = SLOT_HOURS
 
 
 def _names(run: MatchRun) -> tuple[dict[int, MenteeProfile], dict[int, MentorProfile]]:
@@ -122,6 +137,7 @@ def board(run: MatchRun, *, decision: str = "", query: str = "") -> Board:
         decisions[proposal.decision] += 1
     needle = query.strip().lower()
     rows = []
+    reader = FactsReader(run.inputs)
     for proposal in proposals:
         mentee, mentor = mentees.get(proposal.mentee_id), mentors.get(proposal.mentor_id)
         if mentee is None or mentor is None:  # erased since the run: not shown
@@ -134,8 +150,9 @@ def board(run: MatchRun, *, decision: str = "", query: str = "") -> Board:
         for key, label in CRITERIA_LABELS.items():
             weight = weights.get(key, 0.0) / total_weight
             value = float(proposal.contributions.get(key, 0.0))
-            bars.append(Bar(key, str(label), value, value / weight if weight else 0.0))
-        rows.append(Row(proposal, mentee, mentor, bars, round(proposal.score * 100)))
+            bars.append(Bar(key, str(label), value, value / weight if weight else 0.0, weight))
+        facts = reader.facts(proposal.mentee_id, proposal.mentor_id)
+        rows.append(Row(proposal, mentee, mentor, bars, round(proposal.score * 100), facts))
 
     def people(side: str) -> list[Person]:
         table: dict[int, MenteeProfile] | dict[int, MentorProfile] = mentees if side == "mentee" else mentors
@@ -179,6 +196,42 @@ def board(run: MatchRun, *, decision: str = "", query: str = "") -> Board:
         mentor_choices=sorted(
             ((pk, f"{_label(m, pk)} · {m.company}") for pk, m in mentors.items()), key=lambda c: c[1]
         ),
+    )
+
+
+@dataclass
+class Confirmation:
+    """What confirming a run does: the duos it creates and who gets an email about it."""
+
+    duos: int
+    mentees_emailed: int
+    mentors_emailed: int
+    without_email: int  # members of the new duos with no email address: told by the coordinator
+    rejected: int
+
+    @property
+    def emails(self) -> str:
+        """'An email will be sent to 55 mentees and 55 mentors.'"""
+        mentees = ngettext("%(n)s mentee", "%(n)s mentees", self.mentees_emailed) % {"n": self.mentees_emailed}
+        mentors = ngettext("%(n)s mentor", "%(n)s mentors", self.mentors_emailed) % {"n": self.mentors_emailed}
+        return _("An email will be sent to %(mentees)s and %(mentors)s.") % {"mentees": mentees, "mentors": mentors}
+
+
+def confirmation(run: MatchRun) -> Confirmation:
+    rows = list(
+        run.proposals.exclude(decision=Proposal.Decision.REJECTED).values_list(
+            "mentee_id", "mentee__person__email", "mentor_id", "mentor__person__email"
+        )
+    )
+    mentees = {row[0]: row[1] for row in rows}
+    mentors = {row[2]: row[3] for row in rows}
+    emailed = [sum(1 for email in people.values() if email) for people in (mentees, mentors)]
+    return Confirmation(
+        duos=len(rows),
+        mentees_emailed=emailed[0],
+        mentors_emailed=emailed[1],
+        without_email=len(mentees) + len(mentors) - sum(emailed),
+        rejected=run.proposals.filter(decision=Proposal.Decision.REJECTED).count(),
     )
 
 

@@ -169,8 +169,15 @@ POLICY: dict[str, Policy] = {
             foreign=lambda c: {"pk": match_run(c, lyon=True)["pk"]},
             expected_foreign=STAFF_POST_ONLY,
         )
-        for name in ("pairing:matching_swap", "pairing:matching_pair", "pairing:matching_confirm")
+        for name in ("pairing:matching_swap", "pairing:matching_pair")
     },
+    # The confirmation page (GET) asks; its form (POST with the count it showed) creates the duos.
+    "pairing:matching_confirm": Policy(
+        STAFF_SECTION,
+        own=lambda c: {"pk": match_run(c)["pk"]},
+        foreign=lambda c: {"pk": match_run(c, lyon=True)["pk"]},
+        expected_foreign=STAFF_OBJECT_FOREIGN,
+    ),
     # Mentor enrolment: the link is public while valid; company contacts manage their own company's
     # links, staff those of their territories' companies. POST-only actions refuse GET (405).
     "sourcing:join": Policy(

@@ -17,10 +17,10 @@ import matching
 from binome.cohorts.models import Cohort
 from binome.lib.forms import record_id, record_ids
 from binome.pairing import selectors, services
-from binome.pairing.forms import PRESET_LABELS, MatchSettingsForm, PairForm
+from binome.pairing.forms import PRESET_LABELS, ConfirmRunForm, MatchSettingsForm, PairForm
 from binome.pairing.models import MatchRun, Proposal
 from binome.portals.decorators import staff_only
-from binome.portals.helpers import acting_user, is_htmx
+from binome.portals.helpers import acting_user, add_service_errors, is_htmx
 
 BOARD = "portals/pairing/board.html"
 
@@ -75,8 +75,13 @@ def _render_board(
         "decisions": Proposal.Decision.choices,
         "editable": run is not None and run.status == MatchRun.Status.PROPOSED,
     }
-    template = f"{BOARD}#board" if is_htmx(request) else BOARD
-    return render(request, template, context, status=status)
+    if not is_htmx(request):
+        return render(request, BOARD, context, status=status)
+    response = render(request, f"{BOARD}#board", context, status=status)
+    if status >= 400:  # a refusal replaces the board wherever the post came from, errors on top
+        response["HX-Retarget"] = "#board"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _back(request: HttpRequest, run: MatchRun) -> HttpResponse:
@@ -115,7 +120,7 @@ def _run(request: HttpRequest, cohort: Cohort) -> HttpResponse:
                 cohort, actor=acting_user(request), weights=form.weights(), mode=form.cleaned_data["mode"]
             )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        add_service_errors(form, error)
         return _render_board(request, cohort, run, settings_form=form, status=422)
     messages.success(
         request,
@@ -161,7 +166,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
     board = selectors.board(run)
     form = PairForm(request.POST, mentees=board.mentee_choices, mentors=board.mentor_choices)
     if not form.is_valid():
-        messages.error(request, _("Choose a mentee and a mentor of this run."))
+        form.add_error(None, _("Choose a mentee and a mentor of this run."))
         return _render_board(request, run.cohort, run, pair_form=form, status=422)
     mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
     rule = request.POST.get("rule", "")
@@ -171,7 +176,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_board(request, run.cohort, run, pair_form=form, cost=cost)
         services.set_pair_rule(run, mentee, mentor, rule, actor=acting_user(request))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        add_service_errors(form, error)
         return _render_board(request, run.cohort, run, pair_form=form, status=422)
     done = {
         "pin": _("Pinned: this pair will be formed by the next run."),
@@ -183,17 +188,41 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
-@require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks once: the page says how many duos and emails; its form (with the count it showed)
+    creates them. A post without that count (the board's old button, a stale form) only asks."""
     run = selectors.run_for(request.user, pk)
-    try:
-        duos = services.confirm_match_run(run, actor=acting_user(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _back(request, run)
-    messages.success(
-        request, _("%(count)s duos created. Mentors and mentees are being notified by email.") % {"count": len(duos)}
+    if run.status != MatchRun.Status.PROPOSED:
+        messages.error(
+            request,
+            _("This run is already confirmed.")
+            if run.status == MatchRun.Status.CONFIRMED
+            else _("This run was replaced by a later run: confirm the latest one."),
+        )
+        return _to_board(request, run)
+    summary = selectors.confirmation(run)
+    asked = request.method == "POST" and "duos" in request.POST
+    form = ConfirmRunForm(request.POST if asked else None, expected=summary.duos)
+    if asked and form.is_valid():
+        try:
+            duos = services.confirm_match_run(run, actor=acting_user(request))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)s duos created. Mentors and mentees are being notified by email.") % {"count": len(duos)},
+            )
+            return _to_board(request, run)
+    return render(
+        request,
+        "portals/pairing/confirm.html",
+        {"run": run, "cohort": run.cohort, "summary": summary, "form": form},
+        status=422 if form.errors else 200,
     )
+
+
+def _to_board(request: HttpRequest, run: MatchRun) -> HttpResponse:
     if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("pairing:matching_board", kwargs={"pk": run.cohort_id})
