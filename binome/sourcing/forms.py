@@ -229,6 +229,8 @@ class BoardFilterForm(BinomeForm):
     domain = forms.ChoiceField(label=_("Occupation domain"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     french_level = forms.ChoiceField(label=_("French level"), required=False)
+    # The referrals one spreadsheet import created (the link after an import).
+    import_batch = forms.RegexField(regex=r"^[0-9a-f]{1,32}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, territories: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

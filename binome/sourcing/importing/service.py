@@ -14,6 +14,7 @@ importer: the row becomes a new person, and the pair is flagged for whoever may 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,6 +76,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     saved: bool = False
+    batch: str = ""  # once saved: the import's name on its referrals (Referral.import_batch)
 
     def _count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -562,7 +564,7 @@ def _plan(rows: list[Row], result: ImportResult, *, partner: Organisation, scope
 def save_rows(rows: list[Row], *, partner: Organisation, actor: Actor) -> ImportResult:
     """Save checked rows in one transaction, matched again against the database as it is now
     (it may have changed since the preview)."""
-    result = ImportResult(partner=partner, dry_run=False)
+    result = ImportResult(partner=partner, dry_run=False, batch=secrets.token_hex(8))
     consent_text = current_consent_text()
     if consent_text is None:
         result.errors.append(RowError(0, "", _("No consent text is in force: a national admin must publish one.")))
@@ -632,6 +634,7 @@ def _create_new(
         consent_text=consent_text,
         consent_method=Consent.Method.PARTNER_ATTESTATION,
         note=_("Imported from a spreadsheet."),
+        import_batch=result.batch,
     )
     by_line = {outcome.line: outcome for outcome in result.rows}
     for row, person_id in zip(new_rows, people, strict=True):

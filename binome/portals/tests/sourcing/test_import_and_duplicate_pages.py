@@ -15,7 +15,13 @@ from binome.people.models import Person
 from binome.people.services import create_person
 from binome.portals.views.sourcing import imports as import_views
 from binome.sourcing.models import Referral
-from binome.sourcing.tests.importing_helpers import csv_bytes, ensure_consent_text, example_row, xlsx_bytes
+from binome.sourcing.tests.importing_helpers import (
+    accept_columns,
+    csv_bytes,
+    ensure_consent_text,
+    example_row,
+    xlsx_bytes,
+)
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +56,8 @@ def upload(client: Any, partner_pk: int, data: bytes, name: str = "referrals.csv
         )
     if check:
         run_worker()
+        if response.status_code == 302:
+            accept_columns(client, response["Location"], CAPTURE[0], run_worker)
     return response
 
 

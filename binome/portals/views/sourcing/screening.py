@@ -72,6 +72,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
                 domain=data["domain"],
                 language=data["language"],
                 french_level=data["french_level"],
+                import_batch=data["import_batch"],
             ),
         )
         status = data["status"]
@@ -93,6 +94,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         "statuses": MANUAL_STATUSES,
         "cohorts": _open_cohorts(request.user),
         "rule_sets": _rule_sets(request.user),
+        "import_batch": form.cleaned_data["import_batch"] if form.is_valid() else "",
     }
 
 
