@@ -7,12 +7,14 @@ import datetime
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
+from django_countries.data import COUNTRIES
 
 from binome.people.models import Gender, MenteeProfile
 from binome.reference.labels import REGIONS
@@ -138,22 +140,27 @@ def _plurals(form: str) -> list[str]:
 
 
 @cache
-def _country_index() -> dict[str, tuple[str, ...]]:
-    """ISO codes (alpha-2 and alpha-3), English and French names, and the nationalities and short
-    names NGOs write (data/nationalities_fr.csv) → the country codes they may mean (one, or
-    several when the form is ambiguous; none for "stateless")."""
+def _french_countries() -> Any:
+    """django-countries' own French catalogue: the app need not be installed for its names."""
     import gettext
 
     import django_countries
 
-    # Read django-countries' own French catalogue: the app need not be installed for its names.
-    french = gettext.translation(
+    return gettext.translation(
         "django", localedir=Path(django_countries.__file__).parent / "locale", languages=["fr"], fallback=True
     )
+
+
+@cache
+def _country_index() -> dict[str, tuple[str, ...]]:
+    """ISO codes (alpha-2 and alpha-3), English and French names, and the nationalities and short
+    names NGOs write (data/nationalities_fr.csv) → the country codes they may mean (one, or
+    several when the form is ambiguous; none for "stateless")."""
+    french = _french_countries()
     index: dict[str, tuple[str, ...]] = {}
     with translation.override("en"):
         for code, name in countries:
-            for form in (str(name), french.gettext(str(name))):
+            for form in (str(name), str(COUNTRIES.get(code, name)), french.gettext(str(COUNTRIES.get(code, name)))):
                 index[plain(form)] = (code,)
                 index[plain(re.sub(r"\(.*?\)", " ", form))] = (code,)  # "Iran (République islamique d')"
             index[code.lower()] = (code,)
@@ -170,8 +177,11 @@ def _country_index() -> dict[str, tuple[str, ...]]:
 
 
 def country_name(code: str) -> str:
-    """The country's name in the active language."""
-    return str(dict(countries).get(code, code))
+    """The country's name in the active language (French from django-countries' catalogue)."""
+    if (translation.get_language() or "fr").startswith("fr"):
+        return str(_french_countries().gettext(str(COUNTRIES.get(code, code))))  # the catalogue's own msgids
+    with translation.override("en"):
+        return str(dict(countries).get(code, code))
 
 
 def country(cell: Cell) -> str:
@@ -294,7 +304,7 @@ def _occupation(part: str, known: set[str], labels: dict[str, set[str]]) -> str:
     if re.fullmatch(r"[A-Za-z]\d{2,6}", part):
         raise CellError(_("“%(code)s” is not a ROME code (a letter and four digits, e.g. K2204).") % {"code": part})
     wanted = plain(part)
-    found = labels.get(wanted)
+    found = set(labels.get(wanted, ()))
     if not found:  # no label exactly: the labels holding every word written, if they are few
         words = wanted.split()
         found = {c for form, codes in labels.items() for c in codes if all(w in form.split() for w in words)}

@@ -239,10 +239,10 @@ def test_a_missing_consent_date_is_an_error(cast: Cast) -> None:
 
 
 def test_a_missing_required_column_is_reported_once(cast: Cast) -> None:
-    headers = [h if h != "date du consentement" else "remarques" for h in HEADERS_FR]
+    headers = [h if h != "date du consentement" else "divers" for h in HEADERS_FR]
     result = run(cast, csv_bytes([example_row(i) for i in range(5)], headers=headers))
     assert [(e.line, e.column) for e in result.errors] == [(1, "consent date")]
-    assert any("remarques" in warning for warning in result.warnings)
+    assert any("divers" in warning for warning in result.warnings)
 
 
 def test_two_rows_for_the_same_person_are_an_error(cast: Cast) -> None:
