@@ -278,7 +278,8 @@ def submit_referrals(
     referrals = insert_rows(
         Referral,
         [
-            _referral(pk, partner, source, one.reason, one.referrer, actor=actor, at=now) | {"import_batch": import_batch}
+            _referral(pk, partner, source, one.reason, one.referrer, actor=actor, at=now)
+            | {"import_batch": import_batch}
             for pk, one in zip(people, new, strict=True)
         ],
         returning=True,

@@ -248,7 +248,7 @@ def protection_status(cell: Cell) -> str:
 
 
 NATIVE = {"native", "natif", "native speaker", "langue maternelle", "maternelle", "mother tongue", "natal",
-          "native", "natif ve", "native e", "lm", "langue natale", "premiere langue"}  # fmt: skip
+          "natif ve", "native e", "lm", "langue natale", "premiere langue"}  # fmt: skip
 # French levels as NGOs write them (the CEFR scale they map to, lowest when a word spans two).
 LEVEL_WORDS = {
     "debutant": "A1", "debutante": "A1", "debutant e": "A1", "grand debutant": "A1", "notions": "A1",

@@ -42,7 +42,8 @@ HEADERS = [
 FIRST = ["Amina", "Omar", "Fatou", "Yonas", "Leïla", "Ahmad", "Mariam", "Hassan", "Nour", "Tesfaye",
          "Zainab", "Mamadou", "Aïcha", "Karim", "Olena", "Dmytro", "Rahel", "Samir", "Hawa", "Idriss"]  # fmt: skip
 LAST = ["Diallo", "Haddad", "Nassar", "Tesfay", "Karimi", "Bah", "Camara", "Sow", "Hussaini", "Yilmaz",
-        "Kovalenko", "Abdi", "Mahamat", "Ndiaye", "Rahimi", "Saleh", "Kebede", "Traoré", "Barry", "Mansour"]  # fmt: skip
+        "Kovalenko", "Abdi", "Mahamat", "Ndiaye", "Rahimi", "Saleh", "Kebede", "Traoré", "Barry",
+        "Mansour"]  # fmt: skip
 # (nationality as written, the country code it means, languages as written, the codes they mean)
 ORIGINS = [
     ("afghane", "AF", "dari, anglais", {"prs": "native", "en": "A2"}),
@@ -124,7 +125,9 @@ def _spoil(row: list[Any], kind: str) -> None:
         row[HEADERS.index("Prénom")] = "Ab?ul"  # what a Windows-1252 save makes of an Arabic letter
 
 
-def ngo_spreadsheet(*, rows: int = 80, bad: int = 0, date1904: bool = False, today: datetime.date | None = None) -> bytes:
+def ngo_spreadsheet(
+    *, rows: int = 80, bad: int = 0, date1904: bool = False, today: datetime.date | None = None
+) -> bytes:
     """The XLSX bytes; `bad` (0 to 5) rows wrong, one problem each (see BAD_KINDS and bad_lines)."""
     from openpyxl import Workbook
     from openpyxl.utils.datetime import CALENDAR_MAC_1904

@@ -219,7 +219,12 @@ def test_an_unknown_place_is_an_error(cast: Cast) -> None:
 
 @pytest.mark.parametrize(
     ("codes", "reason"),
-    [("K9999", "Unknown ROME code"), ("K22", "is not a ROME code"), ("astronaute lunaire", "No ROME occupation is called"), ("K2204|G1602|N1103|M1805", "At most")],
+    [
+        ("K9999", "Unknown ROME code"),
+        ("K22", "is not a ROME code"),
+        ("astronaute lunaire", "No ROME occupation is called"),
+        ("K2204|G1602|N1103|M1805", "At most"),
+    ],
 )
 def test_bad_rome_codes_are_errors(cast: Cast, codes: str, reason: str) -> None:
     [message] = errors_for(cast, target_occupations=codes)

@@ -163,7 +163,8 @@ def test_a_job_title_that_names_several_occupations_lists_them(cast: Cast) -> No
         result = import_referrals(csv_bytes(rows, encoding="utf-8"), "r.csv", partner=cast.paris_ngo, actor=None)
     [error] = result.errors
     assert "several ROME occupations" in error.message
-    assert "F1602" in error.message and "I1309" in error.message
+    assert "F1602" in error.message
+    assert "I1309" in error.message
 
 
 @pytest.mark.django_db
@@ -173,5 +174,7 @@ def test_an_ambiguous_nationality_asks_for_the_country_in_the_users_language(cas
     with translation.override("fr"):
         result = import_referrals(csv_bytes(rows, encoding="utf-8"), "r.csv", partner=cast.paris_ngo, actor=None)
     [error] = result.errors
-    assert "Congo" in error.message and "(CD)" in error.message and "(CG)" in error.message
+    assert "Congo" in error.message
+    assert "(CD)" in error.message
+    assert "(CG)" in error.message
     assert "Democratic" not in error.message  # the country's French name, not the English one

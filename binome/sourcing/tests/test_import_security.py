@@ -235,7 +235,7 @@ def test_F7_the_check_runs_in_the_worker_and_the_page_shows_its_status(
     assert DBTaskResult.objects.get(task_path=CHECK_TASK).status == "SUCCESSFUL"
     mapping = client.get(preview_url)
     assert not mapping.has_header("Refresh")
-    assert "Check the file with these columns" in mapping.content.decode()  # the mapping step, before any check
+    assert "Vérifier le fichier avec ces colonnes" in mapping.content.decode()  # the mapping step, before any check
     accept_columns(client, preview_url, django_capture_on_commit_callbacks, run_worker)
     ready = client.get(preview_url)
     assert not ready.has_header("Refresh")

@@ -229,7 +229,8 @@ def test_after_an_import_a_link_leads_to_its_referrals_on_the_screening_board(ca
     html = done.content.decode()
     assert "Voir les orientations importées" in html
     board_url = done.context["batch"] and f"/staff/screening/?import_batch={done.context['batch']}"
-    assert board_url and board_url in html
+    assert board_url
+    assert board_url in html
     board = client.get(board_url).content.decode()
     assert all(expected(i)["first_name"] in board for i in range(4))
     assert example_row(1)["last_name"] not in board  # the earlier import's referral is not listed

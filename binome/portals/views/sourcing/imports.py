@@ -23,9 +23,9 @@ from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user
+from binome.sourcing.forms_import import ColumnMappingForm
 from binome.sourcing.importing import pending as pending_imports
 from binome.sourcing.importing import template_bytes
-from binome.sourcing.forms_import import ColumnMappingForm
 from binome.sourcing.importing.columns import BY_KEY, COLUMNS
 from binome.sourcing.importing.mapping import suggest
 from binome.sourcing.importing.pending import pending_dir
@@ -74,7 +74,7 @@ def _pending(request: HttpRequest, token: str) -> PendingImport | None:
     if not pending_imports.TOKEN.match(token):
         return None
     pending = (
-        PendingImport.objects.select_related("partner").filter(token=token, uploaded_by=request.user).first()
+        PendingImport.objects.select_related("partner").filter(token=token, uploaded_by_id=request.user.pk).first()
     )
     if pending is None or not importable_partners(request.user).filter(pk=pending.partner_id).exists():
         return None
