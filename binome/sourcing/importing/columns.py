@@ -143,7 +143,7 @@ COLUMNS: tuple[Column, ...] = (
             "nationality",
         ),
         "GN",
-        _("ISO code (GN) or name in French or English (Guinée, Guinea)."),
+        _("Name, nationality or ISO code, in French or English (Guinée, guinéenne, Guinea, GN)."),
     ),
     Column(
         "protection_status",
@@ -161,7 +161,10 @@ COLUMNS: tuple[Column, ...] = (
             "legal status",
         ),
         "réfugié",
-        _("refugee, subsidiary protection, temporary protection, stateless, asylum seeker (in French or English)."),
+        _(
+            "refugee, subsidiary protection, temporary protection, stateless, asylum seeker "
+            "(in French or English, as written in your files: réfugiée statutaire, PS, demandeur d'asile…)."
+        ),
         required=True,
     ),
     Column(
@@ -213,7 +216,7 @@ COLUMNS: tuple[Column, ...] = (
             "french",
         ),
         "B1",
-        _("A1, A2, B1, B2, C1, C2 or native."),
+        _("A1 to C2, native, or in words (débutant, intermédiaire, avancé, courant)."),
         required=True,
     ),
     Column(
@@ -263,7 +266,10 @@ COLUMNS: tuple[Column, ...] = (
             "desired job",
         ),
         "G1602|K2204",
-        _("One to three ROME codes, separated by | or a comma."),
+        _(
+            "One to three ROME codes or job titles as the ROME writes them (Commis de cuisine), "
+            "separated by | or a comma."
+        ),
     ),
     Column(
         "languages",
@@ -281,7 +287,10 @@ COLUMNS: tuple[Column, ...] = (
             "spoken languages",
         ),
         "ar:native|en:B1",
-        _("language:level pairs separated by |, e.g. ar:native|en:B1 (ISO code or name)."),
+        _(
+            "Languages by name or ISO code, with a level or not: “dari, anglais B1” or ar:native|en:B1. "
+            "Without a level, the first is taken as the mother tongue and the others as A2."
+        ),
     ),
     Column(
         "available_six_months",
