@@ -131,8 +131,8 @@ def iter_rows(data: bytes, archive: zipfile.ZipFile | None, cap: Limits) -> Iter
             is_ods = "content.xml" in archive.namelist() and "xl/workbook.xml" not in archive.namelist()
             _check_extent(*(_ods_extent(archive) if is_ods else _xlsx_extent(archive)), cap)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        if archive is None:  # XLS: the extent is known only once read, within 65,536 × 256 cells
-            _check_extent(sheet.height, sheet.width, cap)
+        if archive is None and sheet.end is not None:  # XLS: known once read, within 65,536 × 256 cells
+            _check_extent(sheet.end[0] + 1, sheet.end[1] + 1, cap)
         values = sheet.to_python(skip_empty_area=False)
     except UnreadableFile:
         raise
