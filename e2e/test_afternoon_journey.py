@@ -45,6 +45,9 @@ COORDINATOR_EMAIL = "claire.martin@binome-vdm.test"
 REFERRER_EMAIL = "farah.benali@asso-accueil.test"
 COMPANIES = ["Transports Créteil", "Clinique du Lac", "Saveurs d'Ivry"]
 MENTORS = 60
+# Besides French and English, each mentor speaks one of the mentees' languages (their first).
+SECOND = ["ar", "prs", "ps", "ti", "ln", "ff", "uk", "ar", "ar", "prs"]
+JOBS = ["G1602", "J1501", "F1703", "N1103", "K2204", "D1106", "N4101", "M1805"]
 TERRITORY = "Val-de-Marne"
 
 # --- No English on a French page -----------------------------------------------------------
@@ -69,8 +72,8 @@ ENGLISH = _english_messages()
 #: Words a French interface never shows alone (whole words, case-sensitive).
 ENGLISH_WORDS = re.compile(
     r"\b(the|and|with|your|you|Submit|Save|Cancel|Confirm|Accept|Reject|Swap|Run|Next|Previous|Delete|"
-    r"Edit|Search|Filter|Required|Sign in|Sign out|Log in|Dashboard|Matching|Proposed|Jan|Feb|Apr|May|"
-    r"Jun|Jul|Aug|Oct|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b"
+    r"Edit|Search|Filter|Required|Sign in|Sign out|Log in|Dashboard|Matching|Proposed|Feb|Apr|May|Aug|"
+    r"Dec|Tue|Wed|Thu|Fri|Sat|Sun)\b"
 )
 
 
@@ -452,10 +455,15 @@ def fill_mentor(page: Any, index: int) -> None:
     page.fill("#id_last_name", "Collègue")
     page.select_option("#id_gender", "female" if index % 2 else "male")
     page.fill("#id_job_title", "Responsable d'équipe")
-    page.fill("#id_occupation", ["G1602", "J1501", "F1703", "N1103", "K2204", "D1106", "N4101", "M1805"][index % 8])
-    page.fill("#id_workplace", "Créteil")
-    page.select_option("#id_language_1", "fr")
-    page.select_option("#id_level_1", "native")
+    # The pickers ask the link's own endpoints; one request at a time, as the live server shares
+    # one in-memory database connection between its threads.
+    with page.expect_response(re.compile(r"/join/[^/]+/occupations/")):
+        page.fill("#id_occupation", JOBS[index % len(JOBS)])
+    with page.expect_response(re.compile(r"/join/[^/]+/places/")):
+        page.fill("#id_workplace", "Créteil")
+    for row, (language, level) in enumerate([("fr", "native"), (SECOND[index % 10], "native"), ("en", "C1")], 1):
+        page.select_option(f"#id_language_{row}", language)
+        page.select_option(f"#id_level_{row}", level)
     page.check("input[name=availability][value=tue_eve]")
 
 
@@ -472,6 +480,8 @@ def enrol_by_request(journey: Journey, page: Any, link: str, fields: list[Any], 
         "account-email": mentor_email(index),
         "first_name": f"Mentor{index}",
         "gender": "female" if index % 2 else "male",
+        "occupation": JOBS[index % len(JOBS)],
+        "language_2": SECOND[index % 10],
     }
     body = [("csrfmiddlewaretoken", token.group(1))]
     body += [(key, values[key] if key in values and key != "availability" else value) for key, value in fields]
@@ -550,8 +560,9 @@ def matching(journey: Journey, page: Any, cohort: Cohort) -> int:
     journey.french(page)
     confirm = page.locator("#confirm-run")
     proposed = int(re.search(r"\d+", confirm.inner_text()).group(0))  # type: ignore[union-attr]
-    reasons = page.locator("main table tbody tr")
-    assert reasons.count() >= proposed
+    # Each proposed duo says why, in words: the mentee's target job, the mentor's job, the facts.
+    assert page.locator("main .target-job").count() >= proposed
+    assert page.locator("main .mentor-job").count() >= proposed
     journey.shot(page, "board")
     journey.click(confirm)
     journey.french(page)
