@@ -32,7 +32,7 @@ from playwright.sync_api import expect
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort, ProgrammeTemplate
 from binome.pairing.models import Duo
-from binome.people.models import MentorProfile, Person
+from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral
 from conftest import queued_emails
 
@@ -363,7 +363,8 @@ def screen_and_enrol(journey: Journey, page: Any) -> Cohort:
 
     journey.begin("4b screening: 80 decided")
     nav(journey, page, "Sélection")
-    # Those whose pre-check fails no rule (the NGO's sheet leaves some unrecorded); the beginners in French, eligible all the same (the interviews
+    # Those whose pre-check fails no rule (the sheet leaves some facts unrecorded); the beginners
+    # in French, eligible all the same (the interviews
     # said so: an override with its reason); the asylum seekers, on the waiting list.
     decide(journey, page, {"precheck": "incomplete"}, "eligible", 32)
     decide(journey, page, {"french_level": "A1"}, "eligible", 32, override="Entretien : le métier visé le permet")
@@ -427,9 +428,7 @@ def enrol_in_the_browser(journey: Journey, browser: Any, live_server: Any, link:
     employee.goto(link)  # the link HR forwarded
     journey.french(employee)
     fill_mentor(employee, index)
-    sent = employee.evaluate(
-        "() => Array.from(new FormData(document.querySelector('main form')).entries())"
-    )
+    sent = employee.evaluate("() => Array.from(new FormData(document.querySelector('main form')).entries())")
     button(journey, employee, "M'inscrire comme mentor")
     journey.shot(employee, f"check-email-{index}")
     employee.goto(emailed_link(mentor_email(index), "/join/confirm/"))  # the link in her email
@@ -535,7 +534,7 @@ def training(journey: Journey, page: Any) -> None:
     form.get_by_label("Lieu").fill("Maison des associations, Créteil")
     form.get_by_label("Capacité").fill("80")
     button(journey, page, "Créer la session", within="main details")
-    if "/staff/training/" == page.url[-len("/staff/training/") :]:
+    if page.url[-len("/staff/training/") :] == "/staff/training/":
         journey.click(page.locator("main table a").first)
         journey.french(page)
     for box in page.locator("main input[name=mentors]").all():
