@@ -9,6 +9,7 @@ Which language to write in is the people app's (binome/people/languages.py): it 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.message import MIMEPart
 
 from django.conf import settings
@@ -148,3 +149,44 @@ def send_email(
     )
     transaction.on_commit(lambda: enqueue_messages([message.pk]))
     return message
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email to queue with `queue_emails` (the arguments of `send_email`)."""
+
+    subject: str
+    body: str
+    to: list[str]
+    person_id: int | None = None
+    about_person_id: int | None = None
+    user_id: int | None = None
+    calendar: str = ""
+    calendar_method: str = ""
+    territory_id: int | None = None
+
+
+def queue_emails(emails: list[Email]) -> list[OutgoingMessage]:
+    """`send_email` for many at once, in one short write: render every email before calling this,
+    outside any long transaction (on SQLite a write transaction stops every other writer)."""
+    if not emails:
+        return []
+    rows = [
+        OutgoingMessage(
+            person_id=email.person_id,
+            about_person_id=email.about_person_id,
+            user_id=email.user_id,
+            to="\n".join(email.to),
+            subject=email.subject,
+            body=email.body,
+            calendar=email.calendar,
+            calendar_method=email.calendar_method,
+            territory_id=email.territory_id,
+        )
+        for email in emails
+    ]
+    with transaction.atomic():
+        created = OutgoingMessage.objects.bulk_create(rows)
+        ids = [row.pk for row in created]
+        transaction.on_commit(lambda: enqueue_messages(ids))
+    return created

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("organisations:partners"), _("Partners")),
             (reverse("events:events"), _("Events")),
             (reverse("sponsorship:overview"), _("Contributions")),
+            (reverse("territories:outgoing"), _("Outgoing messages")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))
