@@ -185,9 +185,7 @@ def _refuse_closed(workshop: Workshop) -> None:
         raise ValidationError(_("This workshop is over: there is nobody to invite any more."))
 
 
-def _plan(
-    workshops: list[Workshop], members: dict[str, Members]
-) -> tuple[dict[int, list[WorkshopInvitation]], int]:
+def _plan(workshops: list[Workshop], members: dict[str, Members]) -> tuple[dict[int, list[WorkshopInvitation]], int]:
     """The invitations still to create, workshop by workshop, up to each workshop's capacity;
     and how many people did not fit."""
     invited: dict[int, set[int]] = {workshop.pk: set() for workshop in workshops}
@@ -268,9 +266,7 @@ def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Actor) ->
 
 def upcoming_workshops(cohort: Cohort) -> list[Workshop]:
     """The workshops publishing the calendar sends: not cancelled, not over, by date."""
-    found = cohort.workshops.select_related("cohort").filter(
-        status=Workshop.Status.PLANNED, ends_at__gt=timezone.now()
-    )
+    found = cohort.workshops.select_related("cohort").filter(status=Workshop.Status.PLANNED, ends_at__gt=timezone.now())
     return list(found.order_by("starts_at", "pk"))
 
 
@@ -284,9 +280,7 @@ def publish_calendar(cohort: Cohort, *, members: dict[str, Members], actor: Acto
     if not workshops:
         raise ValidationError(_("This calendar has no upcoming workshop to send."))
     invitations, emails, people, left_out = _send_out(workshops, members, actor=actor)
-    return Published(
-        invitations=invitations, emails=emails, people=people, left_out=left_out, workshops=len(workshops)
-    )
+    return Published(invitations=invitations, emails=emails, people=people, left_out=left_out, workshops=len(workshops))
 
 
 def cancel_workshop(workshop: Workshop, *, actor: Actor) -> int:

@@ -34,7 +34,7 @@ def is_locked(error: BaseException) -> bool:
 
 def pause(attempt: int, *, first: float = FIRST_PAUSE, cap: float = MAX_PAUSE) -> float:
     """Exponential backoff with jitter: two writers that collided don't collide again."""
-    return min(cap, first * 2 ** (attempt - 1)) * (0.75 + random.random() / 2)  # noqa: S311
+    return min(cap, first * 2 ** (attempt - 1)) * (0.75 + random.random() / 2)  # nosec B311
 
 
 def when_unlocked[T](write: Callable[[], T], *, attempts: int = 12) -> T:

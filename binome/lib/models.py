@@ -73,7 +73,7 @@ class OutgoingMessage(models.Model):
 
     @property
     def state(self) -> str:
-        """"sent", "failed" or "queued"."""
+        """The state on the outgoing messages page: "sent", "failed" or "queued"."""
         if self.sent_at is not None:
             return "sent"
         return "failed" if self.failed_at is not None else "queued"

@@ -257,7 +257,8 @@ def test_rates_in_the_spreadsheet_are_numbers_with_a_percentage_format(world, cl
     assert numeric, "no rate is a number"
     assert all(not (isinstance(c.value, str) and c.value.rstrip().endswith("%")) for c in rates)
     percentages = [c for c in numeric if c.number_format == "0%"]
-    assert percentages and all(0 <= c.value <= 1 for c in percentages)
+    assert percentages
+    assert all(0 <= c.value <= 1 for c in percentages)
     targets = [sheet.cell(r, target) for r in range(5, sheet.max_row + 1)]
     assert all(c.value is None or c.value == "" or c.number_format == "0%" for c in targets)
 

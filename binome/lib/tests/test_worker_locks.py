@@ -53,7 +53,8 @@ def test_a_task_that_meets_a_locked_database_is_retried_and_done(monkeypatch: py
     task.refresh_from_db()
     message.refresh_from_db()
     assert task.status == "SUCCESSFUL"  # …and waits for it instead of failing or stopping the worker
-    assert message.sent_at is not None and message.state == "sent"
+    assert message.sent_at is not None
+    assert message.state == "sent"
 
 
 def _send_while_locked(holder: threading.Thread, taken: threading.Event):  # type: ignore[no-untyped-def]

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def _messages(cast: Cast) -> dict[str, OutgoingMessage]:
     paris = send_email(subject="Paris, queued", body="…", to=["a@example.org"], territory_id=cast.paris.pk)
-    about_paris = send_email(subject="About Chloé", body="…", to=["b@example.org"], about_person_id=cast.chloe.person_id)
+    about_paris = send_email(
+        subject="About Chloé", body="…", to=["b@example.org"], about_person_id=cast.chloe.person_id
+    )
     lyon = send_email(subject="Lyon, failed", body="…", to=["c@example.org"], person_id=cast.leila.person_id)
     lyon.failed_at, lyon.error, lyon.attempts = timezone.now(), "SMTPRecipientsRefused: 550", 1
     lyon.save()
@@ -47,7 +49,8 @@ def test_the_page_lists_states_and_a_failed_message_is_sent_again(
     found = _messages(cast)
     client = client_for(cast.lucie)
     page = client.get("/staff/outgoing/").content.decode()
-    assert "Lyon, failed" in page and "SMTPRecipientsRefused" in page
+    assert "Lyon, failed" in page
+    assert "SMTPRecipientsRefused" in page
     assert "Paris, queued" not in page
     assert f'action="/staff/outgoing/{found["lyon"].pk}/resend/"' in page
     assert client.get("/staff/outgoing/?state=queued").content.decode().count('id="message-') == 0
@@ -57,7 +60,8 @@ def test_the_page_lists_states_and_a_failed_message_is_sent_again(
     before = DBTaskResult.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/staff/outgoing/{found['lyon'].pk}/resend/", {"state": "failed"})
-    assert response.status_code == 302 and response["Location"] == "/staff/outgoing/?state=failed"
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/outgoing/?state=failed"
     found["lyon"].refresh_from_db()
     assert found["lyon"].state == "queued"
     assert DBTaskResult.objects.count() == before + 1
@@ -86,4 +90,6 @@ def test_a_refused_email_is_marked_failed_with_the_server_s_answer(cast: Cast, m
     with pytest.raises(ConnectionRefusedError):
         deliver_email.call(message.pk)
     message.refresh_from_db()
-    assert message.state == "failed" and "mail server down" in message.error and message.attempts == 1
+    assert message.state == "failed"
+    assert "mail server down" in message.error
+    assert message.attempts == 1

@@ -249,9 +249,7 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
         "funnel_specs": [REGISTRY[key] for key in kpis.FUNNEL_KEYS],
         "rules": rules(),
         "report_form": ReportForm(),
-        "duplicates": unmerged_duplicates(
-            request.user, territory_id=slice_.territory_id, cohort_id=slice_.cohort_id
-        ),
+        "duplicates": unmerged_duplicates(request.user, territory_id=slice_.territory_id, cohort_id=slice_.cohort_id),
     }
 
 
