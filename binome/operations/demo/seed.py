@@ -27,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
+from binome.lib.models import OutgoingMessage
 from binome.meetings import engagement
 from binome.operations.demo import data
 from binome.operations.demo.seed_duplicates import seed_duplicates
@@ -508,4 +509,6 @@ def seed_demo(
     # The seed writes history, not news: the notifications its services queued (new duos,
     # referral status changes) would email made-up addresses on the worker's first start.
     DBTaskResult.objects.filter(status="READY").delete()
+    # …and their messages would wait on the outgoing messages page forever.
+    OutgoingMessage.objects.filter(sent_at__isnull=True).delete()
     return report
