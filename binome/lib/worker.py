@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.compat import TaskContext, task_finished, task_started
@@ -84,7 +85,7 @@ class ResilientWorker(Worker):
         when_unlocked(lambda: result.set_failed(error))
         try:
             sender = type(result.task.get_backend())
-        except ImportError:
+        except (ImportError, SuspiciousOperation):
             logger.exception("Task id=%s failed unexpectedly", result.id)
         else:
             task_finished.send(sender=sender, task_result=result.task_result)
