@@ -32,7 +32,7 @@ run: setup
 	@echo "Binôme on http://$(HOST):$(PORT), emailed links to $${SITE_URL:-$(SERVED_AT)}  (Ctrl-C stops the web app and the worker)"
 	@$(PY) manage.py demo_logins
 	@trap 'kill 0' EXIT INT TERM; \
-	  scripts/supervise worker $(PY) manage.py worker --no-startup-delay & \
+	  scripts/supervise worker $(PY) manage.py worker --no-startup-delay --recover-running-after 0 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 web: setup

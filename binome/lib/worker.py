@@ -9,7 +9,8 @@ the task itself hits the lock (the task is then marked failed: an email lost). H
 - a task's result is written with `when_unlocked` (tries again while the database is busy);
 - the worker's loop, if the lock still reaches it, pauses and starts again instead of exiting.
 
-`make run` also restarts the worker if its process dies (scripts/supervise).
+`make run` also restarts the worker if its process dies (scripts/supervise); the restarted worker
+puts back what the dead one was running (`--recover-running-after 0`: only one worker runs there).
 """
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ def put_back(result: DBTaskResult) -> None:
     result.run_after = timezone.now() + retry_delay(len(result.worker_ids))
     result.started_at = None
     when_unlocked(lambda: result.save(update_fields=["status", "run_after", "started_at"]))
+
+
+def recover_running(*, older_than: timedelta) -> int:
+    """Put back the tasks a worker claimed but never finished (its process was killed mid-task)
+    for longer than `older_than`: without this they would stay "running" forever. Emails are
+    safe to run again (a sent message is skipped). Returns how many."""
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lte=timezone.now() - older_than
+    ).order_by("pk")
+    found = list(stale)
+    for result in found:
+        put_back(result)
+    return len(found)
 
 
 class ResilientWorker(Worker):
@@ -90,8 +104,13 @@ class ResilientWorker(Worker):
         else:
             task_finished.send(sender=sender, task_result=result.task_result)
 
-    def run_supervised(self) -> None:
-        """`run`, started again (after a pause) whenever a locked database still reaches the loop."""
+    def run_supervised(self, *, recover_after: timedelta | None = None) -> None:
+        """`run`, started again (after a pause) whenever a locked database still reaches the loop.
+        `recover_after`: first put back the tasks left running that long by a worker that died."""
+        if recover_after is not None:
+            recovered = recover_running(older_than=recover_after)
+            if recovered:
+                logger.warning("%s task(s) left running by a stopped worker go back to the queue.", recovered)
         tries = 0
         while True:
             try:

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -103,3 +104,25 @@ def test_a_task_whose_own_write_meets_the_lock_goes_back_to_the_queue_then_runs(
     assert message.state == "sent"
     assert [m.to for m in mail.outbox] == [["chloe@example.org"]]
     assert worker.retry_delay(2).total_seconds() > worker.retry_delay(1).total_seconds()
+
+
+@pytest.mark.django_db
+def test_a_worker_started_again_puts_back_what_the_dead_one_was_running(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send_email(subject="Invitation", body="Bonjour", to=["chloe@example.org"])
+    task = DBTaskResult.objects.get()
+    task.claim("a-worker-that-was-killed")  # its process died mid-task: the row says "running"
+
+    call_command(
+        "worker", batch=True, no_startup_delay=True, recover_running_after=0, stdout=StringIO(), stderr=StringIO()
+    )
+    DBTaskResult.objects.update(run_after=timezone.now())
+    run_worker()
+    task.refresh_from_db()
+    message.refresh_from_db()
+    assert task.status == "SUCCESSFUL"
+    assert message.state == "sent"
+    assert [m.to for m in mail.outbox] == [["chloe@example.org"]]
