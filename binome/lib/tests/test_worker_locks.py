@@ -38,7 +38,7 @@ def _hold_the_write_lock(seconds: float, taken: threading.Event) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_that_meets_a_locked_database_is_retried_and_done(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sent_email_s_receipt_waits_for_a_locked_database_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the lock is SQLite's")
     monkeypatch.setattr("binome.lib.locks.FIRST_PAUSE", 0.05)

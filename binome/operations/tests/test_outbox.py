@@ -49,6 +49,7 @@ def test_the_page_lists_states_and_a_failed_message_is_sent_again(
     found = _messages(cast)
     client = client_for(cast.lucie)
     page = client.get("/staff/outgoing/").content.decode()
+    assert 'aria-current="page">Messages sortants</a></li>' in page  # in the staff navigation
     assert "Lyon, failed" in page
     assert "SMTPRecipientsRefused" in page
     assert "Paris, queued" not in page
