@@ -703,6 +703,10 @@ INVENTORY.append(
             "html_body": C.SENSITIVE,
             "calendar": C.SENSITIVE,
             "calendar_method": REF,
+            "territory_id": REF,
+            "failed_at": REF,
+            "error": C.SENSITIVE,
+            "attempts": REF,
         },
     )
 )
