@@ -56,8 +56,9 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
     raise ValueError("sheet not found")
 
 
-def _xlsx_extent(archive: zipfile.ZipFile) -> tuple[int, int]:
-    """(last row, last column), 1-based, that any row or cell reference of the first sheet names."""
+def _xlsx_extent(archive: zipfile.ZipFile, cap: Limits) -> tuple[int, int]:
+    """(last row, last column), 1-based, that any row or cell reference of the first sheet names;
+    the scan stops as soon as one is past its cap."""
     rows = columns = 0
     tail = b""
     with archive.open(_first_sheet_path(archive)) as stream:
@@ -67,6 +68,8 @@ def _xlsx_extent(archive: zipfile.ZipFile) -> tuple[int, int]:
                 rows = max(rows, int(match.group(2)))
                 if match.group(1):
                     columns = max(columns, _column_index(match.group(1)) + 1)
+            if rows > cap.max_rows or columns > cap.max_columns:
+                break
             tail = text[-256:]  # a reference cut in two by the chunk boundary is found whole next time
     return rows, columns
 
@@ -129,7 +132,7 @@ def iter_rows(data: bytes, archive: zipfile.ZipFile | None, cap: Limits) -> Iter
     try:
         if archive is not None:
             is_ods = "content.xml" in archive.namelist() and "xl/workbook.xml" not in archive.namelist()
-            _check_extent(*(_ods_extent(archive) if is_ods else _xlsx_extent(archive)), cap)
+            _check_extent(*(_ods_extent(archive) if is_ods else _xlsx_extent(archive, cap)), cap)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         if archive is None and sheet.end is not None:  # XLS: known once read, within 65,536 × 256 cells
             _check_extent(sheet.end[0] + 1, sheet.end[1] + 1, cap)
