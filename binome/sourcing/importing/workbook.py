@@ -30,8 +30,9 @@ DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-# A row's or a cell's reference: <row r="12">, <c r="AB12"> (with or without a namespace prefix).
-REFERENCE = re.compile(rb'<(?:[A-Za-z]\w*:)?(?:row|c)\b[^>]*?\sr="([A-Z]{0,3})(\d{1,7})"')
+# The references of rows and cells: <row r="12">, <c r="AB12"> (any element's r="…" counts: stricter).
+ROW_NUMBERS = re.compile(rb'\sr="[A-Z]{0,3}(\d{1,7})"')
+CELL_COLUMNS = re.compile(rb'\sr="([A-Z]{1,3})\d')
 CHUNK = 1024 * 1024
 
 
@@ -64,10 +65,9 @@ def _xlsx_extent(archive: zipfile.ZipFile, cap: Limits) -> tuple[int, int]:
     with archive.open(_first_sheet_path(archive)) as stream:
         while chunk := stream.read(CHUNK):
             text = tail + chunk
-            for match in REFERENCE.finditer(text):
-                rows = max(rows, int(match.group(2)))
-                if match.group(1):
-                    columns = max(columns, _column_index(match.group(1)) + 1)
+            # Distinct values first (at C speed): a 5,000-row sheet has 100,000 references, not as many numbers.
+            rows = max(rows, max(map(int, set(ROW_NUMBERS.findall(text))), default=0))
+            columns = max(columns, max(map(_column_index, set(CELL_COLUMNS.findall(text))), default=-1) + 1)
             if rows > cap.max_rows or columns > cap.max_columns:
                 break
             tail = text[-256:]  # a reference cut in two by the chunk boundary is found whole next time
