@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("territories:dashboard"), _("Dashboard")),
             (reverse("people:people"), _("People")),
             (reverse("sourcing:screening_board"), _("Screening")),
+            (reverse("sourcing:imports"), _("Import")),
             (reverse("sourcing:training"), _("Training")),
             (reverse("cohorts:cohorts"), _("Cohorts")),
             (reverse("pairing:matching"), _("Matching")),

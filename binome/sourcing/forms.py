@@ -239,6 +239,8 @@ class BoardFilterForm(BinomeForm):
     language = forms.ChoiceField(label=_("Language"), required=False)
     french_level = forms.ChoiceField(label=_("French level"), required=False)
     precheck = forms.ChoiceField(label=_("Pre-check"), required=False, choices=PRECHECK_CHOICES)
+    # The referrals one spreadsheet import created (the link after an import).
+    import_batch = forms.RegexField(regex=r"^[0-9a-f]{1,32}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, territories: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

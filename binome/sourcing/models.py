@@ -82,6 +82,9 @@ class Referral(models.Model):
         blank=True,
         related_name="merged_referrals",
     )
+    import_batch = models.CharField(
+        _("import"), max_length=32, blank=True, db_index=True, help_text=_("The spreadsheet import that created it.")
+    )
 
     class Meta:
         ordering = ["-referred_at", "pk"]
@@ -312,6 +315,7 @@ class PendingImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be checked")
         CHECKING = "checking", _("Being checked")
+        MAPPING = "mapping", _("Waiting for its columns to be matched")
         READY = "ready", _("Checked")
         FAILED = "failed", _("Could not be checked")
 
@@ -322,6 +326,9 @@ class PendingImport(models.Model):
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows = models.PositiveIntegerField(default=0, help_text=_("Rows read, once checked."))
+    # Column index (as text: JSON keys) → field key, "" for an ignored column; None until the
+    # user has matched the file's columns (the mapping step).
+    mapping = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)
 
@@ -330,3 +337,24 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} · {self.status}"
+
+
+class ImportMapping(models.Model):
+    """How one partner's spreadsheets name Binôme's fields: a header (normalised) → the field it
+    holds, or "" for a column to ignore. Remembered at each import's mapping step and proposed
+    the next time; no personal data."""
+
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_mappings")
+    header = models.CharField(_("column header"), max_length=200)
+    field = models.CharField(_("field"), max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import column mapping")
+        constraints = [models.UniqueConstraint(fields=["partner", "header"], name="one_mapping_per_partner_header")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} · {self.header} → {self.field or '-'}"

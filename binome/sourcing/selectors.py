@@ -34,6 +34,7 @@ class ReferralFilter:
     domain: str = ""  # ROME domain letter of a target occupation
     language: str = ""
     french_level: str = ""
+    import_batch: str = ""  # the spreadsheet import that created them
 
 
 def filter_referrals(referrals: QuerySet[Referral], f: ReferralFilter) -> QuerySet[Referral]:
@@ -57,6 +58,8 @@ def filter_referrals(referrals: QuerySet[Referral], f: ReferralFilter) -> QueryS
         referrals = referrals.filter(person__languages__language_id=f.language)
     if f.french_level:
         referrals = referrals.filter(person__mentee_profile__french_level=f.french_level)
+    if f.import_batch:
+        referrals = referrals.filter(import_batch=f.import_batch)
     # The status filter comes last and apart: the board's counts use everything but it.
     return referrals.distinct()
 

@@ -354,10 +354,12 @@ def submit_referrals(
     consent_text: ConsentText,
     consent_method: str,
     note: str = "",
+    import_batch: str = "",
 ) -> list[int]:
     """`submit_referral` for many people at once (an import), all or nothing; returns the new
     people's ids, in order. The values must be checked already (see `people.services.create_people`);
-    `note` goes on each referral's first transition."""
+    `note` goes on each referral's first transition; `import_batch` names the import that made them
+    (the screening board filters on it)."""
     if any(one.consent_given_on > timezone.localdate() for one in new):
         raise ValidationError(_("The consent date cannot be in the future."))
     people = create_people(
@@ -380,6 +382,7 @@ def submit_referrals(
         Referral,
         [
             _referral(pk, partner, source, one.reason, one.referrer, actor=actor, at=now)
+            | {"import_batch": import_batch}
             for pk, one in zip(people, new, strict=True)
         ],
         returning=True,

@@ -344,6 +344,7 @@ POLICY: dict[str, Policy] = {
     # Spreadsheet imports and duplicates (staff). A preview token that was never issued is not found.
     "sourcing:imports": Policy(STAFF_SECTION),
     "sourcing:import_template": Policy(STAFF_SECTION, own=lambda c: {"kind": "xlsx"}),
+    "sourcing:import_done": Policy(STAFF_SECTION),
     "sourcing:import_preview": Policy(
         expect(403, anonymous=LOGIN, national_admin=404, coordinator=404),
         own=lambda c: {"token": "never-issued-token-0123456789"},

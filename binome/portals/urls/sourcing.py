@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/people/<int:pk>/waive-training/", training.waive, name="training_waive"),
     path("staff/imports/", imports.upload, name="imports"),
     path("staff/imports/template.<str:kind>", imports.template, name="import_template"),
+    path("staff/imports/done/", imports.done, name="import_done"),
     path("staff/imports/<str:token>/", imports.preview, name="import_preview"),
     path("staff/duplicates/", duplicates.duplicates, name="duplicates"),
     path("staff/duplicates/<int:first>/<int:second>/", duplicates.merge, name="merge"),

@@ -1,11 +1,14 @@
-"""Uploads waiting on the staff import page: upload → checked once by the worker → preview → confirm.
+"""Uploads waiting on the staff import page: upload → read by the worker → columns matched by the
+user → checked by the worker → preview → confirm.
 
 The uploaded bytes wait in IMPORT_PENDING_DIR in a file named by a random token, beside a
 `PendingImport` row saying who uploaded it for which partner and where its check stands. The
-worker reads and checks the file once (`run_check`, from `tasks.check_referral_import`), stores
-the preview and the checked rows as JSON next to it and deletes the upload: a preview reload
-reads the stored result and parses nothing; confirming saves the stored rows (matched again
-against the database as it is then). The token alone opens nothing (the page checks the uploader
+worker reads the file once (`run_check`, from `tasks.check_referral_import`), stores its table
+as JSON and deletes the upload; the user matches its columns to Binôme's fields
+(`set_mapping`, remembered for the partner: importing/mapping.py), and the worker checks the
+stored table with that mapping, storing the preview and the checked rows as JSON next to it: a
+preview reload reads the stored result and parses nothing; confirming saves the stored rows
+(matched again against the database as it is then). The token alone opens nothing (the page checks the uploader
 and the partner's scope again); uploads older than a day are swept at the next upload.
 """
 
@@ -27,7 +30,9 @@ from django.utils import timezone
 
 from binome.accounts.actors import Actor
 from binome.organisations.models import Organisation
-from binome.sourcing.importing.service import ImportResult, Row, RowError, RowOutcome, check_file, save_rows
+from binome.sourcing.importing.mapping import remember
+from binome.sourcing.importing.reading import Table, UnreadableFile, read_table
+from binome.sourcing.importing.service import ImportResult, Row, RowError, RowOutcome, check_table, save_rows
 from binome.sourcing.models import PendingImport
 
 PENDING_TTL_SECONDS = 24 * 3600
@@ -54,7 +59,7 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _discard_files(token: str) -> None:
-    for suffix in (".data", ".result.json", ".rows.json"):
+    for suffix in (".data", ".table.json", ".result.json", ".rows.json"):
         _path(token, suffix).unlink(missing_ok=True)
 
 
@@ -88,7 +93,8 @@ def create(data: bytes, *, user: Any, partner: Organisation, filename: str) -> P
 
 
 def run_check(pending_id: int) -> str:
-    """Read and check the upload once, store what the preview and the confirmation need."""
+    """The worker's part: read the upload once (then the user matches its columns), or check the
+    table read with the columns matched; store what the next page needs."""
     claimed = PendingImport.objects.filter(pk=pending_id, status=PendingImport.Status.QUEUED).update(
         status=PendingImport.Status.CHECKING
     )
@@ -96,22 +102,88 @@ def run_check(pending_id: int) -> str:
         return "gone"  # swept, cancelled or already checked
     pending = PendingImport.objects.select_related("partner", "uploaded_by").get(pk=pending_id)
     try:
-        data = _path(pending.token, ".data").read_bytes()
-    except OSError:
-        PendingImport.objects.filter(pk=pending_id).update(status=PendingImport.Status.FAILED)
-        return "missing"
-    try:
-        checked = check_file(data, pending.filename, partner=pending.partner, actor=pending.uploaded_by)
+        return _read(pending) if pending.mapping is None else _check(pending)
     except Exception:
         PendingImport.objects.filter(pk=pending_id).update(status=PendingImport.Status.FAILED)
         raise  # the worker keeps the traceback; the page says the file could not be checked
-    _write(_path(pending.token, ".rows.json"), json.dumps([_row_to_json(row) for row in checked.rows]).encode())
-    _write(_path(pending.token, ".result.json"), json.dumps(_result_to_json(checked.result)).encode())
+
+
+def _read(pending: PendingImport) -> str:
+    try:
+        data = _path(pending.token, ".data").read_bytes()
+    except OSError:
+        PendingImport.objects.filter(pk=pending.pk).update(status=PendingImport.Status.FAILED)
+        return "missing"
+    try:
+        table = read_table(data, pending.filename)
+    except UnreadableFile as error:  # nothing to match: the preview says why
+        result = ImportResult(partner=pending.partner, dry_run=True, errors=[RowError(0, "", str(error))])
+        _store_checked(pending, result, [])
+        return "unreadable"
+    _write(_path(pending.token, ".table.json"), json.dumps(_table_to_json(table)).encode())
     _path(pending.token, ".data").unlink(missing_ok=True)  # nothing parses it again
-    PendingImport.objects.filter(pk=pending_id).update(
-        status=PendingImport.Status.READY, rows=len(checked.result.rows), checked_at=timezone.now()
-    )
+    PendingImport.objects.filter(pk=pending.pk).update(status=PendingImport.Status.MAPPING, rows=len(table.rows))
+    return "read"
+
+
+def _check(pending: PendingImport) -> str:
+    table = stored_table(pending)
+    if table is None:
+        PendingImport.objects.filter(pk=pending.pk).update(status=PendingImport.Status.FAILED)
+        return "missing"
+    mapping = {int(index): key for index, key in (pending.mapping or {}).items()}
+    checked = check_table(table, partner=pending.partner, actor=pending.uploaded_by, mapping=mapping)
+    _store_checked(pending, checked.result, checked.rows)
     return "ready"
+
+
+def _store_checked(pending: PendingImport, result: ImportResult, rows: list[Row]) -> None:
+    _write(_path(pending.token, ".rows.json"), json.dumps([_row_to_json(row) for row in rows]).encode())
+    _write(_path(pending.token, ".result.json"), json.dumps(_result_to_json(result)).encode())
+    _path(pending.token, ".data").unlink(missing_ok=True)
+    PendingImport.objects.filter(pk=pending.pk).update(
+        status=PendingImport.Status.READY, rows=len(result.rows), checked_at=timezone.now()
+    )
+
+
+def stored_table(pending: PendingImport) -> Table | None:
+    """The file as the worker read it (headers and cells); None once swept."""
+    try:
+        stored = json.loads(_path(pending.token, ".table.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return Table(
+        headers=stored["headers"],
+        rows=[(line, [_cell_from_json(cell) for cell in cells]) for line, cells in stored["rows"]],
+        warnings=stored["warnings"],
+    )
+
+
+def set_mapping(pending: PendingImport, mapping: dict[int, str], *, user: Any) -> None:
+    """The user's matching of the columns: remembered for the partner, then the check is queued."""
+    from binome.sourcing.tasks import check_referral_import
+
+    table = stored_table(pending)
+    if table is not None:
+        remember(pending.partner, table.headers, mapping, user=user)
+    updated = PendingImport.objects.filter(pk=pending.pk, status=PendingImport.Status.MAPPING).update(
+        mapping={str(index): key for index, key in mapping.items()}, status=PendingImport.Status.QUEUED
+    )
+    if updated:
+        transaction.on_commit(lambda: check_referral_import.enqueue(pending.pk))
+
+
+def back_to_mapping(pending: PendingImport) -> bool:
+    """From the preview, back to matching the columns (the table is still stored)."""
+    if not _path(pending.token, ".table.json").exists():
+        return False
+    for suffix in (".result.json", ".rows.json"):
+        _path(pending.token, suffix).unlink(missing_ok=True)
+    return bool(
+        PendingImport.objects.filter(pk=pending.pk, status=PendingImport.Status.READY).update(
+            status=PendingImport.Status.MAPPING
+        )
+    )
 
 
 def stalled(pending: PendingImport) -> bool:
@@ -171,6 +243,30 @@ def _result_to_json(result: ImportResult) -> dict[str, Any]:
         "errors": [asdict(error) for error in result.errors],
         "warnings": list(result.warnings),
     }
+
+
+def _table_to_json(table: Table) -> dict[str, Any]:
+    return {
+        "headers": table.headers,
+        "rows": [[line, [_cell_to_json(cell) for cell in cells]] for line, cells in table.rows],
+        "warnings": table.warnings,
+    }
+
+
+def _cell_to_json(cell: Any) -> Any:
+    if isinstance(cell, datetime.datetime):
+        return {"datetime": cell.isoformat()}
+    if isinstance(cell, datetime.date):
+        return {"date": cell.isoformat()}
+    return cell
+
+
+def _cell_from_json(cell: Any) -> Any:
+    if isinstance(cell, dict):
+        if "datetime" in cell:
+            return datetime.datetime.fromisoformat(cell["datetime"])
+        return datetime.date.fromisoformat(cell["date"])
+    return cell
 
 
 def _row_to_json(row: Row) -> dict[str, Any]:

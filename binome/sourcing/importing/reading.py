@@ -1,5 +1,6 @@
 """From uploaded bytes to a table of text cells: CSV (UTF-8, UTF-8 with BOM, Windows-1252; comma,
-semicolon or tab) or XLSX. Anything else is refused with a plain reason, never a crash.
+semicolon or tab), or a workbook (XLSX, XLS, ODS: importing/workbook.py, with python-calamine).
+Anything else is refused with a plain reason, never a crash.
 
 A file is a hostile input as much as a spreadsheet: its size, and for an XLSX the sizes its zip
 declares once unpacked, its number of entries and its compression ratio, are checked before any
@@ -197,14 +198,14 @@ def check_zip(data: bytes, cap: Limits) -> zipfile.ZipFile:
     return archive
 
 
-def read_xlsx(data: bytes, cap: Limits | None = None) -> Table:
-    from binome.sourcing.importing import xlsx
+def read_workbook(data: bytes, cap: Limits | None = None) -> Table:
+    """The first sheet of an XLSX or ODS (a zip, checked first) or of an XLS (an OLE2 file)."""
+    from binome.sourcing.importing import workbook
 
     cap = cap or limits()
-    archive = check_zip(data, cap)
-    counter = _Counter(cap)
+    archive = check_zip(data, cap) if data[:4] == ZIP_MAGIC else None
     # No second reader behind this one: a file it refuses is refused, with a reason.
-    return _table(xlsx.iter_rows(archive, counter))
+    return _table(workbook.iter_rows(data, archive, cap))
 
 
 def _table(rows: Iterator[tuple[int, list[Cell]]]) -> Table:
@@ -230,22 +231,28 @@ def check_limits(data: bytes, filename: str, cap: Limits | None = None) -> None:
     if len(data) > cap.max_bytes:
         raise UnreadableFile(too_large_message(cap.max_bytes))
     name = filename.lower()
-    if name.endswith(".xls"):
-        raise UnreadableFile(_("Old Excel files (.xls) aren't read: save it as .xlsx or as CSV."))
-    if _is_xlsx(data, name):
-        if data[:4] != b"PK\x03\x04":
+    if _is_workbook(data, name):
+        if name.endswith(".xls") and data[:4] != OLE_MAGIC[:4] and data[:4] != ZIP_MAGIC:
             raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?"))
-        check_zip(data, cap)
+        if name.endswith(ZIP_EXTENSIONS) and data[:4] != ZIP_MAGIC:
+            raise UnreadableFile(_("This Excel file can't be opened: is it damaged or protected?"))
+        if data[:4] == ZIP_MAGIC:
+            check_zip(data, cap)
 
 
-def _is_xlsx(data: bytes, name: str) -> bool:
-    return name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (Excel 97-2003) file
+ZIP_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
+
+
+def _is_workbook(data: bytes, name: str) -> bool:
+    return name.endswith((*ZIP_EXTENSIONS, ".xls")) or data[:4] == ZIP_MAGIC or data[:8] == OLE_MAGIC
 
 
 def read_table(data: bytes, filename: str) -> Table:
     """Read an uploaded file; the extension decides, and the content is checked against it."""
     cap = limits()
     check_limits(data, filename, cap)
-    if _is_xlsx(data, filename.lower()):
-        return read_xlsx(data, cap)
+    if _is_workbook(data, filename.lower()):
+        return read_workbook(data, cap)
     return read_csv(data, cap)

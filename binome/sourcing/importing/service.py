@@ -14,6 +14,7 @@ importer: the row becomes a new person, and the pair is flagged for whoever may 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,6 +76,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     saved: bool = False
+    batch: str = ""  # once saved: the import's name on its referrals (Referral.import_batch)
 
     def _count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -151,7 +153,9 @@ def current_consent_text() -> ConsentText | None:
 class _Checker:
     """Checks every row against the columns, the reference data and each other."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, mapping: dict[int, str] | None = None) -> None:
+        """`mapping`: column index → field key ("" to ignore the column), as the user chose it on
+        the mapping step; without it, each header is matched by its name and synonyms."""
         self.table = table
         self.errors: list[RowError] = []
         self.warnings: list[str] = []
@@ -161,9 +165,12 @@ class _Checker:
             if problem := control_problem(header):
                 self.errors.append(RowError(1, "", problem, column_letter(index)))
                 continue
-            column = column_for_header(header) if header else None
+            if mapping is not None:
+                column = BY_KEY.get(mapping.get(index, ""))
+            else:
+                column = column_for_header(header) if header else None
             if column is None:
-                if header:
+                if header and mapping is None:
                     self.warnings.append(
                         _("Column “%(header)s” is not one we know: it was ignored.") % {"header": header}
                     )
@@ -178,7 +185,9 @@ class _Checker:
                 self.errors.append(RowError(1, str(column.label), _("This required column is missing.")))
         self.multiline = {self.positions[key] for key in MULTILINE_COLUMNS if key in self.positions}
         self.today = timezone.localdate()
-        self.known_codes = set(Occupation.objects.values_list("code", flat=True))
+        occupations = list(Occupation.objects.values_list("code", "label"))
+        self.known_codes = {code for code, _label in occupations}
+        self.occupation_labels = values.occupation_index(occupations) if "target_occupations" in self.positions else {}
         self.language_index = self._language_index()
         self.places = self._places()
 
@@ -190,6 +199,10 @@ class _Checker:
             index[normalise_for_search(name_en)] = code
             index[normalise_for_search(name_fr)] = code
         return index
+
+    def label(self, key: str) -> str:
+        """The column as the file names it, else its name in the user's language."""
+        return self.headers.get(key) or str(BY_KEY[key].label)
 
     def _places(self) -> dict[str, list[tuple[int, str, str, int]]]:
         """Every place named in the file, fetched in one query: {search name: [(id, name, region, population)]}."""
@@ -221,7 +234,7 @@ class _Checker:
 
     def error(self, line: int, key: str, message: str) -> None:
         position = self.positions.get(key)
-        header = self.headers.get(key) or str(BY_KEY[key].label)
+        header = self.label(key)
         self.errors.append(RowError(line, header, message, column_letter(position) if position is not None else ""))
 
     def place(self, cell: Any) -> int | None:
@@ -272,8 +285,8 @@ class _Checker:
                 self.error(line, key, str(error))
                 return None
 
-        for key, max_length in (("first_name", 100), ("last_name", 100)):
-            value = parse(key, lambda c, m=max_length: values.text(c, max_length=m))
+        for key in ("first_name", "last_name"):
+            value = parse(key, values.name)
             if value == "":
                 self.error(line, key, _("Required."))
             setattr(row, key, value or "")
@@ -293,7 +306,9 @@ class _Checker:
             self.error(line, "arrival_date", _("The arrival date is before the date of birth."))
         row.french_level = parse("french_level", lambda c: values.cefr(values.text(c, max_length=30), required=True))
         row.home_id = parse("home", self.place)
-        row.target_occupations = parse("target_occupations", values.rome_codes, self.known_codes) or []
+        row.target_occupations = (
+            parse("target_occupations", values.rome_codes, self.known_codes, self.occupation_labels) or []
+        )
         row.languages = parse("languages", values.languages, self.language_index) or {}
         row.available_six_months = parse("available_six_months", values.boolean)
         row.reason = parse("reason", lambda c: values.text(c, max_length=5000)) or ""
@@ -305,7 +320,7 @@ class _Checker:
             self.error(line, "consent_date", _("Required: the date the person agreed to be referred."))
         elif row.consent_date and row.consent_date > today:
             self.error(line, "consent_date", _("The consent date is in the future."))
-        row.referrer_name = parse("referrer_name", lambda c: values.text(c, max_length=150)) or ""
+        row.referrer_name = parse("referrer_name", lambda c: values.name(c, max_length=150)) or ""
         row.referrer_email = parse("referrer_email", values.email) or ""
         if len(self.errors) == before and not row.keys:
             self.error(
@@ -462,16 +477,24 @@ class _Plan:
 def check_file(data: bytes, filename: str, *, partner: Organisation, actor: Actor, plan: bool = True) -> Checked:
     """Read and check every row; with `plan`, say which rows create, update or skip (the preview).
     Saves nothing."""
+    try:
+        table = read_table(data, filename)
+    except UnreadableFile as error:
+        result = ImportResult(partner=partner, dry_run=True)
+        result.errors.append(RowError(0, "", str(error)))
+        return Checked(result, [])
+    return check_table(table, partner=partner, actor=actor, plan=plan)
+
+
+def check_table(
+    table: Table, *, partner: Organisation, actor: Actor, mapping: dict[int, str] | None = None, plan: bool = True
+) -> Checked:
+    """Check every row of a table already read, its columns as `mapping` says (see `_Checker`)."""
     result = ImportResult(partner=partner, dry_run=True)
     if partner.territory_id is None:
         result.errors.append(RowError(0, "", _("This partner has no territory: imports need one.")))
         return Checked(result, [])
-    try:
-        table = read_table(data, filename)
-    except UnreadableFile as error:
-        result.errors.append(RowError(0, "", str(error)))
-        return Checked(result, [])
-    checker = _Checker(table)
+    checker = _Checker(table, mapping)
     result.warnings = [*table.warnings, *checker.warnings]
     if checker.errors:  # a column problem: every row would repeat it
         result.errors = checker.errors
@@ -541,7 +564,7 @@ def _plan(rows: list[Row], result: ImportResult, *, partner: Organisation, scope
 def save_rows(rows: list[Row], *, partner: Organisation, actor: Actor) -> ImportResult:
     """Save checked rows in one transaction, matched again against the database as it is now
     (it may have changed since the preview)."""
-    result = ImportResult(partner=partner, dry_run=False)
+    result = ImportResult(partner=partner, dry_run=False, batch=secrets.token_hex(8))
     consent_text = current_consent_text()
     if consent_text is None:
         result.errors.append(RowError(0, "", _("No consent text is in force: a national admin must publish one.")))
@@ -611,6 +634,7 @@ def _create_new(
         consent_text=consent_text,
         consent_method=Consent.Method.PARTNER_ATTESTATION,
         note=_("Imported from a spreadsheet."),
+        import_batch=result.batch,
     )
     by_line = {outcome.line: outcome for outcome in result.rows}
     for row, person_id in zip(new_rows, people, strict=True):

@@ -7,6 +7,7 @@ import datetime
 import io
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from binome.sourcing.importing.columns import COLUMNS
 from binome.sourcing.models import ConsentText
@@ -97,3 +98,17 @@ def xlsx_bytes(rows: Sequence[dict[str, str]], *, headers: Sequence[str] | None 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def accept_columns(client: Any, preview_url: str, capture: Any, worker: Any) -> Any:
+    """The mapping step as the page proposes it ("Check the file with these columns"), then the
+    worker's check. A file that could not be read has no mapping step: nothing to post."""
+    page = client.get(preview_url)
+    form = (page.context or {}).get("form") if page.status_code == 200 else None
+    if form is None or "columns" not in page.context:
+        return page
+    data = {"map": "1"} | {name: form[name].value() or "" for name in form.fields}
+    with capture(execute=True):
+        response = client.post(preview_url, data)
+    worker()
+    return response

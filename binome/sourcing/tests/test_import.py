@@ -219,7 +219,12 @@ def test_an_unknown_place_is_an_error(cast: Cast) -> None:
 
 @pytest.mark.parametrize(
     ("codes", "reason"),
-    [("K9999", "Unknown ROME code"), ("cuisinier", "is not a ROME code"), ("K2204|G1602|N1103|M1805", "At most")],
+    [
+        ("K9999", "Unknown ROME code"),
+        ("K22", "is not a ROME code"),
+        ("astronaute lunaire", "No ROME occupation is called"),
+        ("K2204|G1602|N1103|M1805", "At most"),
+    ],
 )
 def test_bad_rome_codes_are_errors(cast: Cast, codes: str, reason: str) -> None:
     [message] = errors_for(cast, target_occupations=codes)
@@ -239,10 +244,10 @@ def test_a_missing_consent_date_is_an_error(cast: Cast) -> None:
 
 
 def test_a_missing_required_column_is_reported_once(cast: Cast) -> None:
-    headers = [h if h != "date du consentement" else "remarques" for h in HEADERS_FR]
+    headers = [h if h != "date du consentement" else "divers" for h in HEADERS_FR]
     result = run(cast, csv_bytes([example_row(i) for i in range(5)], headers=headers))
     assert [(e.line, e.column) for e in result.errors] == [(1, "consent date")]
-    assert any("remarques" in warning for warning in result.warnings)
+    assert any("divers" in warning for warning in result.warnings)
 
 
 def test_two_rows_for_the_same_person_are_an_error(cast: Cast) -> None:
@@ -287,19 +292,22 @@ def test_an_unknown_partner_slug_is_a_command_error(cast: Cast, tmp_path: Any) -
         call_command("import_referrals", str(path), "--partner", "nope")
 
 
-def test_the_fast_xlsx_reader_reads_what_openpyxl_reads() -> None:
+def test_the_workbook_reader_reads_what_openpyxl_reads() -> None:
     import datetime
 
     from openpyxl import Workbook, load_workbook
 
-    from binome.sourcing.importing.reading import read_xlsx
+    from binome.sourcing.importing.reading import read_workbook
 
     def read_with_openpyxl(data: bytes) -> tuple[list[str], list[tuple[int, list[object]]]]:
-        """The reference: openpyxl's values, blank rows and trailing empty cells left out."""
+        """The reference: openpyxl's values, blank rows and trailing empty cells left out; a date
+        cell is a date (openpyxl says midnight of that day)."""
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = []
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(values)
+            cells = [
+                c.date() if isinstance(c, datetime.datetime) and c.time() == datetime.time() else c for c in values
+            ]
             while cells and cells[-1] is None:
                 cells.pop()
             if cells and not all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
@@ -324,5 +332,5 @@ def test_the_fast_xlsx_reader_reads_what_openpyxl_reads() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     for data in (buffer.getvalue(), xlsx_bytes([example_row(i) for i in range(20)]), template_bytes("xlsx")):
-        fast, (headers, rows) = read_xlsx(data), read_with_openpyxl(data)
+        fast, (headers, rows) = read_workbook(data), read_with_openpyxl(data)
         assert (fast.headers, trimmed(fast.rows)) == (headers, rows)  # type: ignore[arg-type]

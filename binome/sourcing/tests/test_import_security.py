@@ -21,7 +21,14 @@ from binome.people.selectors import people_visible_to
 from binome.sourcing.duplicates import duplicate_pairs
 from binome.sourcing.importing import import_referrals
 from binome.sourcing.models import Consent, Referral
-from binome.sourcing.tests.importing_helpers import HEADERS_FR, csv_bytes, ensure_consent_text, example_row, xlsx_bytes
+from binome.sourcing.tests.importing_helpers import (
+    HEADERS_FR,
+    accept_columns,
+    csv_bytes,
+    ensure_consent_text,
+    example_row,
+    xlsx_bytes,
+)
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +49,12 @@ def _setup(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 def run_worker() -> None:
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
+
+
+def read_and_map(client: Any, capture: Any, preview_url: str) -> None:
+    """The worker reads the file, the user accepts the proposed columns, the worker checks it."""
+    run_worker()
+    accept_columns(client, preview_url, capture, run_worker)
 
 
 def upload(client: Any, capture: Any, partner_pk: int, data: bytes, name: str = "referrals.csv") -> Any:
@@ -108,7 +121,7 @@ def test_F6_the_preview_shows_nothing_of_a_person_outside_the_importer_scope(
     preview_url = upload(
         client, django_capture_on_commit_callbacks, cast.paris_ngo.pk, csv_bytes([_row_with_her_phone()])
     )["Location"]
-    run_worker()
+    read_and_map(client, django_capture_on_commit_callbacks, preview_url)
     page = client.get(preview_url).content.decode()
     assert reverse("people:person", args=[leila.pk]) not in page
     assert f"#{leila.pk}" not in page
@@ -220,6 +233,10 @@ def test_F7_the_check_runs_in_the_worker_and_the_page_shows_its_status(
     assert "To create" not in waiting.content.decode()
     run_worker()
     assert DBTaskResult.objects.get(task_path=CHECK_TASK).status == "SUCCESSFUL"
+    mapping = client.get(preview_url)
+    assert not mapping.has_header("Refresh")
+    assert "Vérifier le fichier avec ces colonnes" in mapping.content.decode()  # the mapping step, before any check
+    accept_columns(client, preview_url, django_capture_on_commit_callbacks, run_worker)
     ready = client.get(preview_url)
     assert not ready.has_header("Refresh")
     assert example_row(1)["first_name"] in ready.content.decode()
@@ -231,17 +248,17 @@ def test_F7_the_upload_is_parsed_once_and_reloads_read_the_stored_result(
     client = client_for(cast.amara)
     rows = [example_row(i) for i in range(12)]
     preview_url = upload(client, django_capture_on_commit_callbacks, cast.paris_ngo.pk, csv_bytes(rows))["Location"]
-    run_worker()
+    read_and_map(client, django_capture_on_commit_callbacks, preview_url)
     with django_capture_on_commit_callbacks(execute=True):
         pages = [client.get(preview_url).content.decode() for _ in range(3)]
     run_worker()
     assert all(rows[5]["last_name"] in page for page in pages)
-    assert DBTaskResult.objects.filter(task_path=CHECK_TASK).count() == 1  # no second parse
+    assert DBTaskResult.objects.filter(task_path=CHECK_TASK).count() == 2  # read once, checked once: no re-parse
     assert not list(settings.IMPORT_PENDING_DIR.glob("*.data"))  # the upload itself is gone: nothing to re-read
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(preview_url).status_code == 302
     assert Referral.objects.filter(source=Referral.Source.IMPORT, created_by=cast.amara).count() == 12
-    assert DBTaskResult.objects.filter(task_path=CHECK_TASK).count() == 1
+    assert DBTaskResult.objects.filter(task_path=CHECK_TASK).count() == 2
 
 
 def test_F7_a_request_larger_than_MAX_REQUEST_BYTES_gets_413(
@@ -271,7 +288,7 @@ def test_F13_a_nul_after_the_first_4_kb_is_reported_at_preview_with_its_line_and
     assert "U+0000" in result.errors[0].message
     client = client_for(cast.amara)
     preview_url = upload(client, django_capture_on_commit_callbacks, cast.paris_ngo.pk, data)["Location"]
-    run_worker()
+    read_and_map(client, django_capture_on_commit_callbacks, preview_url)
     page = client.get(preview_url).content.decode()
     assert '<td class="num">51</td>' in page
     assert client.post(preview_url).status_code == 200  # the errors again, never a 500

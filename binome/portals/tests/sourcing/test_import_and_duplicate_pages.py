@@ -15,7 +15,13 @@ from binome.people.models import Person
 from binome.people.services import create_person
 from binome.portals.views.sourcing import imports as import_views
 from binome.sourcing.models import Referral
-from binome.sourcing.tests.importing_helpers import csv_bytes, ensure_consent_text, example_row, xlsx_bytes
+from binome.sourcing.tests.importing_helpers import (
+    accept_columns,
+    csv_bytes,
+    ensure_consent_text,
+    example_row,
+    xlsx_bytes,
+)
 from conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +56,8 @@ def upload(client: Any, partner_pk: int, data: bytes, name: str = "referrals.csv
         )
     if check:
         run_worker()
+        if response.status_code == 302:
+            accept_columns(client, response["Location"], CAPTURE[0], run_worker)
     return response
 
 
@@ -165,3 +173,101 @@ def test_a_lyon_coordinator_gets_404_merging_paris_files(cast: Cast, client_for:
     url = reverse("sourcing:merge", args=[cast.chloe.person_id, cast.ben.person_id])
     assert client_for(cast.lucie).post(url, {"keep": cast.chloe.person_id}).status_code == 404
     assert Person.objects.filter(pk=cast.ben.person_id).exists()
+
+
+# --- An import in the NGO's language: the mapping step, the way back to the referrals -------------
+
+
+def _mapping_page(client: Any, data: bytes, partner_pk: int, name: str = "orientations.xlsx") -> tuple[str, Any]:
+    response = upload(client, partner_pk, data, name, check=False)
+    run_worker()  # reads the file; the columns wait for the user
+    return response["Location"], client.get(response["Location"])
+
+
+def test_the_mapping_step_proposes_fields_from_french_headers_and_remembers_the_users_choice(
+    cast: Cast, client_for: Any
+) -> None:
+    from binome.sourcing.tests.ngo_spreadsheet import HEADERS, ngo_spreadsheet
+
+    client = client_for(cast.amara)
+    preview_url, page = _mapping_page(client, ngo_spreadsheet(rows=3), cast.paris_ngo.pk)
+    form = page.context["form"]
+    proposed = {HEADERS[int(name.split("_")[1])]: form[name].value() for name in form.fields}
+    assert proposed["Tél"] == "phone"
+    assert proposed["Courriel"] == "email"
+    assert proposed["Nationalité"] == "country_of_origin"
+    assert proposed["Métier recherché"] == "target_occupations"
+    assert proposed["Langues parlées"] == "languages"
+    html = page.content.decode()
+    assert "Vérifier le fichier avec ces colonnes" in html  # the coordinator's page is in French
+    assert "Ignorer cette colonne" in html
+    # Two columns for one field: the form comes back with the reason, nothing is checked.
+    choices = {name: form[name].value() or "" for name in form.fields}
+    observations = f"column_{HEADERS.index('Observations')}"
+    choices[observations] = "phone"
+    again = client.post(preview_url, {"map": "1", **choices})
+    assert again.status_code == 200
+    assert "Tél" in str(again.context["form"].errors[observations])  # names the column that holds it
+    assert "Corrigez" in again.content.decode() or "corriger" in again.content.decode()  # the summary on top
+    # The user ignores "Observations": remembered for this partner's next file.
+    choices[observations] = ""
+    with CAPTURE[0](execute=True):
+        assert client.post(preview_url, {"map": "1", **choices}).status_code == 302
+    run_worker()
+    _url, next_page = _mapping_page(client, ngo_spreadsheet(rows=3), cast.paris_ngo.pk)
+    assert next_page.context["form"][observations].value() == ""
+
+
+def test_after_an_import_a_link_leads_to_its_referrals_on_the_screening_board(cast: Cast, client_for: Any) -> None:
+    from binome.sourcing.tests.ngo_spreadsheet import expected, ngo_spreadsheet
+
+    client = client_for(cast.amara)
+    earlier = upload(client, cast.paris_ngo.pk, csv_bytes([example_row(1)]))
+    client.post(earlier["Location"])
+    response = upload(client, cast.paris_ngo.pk, ngo_spreadsheet(rows=4), "orientations.xlsx")
+    done = client.post(response["Location"], follow=True)
+    html = done.content.decode()
+    assert "Voir les orientations importées" in html
+    board_url = done.context["batch"] and f"/staff/screening/?import_batch={done.context['batch']}"
+    assert board_url
+    assert board_url in html
+    board = client.get(board_url).content.decode()
+    assert all(expected(i)["first_name"] in board for i in range(4))
+    assert example_row(1)["last_name"] not in board  # the earlier import's referral is not listed
+    assert Referral.objects.filter(import_batch=done.context["batch"]).count() == 4
+
+
+def test_a_cancelled_import_url_says_so_on_a_page_of_the_site(cast: Cast, client_for: Any, settings: Any) -> None:
+    settings.DEBUG = True  # not the debug page either
+    client = client_for(cast.amara)
+    preview_url = upload(client, cast.paris_ngo.pk, csv_bytes([example_row(1)]))["Location"]
+    client.post(preview_url, {"cancel": "1"})
+    gone = client.get(preview_url)
+    assert gone.status_code == 404
+    assert "Cet import n'est plus disponible" in gone.content.decode()
+    assert reverse("sourcing:imports") in gone.content.decode()
+
+
+def test_the_import_is_linked_from_the_screening_board_and_the_staff_navigation(cast: Cast, client_for: Any) -> None:
+    html = client_for(cast.amara).get(reverse("sourcing:screening_board")).content.decode()
+    assert html.count(f'href="{reverse("sourcing:imports")}"') >= 2
+
+
+def test_the_mapping_form_answers_hostile_input_with_its_errors(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    preview_url, _page = _mapping_page(client, csv_bytes([example_row(1)]), cast.paris_ngo.pk, "r.csv")
+    response = client.post(preview_url, {"map": "1", "column_0": "<script>alert(1)</script>", "column_99": "email"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(" not in html
+    assert "Aucune colonne ne contient ces champs obligatoires" in html  # every column was left out but one
+
+
+def test_the_preview_names_changed_fields_in_the_users_language(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    row = example_row(1)
+    client.post(upload(client, cast.paris_ngo.pk, csv_bytes([row]))["Location"])
+    changed = row | {"phone": "07 11 22 33 44"}
+    html = client.get(upload(client, cast.paris_ngo.pk, csv_bytes([changed]))["Location"]).content.decode()
+    assert "Nouvelles valeurs : téléphone" in " ".join(html.split())
+    assert "Nouvelles valeurs : phone" not in " ".join(html.split())

@@ -1,8 +1,9 @@
-"""Staff page for spreadsheet imports: upload → checked once in the worker → preview → confirm.
+"""Staff page for spreadsheet imports: upload → read in the worker → columns matched → checked in
+the worker → preview → confirm → a link to the imported referrals on the screening board.
 
 The flow, the storage of the waiting upload and its checked rows live in
-binome/sourcing/importing/pending.py; this page only shows them. While the worker checks the file
-the preview page refreshes itself (a meta refresh: no script, works without JavaScript).
+binome/sourcing/importing/pending.py; this page only shows them. While the worker reads or checks
+the file the page refreshes itself (a Refresh header: no script, works without JavaScript).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,18 +23,23 @@ from binome.lib.forms import BinomeForm
 from binome.organisations.models import Organisation
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user
+from binome.sourcing.forms_import import ColumnMappingForm
 from binome.sourcing.importing import pending as pending_imports
 from binome.sourcing.importing import template_bytes
-from binome.sourcing.importing.columns import COLUMNS
+from binome.sourcing.importing.columns import BY_KEY, COLUMNS
+from binome.sourcing.importing.mapping import suggest
 from binome.sourcing.importing.pending import pending_dir
 from binome.sourcing.importing.reading import limits, too_large_message
+from binome.sourcing.importing.service import ImportResult, column_letter
 from binome.sourcing.models import PendingImport
+from binome.sourcing.selectors import referrals_visible_to
 from binome.territories.selectors import territories_visible_to
 
-__all__ = ["pending_dir", "preview", "template", "upload"]
+__all__ = ["done", "pending_dir", "preview", "template", "upload"]
 
 PREVIEW_ROWS = 300
 REFRESH_SECONDS = 2
+ACCEPTED = ".csv,.xlsx,.xls,.ods,text/csv"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,8 +57,8 @@ def importable_partners(user: Any) -> QuerySet[Organisation]:
 class UploadForm(BinomeForm):
     partner = forms.IntegerField(label=gettext_lazy("Partner"), widget=forms.Select)
     file = forms.FileField(
-        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        label=gettext_lazy("Spreadsheet (CSV, XLSX, XLS or ODS)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
 
     def clean_file(self) -> Any:
@@ -62,13 +69,21 @@ class UploadForm(BinomeForm):
         return upload
 
 
-def _pending(request: HttpRequest, token: str) -> PendingImport:
+def _pending(request: HttpRequest, token: str) -> PendingImport | None:
     """The waiting upload, only for its uploader and only while the partner is still in their scope."""
     if not pending_imports.TOKEN.match(token):
-        raise Http404
-    pending = get_object_or_404(PendingImport.objects.select_related("partner"), token=token, uploaded_by=request.user)
-    get_object_or_404(importable_partners(request.user), pk=pending.partner_id)
+        return None
+    pending = (
+        PendingImport.objects.select_related("partner").filter(token=token, uploaded_by_id=request.user.pk).first()
+    )
+    if pending is None or not importable_partners(request.user).filter(pk=pending.partner_id).exists():
+        return None
     return pending
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    """An import imported, cancelled, expired or someone else's: a page that says so (404)."""
+    return render(request, "portals/sourcing/imports/gone.html", status=404)
 
 
 @staff_only
@@ -96,11 +111,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 @staff_only
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     pending = _pending(request, token)
+    if pending is None:
+        return _gone(request)
     if request.method == "POST" and "cancel" in request.POST:
         pending_imports.discard(pending)
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("sourcing:imports")
     context: dict[str, Any] = {"pending": pending, "partner": pending.partner, "filename": pending.filename}
+    if pending.status == PendingImport.Status.MAPPING:
+        return _mapping(request, pending, context)
     if pending.status != PendingImport.Status.READY:
         failed = pending.status == PendingImport.Status.FAILED or pending_imports.stalled(pending)
         context |= {"failed": failed, "refresh": REFRESH_SECONDS}
@@ -110,10 +129,13 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             # and it works without JavaScript.
             response["Refresh"] = str(REFRESH_SECONDS)
         return response
+    if request.method == "POST" and "remap" in request.POST:
+        pending_imports.back_to_mapping(pending)
+        return redirect("sourcing:import_preview", token=token)
     if request.method == "POST":
         result = pending_imports.confirm(pending, actor=acting_user(request))
         if result is None:
-            raise Http404  # imported or cancelled meanwhile (a second click)
+            return _gone(request)  # imported or cancelled meanwhile (a second click)
         if result.saved:
             messages.success(
                 request,
@@ -125,20 +147,91 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                     "skipped": result.skipped,
                 },
             )
-            return redirect("sourcing:imports")
+            return redirect(reverse("sourcing:import_done") + f"?import_batch={result.batch}")
     else:
         result = pending_imports.stored_result(pending)
         if result is None:
-            raise Http404
+            return _gone(request)
+    return render(request, "portals/sourcing/imports/preview.html", context | _preview_context(pending, result))
+
+
+def _preview_context(pending: PendingImport, result: ImportResult) -> dict[str, Any]:
     rows_by_action = {
         action: [row for row in result.rows if row.action == action][:PREVIEW_ROWS]
         for action in ("create", "update", "skip")
     }
+    for rows in rows_by_action.values():
+        for row in rows:  # the fields' names in the user's language, not the code's
+            row.changed = [_field_label(key) for key in row.changed]
+    return {
+        "result": result,
+        "token": pending.token,
+        "rows_by_action": rows_by_action,
+        "preview_rows": PREVIEW_ROWS,
+        "mapped": _mapped_columns(pending),
+    }
+
+
+def _field_label(key: str) -> str:
+    if key in BY_KEY:
+        return str(BY_KEY[key].label)
+    return {"home_id": _("home town"), "consent": _("consent date")}.get(key, key)
+
+
+def _mapped_columns(pending: PendingImport) -> list[tuple[str, str]]:
+    """(header in the file, Binôme's field) for each column the import reads, in the file's order."""
+    table = pending_imports.stored_table(pending)
+    if table is None or pending.mapping is None:
+        return []
+    return [
+        (table.headers[int(index)] or column_letter(int(index)), str(BY_KEY[key].label))
+        for index, key in sorted(pending.mapping.items(), key=lambda item: int(item[0]))
+        if key in BY_KEY and int(index) < len(table.headers)
+    ]
+
+
+def _mapping(request: HttpRequest, pending: PendingImport, context: dict[str, Any]) -> HttpResponse:
+    """The mapping step: one select per column of the file, proposed from the partner's last imports
+    and the headers' names; confirmed, the file is checked with it."""
+    table = pending_imports.stored_table(pending)
+    if table is None:
+        return _gone(request)
+    form = ColumnMappingForm(
+        request.POST if request.method == "POST" else None,
+        headers=table.headers,
+        initial_mapping=suggest(table.headers, pending.partner),
+    )
+    if request.method == "POST" and form.is_valid():
+        pending_imports.set_mapping(pending, form.mapping(), user=request.user)
+        return redirect("sourcing:import_preview", token=pending.token)
+    samples = [cells for _line, cells in table.rows[:3]]
+    columns = [
+        (form[f"column_{index}"], [_sample(cells, index) for cells in samples]) for index in range(len(table.headers))
+    ]
     return render(
         request,
-        "portals/sourcing/imports/preview.html",
-        context | {"result": result, "token": token, "rows_by_action": rows_by_action, "preview_rows": PREVIEW_ROWS},
+        "portals/sourcing/imports/mapping.html",
+        context | {"form": form, "columns": columns, "rows": len(table.rows)},
     )
+
+
+def _sample(cells: list[Any], index: int) -> str:
+    value = cells[index] if index < len(cells) else None
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%d/%m/%Y"))
+    return str(value)[:40]
+
+
+@staff_only
+def done(request: HttpRequest) -> HttpResponse:
+    """After an import: how many referrals it created, and the way to them on the screening board."""
+    batch = request.GET.get("import_batch", "")
+    if not (batch.isascii() and batch.isalnum()):
+        batch = ""
+    count = referrals_visible_to(request.user).filter(import_batch=batch).count() if batch else 0
+    return render(request, "portals/sourcing/imports/done.html", {"batch": batch if count else "", "count": count})
 
 
 @staff_only

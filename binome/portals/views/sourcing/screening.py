@@ -99,6 +99,7 @@ def _filtered(user: Any, params: QueryDict) -> tuple[BoardFilterForm, QuerySet[R
                 domain=data["domain"],
                 language=data["language"],
                 french_level=data["french_level"],
+                import_batch=data["import_batch"],
             ),
         )
         status, verdict = data["status"], data["precheck"]
@@ -129,6 +130,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         "decisions": DECISION_BUTTONS,
         "cohorts": _open_cohorts(request.user),
         "rule_sets": _rule_sets(request.user),
+        "import_batch": form.cleaned_data["import_batch"] if form.is_valid() else "",
     }
 
 
