@@ -275,6 +275,7 @@ INVENTORY: list[ModelEntry] = [
             "status_reason": C.SENSITIVE,
             "precheck_override": C.SENSITIVE,
             "merged_into": REF,
+            "import_batch": C.ACTIVITY,
         },
     ),
     ModelEntry(

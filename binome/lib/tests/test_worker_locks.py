@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from binome.lib import worker
 from binome.lib.mail import send_email
 from binome.lib.models import OutgoingMessage
+from conftest import APPS_BUT_REFERENCE
 
 
 def run_worker() -> None:
@@ -37,7 +38,7 @@ def _hold_the_write_lock(seconds: float, taken: threading.Event) -> None:
     other.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE)
 def test_a_sent_email_s_receipt_waits_for_a_locked_database_instead_of_failing(monkeypatch: pytest.MonkeyPatch) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the lock is SQLite's")
@@ -67,7 +68,7 @@ def _send_while_locked(holder: threading.Thread, taken: threading.Event):  # typ
     return send
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE)
 def test_a_task_whose_own_write_meets_the_lock_goes_back_to_the_queue_then_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
