@@ -5,6 +5,9 @@ UV ?= scripts/uv
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails follow the address the app is served on, unless SITE_URL is set (environment or
+# .env): config/settings.py reads SITE_URL first, then this.
+export SERVED_AT := http://$(HOST):$(PORT)
 
 .PHONY: help bootstrap setup run web worker test test-fast e2e lint format bench messages
 
@@ -22,20 +25,21 @@ bootstrap:
 setup: bootstrap
 	@$(PY) manage.py migrate --no-input -v0
 	@$(PY) manage.py load_reference_data
-	@$(PY) manage.py seed_demo --if-empty
+	@$(PY) manage.py seed_demo --if-empty --progress
 
+# The worker runs under scripts/supervise: if it dies, it is started again.
 run: setup
-	@echo "Binôme on http://$(HOST):$(PORT)  (Ctrl-C stops the web app and the worker)"
+	@echo "Binôme on http://$(HOST):$(PORT), emailed links to $${SITE_URL:-$(SERVED_AT)}  (Ctrl-C stops the web app and the worker)"
 	@$(PY) manage.py demo_logins
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --no-startup-delay & \
+	  scripts/supervise worker $(PY) manage.py worker --no-startup-delay --recover-running-after 0 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 web: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: bootstrap
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 # Browser tests run on their own (a live server empties the database between tests), two at a time:
 # each xdist worker has its own database and live server.

@@ -28,6 +28,10 @@ from binome.reference.services import load_reference_data
 from binome.sourcing.models import Referral
 from binome.territories.models import Territory
 
+# A transactional test empties every table it may touch when it ends; the reference data (ROME,
+# GeoNames, loaded once per test database) must survive it, so such tests leave that app out.
+APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
+
 PASSWORD = "correct-horse-battery-staple"
 PARIS, LYON = 2988507, 2996944
 

@@ -312,7 +312,8 @@ IMPORT_PENDING_DIR = Path(os.environ.get("IMPORT_PENDING_DIR", str(BASE_DIR / "v
 # Uploaded files (teaching material). Never served as public /media/: a view checks who may read each file.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Absolute address of the site, for links in emails sent by the worker (which has no request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, it follows the address `make run` serves on (HOST, PORT: the Makefile exports SERVED_AT).
+SITE_URL = (os.environ.get("SITE_URL") or os.environ.get("SERVED_AT") or "http://127.0.0.1:8000").rstrip("/")
 
 # --- Background work ------------------------------------------------------------------
 TASKS = {

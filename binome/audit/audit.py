@@ -86,6 +86,7 @@ class Verb(models.TextChoices):
     EDITED = "edited"
     VERSIONED = "versioned"
     RESENT_SURVEY_LINK = "resent survey link"
+    RESENT_EMAIL = "resent email"
     ENTERED_SURVEY_ANSWERS = "entered survey answers"
     SUBMITTED_SURVEY = "submitted survey"
     # Impact

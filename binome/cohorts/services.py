@@ -24,7 +24,7 @@ from binome.cohorts.models import (
     Workshop,
     WorkshopInvitation,
 )
-from binome.cohorts.tasks import send_calendar_email
+from binome.lib.mail import Email, queue_emails
 from binome.people.languages import languages_of
 from binome.people.models import Person
 from binome.territories.models import Territory
@@ -77,29 +77,35 @@ def generate_calendar(cohort: Cohort) -> list[Workshop]:
 SCHEDULE_FIELDS = {"starts_at", "ends_at", "place"}
 
 
-@transaction.atomic
 def update_workshop(workshop: Workshop, *, actor: Actor, **changes: Any) -> Workshop:
     """Edit one event. If its time or place moves after invitations went out, the invited
-    people get the update (same UID, next SEQUENCE)."""
-    if workshop.is_cancelled:
-        raise ValidationError(_("This workshop is cancelled."))
-    changed = [name for name, value in changes.items() if getattr(workshop, name) != value]
-    for name in changed:
-        setattr(workshop, name, changes[name])
-    if workshop.ends_at <= workshop.starts_at:
-        raise ValidationError({"ends_at": _("The workshop must end after it starts.")})
-    if not changed:
-        return workshop
-    resend = bool(SCHEDULE_FIELDS & set(changed)) and workshop.invitations.exists()
+    people get the update (same UID, next SEQUENCE), queued once the change is saved: the emails
+    are written outside the write transaction."""
+    with transaction.atomic():
+        if workshop.is_cancelled:
+            raise ValidationError(_("This workshop is cancelled."))
+        changed = [name for name, value in changes.items() if getattr(workshop, name) != value]
+        for name in changed:
+            setattr(workshop, name, changes[name])
+        if workshop.ends_at <= workshop.starts_at:
+            raise ValidationError({"ends_at": _("The workshop must end after it starts.")})
+        if not changed:
+            return workshop
+        resend = bool(SCHEDULE_FIELDS & set(changed)) and workshop.invitations.exists()
+        if resend:
+            workshop.sequence += 1
+        workshop.save()
+        audit.record(actor=actor, verb=audit.Verb.UPDATED, target=workshop, fields=sorted(changed))
     if resend:
-        workshop.sequence += 1
-    workshop.save()
-    audit.record(actor=actor, verb=audit.Verb.UPDATED, target=workshop, fields=sorted(changed))
-    if resend:
-        invitations = list(workshop.invitations.select_related("person"))
-        languages = languages_of(invitation.person for invitation in invitations)
-        for invitation in invitations:
-            _send_invitation(workshop, invitation, language=languages[invitation.person_id], updated=True)
+        invited = [invitation.person for invitation in workshop.invitations.select_related("person")]
+        languages = languages_of(invited)
+        queue_emails(
+            [
+                _invitation_email([workshop], person, language=languages[person.pk], updated=True)
+                for person in invited
+                if person.email
+            ]
+        )
     return workshop
 
 
@@ -108,25 +114,46 @@ def _when(workshop: Workshop) -> str:
     return f"{formats.date_format(local, 'l j F Y')}, {formats.time_format(local, 'H:i')}"
 
 
-def _send_invitation(
-    workshop: Workshop, invitation: WorkshopInvitation, *, language: str, updated: bool = False
-) -> None:
-    email = invitation.person.email
-    if not email:
-        return
+def _line(workshop: Workshop) -> str:
+    place = (" · " + workshop.place) if workshop.place else ""
+    return f"- {workshop.title}: {_when(workshop)}{place}"
+
+
+def _invitation_email(workshops: list[Workshop], person: Person, *, language: str, updated: bool = False) -> Email:
+    """One email to one person for one or more workshops of a cohort, one .ics file each."""
+    email = person.email
+    first = workshops[0]
     with translation.override(language):
-        subject = (_("Updated: %(title)s") if updated else _("Invitation: %(title)s")) % {"title": workshop.title}
-        body = _(
-            "Hello %(first_name)s,\n\nYou are invited to “%(title)s” on %(when)s.\n%(place)s\n\n"
-            "The attached file adds it to your calendar.\n\nThe Binôme team"
-        ) % {
-            "first_name": invitation.person.first_name,
-            "title": workshop.title,
-            "when": _when(workshop),
-            "place": (_("Place: %(place)s") % {"place": workshop.place}) if workshop.place else "",
-        }
-    send_calendar_email(
-        subject=subject, body=body, to=[email], ics=ics.invitation_ics(workshop, attendee=email), method="REQUEST"
+        if len(workshops) == 1:
+            subject = (_("Updated: %(title)s") if updated else _("Invitation: %(title)s")) % {"title": first.title}
+            body = _(
+                "Hello %(first_name)s,\n\nYou are invited to “%(title)s” on %(when)s.\n%(place)s\n\n"
+                "The attached file adds it to your calendar.\n\nThe Binôme team"
+            ) % {
+                "first_name": person.first_name,
+                "title": first.title,
+                "when": _when(first),
+                "place": (_("Place: %(place)s") % {"place": first.place}) if first.place else "",
+            }
+        else:
+            subject = _("%(cohort)s: your %(n)s workshop dates") % {"cohort": first.cohort.name, "n": len(workshops)}
+            body = _(
+                "Hello %(first_name)s,\n\nYou are invited to these %(n)s events of “%(cohort)s”:\n\n%(dates)s\n\n"
+                "Each attached file adds one of them to your calendar.\n\nThe Binôme team"
+            ) % {
+                "first_name": person.first_name,
+                "n": len(workshops),
+                "cohort": first.cohort.name,
+                "dates": "\n".join(_line(workshop) for workshop in workshops),
+            }
+    return Email(
+        subject=subject,
+        body=body,
+        to=[email],
+        person_id=person.pk,
+        calendar="".join(ics.invitation_ics(workshop, attendee=email) for workshop in workshops),
+        calendar_method="REQUEST",
+        territory_id=first.cohort.territory_id,
     )
 
 
@@ -140,64 +167,158 @@ class Invited:
     left_out: int  # people the workshop is for who could not be invited: it is full
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Published:
+    """What publishing a cohort's calendar did."""
+
+    invitations: int  # workshop invitations created
+    emails: int  # emails queued: one per person, with every new date
+    people: int  # people invited to at least one workshop
+    left_out: int  # (person, workshop) invitations that did not fit a full workshop
+    workshops: int  # upcoming workshops the calendar has
+
+
+def _refuse_closed(workshop: Workshop) -> None:
+    if workshop.is_cancelled:
+        raise ValidationError(_("A cancelled workshop can't be sent out."))
+    if workshop.ends_at <= timezone.now():
+        raise ValidationError(_("This workshop is over: there is nobody to invite any more."))
+
+
+def _plan(workshops: list[Workshop], members: dict[str, Members]) -> tuple[dict[int, list[WorkshopInvitation]], int]:
+    """The invitations still to create, workshop by workshop, up to each workshop's capacity;
+    and how many people did not fit."""
+    invited: dict[int, set[int]] = {workshop.pk: set() for workshop in workshops}
+    pairs = WorkshopInvitation.objects.filter(workshop__in=workshops).values_list("workshop_id", "person_id")
+    for workshop_id, person_id in pairs:
+        invited[workshop_id].add(person_id)
+    plan: dict[int, list[WorkshopInvitation]] = {}
+    left_out = 0
+    for workshop in workshops:
+        already = invited[workshop.pk]
+        candidates = [
+            WorkshopInvitation(workshop=workshop, person=person, role=role)
+            for person, role in members.get(workshop.audience, [])
+            if person.pk not in already
+        ]
+        places = len(candidates) if workshop.capacity is None else max(workshop.capacity - len(already), 0)
+        plan[workshop.pk] = candidates[:places]
+        left_out += len(candidates) - len(plan[workshop.pk])
+    return plan, left_out
+
+
+def _by_person(workshops: list[Workshop], plan: dict[int, list[WorkshopInvitation]]) -> dict[int, list[Workshop]]:
+    dates: dict[int, list[Workshop]] = {}
+    for workshop in workshops:
+        for invitation in plan[workshop.pk]:
+            dates.setdefault(invitation.person_id, []).append(workshop)
+    return dates
+
+
+def _send_out(workshops: list[Workshop], members: dict[str, Members], *, actor: Actor) -> tuple[int, int, int, int]:
+    """Invite, to these workshops (of one cohort, by date), the members they are for who are not
+    invited yet: one email per person with every new date, one .ics file each.
+
+    SQLite has one writer at a time: the emails (text and .ics files, the slow part) are written
+    before the write transaction, which then only re-checks, saves the invitations and the queued
+    messages in a few statements, and commits. Returns (invitations, emails, people, left out)."""
+    people = {person.pk: person for group in members.values() for person, _role in group}
+    languages = languages_of(people.values())
+    plan, _left = _plan(workshops, members)
+    drafts = {
+        pk: (tuple(w.pk for w in dates), _invitation_email(dates, people[pk], language=languages[pk]))
+        for pk, dates in _by_person(workshops, plan).items()
+        if people[pk].email
+    }
+    with transaction.atomic():
+        # The row locks make two coordinators pressing "invite" at once count the same places.
+        locked = list(Workshop.objects.select_for_update().filter(pk__in=[w.pk for w in workshops]))
+        for workshop in locked:
+            _refuse_closed(workshop)
+        plan, left_out = _plan(workshops, members)  # again, under the lock
+        new = [invitation for workshop in workshops for invitation in plan[workshop.pk]]
+        WorkshopInvitation.objects.bulk_create(new)
+        emails = []
+        for pk, dates in _by_person(workshops, plan).items():
+            if not people[pk].email:
+                continue
+            drafted = drafts.get(pk)
+            if drafted is None or drafted[0] != tuple(w.pk for w in dates):  # someone invited meanwhile
+                drafted = ((), _invitation_email(dates, people[pk], language=languages[pk]))
+            emails.append(drafted[1])
+        queue_emails(emails)
+        for workshop in workshops:
+            audit.record(actor=actor, verb=audit.Verb.INVITED, target=workshop, count=len(plan[workshop.pk]))
+    return len(new), len(emails), len({i.person_id for i in new}), left_out
+
+
 def invite_to_workshop(workshop: Workshop, *, members: Members, actor: Actor) -> Invited:
     """Invite the cohort's mentors and/or mentees (by the workshop's audience) who are not
     invited yet, by email with an .ics, up to the workshop's capacity.
 
     `members` is who the workshop is for, `binome.pairing.workshops.cohort_members(cohort,
     audience)`: the cohort's duos decide it, and they live above this app."""
-    # The row lock makes two coordinators pressing "invite" at once count the same places.
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if workshop.is_cancelled:
-        raise ValidationError(_("A cancelled workshop can't be sent out."))
-    if workshop.ends_at <= timezone.now():
-        raise ValidationError(_("This workshop is over: there is nobody to invite any more."))
-    already = set(workshop.invitations.values_list("person_id", flat=True))
-    candidates = [
-        WorkshopInvitation(workshop=workshop, person=person, role=role)
-        for person, role in members
-        if person.pk not in already
-    ]
-    places = len(candidates) if workshop.capacity is None else max(workshop.capacity - len(already), 0)
-    new = candidates[:places]
-    WorkshopInvitation.objects.bulk_create(new)
-    languages = languages_of(invitation.person for invitation in new)
-    for invitation in new:
-        _send_invitation(workshop, invitation, language=languages[invitation.person_id])
-    audit.record(actor=actor, verb=audit.Verb.INVITED, target=workshop, count=len(new))
-    return Invited(sent=len(new), left_out=len(candidates) - len(new))
+    workshop = Workshop.objects.select_related("cohort").get(pk=workshop.pk)
+    _refuse_closed(workshop)
+    invitations, _emails, _people, left_out = _send_out([workshop], {workshop.audience: members}, actor=actor)
+    return Invited(sent=invitations, left_out=left_out)
 
 
-@transaction.atomic
+def upcoming_workshops(cohort: Cohort) -> list[Workshop]:
+    """The workshops publishing the calendar sends: not cancelled, not over, by date."""
+    found = cohort.workshops.select_related("cohort").filter(status=Workshop.Status.PLANNED, ends_at__gt=timezone.now())
+    return list(found.order_by("starts_at", "pk"))
+
+
+def publish_calendar(cohort: Cohort, *, members: dict[str, Members], actor: Actor) -> Published:
+    """Send the cohort's calendar: everyone each upcoming workshop is for, who is not invited yet,
+    gets ONE email with all their new dates (one .ics file per workshop), not one email per workshop.
+    Sending again only invites who is new (a duo confirmed since, a workshop added).
+
+    `members`: who each audience is, `{audience: cohort_members(cohort, audience)}` (binome.pairing)."""
+    workshops = upcoming_workshops(cohort)
+    if not workshops:
+        raise ValidationError(_("This calendar has no upcoming workshop to send."))
+    invitations, emails, people, left_out = _send_out(workshops, members, actor=actor)
+    return Published(invitations=invitations, emails=emails, people=people, left_out=left_out, workshops=len(workshops))
+
+
 def cancel_workshop(workshop: Workshop, *, actor: Actor) -> int:
     """Cancel and tell everyone invited (METHOD:CANCEL, same UID, higher SEQUENCE). Returns
-    the number of emails queued."""
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if workshop.is_cancelled:
-        raise ValidationError(_("This workshop is already cancelled."))
-    workshop.status = Workshop.Status.CANCELLED
-    workshop.sequence += 1
-    workshop.save(update_fields=["status", "sequence"])
-    audit.record(actor=actor, verb=audit.Verb.CANCELLED, target=workshop)
-    sent = 0
-    invitations = list(workshop.invitations.select_related("person"))
-    languages = languages_of(invitation.person for invitation in invitations)
-    for invitation in invitations:
-        email = invitation.person.email
-        if not email:
+    the number of emails queued (written after the short write transaction)."""
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().select_related("cohort").get(pk=workshop.pk)
+        if workshop.is_cancelled:
+            raise ValidationError(_("This workshop is already cancelled."))
+        workshop.status = Workshop.Status.CANCELLED
+        workshop.sequence += 1
+        workshop.save(update_fields=["status", "sequence"])
+        audit.record(actor=actor, verb=audit.Verb.CANCELLED, target=workshop)
+    invited = [invitation.person for invitation in workshop.invitations.select_related("person")]
+    languages = languages_of(invited)
+    emails = []
+    for person in invited:
+        if not person.email:
             continue
-        with translation.override(languages[invitation.person_id]):
+        with translation.override(languages[person.pk]):
             subject = _("Cancelled: %(title)s") % {"title": workshop.title}
             body = _(
                 "Hello %(first_name)s,\n\n“%(title)s” planned on %(when)s is cancelled. "
                 "The attached file removes it from your calendar.\n\nThe Binôme team"
-            ) % {"first_name": invitation.person.first_name, "title": workshop.title, "when": _when(workshop)}
-        send_calendar_email(
-            subject=subject, body=body, to=[email], ics=ics.cancellation_ics(workshop, attendee=email), method="CANCEL"
+            ) % {"first_name": person.first_name, "title": workshop.title, "when": _when(workshop)}
+        emails.append(
+            Email(
+                subject=subject,
+                body=body,
+                to=[person.email],
+                person_id=person.pk,
+                calendar=ics.cancellation_ics(workshop, attendee=person.email),
+                calendar_method="CANCEL",
+                territory_id=workshop.cohort.territory_id,
+            )
         )
-        sent += 1
-    return sent
+    queue_emails(emails)
+    return len(emails)
 
 
 def attendance_open(workshop: Workshop) -> bool:

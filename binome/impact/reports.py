@@ -23,6 +23,7 @@ from binome.impact import figures as figures_registry
 from binome.impact.export import PERSON_COLUMNS, person_rows
 from binome.impact.figures import REGISTRY
 from binome.impact.kpis import Figure, Slice
+from binome.lib.spreadsheets import DECIMAL_2, PERCENT, Formatted
 from binome.organisations.models import Organisation
 from binome.territories.models import Territory
 
@@ -287,16 +288,25 @@ def _value_header(interval: str) -> list[str]:
 
 
 def _cells(row: Row) -> list[Any]:
+    fig = row.figure
     return [
         _cell(row.numerator),
         _cell(row.denominator),
         _cell(row.unknown),
-        row.rate,
+        _number(row.rate, fig.rate, DECIMAL_2 if fig.kind == "ratio" else PERCENT),
         row.interval,
-        row.response_rate,
+        _number(row.response_rate, fig.response_rate, PERCENT),
         row.bounds,
-        row.target,
+        _number(row.target, fig.target, PERCENT),
     ]
+
+
+def _number(shown: str, value: float | None, number_format: str) -> Any:
+    """A rate shown on the page ("62 %", "1.50") as the number with its format; what the page does
+    not show as a number ("unknown", "<5", "hidden", nothing) stays as the page shows it."""
+    if value is None or not shown or not any(ch.isdigit() for ch in shown) or shown.startswith("<"):
+        return shown
+    return Formatted(value, number_format)
 
 
 def _cell(shown: str) -> Any:

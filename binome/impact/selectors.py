@@ -20,6 +20,7 @@ from binome.organisations.selectors import relation_organisations_visible_to
 from binome.pairing.models import Duo
 from binome.people.models import Person
 from binome.people.selectors import people_visible_to
+from binome.sourcing.duplicates import duplicate_pairs
 from binome.sourcing.models import Referral
 from binome.sourcing.selectors import referrals_visible_to
 from binome.territories.models import Territory
@@ -160,3 +161,15 @@ def partners_with_figures(
     partners = list(visible.select_related("territory").order_by("name"))
     figures = partner_figures(referrals_visible_to(user), [p.pk for p in partners])
     return [(p, figures[p.pk]) for p in partners]
+
+
+def unmerged_duplicates(user: Any, *, territory_id: int | None = None, cohort_id: int | None = None) -> int:
+    """How many possible duplicate pairs (binome.sourcing.duplicates) the viewer has not merged yet,
+    in the territory of the figures shown (the cohort's, the chosen one, or all the viewer's): a
+    person referred twice is counted twice in the report's denominators until merged."""
+    people = people_visible_to(user).filter(territory__isnull=False)
+    if cohort_id is not None and territory_id is None:
+        territory_id = Cohort.objects.filter(pk=cohort_id).values_list("territory_id", flat=True).first()
+    if territory_id is not None:
+        people = people.filter(territory_id=territory_id)
+    return len(duplicate_pairs(people, limit=1000))

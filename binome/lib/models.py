@@ -40,8 +40,20 @@ class OutgoingMessage(models.Model):
     subject = EncryptedTextField(_("subject"), blank=True)
     body = EncryptedTextField(_("text"), blank=True)
     html_body = EncryptedTextField(_("HTML text"), blank=True)
-    calendar = EncryptedTextField(_("calendar attachment"), blank=True)
+    calendar = EncryptedTextField(
+        _("calendar attachment"), blank=True, help_text=_("One or more VCALENDAR objects, one .ics file each.")
+    )
     calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
+    territory_id = models.PositiveBigIntegerField(
+        _("territory"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The territory whose staff see the message on the outgoing messages page, when known."),
+    )
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    error = EncryptedTextField(_("error"), blank=True, help_text=_("What the mail server answered on the last try."))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -54,6 +66,18 @@ class OutgoingMessage(models.Model):
     def recipients(self) -> list[str]:
         return [line for line in self.to.splitlines() if line]
 
+    @property
+    def calendars(self) -> list[str]:
+        """Each .ics file of the message: a VCALENDAR object each."""
+        return [f"BEGIN:VCALENDAR{part}" for part in self.calendar.split("BEGIN:VCALENDAR")[1:]]
+
+    @property
+    def state(self) -> str:
+        """The state on the outgoing messages page: "sent", "failed" or "queued"."""
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "queued"
+
     def wipe(self) -> None:
         """Forget the content (links, names, addresses); keep the receipt."""
-        self.to = self.subject = self.body = self.html_body = self.calendar = ""
+        self.to = self.subject = self.body = self.html_body = self.calendar = self.error = ""

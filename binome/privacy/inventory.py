@@ -275,6 +275,7 @@ INVENTORY: list[ModelEntry] = [
             "status_reason": C.SENSITIVE,
             "precheck_override": C.SENSITIVE,
             "merged_into": REF,
+            "import_batch": C.ACTIVITY,
         },
     ),
     ModelEntry(
@@ -703,6 +704,10 @@ INVENTORY.append(
             "html_body": C.SENSITIVE,
             "calendar": C.SENSITIVE,
             "calendar_method": REF,
+            "territory_id": REF,
+            "failed_at": REF,
+            "error": C.SENSITIVE,
+            "attempts": REF,
         },
     )
 )

@@ -10,16 +10,13 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from binome.events import services
 from binome.events.models import CompanyEvent
 from binome.people.services import create_mentee_profile, create_person
-from conftest import Cast
-
-APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
+from conftest import APPS_BUT_REFERENCE, Cast
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE)
 

@@ -128,7 +128,8 @@ def test_the_opportunity_figure_is_the_same_number_everywhere(demo: None, client
         figure["denominator"],
         figure["unknown"],
     ]
-    assert [row["Taux"], row["Taux de réponse"]] == [expected["rate"], expected["response_rate"]]
+    # Rates are numbers shown as percentages by the cell's format, not the text "62 %".
+    assert [row["Taux"], row["Taux de réponse"]] == pytest.approx([figure["rate"], figure["response_rate"]], abs=1e-4)
     assert row["Bornes (inconnu compté non – compté oui)"] == expected["bounds"]
 
     # The drill-down lists as many lines as the figure counts.

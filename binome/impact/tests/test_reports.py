@@ -243,3 +243,64 @@ def test_company_report_counts_its_in_company_events_only(world, client_for):
         text = _pdf_text(pdf.content)
         assert "In-company events, last twelve months" in text
         assert "Chloé" not in text
+
+
+def test_rates_in_the_spreadsheet_are_numbers_with_a_percentage_format(world, client_for):
+    response = client_for(world.amara).get(
+        f"/staff/impact/territory/{world.paris.pk}/report.xlsx", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    sheet = load_workbook(io.BytesIO(response.content))["Chiffres"]
+    header = [c.value for c in sheet[4]]
+    rate, target = header.index("Taux") + 1, header.index("Objectif") + 1
+    rates = [sheet.cell(r, rate) for r in range(5, sheet.max_row + 1) if sheet.cell(r, rate).value is not None]
+    numeric = [c for c in rates if isinstance(c.value, (int, float))]
+    assert numeric, "no rate is a number"
+    assert all(not (isinstance(c.value, str) and c.value.rstrip().endswith("%")) for c in rates)
+    percentages = [c for c in numeric if c.number_format == "0%"]
+    assert percentages
+    assert all(0 <= c.value <= 1 for c in percentages)
+    targets = [sheet.cell(r, target) for r in range(5, sheet.max_row + 1)]
+    assert all(c.value is None or c.value == "" or c.number_format == "0%" for c in targets)
+
+
+def test_preparing_a_report_without_choosing_its_record_explains_what_to_choose(world, client_for):
+    client = client_for(world.amara)
+    response = client.post(
+        "/staff/impact/reports/",
+        {"kind": "cohort", "format": "pdf", "cohort": "", "territory": "", "company": "", "query": "year=2026"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/staff/impact/?year=2026"
+    assert "choose it in the filters above" in response.content.decode()
+    assert not Report.objects.exists()
+    # The territory chosen in the filters is the territory report's subject, even with a cohort chosen too.
+    chosen = client.post(
+        "/staff/impact/reports/",
+        {"kind": "territory", "format": "xlsx", "cohort": world.paris_duo.cohort_id, "territory": world.paris.pk},
+    )
+    assert chosen.status_code == 302
+    assert Report.objects.get().target_id == world.paris.pk
+
+
+def test_the_report_pages_warn_of_unmerged_duplicates(world, client_for):
+    from binome.people.services import create_person
+
+    client = client_for(world.amara)
+    page = client.get("/staff/impact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="unmerged-duplicates"' not in page
+    twin = world.chloe.person
+    create_person(
+        actor=world.amara,
+        first_name=twin.first_name,
+        last_name=twin.last_name,
+        territory=world.paris,
+        email=twin.email.upper(),
+    )
+    page = client.get("/staff/impact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="unmerged-duplicates"' in page
+    assert "1 possible duplicate is not merged yet" in page
+    assert 'href="/staff/duplicates/"' in page
+    lyon = client_for(world.lucie).get("/staff/impact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="unmerged-duplicates"' not in lyon  # Paris's duplicates are not Lyon's

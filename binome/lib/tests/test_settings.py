@@ -59,3 +59,12 @@ def test_the_deploy_check_is_clean_under_production_variables() -> None:
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_emailed_links_follow_the_address_make_run_serves_on_unless_site_url_is_set() -> None:
+    """`make run HOST=… PORT=…` exports SERVED_AT; SITE_URL, when set, wins."""
+    show = "from django.conf import settings; print(settings.SITE_URL)"
+    served = manage("shell", "-c", show, SERVED_AT="http://127.0.0.1:8123", SITE_URL="")
+    assert served.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123", served.stderr
+    chosen = manage("shell", "-c", show, SERVED_AT="http://127.0.0.1:8123", SITE_URL="https://binome.example.org/")
+    assert chosen.stdout.strip().splitlines()[-1] == "https://binome.example.org"

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
+from binome.lib.models import OutgoingMessage
 from binome.meetings import engagement
 from binome.operations.demo import data
 from binome.operations.demo.seed_duplicates import seed_duplicates
@@ -85,11 +88,19 @@ def _at(day: date) -> datetime:
 
 
 class DemoSeeder:
-    def __init__(self, seed: int, anchor: date) -> None:
+    def __init__(self, seed: int, anchor: date, progress: Callable[[str], None] | None = None) -> None:
         self.rng = random.Random(seed)
         self.anchor = anchor
         self.report = SeedReport()
         self.used_emails: set[str] = set()
+        self.progress = progress or (lambda _line: None)
+        self._started = monotonic()
+        self._steps = 0
+
+    def _step(self, what: str) -> None:
+        """One line per part of the seed, so `make run` shows it is working (about 3 minutes in all)."""
+        self._steps += 1
+        self.progress(f"demo data [{self._steps}/{SEED_STEPS}, {monotonic() - self._started:.0f}s]: {what}")
 
     # --- helpers --------------------------------------------------------------------
     def _places_near(self, territory: Territory) -> list[Place]:
@@ -139,26 +150,37 @@ class DemoSeeder:
     # --- the dataset ----------------------------------------------------------------
     @transaction.atomic
     def run(self) -> SeedReport:
+        self._step("territories, companies and partners")
         territories = self._territories()
         companies = self._companies(territories)
         partners = self._partners(territories)
+        self._step("mentors")
         mentors = self._mentors(companies)
         self.consent_text: ConsentText = consent_text(self.anchor)  # the referrals record consent to it
+        self._step("mentees and their referrals")
         mentees = self._mentees(territories, partners, companies)
+        self._step("cohorts, duos and accounts")
         self._cohorts_and_duos(territories, mentors, mentees)
         self._accounts(territories, companies, partners, mentors, mentees)
+        self._step("screening, enrolment links and training")
         seed_sourcing(self)
         seed_enrolment(self)
+        self._step("programme calendars and workshops")
         seed_programmes(self)  # cohort calendars from the default template, invitations, attendance
         # Matching goes last: it works on the pool the other parts of the seed leave behind.
+        self._step("matching")
         seed_matching(self)
+        self._step("meetings")
         seed_meetings(self)  # after matching: the Lyon duos come from the engine
+        self._step("companies' relations, impact and sponsorship")
         seed_relations(self)  # prospects, contacts, exchanges, partner agreements, in-company events
         seed_impact(self)  # staff-recorded outcomes, before the survey answers that may disagree
         seed_sponsorship(self)  # after meetings: the approved statement freezes their hours
+        self._step("surveys, alerts and duplicates")
         seed_surveys(self)  # waves, invitations and answers of the cohorts with duos
         engagement.evaluate(self.anchor)  # the poor check-ins among those answers reach the attention page
         seed_duplicates(self)  # last: duplicates of people the other parts created
+        self.progress(f"demo data: done in {monotonic() - self._started:.0f}s")
         return self.report
 
     def _territories(self) -> dict[str, Territory]:
@@ -476,9 +498,17 @@ def database_is_empty() -> bool:
     return not (Territory.objects.exists() or User.objects.exists() or Person.objects.exists())
 
 
-def seed_demo(*, seed: int = 2026, anchor: date | None = None) -> SeedReport:
-    report = DemoSeeder(seed, anchor or date.today()).run()
+SEED_STEPS = 10
+
+
+def seed_demo(
+    *, seed: int = 2026, anchor: date | None = None, progress: Callable[[str], None] | None = None
+) -> SeedReport:
+    """`progress`: called with one line per step (the command prints them with `--progress`)."""
+    report = DemoSeeder(seed, anchor or date.today(), progress).run()
     # The seed writes history, not news: the notifications its services queued (new duos,
     # referral status changes) would email made-up addresses on the worker's first start.
     DBTaskResult.objects.filter(status="READY").delete()
+    # …and their messages would wait on the outgoing messages page forever.
+    OutgoingMessage.objects.filter(sent_at__isnull=True).delete()
     return report

@@ -7,15 +7,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from binome.pairing.models import Duo
 from binome.people.models import Person
-from conftest import Cast, build_cast
-
-APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
+from conftest import APPS_BUT_REFERENCE, Cast, build_cast
 
 
 def fingerprint() -> dict[str, tuple[int, str]]:

@@ -26,6 +26,7 @@ from binome.cohorts.models import Cohort, ProgrammeTemplate, Workshop, WorkshopI
 from binome.cohorts.selectors import missed_workshops_by_person
 from binome.impact import kpis
 from binome.impact.models import Outcome, Source
+from binome.lib.models import OutgoingMessage
 from binome.operations.demo.seed_impact import _completed_cohort
 from binome.organisations.models import Organisation
 from binome.pairing.models import Duo
@@ -95,6 +96,7 @@ def test_the_demo_cohorts_have_calendars_invitations_attendance_and_one_cancelle
     missed = missed_workshops_by_person(people, since=date(2026, 1, 1))
     assert max(missed.values()) >= 2  # someone the engagement rule will flag
     assert not DBTaskResult.objects.filter(task_path="binome.cohorts.tasks.deliver_calendar_email").exists()
+    assert not OutgoingMessage.objects.filter(sent_at__isnull=True).exists()  # nothing waits on the outgoing page
 
 
 def test_the_demo_links_sessions_and_attendance_agree_with_the_training_statuses(demo: str) -> None:

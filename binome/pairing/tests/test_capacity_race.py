@@ -7,18 +7,16 @@ import threading
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from binome.cohorts.models import Cohort
 from binome.pairing import engine, services
 from binome.pairing.models import Duo, MatchRun
-from conftest import Cast
+from conftest import APPS_BUT_REFERENCE, Cast
 
 from .conftest import Autumn, mentee
 
-APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE)
 
 CONFIRMATIONS = 20

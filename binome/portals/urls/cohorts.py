@@ -12,6 +12,7 @@ app_name = "cohorts"
 urlpatterns: list[URLPattern] = [
     path("staff/cohorts/", programmes.cohorts, name="cohorts"),
     path("staff/cohorts/<int:pk>/calendar/", programmes.cohort_calendar, name="cohort_calendar"),
+    path("staff/cohorts/<int:pk>/calendar/publish/", programmes.calendar_publish, name="calendar_publish"),
     path("staff/workshops/<int:pk>/", programmes.workshop, name="workshop"),
     path("staff/workshops/<int:pk>/invite/", programmes.workshop_invite, name="workshop_invite"),
     path("staff/workshops/<int:pk>/cancel/", programmes.workshop_cancel, name="workshop_cancel"),

@@ -4,7 +4,7 @@ Names are `territories:<name>`; every route needs a policy in binome/portals/tes
 
 from django.urls import URLPattern, path
 
-from binome.portals.views import territories
+from binome.portals.views import outbox, territories
 
 app_name = "territories"
 
@@ -14,4 +14,6 @@ urlpatterns: list[URLPattern] = [
     path("staff/national/", territories.national, name="national"),
     path("staff/open-territory/", territories.open_territory, name="open_territory"),
     path("staff/territories/<slug:slug>/checklist/", territories.territory_checklist, name="checklist"),
+    path("staff/outgoing/", outbox.outgoing, name="outgoing"),
+    path("staff/outgoing/<int:pk>/resend/", outbox.resend, name="outgoing_resend"),
 ]

@@ -186,22 +186,8 @@ def organisation_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(selectors.account_organisations_for(request.user), pk=pk)
     kind = Role.Kind.COMPANY_CONTACT if organisation.is_company else Role.Kind.REFERRER
     form = InviteAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invited = invite_to_role(
-                data["email"],
-                kind=kind,
-                organisation=organisation,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                actor=acting_user(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _invitation_message(request, invited.user.email, role=invited.role, already=invited.already)
-            return redirect("accounts:organisation_accounts", pk=organisation.pk)
+    if _invited_from(request, form, kind=kind, organisation=organisation):
+        return redirect("accounts:organisation_accounts", pk=organisation.pk)
     context = {"organisation": organisation, "kind_label": Role.Kind(kind).label}
     return _accounts_page(
         request,
@@ -212,26 +198,33 @@ def organisation_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _invited_from(request: HttpRequest, form: InviteAccountForm, *, kind: str, **scope: Any) -> bool:
+    """Invite the form's person to the role `kind` in `scope`; False (with the form's errors) when not done."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        invited = invite_to_role(
+            data["email"],
+            kind=kind,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            actor=acting_user(request),
+            **scope,
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    _invitation_message(request, invited.user.email, role=invited.role, already=invited.already)
+    return True
+
+
 @national_admins_only
 def territory_coordinators(request: HttpRequest, slug: str) -> HttpResponse:
     territory = get_object_or_404(Territory, slug=slug)
     form = InviteAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invited = invite_to_role(
-                data["email"],
-                kind=Role.Kind.COORDINATOR,
-                territory=territory,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                actor=acting_user(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            _invitation_message(request, invited.user.email, role=invited.role, already=invited.already)
-            return redirect("accounts:territory_coordinators", slug=territory.slug)
+    if _invited_from(request, form, kind=Role.Kind.COORDINATOR, territory=territory):
+        return redirect("accounts:territory_coordinators", slug=territory.slug)
     return _accounts_page(
         request,
         "portals/accounts/territory_coordinators.html",

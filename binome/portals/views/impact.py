@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from binome.impact.selectors import (
     published_visible_to,
     reports_visible_to,
     staff_territories,
+    unmerged_duplicates,
 )
 from binome.impact.tasks import generate_report
 from binome.lib.forms import record_id
@@ -248,6 +249,7 @@ def _dashboard_context(request: HttpRequest, slice_: kpis.Slice) -> dict[str, An
         "funnel_specs": [REGISTRY[key] for key in kpis.FUNNEL_KEYS],
         "rules": rules(),
         "report_form": ReportForm(),
+        "duplicates": unmerged_duplicates(request.user, territory_id=slice_.territory_id, cohort_id=slice_.cohort_id),
     }
 
 
@@ -324,20 +326,54 @@ def _report_territory(request: HttpRequest, kind: str, target: int | None) -> in
     return None
 
 
+def _back_to_dashboard(request: HttpRequest) -> HttpResponse:
+    """Back to the figures with the filters the report was asked from."""
+    response = redirect("impact:dashboard")
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    if query:
+        response["Location"] += "?" + query
+    return response
+
+
+def _chosen_target(request: HttpRequest, kind: str, form: ReportForm) -> int | None:
+    """The record the report is about: the filter of its kind (cohort, territory, company) the
+    dashboard posts, or `target`."""
+    chosen = record_id(request.POST.get(kind, ""))
+    return chosen if chosen is not None else form.cleaned_data["target"]
+
+
 @staff_only
 @require_POST
 def staff_report_request(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a report and a format."))
-        return redirect("impact:dashboard")
+        return _back_to_dashboard(request)
     kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
     if kind == Report.Kind.FUNDER:
         if not scope_of(request.user).national_admin:
             raise Http404
         target = None
     else:
-        target = _staff_target(request, kind, form.cleaned_data["target"] or 0)
+        chosen = _chosen_target(request, kind, form)
+        if chosen is None:
+            explain = {
+                Report.Kind.COHORT: _(
+                    "A cohort report is about one cohort: choose it in the filters above, press “Show”,"
+                    " then prepare the report."
+                ),
+                Report.Kind.TERRITORY: _(
+                    "A territory report is about one territory: choose it in the filters above, press “Show”,"
+                    " then prepare the report."
+                ),
+                Report.Kind.COMPANY: _(
+                    "A company report is about one company: choose it in the filters above, press “Show”,"
+                    " then prepare the report."
+                ),
+            }
+            messages.error(request, explain[kind])
+            return _back_to_dashboard(request)
+        target = _staff_target(request, kind, chosen)
     report = Report.objects.create(
         kind=kind,
         format=fmt,
@@ -352,8 +388,11 @@ def staff_report_request(request: HttpRequest) -> HttpResponse:
 @staff_only
 def staff_report_status(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    template = "portals/impact/_report_status.html" if is_htmx(request) else None
-    return render(request, template or "portals/impact/report_status.html", {"report": report})
+    if is_htmx(request):
+        return render(request, "portals/impact/_report_status.html", {"report": report})
+    territory_id = report.territory_id if report.kind != Report.Kind.FUNDER else None
+    duplicates = unmerged_duplicates(request.user, territory_id=territory_id)
+    return render(request, "portals/impact/report_status.html", {"report": report, "duplicates": duplicates})
 
 
 def _download(report: Report) -> FileResponse:

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from binome.accounts.models import User
@@ -23,9 +22,8 @@ from binome.meetings.models import Meeting
 from binome.pairing.models import MatchRun
 from binome.privacy.erasure import erase_person
 from binome.privacy.tests.canaries import plant_duo_texts, plant_identity, plant_in_mentee, with_decrypted_tokens
-from conftest import Cast
+from conftest import APPS_BUT_REFERENCE, Cast
 
-APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL"),
     pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE),

@@ -13,7 +13,7 @@ def mark_earlier_changes_told(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sourcing", "0005_pending_import"),
+        ("sourcing", "0006_import_mapping"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

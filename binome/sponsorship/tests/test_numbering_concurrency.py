@@ -8,16 +8,14 @@ import threading
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 
 from binome.sponsorship import services
 from binome.sponsorship.models import Agreement, Invoice
 from binome.sponsorship.tests.helpers import signed_agreement
-from conftest import Cast
+from conftest import APPS_BUT_REFERENCE, Cast
 
 # Flush every table but the reference data after the test: other tests on this worker need it.
-APPS_BUT_REFERENCE = [app for app in settings.INSTALLED_APPS if app != "binome.reference"]
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=APPS_BUT_REFERENCE)
 

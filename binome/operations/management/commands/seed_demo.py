@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing (and succeed) when the database already has data."
         )
+        parser.add_argument("--progress", action="store_true", help="Print each step as it starts (with the time).")
+
+    def _print_now(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()  # piped through make, the output is buffered otherwise
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not database_is_empty():
@@ -28,7 +33,11 @@ class Command(BaseCommand):
                 self.stdout.write("demo data: database already has data, left untouched")
                 return
             raise CommandError("The database already has data; seed_demo only fills an empty database.")
-        report = seed_demo(seed=options["seed"], anchor=options["anchor"])
+        if options["progress"]:
+            self.stdout.write("demo data: the database is empty, building the demo (about 3 minutes)…")
+        self.stdout.flush()
+        progress = self._print_now if options["progress"] else None
+        report = seed_demo(seed=options["seed"], anchor=options["anchor"], progress=progress)
         self.stdout.write(
             f"demo data: {report.territories} territories, {report.companies} companies, {report.partners} partners, "
             f"{report.mentors} mentors, {report.mentees} mentees, {report.cohorts} cohorts, {report.duos} duos"

@@ -251,3 +251,23 @@ def test_a_cancelled_import_url_says_so_on_a_page_of_the_site(cast: Cast, client
 def test_the_import_is_linked_from_the_screening_board_and_the_staff_navigation(cast: Cast, client_for: Any) -> None:
     html = client_for(cast.amara).get(reverse("sourcing:screening_board")).content.decode()
     assert html.count(f'href="{reverse("sourcing:imports")}"') >= 2
+
+
+def test_the_mapping_form_answers_hostile_input_with_its_errors(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    preview_url, _page = _mapping_page(client, csv_bytes([example_row(1)]), cast.paris_ngo.pk, "r.csv")
+    response = client.post(preview_url, {"map": "1", "column_0": "<script>alert(1)</script>", "column_99": "email"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(" not in html
+    assert "Aucune colonne ne contient ces champs obligatoires" in html  # every column was left out but one
+
+
+def test_the_preview_names_changed_fields_in_the_users_language(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.amara)
+    row = example_row(1)
+    client.post(upload(client, cast.paris_ngo.pk, csv_bytes([row]))["Location"])
+    changed = row | {"phone": "07 11 22 33 44"}
+    html = client.get(upload(client, cast.paris_ngo.pk, csv_bytes([changed]))["Location"]).content.decode()
+    assert "Nouvelles valeurs : téléphone" in " ".join(html.split())
+    assert "Nouvelles valeurs : phone" not in " ".join(html.split())

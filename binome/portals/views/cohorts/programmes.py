@@ -9,12 +9,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from binome.cohorts import selectors, services
 from binome.cohorts.forms import CohortForm, CurriculumItemForm, WorkshopForm
-from binome.cohorts.models import WorkshopInvitation
+from binome.cohorts.models import Audience, WorkshopInvitation
 from binome.cohorts.selectors import cohorts_visible_to
+from binome.operations.outbox import queued_count
 from binome.pairing.workshops import cohort_members
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user, add_service_errors, fragment_or_redirect, service_errors_as_messages
@@ -48,8 +50,60 @@ def cohort_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portals/cohorts/calendar.html",
-        {"cohort": cohort, "workshops": selectors.cohort_calendar(cohort)},
+        {
+            "cohort": cohort,
+            "workshops": selectors.cohort_calendar(cohort),
+            "upcoming": len(services.upcoming_workshops(cohort)),
+            "queued": queued_count(request.user),
+        },
     )
+
+
+def _queued_note(request: HttpRequest) -> None:
+    """What the worker still has to send, after a page sent emails (the outgoing messages page lists them)."""
+    queued = queued_count(request.user)
+    if queued:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s message is waiting in the queue (see Outgoing messages).",
+                "%(n)s messages are waiting in the queue (see Outgoing messages).",
+                queued,
+            )
+            % {"n": queued},
+        )
+
+
+@staff_only
+@require_POST
+def calendar_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the calendar: one email per person with all their upcoming dates, one .ics each."""
+    cohort = get_object_or_404(cohorts_visible_to(request.user), pk=pk)
+    members = {audience: cohort_members(cohort, audience) for audience in Audience.values}
+    try:
+        published = services.publish_calendar(cohort, members=members, actor=acting_user(request))
+    except ValidationError as error:
+        service_errors_as_messages(request, error)
+        return redirect("cohorts:cohort_calendar", pk=cohort.pk)
+    if published.invitations:
+        messages.success(
+            request,
+            _(
+                "Calendar published: %(invitations)s invitation(s) to %(people)s person(s), in %(emails)s email(s)"
+                " (one per person, with a calendar file per workshop)."
+            )
+            % {"invitations": published.invitations, "people": published.people, "emails": published.emails},
+        )
+    else:
+        messages.info(request, _("Everyone is already invited to every upcoming workshop."))
+    if published.left_out:
+        messages.warning(
+            request,
+            _("%(n)s invitation(s) did not fit a full workshop: raise its capacity or plan another session.")
+            % {"n": published.left_out},
+        )
+    _queued_note(request)
+    return redirect("cohorts:cohort_calendar", pk=cohort.pk)
 
 
 def _workshop_for(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
@@ -77,6 +131,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "invitations": invitations,
             "attendance_open": services.attendance_open(found),
+            "queued": queued_count(request.user),
         },
         status=400 if form.errors else 200,
     )
@@ -95,6 +150,7 @@ def workshop_invite(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if invited.sent:
             messages.success(request, _("%(n)s invitation(s) sent, each with a calendar file.") % {"n": invited.sent})
+            _queued_note(request)
         elif not invited.left_out:
             messages.info(request, _("Everyone this workshop is for is already invited."))
         if invited.left_out:
@@ -119,6 +175,7 @@ def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         service_errors_as_messages(request, error)
     else:
         messages.success(request, _("Workshop cancelled; %(n)s invited person(s) are told by email.") % {"n": n})
+        _queued_note(request)
     return redirect("cohorts:workshop", pk=found.pk)
 
 
