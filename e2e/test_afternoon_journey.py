@@ -604,6 +604,7 @@ def publish_the_calendar(journey: Journey, page: Any) -> None:
     journey.shot(page, "calendar")
 
 
+@pytest.mark.long  # the longest journey: dealt first to its worker
 def test_a_new_coordinator_does_the_whole_afternoon_through_the_pages(
     outside_world: Any, browser: Any, live_server: Any, tmp_path: Path
 ) -> None:
