@@ -122,7 +122,9 @@ def test_a_full_session_takes_nobody_more(cast: Cast, client_for: Any, sent: lis
     assert sent == []
 
 
-def test_register_everyone_fills_the_places_left_in_the_lists_order(cast: Cast, client_for: Any, sent: list[Any]) -> None:
+def test_register_everyone_fills_the_places_left_in_the_lists_order(
+    cast: Cast, client_for: Any, sent: list[Any]
+) -> None:
     planned = session(cast.paris, capacity=2)
     for name in ("Inès", "Jules", "Karim"):
         new_mentor(cast.acme, name)
