@@ -6,8 +6,8 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
