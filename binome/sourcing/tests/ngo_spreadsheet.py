@@ -158,6 +158,27 @@ def ngo_spreadsheet(
     return output.getvalue()
 
 
+def ngo_spreadsheet_xls(*, rows: int = 80, today: datetime.date | None = None) -> bytes:
+    """The same rows as an Excel 97-2003 .xls file (written by xlwt), as older offices still save."""
+    import xlwt  # type: ignore[import-untyped]
+
+    today = today or datetime.date.today()
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Orientations")
+    as_date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for column, header in enumerate(HEADERS):
+        sheet.write(0, column, header)
+    for index in range(rows):
+        for column, value in enumerate(_row(index, today)):
+            if isinstance(value, datetime.date):
+                sheet.write(index + 1, column, value, as_date)
+            else:
+                sheet.write(index + 1, column, value)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 def bad_lines(bad: int = 5) -> list[int]:
     """The spreadsheet lines (the header is line 1) of the rows `bad` spoils."""
     return [index + 2 for index in BAD_ROWS[:bad]]
