@@ -72,5 +72,6 @@ def test_the_coordinator_reads_a_figure_its_cases_and_its_spreadsheet(demo: None
     assert "%" in rate.number_format
     assert f"{round(100 * rate.value)} %" == response
     low, high = cells["Bornes : inconnu compté non"], cells["Bornes : inconnu compté oui"]
-    assert "%" in low.number_format and "%" in high.number_format
+    assert "%" in low.number_format
+    assert "%" in high.number_format
     assert f"{round(100 * low.value)}–{round(100 * high.value)} %" == bounds
