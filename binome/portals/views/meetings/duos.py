@@ -79,7 +79,8 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         "meetings": meetings,
         "to_confirm": to_confirm,
         "confirmed": sum(1 for m in meetings if m.is_confirmed),
-        "history": meetings if role != "mentee" else [m for m in meetings if m not in to_confirm],
+        # The mentee's phone shows the last few; older ones are folded under them.
+        "history": [m for m in meetings if m not in to_confirm],
         "introductions": duo.introductions.select_related("sector").all(),
         # Hours from the ledger, over one period the page names: the mentor's (every duo, training,
         # workshops) and, inside them, this duo's meetings.
