@@ -117,29 +117,23 @@ def _stage_counts(
     the few excluded pairs (companies, excluded mentors, forbids) are then taken off.
     """
     mentee_class, mentor_class = tables.mentee_profile[rows], tables.mentor_profile[cols]
-    reps_i = np.zeros(0, dtype=np.int64)
-    if tables.profile_ok is not None:
-        ci_n, cj_n = tables.profile_ok.shape
-        reps_i = np.full(ci_n, -1, dtype=np.int64)
-        reps_j = np.full(cj_n, -1, dtype=np.int64)
-        reps_i[tables.mentee_profile[::-1]] = np.arange(p.n - 1, -1, -1)
-        reps_j[tables.mentor_profile[::-1]] = np.arange(p.m - 1, -1, -1)
-    if tables.profile_ok is not None and np.all(reps_i >= 0):
-        stage = constraints.profile_stage(p, reps_i[:, None], reps_j[None, :], options.min_language_level)
+    if tables.profile_stage is not None:
+        stage = tables.profile_stage
+        ci_n, cj_n = stage.shape
+        # Counts per class first (classes x classes times a histogram), then per person.
+        reached = [stage >= level for level in (1, 2, 3)]
         if axis == 1:
-            hist = np.bincount(mentor_class, minlength=cj_n)
-            open_hist = np.bincount(mentor_class[col_weight], minlength=cj_n)
-            per_row = stage[mentee_class]
+            hist = np.bincount(mentor_class, minlength=cj_n).astype(np.float64)
+            open_hist = np.bincount(mentor_class[col_weight], minlength=cj_n).astype(np.float64)
             counts = [np.full(rows.size, cols.size, dtype=np.int64)]
-            counts += [(per_row >= level) @ hist for level in (1, 2, 3)]
-            open_count = (per_row == 3) @ open_hist
+            counts += [np.rint(m.astype(np.float64) @ hist).astype(np.int64)[mentee_class] for m in reached]
+            open_count = np.rint(reached[2].astype(np.float64) @ open_hist).astype(np.int64)[mentee_class]
         else:
-            hist = np.bincount(mentee_class, minlength=ci_n)
-            open_hist = np.bincount(mentee_class[row_weight], minlength=ci_n)
-            per_col = stage[:, mentor_class]
+            hist = np.bincount(mentee_class, minlength=ci_n).astype(np.float64)
+            open_hist = np.bincount(mentee_class[row_weight], minlength=ci_n).astype(np.float64)
             counts = [np.full(cols.size, rows.size, dtype=np.int64)]
-            counts += [hist @ (per_col >= level) for level in (1, 2, 3)]
-            open_count = open_hist @ (per_col == 3)
+            counts += [np.rint(hist @ m.astype(np.float64)).astype(np.int64)[mentor_class] for m in reached]
+            open_count = np.rint(open_hist @ reached[2].astype(np.float64)).astype(np.int64)[mentor_class]
         # Excluded pairs that got through the profile stages are not feasible.
         r, c = _excluded_cells(p, rows, cols, forbidden)
         lost = stage[mentee_class[r], mentor_class[c]] == 3

@@ -68,6 +68,7 @@ class Tables:
     profile: FloatArray | None  # (classes, classes): weighted values, INFEASIBLE added when not ok
     profile_value: FloatArray | None  # the same without INFEASIBLE
     profile_ok: BoolArray | None
+    profile_stage: NDArray[np.uint8] | None  # constraints.profile_stage of each pair of classes
     mentee_occupation: Index
     mentor_occupation: Index
     occupation: FloatArray | None  # weighted occupation value, or None (scored per cell)
@@ -94,14 +95,15 @@ class Tables:
                 p.trained,
             )
         )
-        profile = profile_value = profile_ok = None
+        profile = profile_value = profile_ok = profile_stage = None
         if mentee_reps.size * mentor_reps.size <= MAX_TABLE_CELLS:
             ii, jj = mentee_reps[:, None], mentor_reps[None, :]
             value = np.zeros((mentee_reps.size, mentor_reps.size), dtype=np.float64)
             for name in PROFILE_CRITERIA:
                 if weights[name] > 0:
                     value += weights[name] * criteria.CRITERION_FUNCTIONS[name](p, ii, jj, options).astype(np.float64)
-            profile_ok = constraints.profile_ok(p, ii, jj, options.min_language_level)
+            profile_stage = constraints.profile_stage(p, ii, jj, options.min_language_level)
+            profile_ok = profile_stage == 3
             profile_value = value.astype(np.float32)
             profile = np.where(profile_ok, profile_value, profile_value + INFEASIBLE).astype(np.float32)
 
@@ -119,6 +121,7 @@ class Tables:
             profile=profile,
             profile_value=profile_value,
             profile_ok=profile_ok,
+            profile_stage=profile_stage,
             mentee_occupation=mentee_occupation,
             mentor_occupation=mentor_occupation,
             occupation=occupation,
@@ -308,12 +311,19 @@ def top_k_cells(q: NDArray[np.int32], k: int, lowest: int) -> tuple[Index, Index
         cut = np.partition(q, cols_n - k, axis=1)[:, cols_n - k].astype(np.int64)
         np.maximum(cut, lowest, out=cut)
     take = q >= cut[:, None].astype(q.dtype)
-    count = take.sum(axis=1)
-    for r in np.flatnonzero(count > k).tolist():
-        # More than k cells reach the cut: keep the first of those equal to it.
-        tied = np.flatnonzero(q[r] == cut[r])
-        surplus = int(count[r]) - k
-        take[r, tied[tied.size - surplus :]] = False
-    r, c = np.nonzero(take)
-    order = np.lexsort((c, -q[r, c].astype(np.int64), r))
+    # flatnonzero on the flat mask, and counting the (few) kept cells, are much cheaper than a
+    # 2-D nonzero or a row-wise count over the whole block.
+    flat = np.flatnonzero(take)
+    r = flat // cols_n
+    count = np.bincount(r, minlength=rows_n)
+    over = np.flatnonzero(count > k)
+    if over.size:
+        for row in over.tolist():
+            # More than k cells reach the cut: keep the first of those equal to it.
+            tied = np.flatnonzero(q[row] == cut[row])
+            take[row, tied[tied.size - (int(count[row]) - k) :]] = False
+        flat = np.flatnonzero(take)
+        r = flat // cols_n
+    c = flat - r * cols_n
+    order = np.lexsort((c, -q.ravel()[flat].astype(np.int64), r))
     return r[order].astype(np.int64), c[order].astype(np.int64)
