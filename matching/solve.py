@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching import constraints
-from matching.assign import solve_dense, solve_flow
+from matching.assign import dense_pairs, solve_flow
 from matching.explain import duo_details, mentee_reasons, mentor_reasons
 from matching.options import SCALE, Options
 from matching.profiles import Problem
@@ -42,7 +42,7 @@ class Candidates:
 
     rows: Index
     cols: Index
-    score: NDArray[np.int64] | None = None  # dense: rows x cols
+    score: NDArray[np.int32] | None = None  # dense: rows x cols
     ok: NDArray[np.bool_] | None = None
     mentee: Index | None = None  # flow: top-K pairs, by mentee then best first
     mentor: Index | None = None
@@ -133,7 +133,7 @@ def _candidates(
     starts = range(0, rows.size, step)
 
     if dense:
-        score = np.zeros((rows.size, cols.size), dtype=np.int64)
+        score = np.zeros((rows.size, cols.size), dtype=np.int32)  # scores <= SCALE fit
         ok = np.zeros((rows.size, cols.size), dtype=bool)
         for start in starts:
             stop = min(rows.size, start + step)
@@ -266,9 +266,11 @@ def solve(
         for c in cands:
             assert c.score is not None
             assert c.ok is not None
-            r, k = solve_dense((c.score + bonus).astype(np.float64), c.ok, remaining[c.cols])
+            # The bonus rides in as a per-mentee penalty: no float64 copy of the score matrix.
+            bonus_of = np.full(c.rows.size, float(bonus))
+            r, k = dense_pairs(c.score, remaining[c.cols], bonus_of, c.ok)
             mentee, mentor = c.rows[r], c.cols[k]
-            found.append((mentee, mentor, c.score[r, k], _ranks(c, mentee, mentor)))
+            found.append((mentee, mentor, c.score[r, k].astype(np.int64), _ranks(c, mentee, mentor)))
     elif cands:
         mentee = np.concatenate([c.mentee for c in cands if c.mentee is not None])
         mentor = np.concatenate([c.mentor for c in cands if c.mentor is not None])
