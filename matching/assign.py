@@ -35,20 +35,29 @@ def _cost_matrix(
     k = columns.size
     cost = np.empty((k, n) if transpose else (n, k), dtype=np.float64)
     identity = k == scores.shape[1] and bool(np.all(columns == np.arange(k)))
-    step = max(1, (1 << 18) // max(1, n))
-    for a in range(0, k, step):
-        b = min(k, a + step)
-        picked: slice | Index = slice(a, b) if identity else columns[a:b]
-        block = scores[:, picked]
-        out = cost[a:b].T if transpose else cost[:, a:b]
-        if penalty is not None:
-            np.add(block, penalty[:, None], out=out)
+    negative_penalty = None if penalty is None else -penalty
+    # Chunks of whole rows of `cost` (contiguous writes), about 2 MB each.
+    width = cost.shape[1]
+    step = max(1, (1 << 18) // max(1, width))
+    for a in range(0, cost.shape[0], step):
+        b = min(cost.shape[0], a + step)
+        out = cost[a:b]
+        if transpose:  # rows of `cost` are mentor columns
+            picked: slice | Index = slice(a, b) if identity else columns[a:b]
+            block = scores[:, picked].T
+            mask = None if allowed is None else allowed[:, picked].T
+            bias = None if negative_penalty is None else negative_penalty[None, :]
         else:
-            np.copyto(out, block)
-        np.negative(out, out=out)
+            block = scores[a:b] if identity else scores[a:b][:, columns]
+            mask = None if allowed is None else (allowed[a:b] if identity else allowed[a:b][:, columns])
+            bias = None if negative_penalty is None else negative_penalty[a:b, None]
+        if bias is not None:
+            np.subtract(bias, block, out=out)
+        else:
+            np.negative(block, out=out)
         np.fmin(out, 0.0, out=out)  # a pair worth <= 0 (or NaN) costs what "unmatched" costs
-        if allowed is not None:
-            np.multiply(out, allowed[:, picked], out=out)
+        if mask is not None:
+            np.multiply(out, mask, out=out)
     return cost
 
 
