@@ -182,15 +182,16 @@ class BlockScorer:
 
         self.excluded_rows, self.excluded_cols = _excluded_cells(p, rows, cols, forbidden)
 
-    def _fill(self, start: int, stop: int, profile: FloatArray) -> FloatArray:
-        """Score rows[start:stop] x cols, starting from the profile table `profile`."""
+    def _fill(self, start: int, stop: int, profile: FloatArray | None, with_infeasible: bool) -> FloatArray:
+        """Score rows[start:stop] x cols, starting from the profile table `profile` (None: the
+        per-cell fallback, which adds INFEASIBLE itself when `with_infeasible`)."""
         p, t = self.p, self.tables
         rows = self.rows[start:stop]
         ii, jj = rows[:, None], self.cols[None, :]
-        if t.profile is not None:
+        if profile is not None:
             s = profile[t.mentee_profile[rows]][:, self.col_profile]
         else:
-            s = self._profile_per_cell(ii, jj, profile is t.profile)
+            s = self._profile_per_cell(ii, jj, with_infeasible)
         if t.occupation is not None:
             s += t.occupation[t.mentee_occupation[rows]][:, self.col_occupation]
         elif t.weights["occupation"] > 0:
@@ -248,8 +249,7 @@ class BlockScorer:
 
     def scores(self, start: int, stop: int) -> FloatArray:
         """Scores of rows[start:stop] x cols; negative where a hard constraint fails."""
-        profile = self.tables.profile
-        s = self._fill(start, stop, profile if profile is not None else np.zeros(0, dtype=np.float32))
+        s = self._fill(start, stop, self.tables.profile, with_infeasible=True)
         r, c = self._excluded(start, stop)
         s[r, c] = INFEASIBLE
         return s
@@ -259,10 +259,10 @@ class BlockScorer:
         t = self.tables
         rows = self.rows[start:stop]
         if t.profile_value is not None and t.profile_ok is not None:
-            s = self._fill(start, stop, t.profile_value)
+            s = self._fill(start, stop, t.profile_value, with_infeasible=False)
             ok = t.profile_ok[t.mentee_profile[rows]][:, self.col_profile]
         else:
-            s = self._fill(start, stop, np.zeros(0, dtype=np.float32))
+            s = self._fill(start, stop, None, with_infeasible=False)
             ok = constraints.profile_ok(self.p, rows[:, None], self.cols[None, :], self.options.min_language_level)
         r, c = self._excluded(start, stop)
         ok[r, c] = False

@@ -180,9 +180,7 @@ def _ranks(c: Candidates, mentees: Index, mentors: Index) -> Index:
     return _ranks_in_lists(c.mentee, c.mentor, c.pair_score, mentees, mentors)
 
 
-def _ranks_in_lists(
-    cand_mentee: Index, cand_mentor: Index, cand_score: Index, mentees: Index, mentors: Index
-) -> Index:
+def _ranks_in_lists(cand_mentee: Index, cand_mentor: Index, cand_score: Index, mentees: Index, mentors: Index) -> Index:
     """Ranks from each mentee's candidate list (its top K: everyone scoring higher is in it).
 
     Each chosen pair's own score is looked up among the candidates, spread to all candidates of

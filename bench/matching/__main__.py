@@ -147,7 +147,8 @@ def _row(figure: str, value: str, reference: str, ratio: str, goal: str, verdict
 
 
 def _load() -> str:
-    return "load average %.1f %.1f %.1f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
 
 
 def engine_section(size: int, seed: int, top_k: int) -> bool:
@@ -161,16 +162,40 @@ def engine_section(size: int, seed: int, top_k: int) -> bool:
     total, ref_total = float(str(engine["total"])), float(str(exact["total"]))
     quality = total / ref_total if ref_total else 1.0
     checks = [cpu < SECONDS_GOAL, mb < MEMORY_GOAL_MB, quality >= QUALITY_GOAL]
-    _row("seconds (CPU)", f"{cpu:.2f}", f"{ref_cpu:.2f}", f"{cpu / ref_cpu:.3f}", f"< {SECONDS_GOAL:g} s", _verdict(checks[0]))
+    _row(
+        "seconds (CPU)",
+        f"{cpu:.2f}",
+        f"{ref_cpu:.2f}",
+        f"{cpu / ref_cpu:.3f}",
+        f"< {SECONDS_GOAL:g} s",
+        _verdict(checks[0]),
+    )
     _row("seconds (wall, loaded)", f"{wall:.2f}", f"{ref_wall:.2f}", f"{wall / ref_wall:.3f}", "", "")
-    _row("peak RSS MB", f"{mb:.0f}", f"{ref_mb:.0f}", f"{mb / ref_mb:.3f}", f"< {MEMORY_GOAL_MB:g} MB", _verdict(checks[1]))
-    _row("total score", f"{total:.4f}", f"{ref_total:.4f}", f"{quality:.7f}", f">= {QUALITY_GOAL} of exact", _verdict(checks[2]))
+    _row(
+        "peak RSS MB",
+        f"{mb:.0f}",
+        f"{ref_mb:.0f}",
+        f"{mb / ref_mb:.3f}",
+        f"< {MEMORY_GOAL_MB:g} MB",
+        _verdict(checks[1]),
+    )
+    _row(
+        "total score",
+        f"{total:.4f}",
+        f"{ref_total:.4f}",
+        f"{quality:.7f}",
+        f">= {QUALITY_GOAL} of exact",
+        _verdict(checks[2]),
+    )
     _row("matched", f"{engine['matched']}", f"{exact['matched']}", "", "", "")
     return all(checks)
 
 
 def assign_section(size: int, seed: int, repeat: int) -> bool:
-    memory = {which: in_subprocess("--assign", str(size), "--seed", str(seed), "--which", which) for which in ("scipy", "assign")}
+    memory = {
+        which: in_subprocess("--assign", str(size), "--seed", str(seed), "--which", which)
+        for which in ("scipy", "assign")
+    }
     timing = in_subprocess("--assign", str(size), "--seed", str(seed), "--which", "both", "--repeat", str(repeat))
     times = {k: [float(x) for x in v] for k, v in dict(timing["times"]).items()}  # type: ignore[call-overload]
     walls = {k: [float(x) for x in v] for k, v in dict(timing["walls"]).items()}  # type: ignore[call-overload]
@@ -194,14 +219,24 @@ def assign_section(size: int, seed: int, repeat: int) -> bool:
         _verdict(ratio <= max(1.0, spread)),
     )
     _row("seconds (wall, best)", f"{min(walls['assign']):.2f}", f"{min(walls['scipy']):.2f}", "", "", "")
-    _row("peak RSS MB", f"{mb['assign']:.0f}", f"{mb['scipy']:.0f}", f"{mem_ratio:.3f}", f"<= {ASSIGN_MEMORY_GOAL}", _verdict(mem_ratio <= ASSIGN_MEMORY_GOAL))
+    _row(
+        "peak RSS MB",
+        f"{mb['assign']:.0f}",
+        f"{mb['scipy']:.0f}",
+        f"{mem_ratio:.3f}",
+        f"<= {ASSIGN_MEMORY_GOAL}",
+        _verdict(mem_ratio <= ASSIGN_MEMORY_GOAL),
+    )
     _row("total", f"{float(totals['assign']):.4f}", f"{float(totals['scipy']):.4f}", "", "equal", _verdict(same))
     return ratio <= max(1.0, spread) and mem_ratio <= ASSIGN_MEMORY_GOAL and same
 
 
 def territories_section(sizes: list[int], seed: int, top_k: int) -> None:
     print("\n3. Four territories: the engine vs a greedy baseline on the same top-K candidates (informative)")
-    print(f"  {'size':>11} {'solver':>14} {'CPU s':>7} {'wall s':>7} {'RSS MB':>7} {'total':>10} {'greedy':>10} {'ratio':>7} {'matched':>7} {'greedy':>7}")
+    print(
+        f"  {'size':>11} {'solver':>14} {'CPU s':>7} {'wall s':>7} {'RSS MB':>7} {'total':>10}"
+        f" {'greedy':>10} {'ratio':>7} {'matched':>7} {'greedy':>7}"
+    )
     for size in sizes:
         r = in_subprocess("--engine", str(size), "--seed", str(seed), "--top-k", str(top_k), "--greedy")
         total, greedy_total = float(str(r["total"])), float(str(r["greedy_total"]))
@@ -214,7 +249,9 @@ def territories_section(sizes: list[int], seed: int, top_k: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.matching")
-    parser.add_argument("--engine-size", type=int, default=10_000, help="one-territory engine size (n = mentees = mentors)")
+    parser.add_argument(
+        "--engine-size", type=int, default=10_000, help="one-territory engine size (n = mentees = mentors)"
+    )
     parser.add_argument("--assign-size", type=int, default=4000, help="assign() vs scipy matrix size, 0 to skip")
     parser.add_argument("--sizes", default="500,2000", help="four-territory sizes, comma-separated (empty to skip)")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of interleaved assign/scipy calls")
@@ -229,7 +266,9 @@ def main() -> None:
     parser.add_argument("--greedy", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
-        print(json.dumps(run_engine(args.engine, args.seed, args.solver, args.top_k, args.single_territory, args.greedy)))
+        print(
+            json.dumps(run_engine(args.engine, args.seed, args.solver, args.top_k, args.single_territory, args.greedy))
+        )
         return
     if args.assign:
         print(json.dumps(run_assign(args.assign, args.seed, args.which, args.repeat)))
