@@ -128,7 +128,7 @@ class Tables:
         )
 
 
-def _unit_vectors(geo: FloatArray) -> NDArray[np.float64]:
+def _unit_vectors(geo: NDArray[np.float64]) -> NDArray[np.float64]:
     """Unit vectors of the places, from the half-angle columns `Problem` keeps (see `_geo`)."""
     g = geo.astype(np.float64)
     # sin(phi) = 2 sin(phi/2) cos(phi/2); cos(phi) is stored; the same for lambda.

@@ -55,8 +55,8 @@ def _warm_up() -> None:
     """Load scipy and OR-Tools (the engine imports them on first use) before any timing."""
     mentees, mentors = generate(20, 20, 1)
     problem = Problem.build(mentees, mentors, SECTORS)
-    for solver in ("dense", "flow"):
-        solve(problem, Options(solver=solver))  # type: ignore[arg-type]
+    solve(problem, Options(solver="dense"))
+    solve(problem, Options(solver="flow"))
 
 
 def run_engine(size: int, seed: int, solver: str, top_k: int, single: bool, greedy: bool) -> dict[str, object]:
