@@ -49,7 +49,18 @@ def _classes(features: NDArray[np.int64]) -> tuple[Index, Index]:
     """(class of each row, one representative row per class) of a (people x features) array."""
     if features.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    _, first, inverse = np.unique(features, axis=0, return_index=True, return_inverse=True)
+    # One integer key per row (mixed radix over each column's distinct values): a 1-D unique
+    # is several times faster than np.unique(axis=0), which sorts rows as opaque bytes.
+    key = np.zeros(features.shape[0], dtype=np.int64)
+    span = 1
+    for column in features.T:
+        values, codes = np.unique(column, return_inverse=True)
+        if span * values.size >= 1 << 62:
+            _, first, inverse = np.unique(features, axis=0, return_index=True, return_inverse=True)
+            return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
+        key = key * values.size + codes.reshape(-1)
+        span *= values.size
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return inverse.reshape(-1).astype(np.int64), first.astype(np.int64)
 
 
