@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from binome.cohorts.models import Cohort, Workshop, WorkshopInvitation
+from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
 from binome.impact.figures import (  # the constants the printed definitions are generated from
     ANSWER_WINDOW_DAYS,
     DAYS_PER_MONTH,
@@ -63,6 +63,7 @@ from binome.impact.models import MentorSkillsScore, Outcome, Source
 from binome.meetings import hours as hours_ledger
 from binome.meetings.models import COUNTED, Meeting
 from binome.pairing.models import Duo
+from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral, ReferralTransition
 from binome.surveys.models import Moment, Response
 
@@ -616,33 +617,73 @@ def _meeting_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]
         "cohort_id",
         total_span=Sum("span"),
     )
+    # One pass over the slice's counted meetings (the hours ledger's rule, COUNTED): the meetings
+    # figure's count and the hours figure's meeting minutes, each up to today.
     meetings = _per_cohort(
         Meeting.objects.filter(COUNTED, duo__in=duos.values("pk")),
         "duo__cohort_id",
         n_meetings=Count("pk", filter=Q(held_on__lte=today, duo__started_on__lte=today)),
+        minutes=Sum("duration_minutes", filter=Q(held_on__lte=today)),
     )
     out: dict[int, dict[str, Any]] = defaultdict(dict)
-    for part in (spans, meetings, _ledger_sums(duos, today)):
+    for part in (spans, meetings, _workshop_hours(duos, today), _training_days(duos, today)):
         for cohort_id, row in part.items():
             out[cohort_id].update(row)
     return out
 
 
-def _ledger_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
-    """The hours of these duos, per cohort, read from the hours ledger up to today: the duos'
-    counted meetings, the workshops of their cohorts their mentors attended, and each mentor's
-    training day in the cohort it prepares (counted once, in the mentor's first cohort)."""
-    pairs = set(duos.values_list("cohort_id", "mentor_id"))
-    duo_ids = set(duos.values_list("pk", flat=True))
-    rows = hours_ledger.ledger(period=hours_ledger.Period(None, today), mentor_ids={m for _c, m in pairs})
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"minutes": 0, "workshop_time": timedelta(0), "n_trained": 0})
-    for row in rows:
-        if row.source == hours_ledger.MEETING and row.duo_id in duo_ids:
-            out[row.cohort_id]["minutes"] += row.minutes  # type: ignore[index]
-        elif row.source == hours_ledger.WORKSHOP and (row.cohort_id, row.mentor_id) in pairs:
-            out[row.cohort_id]["workshop_time"] += timedelta(minutes=row.minutes)  # type: ignore[index]
-        elif row.source == hours_ledger.TRAINING and (row.cohort_id, row.mentor_id) in pairs:
-            out[row.cohort_id]["n_trained"] += 1  # type: ignore[index]
+# The hours figure is the hours ledger's (binome.meetings.hours) rows of the slice's duos up to
+# today, summed per cohort in the database: the ledger builds one Python row per meeting, a
+# million of them nationally. Its rules, as the ledger applies them: a counted meeting's minutes
+# on its date (above); a workshop a mentor attended (marked present, not cancelled, not the
+# training day) in a cohort where the mentor has a duo of the slice, on its Paris date, in whole
+# minutes; a mentor's training day, TRAINING_DAY_MINUTES, in the first of the mentor's cohorts
+# whose window contains it, if the mentor has a duo of the slice there. The sponsorship tests hold
+# the two to the same hours (test_kpis_hours_agree_with_the_ledger_for_the_same_duos).
+
+
+def _workshop_hours(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    attended = (
+        WorkshopInvitation.objects.filter(present=True, workshop__status=Workshop.Status.PLANNED)
+        .exclude(workshop__kind=ItemKind.MENTOR_TRAINING)
+        # A semi-join (EXISTS in WHERE), not a probe per invitation.
+        .filter(Exists(duos.filter(cohort_id=OuterRef("workshop__cohort_id"), mentor__person_id=OuterRef("person_id"))))
+        .order_by()
+        .values_list("workshop__cohort_id", "workshop__starts_at", "workshop__ends_at")
+        .annotate(mentors=Count("pk"))
+    )
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"workshop_time": timedelta(0)})
+    for cohort_id, starts_at, ends_at, mentors in attended:
+        if starts_at.astimezone(hours_ledger.PARIS).date() <= today:
+            minutes = int((ends_at - starts_at).total_seconds() // 60)
+            out[cohort_id]["workshop_time"] += timedelta(minutes=minutes * mentors)
+    return dict(out)
+
+
+def _training_days(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    day = F("mentor__trained_on")
+    fitting = Duo.objects.filter(
+        mentor_id__in=duos.values("mentor_id"),
+        mentor__training_status=MentorProfile.Training.COMPLETED,
+        mentor__trained_on__lte=today,
+        cohort__starts_on__lte=_shift(day, hours_ledger.TRAINING_LEAD_DAYS),
+        cohort__ends_on__gte=day,
+    )
+    # Every cohort of each trained mentor whose window holds the training day, and whether the
+    # slice has the mentor's duo there (an uncorrelated set of duo ids, hashed once).
+    rows = fitting.order_by().values_list(
+        "mentor_id", "cohort__starts_on", "cohort_id", _flag(Q(pk__in=duos.values("pk")))
+    )
+    first: dict[int, tuple[date, int]] = {}
+    in_slice: set[tuple[int, int]] = set()
+    for mentor_id, starts_on, cohort_id, ours in rows:
+        first[mentor_id] = min(first.get(mentor_id, (starts_on, cohort_id)), (starts_on, cohort_id))
+        if ours:
+            in_slice.add((mentor_id, cohort_id))
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"n_trained": 0})
+    for mentor_id, (_starts_on, cohort_id) in first.items():
+        if (mentor_id, cohort_id) in in_slice:
+            out[cohort_id]["n_trained"] += 1
     return dict(out)
 
 
