@@ -15,7 +15,6 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-import matching
 from binome.people.models import DAY_PARTS, DAYS
 from binome.reference.models import CefrLevel, Language, Occupation
 
@@ -74,6 +73,8 @@ class FactsReader:
         self.languages = {language.code: str(language) for language in Language.objects.filter(code__in=spoken)}
 
     def facts(self, mentee_id: int, mentor_id: int) -> DuoFacts | None:
+        import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
         mentee_row, mentor_row = self.mentees.get(mentee_id), self.mentors.get(mentor_id)
         if mentee_row is None or mentor_row is None:  # a pair made after the snapshot (none today)
             return None

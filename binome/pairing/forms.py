@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-import matching
 from binome.lib.forms import BinomeForm
 from binome.pairing.models import MatchRun
 from binome.pairing.reasons import CRITERIA_LABELS, MODE_HELP
@@ -20,6 +19,8 @@ PRESET_LABELS = {
 
 
 def weights_as_percent(weights: dict[str, float]) -> dict[str, int]:
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     total = sum(weights.values()) or 1.0
     return {key: round(100 * weights.get(key, 0.0) / total) for key in matching.CRITERIA}
 
@@ -38,6 +39,8 @@ class MatchSettingsForm(BinomeForm):
             self.fields[f"w_{key}"] = forms.IntegerField(label=str(label), min_value=0, max_value=100)
 
     def clean(self) -> dict[str, Any]:
+        import matching  # on first use, not at start-up
+
         data = super().clean() or {}
         values = [data.get(f"w_{key}") for key in matching.CRITERIA]
         if all(v is not None for v in values) and not any(values):
@@ -45,6 +48,8 @@ class MatchSettingsForm(BinomeForm):
         return data
 
     def weights(self) -> dict[str, float]:
+        import matching  # on first use, not at start-up
+
         return {key: float(self.cleaned_data[f"w_{key}"]) for key in matching.CRITERIA}
 
     @classmethod

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-import matching
 from binome.cohorts.models import Cohort
 from binome.lib.forms import record_id, record_ids
 from binome.pairing import selectors, services
@@ -31,6 +30,8 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 
 
 def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None) -> MatchSettingsForm:
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     preset = request.GET.get("preset", "")
     if preset in matching.PRESETS:
         initial = MatchSettingsForm.initial_for(
@@ -39,7 +40,7 @@ def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None)
     elif run is not None:
         initial = MatchSettingsForm.initial_for(run.weights, run.mode)
     else:
-        initial = MatchSettingsForm.initial_for(services.DEFAULT_WEIGHTS, MatchRun.Mode.COVERAGE_FIRST)
+        initial = MatchSettingsForm.initial_for(services.default_weights(), MatchRun.Mode.COVERAGE_FIRST)
     return MatchSettingsForm(data, initial=initial)
 
 
