@@ -9,6 +9,7 @@ one per row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,11 +61,21 @@ def _slot(day: int, part: int) -> str:
 
 
 class FactsReader:
-    """Facts of any pair of the run's pool, from its snapshot; names are fetched once."""
+    """Facts of the pairs of the run's pool, from its snapshot; names are fetched once.
 
-    def __init__(self, snapshot: dict[str, Any]) -> None:
-        self.mentees = {row["id"]: row for row in snapshot.get("mentees", [])}
-        self.mentors = {row["id"]: row for row in snapshot.get("mentors", [])}
+    `pairs` ((mentee id, mentor id), e.g. the page of the board being shown) narrows the reader to
+    those people, so a big pool's other rows cost nothing; without it, any pair can be read.
+    """
+
+    def __init__(self, snapshot: dict[str, Any], pairs: Iterable[tuple[int, int]] | None = None) -> None:
+        mentees, mentors = snapshot.get("mentees", []), snapshot.get("mentors", [])
+        if pairs is not None:
+            wanted = list(pairs)
+            mentee_ids, mentor_ids = {a for a, _ in wanted}, {b for _, b in wanted}
+            mentees = [row for row in mentees if row["id"] in mentee_ids]
+            mentors = [row for row in mentors if row["id"] in mentor_ids]
+        self.mentees = {row["id"]: row for row in mentees}
+        self.mentors = {row["id"]: row for row in mentors}
         self.sector_codes: dict[str, list[str]] = snapshot.get("sector_codes", {})
         codes = {code for row in self.mentees.values() for code in row.get("target_rome", [])}
         codes |= {row["rome"] for row in self.mentors.values() if row.get("rome")}
