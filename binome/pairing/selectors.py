@@ -75,6 +75,16 @@ class Bar:
     def max_points(self) -> int:
         return round(100 * self.weight)
 
+    @property
+    def meter(self) -> str:
+        """The share as a <meter>'s value: a decimal point, whatever the language."""
+        return f"{self.share:.3f}"
+
+    @property
+    def points_text(self) -> str:
+        """'21 / 35 pts': written here, as the board shows six bars a row, not by a tag in its loop."""
+        return _("%(points)s / %(max)s pts") % {"points": self.points, "max": self.max_points}
+
 
 #: Proposed duos per page of the board: each row carries six bars and the pair's facts, so a big
 #: city's run is read a page at a time; the figures above the table count every proposal.
@@ -184,10 +194,7 @@ def unmatched(run: MatchRun, side: str, *, limit: int | None = None) -> Unmatche
     """The run's people of one side without a duo, with the reason, sorted by name; `limit`: the
     first ones only (their names are all read, to sort them; reasons are written for those shown)."""
     items = {item["id"]: item for item in run.unmatched if item["side"] == side}
-    if side == "mentee":
-        found = {pk: (name, "") for pk, name in _mentee_names(items).items()}
-    else:
-        found = _mentor_names(items)
+    found = {pk: (name, "") for pk, name in _mentee_names(items).items()} if side == "mentee" else _mentor_names(items)
     ordered = sorted(found.items(), key=lambda entry: entry[1][0])  # people erased since the run: not shown
     shown = ordered if limit is None else ordered[:limit]
     return Unmatched(

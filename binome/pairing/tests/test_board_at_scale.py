@@ -8,7 +8,6 @@ rest comes on demand, with htmx or by a plain link; nothing encrypted is decrypt
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -46,7 +45,7 @@ def big_run(cast: Cast) -> MatchRun:
 
 
 @pytest.fixture
-def decrypted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def decrypted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every encrypted value read from the database while the test runs."""
     seen: list[str] = []
     original = EncryptedTextField.from_db_value
@@ -57,7 +56,7 @@ def decrypted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return original(self, value, expression, connection)
 
     monkeypatch.setattr(EncryptedTextField, "from_db_value", counting)
-    yield seen
+    return seen
 
 
 def board_url(run: MatchRun) -> str:
