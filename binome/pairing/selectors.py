@@ -259,7 +259,7 @@ def _rows(run: MatchRun, ids: list[int], weights: dict[str, float]) -> list[Row]
     return rows
 
 
-def board(run: MatchRun, *, decision: str = "", query: str = "", page: object = 1, show: str = "") -> Board:
+def board(run: MatchRun, *, decision: str = "", query: str = "", page: int | str | None = 1, show: str = "") -> Board:
     """What the matching board shows for one run, in a fixed number of queries whatever the pool:
     the figures count every proposal; rows, facts and names are read for the page shown only.
     `show` ("mentee" or "mentor"): that side's people without a duo, all of them."""
