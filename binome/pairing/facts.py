@@ -82,6 +82,12 @@ class FactsReader:
         self.occupations = dict(Occupation.objects.filter(code__in=codes).values_list("code", "label"))
         spoken = {code for row in [*self.mentees.values(), *self.mentors.values()] for code in row["languages"]}
         self.languages = {language.code: str(language) for language in Language.objects.filter(code__in=spoken)}
+        self.slot_names: dict[tuple[int, int], str] = {}  # "Lundi soir", translated once per slot
+
+    def _slot(self, day: int, part: int) -> str:
+        if (day, part) not in self.slot_names:
+            self.slot_names[day, part] = _slot(day, part)
+        return self.slot_names[day, part]
 
     def facts(self, mentee_id: int, mentor_id: int) -> DuoFacts | None:
         import matching  # on first use, not at start-up: see binome/pairing/engine.py
@@ -91,7 +97,7 @@ class FactsReader:
             return None
         mentee = matching.Mentee(**{**mentee_row, "target_rome": tuple(mentee_row["target_rome"])})
         found = matching.pair_facts(mentee, matching.Mentor(**mentor_row), self.sector_codes)
-        slots = [_slot(day, part) for day, part in found.shared_slots]
+        slots = [self._slot(day, part) for day, part in found.shared_slots]
         return DuoFacts(
             targets=[self.occupations.get(code, code) for code in mentee.target_rome],
             mentor_occupation=self.occupations.get(mentor_row.get("rome") or "", ""),
