@@ -83,7 +83,7 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         "duo_hours": meeting_selectors.duo_hours(duo, start=period.start, end=period.end) if role != "mentee" else None,
         "period": period,
         "period_form": period_form,
-        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(duo=duo),
         "introduction_form": forms.get("introduction_form") or IntroductionForm(),
         "sharing_form": SharingForm(
             initial={
@@ -114,10 +114,10 @@ def _view(role: str) -> Any:
     @require_POST
     def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         duo = _duo(request, role, pk)
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, duo=duo)
         if form.is_valid():
             try:
-                meeting_services.record_meeting(duo, actor=acting_user(request), author=role, **form.cleaned_data)
+                meeting_services.record_meeting(duo, actor=acting_user(request), author=role, **form.meeting_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
