@@ -563,10 +563,23 @@ def matching(journey: Journey, page: Any, cohort: Cohort) -> int:
     journey.french(page)
     confirm = page.locator("#confirm-run")
     proposed = int(re.search(r"\d+", confirm.inner_text()).group(0))  # type: ignore[union-attr]
-    # Each proposed duo says why, in words: the mentee's target job, the mentor's job, the facts.
-    assert page.locator("main .target-job").count() >= proposed
-    assert page.locator("main .mentor-job").count() >= proposed
     journey.shot(page, "board")
+    # Each proposed duo says why, in words: the mentee's target job, the mentor's job, the facts.
+    # The board lists them a page at a time: read every page.
+    targets = mentor_jobs = 0
+    while True:
+        targets += page.locator("main .target-job").count()
+        mentor_jobs += page.locator("main .mentor-job").count()
+        following = page.locator("main .pagination a[rel=next]")
+        if not following.count():
+            break
+        first = page.locator("main table.proposals tbody tr").first.get_attribute("id")
+        journey.click(following.first)
+        expect(page.locator("main table.proposals tbody tr").first).not_to_have_id(first or "")
+        journey.french(page)
+    assert targets >= proposed
+    assert mentor_jobs >= proposed
+    confirm = page.locator("#confirm-run")
     journey.click(confirm)
     journey.french(page)
     journey.click(page.locator("#confirm-run-final"))
