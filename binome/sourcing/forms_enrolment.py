@@ -233,6 +233,7 @@ class RegisterMentorsForm(BinomeForm):
         if data.get("everyone"):
             field = self.fields["mentors"]
             assert isinstance(field, forms.ModelMultipleChoiceField)
+            assert field.queryset is not None
             data["mentors"] = list(field.queryset[: self.places])
         if not data.get("mentors"):
             raise ValidationError(_("Choose at least one mentor to register."))

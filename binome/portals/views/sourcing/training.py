@@ -106,9 +106,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 text = _("%(n)s mentor(s) registered; each gets an email with the session.")
             messages.success(request, text % {"n": len(added)})
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
     return redirect("sourcing:training_session", pk=session.pk)
 
 
