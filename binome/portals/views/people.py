@@ -20,7 +20,14 @@ from binome.lib.conflicts import changed_since, report_conflict, version_of, wit
 from binome.pairing.selectors import duos_visible_to
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
 from binome.people.models import MentorProfile
-from binome.people.selectors import PeopleFilter, filter_people, people_for_list, people_visible_to, person_file
+from binome.people.selectors import (
+    PeopleFilter,
+    filter_people,
+    people_for_list,
+    people_visible_to,
+    person_file,
+    person_file_as_shown,
+)
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user, add_service_errors, is_htmx
@@ -76,7 +83,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    found = person_file(people_visible_to(request.user), pk)
+    found = person_file_as_shown(people_visible_to(request.user), pk)
     audit.viewed(request, found, what="file")
     duos = (
         duos_visible_to(request.user)
