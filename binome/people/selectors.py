@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from binome.accounts.access import scope_of
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
+from binome.reference.models import Occupation
 
 # A person's referrals live in sourcing, an app above this one: reached through the relation, not
 # imported. Their reasons and justifications are encrypted: the pages below never decrypt them.
@@ -65,16 +66,11 @@ def people_for_list(people: QuerySet[Person]) -> QuerySet[Person]:
     """What the list page shows per row, fetched in a fixed number of queries; the encrypted
     protection status and referral reasons, which no row shows, are not read (nor decrypted)."""
     return (
-        people.select_related(
-            "territory",
-            "mentee_profile",
-            "mentor_profile__company",
-            "mentor_profile__occupation",
-        )
+        people.select_related("territory", "mentee_profile", "mentor_profile__company")
         .defer("mentee_profile__protection_status")
         .prefetch_related(
             Prefetch("referrals", queryset=_Referral.objects.only(*REFERRAL_LIST_COLUMNS)),
-            "mentee_profile__target_occupations",
+            Prefetch("mentee_profile__target_occupations", queryset=Occupation.objects.only("code", "label")),
         )
     )
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -13,13 +15,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from binome.audit import audit
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
 from binome.pairing.selectors import duos_visible_to
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
-from binome.people.models import MentorProfile
+from binome.people.models import MentorProfile, Person
 from binome.people.selectors import (
     PeopleFilter,
     filter_people,
@@ -78,7 +81,53 @@ def people(request: HttpRequest) -> HttpResponse:
     query_string = request.GET.copy()
     query_string.pop("page", None)
     template = "portals/people/people_rows.html" if is_htmx(request) else "portals/people/people.html"
-    return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "rows": _rows(page), "query_string": query_string.urlencode()},
+    )
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list, in plain strings: its labels are translated once per page,
+    not once per row by the template."""
+
+    url: str
+    name: str
+    role: str
+    territory: str
+    occupation: str  # a mentor's ROME code and job title
+    targets: list[tuple[str, str]]  # a mentee's target occupations, (code, label)
+    status: str  # a mentor's training, or a mentee's referral statuses
+
+
+def _rows(people: Iterable[Person]) -> list[PersonRow]:
+    mentee_label, mentor_label = _("Mentee"), _("Mentor")
+    referral_status = {value: str(label) for value, label in Referral.Status.choices}
+    training_status = {value: str(label) for value, label in MentorProfile.Training.choices}
+    rows = []
+    for person in people:
+        # A missing profile raises a subclass of AttributeError: getattr's default covers it.
+        mentee = getattr(person, "mentee_profile", None)
+        mentor = getattr(person, "mentor_profile", None)
+        role = mentee_label if mentee else ""
+        if mentor:
+            role += f"{mentor_label} · {mentor.company.name}"
+        rows.append(
+            PersonRow(
+                url=reverse("people:person", args=[person.pk]),
+                name=person.full_name,
+                role=role,
+                territory=person.territory.name,
+                occupation=f"{mentor.occupation_id} {mentor.job_title}" if mentor else "",
+                targets=[(o.code, o.label) for o in mentee.target_occupations.all()] if mentee and not mentor else [],
+                status=training_status.get(mentor.training_status, mentor.training_status)
+                if mentor
+                else ", ".join(referral_status.get(r.status, r.status) for r in person.referrals.all()),
+            )
+        )
+    return rows
 
 
 @staff_only
