@@ -12,11 +12,16 @@ from binome.accounts.access import scope_of
 from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
 from binome.reference.models import Occupation
 
-# A person's referrals live in sourcing, an app above this one: reached through the relation, not
-# imported. Their reasons and justifications are encrypted: the pages below never decrypt them.
-_Referral = Person._meta.get_field("referrals").related_model
+# The referral columns the list and the file show. Their reasons and justifications are encrypted:
+# those pages never read them, so never decrypt them.
 REFERRAL_LIST_COLUMNS = ("id", "person_id", "status")
 REFERRAL_FILE_COLUMNS = (*REFERRAL_LIST_COLUMNS, "partner_id", "referred_at", "status_changed_at")
+
+
+def _referrals() -> Any:
+    """Referrals live in sourcing, an app above this one: reached through the relation, not
+    imported; read when called, since the reverse relation exists once every model is loaded."""
+    return Person._meta.get_field("referrals").related_model._default_manager
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def people_for_list(people: QuerySet[Person]) -> QuerySet[Person]:
         people.select_related("territory", "mentee_profile", "mentor_profile__company")
         .defer("mentee_profile__protection_status")
         .prefetch_related(
-            Prefetch("referrals", queryset=_Referral.objects.only(*REFERRAL_LIST_COLUMNS)),
+            Prefetch("referrals", queryset=_referrals().only(*REFERRAL_LIST_COLUMNS)),
             Prefetch("mentee_profile__target_occupations", queryset=Occupation.objects.only("code", "label")),
         )
     )
@@ -88,7 +93,7 @@ def person_file(people: QuerySet[Person], person_id: int) -> Person:
             "updated_by",
         ).prefetch_related(
             Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
-            Prefetch("referrals", queryset=_Referral.objects.select_related("partner")),
+            Prefetch("referrals", queryset=_referrals().select_related("partner")),
             "mentee_profile__target_occupations",
         ),
         pk=person_id,
@@ -110,7 +115,7 @@ def person_file_as_shown(people: QuerySet[Person], person_id: int) -> Person:
             Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
             Prefetch(
                 "referrals",
-                queryset=_Referral.objects.only(*REFERRAL_FILE_COLUMNS, "partner__name").select_related("partner"),
+                queryset=_referrals().only(*REFERRAL_FILE_COLUMNS, "partner__name").select_related("partner"),
             ),
             "mentee_profile__target_occupations",
         ),
