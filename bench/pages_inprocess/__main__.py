@@ -7,7 +7,8 @@ DEBUG=0, cached template loader, manifest static files) on the demo data (`seed_
 postgres://postgres@127.0.0.1:5432/binome_bench_pages, kept for the next run; `--fresh` rebuilds it).
 Beside each page it measures, interleaved in the same rounds, a bare "hello" view served by the
 same stack, and prints the ratio bare / page (1.0 would be bare Django's speed): absolute times on
-a loaded machine lie, the ratio much less. `--profile NAME` prints the cProfile of one page instead.
+a loaded machine lie, the ratio much less. It also prints the SQL queries and the Python function
+calls of one request: counts that the machine's load does not move, to compare two versions. `--profile NAME` prints the cProfile of one page instead.
 """
 
 from __future__ import annotations
@@ -145,6 +146,11 @@ def main() -> None:
             # Counted before the next request: its start empties the connection's query log.
             figures[name] = {"queries": len(queries), "bytes": len(response.content), "times": []}
             client.get(url)  # warm
+            # Python function calls per request: a measure of the CPU work that the machine's load
+            # does not move (the same code and data give the same count).
+            profiler = cProfile.Profile()
+            profiler.runcall(timed, lambda c=client, u=url: c.get(u), 3)
+            figures[name]["calls"] = pstats.Stats(profiler).total_calls // 3  # type: ignore[attr-defined]
         if args.profile:
             client, url = pages[args.profile]
             profiler = cProfile.Profile()
@@ -160,13 +166,13 @@ def main() -> None:
         f"{connection.vendor}, DEBUG={int(settings.DEBUG)}, {args.rounds} rounds x {args.repeat} requests, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"  {'page':24} {'median ms':>9} {'CPU ms':>7} {'bare/page':>9} {'queries':>7} {'KB':>5}")
+    print(f"  {'page':24} {'median ms':>9} {'CPU ms':>7} {'bare/page':>9} {'queries':>7} {'calls':>7} {'KB':>5}")
     for name, page in figures.items():
         median = statistics.median(wall for wall, _ in page["times"])
         cpu = statistics.median(cpu for _, cpu in page["times"])
         print(
             f"  {name:24} {1000 * median:9.1f} {1000 * cpu:7.1f} {bare / median:9.3f} {page['queries']:7}"
-            f" {page['bytes'] // 1024:5}"
+            f" {page['calls']:7} {page['bytes'] // 1024:5}"
         )
 
 
