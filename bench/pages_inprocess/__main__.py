@@ -8,7 +8,8 @@ postgres://postgres@127.0.0.1:5432/binome_bench_pages, kept for the next run; `-
 Beside each page it measures, interleaved in the same rounds, a bare "hello" view served by the
 same stack, and prints the ratio bare / page (1.0 would be bare Django's speed): absolute times on
 a loaded machine lie, the ratio much less. It also prints the SQL queries and the Python function
-calls of one request: counts that the machine's load does not move, to compare two versions. `--profile NAME` prints the cProfile of one page instead.
+calls of one request: counts that the machine's load does not move, to compare two versions.
+`--profile NAME` prints the cProfile of one page instead.
 """
 
 from __future__ import annotations
