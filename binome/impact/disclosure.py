@@ -23,9 +23,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 Key = Hashable
 SMALL_CELL = 5
 STAFF = "staff"
@@ -93,6 +90,10 @@ def decide(table: Table, *, audience: str, threshold: int = SMALL_CELL, margin: 
 
 def bounds(table: Table, hidden: Iterable[Key]) -> dict[Key, tuple[float, float]]:
     """Min and max of each hidden cell over the integer solutions consistent with what is shown."""
+    # numpy and scipy load on the first published table, not in every web worker at start-up.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     hidden = list(dict.fromkeys(hidden))
     if not hidden:
         return {}

@@ -18,10 +18,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 # What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,42 +54,11 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in values]
 
 
-class SafeWorksheet(Worksheet):
-    """A worksheet whose `append`, `cell(value=…)` and `sheet["A1"] = …` write safe cells."""
-
-    def append(self, iterable: Any) -> None:
-        if isinstance(iterable, Mapping):
-            super().append({key: safe_cell(value) for key, value in iterable.items()})
-            return
-        values = list(iterable)
-        super().append(safe_row(values))
-        for column, value in enumerate(values, start=1):
-            if isinstance(value, Formatted):
-                self.cell(self._current_row, column).number_format = value.number_format
-
-    def cell(self, row: int, column: int, value: Any = None) -> Any:
-        found = super().cell(row, column, safe_cell(value))
-        if isinstance(value, Formatted):
-            found.number_format = value.number_format
-        return found
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self[key].value = safe_cell(value)
-
-
-class SafeWorkbook(Workbook):
-    def __init__(self) -> None:
-        super().__init__()
-        self._sheets = [SafeWorksheet(self)]
-
-    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
-        sheet = SafeWorksheet(parent=self, title=title)
-        self._add_sheet(sheet=sheet, index=index)
-        return sheet
-
-
 def workbook() -> SafeWorkbook:
-    """A new XLSX workbook (openpyxl) whose sheets only ever hold safe cells."""
+    """A new XLSX workbook (openpyxl) whose sheets only ever hold safe cells. openpyxl (which
+    imports numpy when it is installed) loads here, on the first export, not in every web worker."""
+    from binome.lib.xlsx_workbook import SafeWorkbook
+
     return SafeWorkbook()
 
 
@@ -122,3 +88,7 @@ class DictWriter(csv.DictWriter[str]):
     def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
         for rowdict in rowdicts:
             self.writerow(rowdict)
+
+
+if TYPE_CHECKING:
+    from binome.lib.xlsx_workbook import SafeWorkbook

@@ -63,12 +63,5 @@ def test_a_new_worker_serves_pages_without_the_matching_engine(loaded_by_a_new_w
     assert loaded_by_a_new_worker & {"matching", "ortools"} == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not the engine's doing: binome/impact/disclosure.py imports numpy and scipy.optimize at module "
-    "level, and openpyxl (binome/lib/spreadsheets.py, reached through binome/impact/export.py) imports numpy "
-    "whenever it is installed; both reach the URLconf through binome/impact/published.py. When both load on "
-    "first use, remove this mark",
-)
 def test_a_new_worker_serves_pages_without_numpy_or_scipy(loaded_by_a_new_worker: set[str]) -> None:
     assert loaded_by_a_new_worker & {"numpy", "scipy"} == set()
