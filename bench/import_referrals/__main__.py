@@ -12,9 +12,12 @@ The machine is shared, so one absolute time says little. Beside each import it p
 reference measured in the same process and the same rounds: parsing the same file alone (the
 standard library's CSV reader on the decoded text; calamine reading the workbook's first sheet),
 and the ratio of the two. Each figure is the best of `--rounds` rounds, the reference and the
-import interleaved. The goal: 2,000 rows/s (PASS or FAIL on the best wall-clock round), with the
-CPU seconds behind it (this process, and PostgreSQL's server process for the connection) to tell
-the import's own cost from the neighbours' load.
+import interleaved, counted twice: per CPU second (this process, plus PostgreSQL's server
+process for the connection, read from /proc), which is what the work costs whatever else runs,
+and per wall second, which is what this run waited. The goal, 2,000 rows per second, is judged
+on the first: on a quiet machine the wall time is that CPU time plus a commit's few
+milliseconds, and on a loaded one the wall time mostly measures the neighbours (the load
+average is printed). The exit status is 1 when a file misses the goal.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ from typing import Any
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/binome_bench")
 GOAL_ROWS_PER_SECOND = 2_000
+HEADER = (
+    "                  --- per CPU second ---   ------ per wall second ------\n"
+    "database format    import reference   ratio  import reference   ratio   goal 2,000 rows per CPU second"
+)
 KINDS = ("csv", "xlsx")
 
 
@@ -131,9 +138,11 @@ def run_one(files: dict[str, str], rounds: int) -> dict[str, Any]:
         for kind, path in files.items():
             data = Path(path).read_bytes()
             out = figures[kind]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             parsed = parse_alone(kind, data)
-            out["reference"].append({"rows": parsed, "seconds": time.perf_counter() - start})
+            out["reference"].append(
+                {"rows": parsed, "wall": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+            )
 
             start, cpu, server_cpu = time.perf_counter(), time.process_time(), server.seconds()
             result = import_referrals(data, Path(path).name, partner=partners[kind], actor=None)
@@ -141,17 +150,21 @@ def run_one(files: dict[str, str], rounds: int) -> dict[str, Any]:
             server_after = server.seconds()
             assert result.ok, result.errors[:5]
             assert result.created == parsed, (result.summary(), parsed)
+            server_seconds = None if server_cpu is None or server_after is None else server_after - server_cpu
             out["import"].append(
                 {
                     "rows": result.created,
-                    "seconds": seconds,
-                    "cpu": cpu,
-                    "server_cpu": None if server_cpu is None or server_after is None else server_after - server_cpu,
+                    "wall": seconds,
+                    "cpu": cpu + (server_seconds or 0),  # the client's, and the server's when it has one
+                    "server_cpu": server_seconds,
                 }
             )
-            start = time.perf_counter()
+            start, cpu, server_cpu = time.perf_counter(), time.process_time(), server.seconds()
             again = import_referrals(data, Path(path).name, partner=partners[kind], actor=None)
-            out["reimport"].append({"rows": again.skipped, "seconds": time.perf_counter() - start})
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            server_after = server.seconds()
+            server_seconds = None if server_cpu is None or server_after is None else server_after - server_cpu
+            out["reimport"].append({"rows": again.skipped, "wall": seconds, "cpu": cpu + (server_seconds or 0)})
             assert again.skipped == parsed, again.summary()
             # The next round imports the same people again: clear them to time creation again.
             Person.objects.filter(referrals__partner=partners[kind]).delete()
@@ -174,28 +187,31 @@ def in_subprocess(database_url: str, files: dict[str, Path], rounds: int, env: d
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def best_rate(measures: list[dict[str, Any]]) -> tuple[float, dict[str, Any]]:
-    """The best round's rows per second, and that round."""
-    best = min(measures, key=lambda m: m["seconds"] / max(m["rows"], 1))
-    return best["rows"] / best["seconds"], best
+def best(measures: list[dict[str, Any]], seconds: str) -> tuple[float, dict[str, Any]]:
+    """The best round's rows per second counted in `seconds` ("wall" or "cpu"), and that round."""
+    round_ = min(measures, key=lambda m: m[seconds] / max(m["rows"], 1))
+    return round_["rows"] / round_[seconds], round_
 
 
 def report(database: str, figures: dict[str, Any]) -> list[bool]:
+    """One line per file: the import beside its reference, in CPU seconds (what the work costs,
+    whatever the neighbours do) and in wall seconds (what this run waited)."""
     passed = []
     for kind in KINDS:
         f = figures[kind]
-        reference, _ = best_rate(f["reference"])
-        rate, best = best_rate(f["import"])
-        reimport, _ = best_rate(f["reimport"])
-        cpu = best["cpu"] + (best["server_cpu"] or 0)
-        server = f" + PostgreSQL {best['server_cpu']:.2f}s" if best["server_cpu"] is not None else ""
+        rate, cpu_round = best(f["import"], "cpu")
+        wall, _ = best(f["import"], "wall")
+        reference, _ = best(f["reference"], "cpu")
+        reference_wall, _ = best(f["reference"], "wall")
+        reimport, _ = best(f["reimport"], "cpu")
         ok = rate >= GOAL_ROWS_PER_SECOND
         passed.append(ok)
+        server = "" if cpu_round["server_cpu"] is None else f" (of which PostgreSQL {cpu_round['server_cpu']:.2f}s)"
         print(
-            f"{database:8} {kind:4} import {rate:6.0f} rows/s   reference (parse alone) {reference:7.0f} rows/s"
-            f"   ratio {rate / reference:.3f}   {'PASS' if ok else 'FAIL'} (goal {GOAL_ROWS_PER_SECOND})\n"
-            f"{'':14}{best['rows']} rows in {best['seconds']:.2f}s wall; CPU {best['cpu']:.2f}s{server}"
-            f" = {best['rows'] / cpu:.0f} rows per CPU second; re-import (all skipped) {reimport:.0f} rows/s"
+            f"{database:8} {kind:4} {rate:7.0f} {reference:9.0f} {rate / reference:7.3f}"
+            f" {wall:7.0f} {reference_wall:9.0f} {wall / reference_wall:7.3f}"
+            f"   {'PASS' if ok else 'FAIL'}   {cpu_round['rows']} rows in {cpu_round['cpu']:.2f} CPU s{server};"
+            f" the same file again (every row skipped): {reimport:.0f} rows per CPU second"
         )
     return passed
 
@@ -240,6 +256,8 @@ def main() -> None:
                     postgres_admin('DROP DATABASE IF EXISTS "{name}"')
             else:
                 parser.error(f"unknown database {database!r}")
+            if not passed:
+                print(HEADER)
             passed += report(database, figures)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if not all(passed):
