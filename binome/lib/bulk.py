@@ -34,6 +34,10 @@ PASSED_THROUGH: frozenset[type[models.Field[Any, Any]]] = frozenset(
     }
 )
 ROWS_PER_STATEMENT = 1000
+# The types whose equal values are the same value to a database (not floats: 0.0 == -0.0; not
+# Decimals: 1.0 == 1.00; not dicts and lists, which cannot be dictionary keys): a column
+# prepares each distinct value of these types once.
+REMEMBERED: frozenset[type] = frozenset({str, int, bool, type(None), datetime.date, datetime.datetime})
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, returning: bool = False) -> list[int]:
@@ -85,13 +89,14 @@ def _prepare_column(field: models.Field[Any, Any], values: list[Any]) -> Sequenc
     prepared: list[Any] = []
     seen: dict[tuple[type, Any], Any] = {}
     for value in values:
-        try:
-            key = (type(value), value)  # typed: True and 1 are equal, but not prepared alike
-            prepared.append(seen[key])
-        except KeyError:
-            prepared.append(seen.setdefault(key, field.get_db_prep_save(value, connection)))
-        except TypeError:  # unhashable (a JSON field's dict): prepared each time
+        kind = type(value)
+        if kind not in REMEMBERED:
             prepared.append(field.get_db_prep_save(value, connection))
+            continue
+        key = (kind, value)  # typed: True and 1 are equal, but not prepared alike
+        if key not in seen:
+            seen[key] = field.get_db_prep_save(value, connection)
+        prepared.append(seen[key])
     return prepared
 
 
@@ -121,9 +126,10 @@ def _copy(
     written with the rows: an INSERT … RETURNING of thousands of rows costs the client more than
     the whole COPY (the driver splits a statement of that many placeholders in Python)."""
     ids: list[int] = []
+    pk = model._meta.pk
     if returning:
-        pk = model._meta.pk
-        assert pk is not None
+        if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+            return _insert_returning(cursor, model, table, columns, prepared)  # no sequence to draw from
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [table, pk.column, len(prepared)],
