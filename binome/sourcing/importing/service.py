@@ -150,6 +150,13 @@ def current_consent_text() -> ConsentText | None:
     return ConsentText.objects.filter(in_force_from__lte=timezone.localdate()).order_by("-in_force_from", "-pk").first()
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A cell's parser refused it, for this reason (remembered by `_Checker.parsed`)."""
+
+    reason: str
+
+
 class _Checker:
     """Checks every row against the columns, the reference data and each other."""
 
@@ -291,10 +298,11 @@ class _Checker:
             try:
                 outcome = parser(cell)
             except values.CellError as error:
-                outcome = error
+                outcome = _Refused(str(error))
             self._parsed[memo_key] = outcome
-        if isinstance(outcome, values.CellError):
-            raise outcome
+        if isinstance(outcome, _Refused):
+            # A new exception each time: raising one object again would chain every row's traceback.
+            raise values.CellError(outcome.reason)
         if isinstance(outcome, (list, dict)):
             return outcome.copy()  # each row its own list of codes, its own languages
         return outcome
