@@ -36,7 +36,7 @@ from binome.sourcing.duplicates import identity_keys, normalise_email, normalise
 from binome.sourcing.importing import values
 from binome.sourcing.importing.cells import MULTILINE_COLUMNS, control_problem
 from binome.sourcing.importing.columns import BY_KEY, COLUMNS, column_for_header
-from binome.sourcing.importing.reading import MAX_CELL, Table, UnreadableFile, read_table
+from binome.sourcing.importing.reading import MAX_CELL, Cell, Table, UnreadableFile, read_table
 from binome.sourcing.models import Consent, ConsentText, Referral
 
 OLDEST_BIRTH = datetime.date(1900, 1, 1)
@@ -150,6 +150,13 @@ def current_consent_text() -> ConsentText | None:
     return ConsentText.objects.filter(in_force_from__lte=timezone.localdate()).order_by("-in_force_from", "-pk").first()
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A cell's parser refused it, for this reason (remembered by `_Checker.parsed`)."""
+
+    reason: str
+
+
 class _Checker:
     """Checks every row against the columns, the reference data and each other."""
 
@@ -190,6 +197,8 @@ class _Checker:
         self.occupation_labels = values.occupation_index(occupations) if "target_occupations" in self.positions else {}
         self.language_index = self._language_index()
         self.places = self._places()
+        # Parsed once per distinct cell: see `parsed`.
+        self._parsed: dict[tuple[str, type, Cell], Any] = {}
 
     @staticmethod
     def _language_index() -> dict[str, str]:
@@ -209,13 +218,18 @@ class _Checker:
         if "home" not in self.positions:
             return {}
         position = self.positions["home"]
+        # Each town once, however many rows name it (typed: the cells 1 and True are not one).
+        cells_named = {
+            (type(cells[position]), cells[position]) for _line, cells in self.table.rows if position < len(cells)
+        }
         names = set()
-        for _line, cells in self.table.rows:
-            if position < len(cells) and cells[position] not in (None, ""):
-                try:
-                    names.add(values.place_query(cells[position])[0])
-                except values.CellError:
-                    continue
+        for _type, cell in cells_named:
+            if cell in (None, ""):
+                continue
+            try:
+                names.add(values.place_query(cell)[0])
+            except values.CellError:
+                continue
         found: dict[str, list[tuple[int, str, str, int]]] = defaultdict(list)
         names.discard("")
         name_list = sorted(names)
@@ -271,6 +285,28 @@ class _Checker:
                 clean = False
         return clean
 
+    def parsed(self, key: str, parser: Any, cell: Cell) -> Any:
+        """`parser(cell)`, remembered for the rest of the file (the error too): a column of
+        statuses, levels, countries, towns or dates holds a few hundred distinct values over
+        ten thousand rows, and its parser (normalising, reference look-ups) is the costly part.
+        Only for parsers whose answer depends on the cell alone (the reference data is read once
+        per file, when the checker starts)."""
+        memo_key = (key, type(cell), cell)  # typed: the cell 1 and the cell True are not one value
+        try:
+            outcome = self._parsed[memo_key]
+        except KeyError:
+            try:
+                outcome = parser(cell)
+            except values.CellError as error:
+                outcome = _Refused(str(error))
+            self._parsed[memo_key] = outcome
+        if isinstance(outcome, _Refused):
+            # A new exception each time: raising one object again would chain every row's traceback.
+            raise values.CellError(outcome.reason)
+        if isinstance(outcome, (list, dict)):
+            return outcome.copy()  # each row its own list of codes, its own languages
+        return outcome
+
     def check(self, line: int, cells: list[Any]) -> Row | None:
         if not self.controls(line, cells):
             return None  # its other values are not worth checking until the characters are gone
@@ -285,34 +321,43 @@ class _Checker:
                 self.error(line, key, str(error))
                 return None
 
+        def parse_repeated(key: str, parser: Any) -> Any:
+            """`parse` for a column whose values repeat from row to row (see `parsed`)."""
+            return parse(key, lambda cell: self.parsed(key, parser, cell))
+
         for key in ("first_name", "last_name"):
             value = parse(key, values.name)
             if value == "":
                 self.error(line, key, _("Required."))
             setattr(row, key, value or "")
-        row.date_of_birth = parse("date_of_birth", values.date)
+        row.date_of_birth = parse_repeated("date_of_birth", values.date)
         if row.date_of_birth and not OLDEST_BIRTH <= row.date_of_birth <= today - datetime.timedelta(days=14 * 365):
             self.error(line, "date_of_birth", _("This date of birth is not plausible."))
-        row.gender = parse("gender", values.gender) or ""
+        row.gender = parse_repeated("gender", values.gender) or ""
         row.email = parse("email", values.email) or ""
         row.phone = parse("phone", values.phone) or ""
-        row.country_of_origin = parse("country_of_origin", values.country) or ""
-        row.protection_status = parse("protection_status", values.protection_status) or ""
-        row.right_to_work = parse("right_to_work", values.boolean)
-        row.arrival_date = parse("arrival_date", values.date)
+        row.country_of_origin = parse_repeated("country_of_origin", values.country) or ""
+        row.protection_status = parse_repeated("protection_status", values.protection_status) or ""
+        row.right_to_work = parse_repeated("right_to_work", values.boolean)
+        row.arrival_date = parse_repeated("arrival_date", values.date)
         if row.arrival_date and row.arrival_date > today:
             self.error(line, "arrival_date", _("The arrival date is in the future."))
         elif row.arrival_date and row.date_of_birth and row.arrival_date < row.date_of_birth:
             self.error(line, "arrival_date", _("The arrival date is before the date of birth."))
-        row.french_level = parse("french_level", lambda c: values.cefr(values.text(c, max_length=30), required=True))
-        row.home_id = parse("home", self.place)
-        row.target_occupations = (
-            parse("target_occupations", values.rome_codes, self.known_codes, self.occupation_labels) or []
+        row.french_level = parse_repeated(
+            "french_level", lambda c: values.cefr(values.text(c, max_length=30), required=True)
         )
-        row.languages = parse("languages", values.languages, self.language_index) or {}
-        row.available_six_months = parse("available_six_months", values.boolean)
+        row.home_id = parse_repeated("home", self.place)
+        row.target_occupations = (
+            parse_repeated(
+                "target_occupations", lambda c: values.rome_codes(c, self.known_codes, self.occupation_labels)
+            )
+            or []
+        )
+        row.languages = parse_repeated("languages", lambda c: values.languages(c, self.language_index)) or {}
+        row.available_six_months = parse_repeated("available_six_months", values.boolean)
         row.reason = parse("reason", lambda c: values.text(c, max_length=5000)) or ""
-        row.consent_date = parse("consent_date", values.date)
+        row.consent_date = parse_repeated("consent_date", values.date)
         if (
             "consent_date" in self.positions
             and values.text(self.cell(cells, "consent_date"), max_length=MAX_CELL) == ""
@@ -320,8 +365,8 @@ class _Checker:
             self.error(line, "consent_date", _("Required: the date the person agreed to be referred."))
         elif row.consent_date and row.consent_date > today:
             self.error(line, "consent_date", _("The consent date is in the future."))
-        row.referrer_name = parse("referrer_name", lambda c: values.name(c, max_length=150)) or ""
-        row.referrer_email = parse("referrer_email", values.email) or ""
+        row.referrer_name = parse_repeated("referrer_name", lambda c: values.name(c, max_length=150)) or ""
+        row.referrer_email = parse_repeated("referrer_email", values.email) or ""
         if len(self.errors) == before and not row.keys:
             self.error(
                 line,

@@ -29,6 +29,8 @@ class CellError(Exception):
 
 def plain(value: str) -> str:
     """Lower-case, accent-free, with typographic apostrophes (Word, Excel) as plain ones."""
+    if value.isascii():  # most cells: no accent to take off, so no Unicode decomposition to pay for
+        return " ".join(value.lower().replace("-", " ").replace("'", " ").split())
     return normalise_for_search(value.replace("’", "'"))
 
 
