@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -35,7 +35,7 @@ from binome.cohorts.models import Cohort, ProgrammeTemplate
 from binome.pairing.models import Duo
 from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral
-from conftest import queued_emails
+from conftest import queued_emails, totp_code
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path("/tmp/journey-shots")
@@ -166,7 +166,7 @@ def emailed_link(address: str, pattern: str) -> str:
 
 
 def code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def new_page(browser: Any, live_server: Any, journey: Journey, viewport: dict[str, int] | None = None) -> Any:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -23,14 +22,14 @@ from binome.sourcing.models import ConsentText, Referral
 from binome.sourcing.tests.enrolment_fixtures import GOOD_PASSWORD, enrolment_payload, link
 from binome.sourcing.tests.referral_fixtures import consent_text  # noqa: F401
 from binome.sourcing.tests.test_public_form import application
-from conftest import PASSWORD, Cast
+from conftest import PASSWORD, Cast, totp_code
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PROXY = "10.0.0.1"  # the TLS proxy in front of the application: every request comes from it
 
 
 def code_for(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def sign_in(client: Any, email: str, password: str = PASSWORD) -> Any:

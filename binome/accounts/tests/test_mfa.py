@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP
 from django.core.checks import run_checks
 from django.test import override_settings
 from django.urls import reverse
 
 from binome.accounts.models import Role, User
-from conftest import PASSWORD, Cast
+from conftest import PASSWORD, Cast, totp_code
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def lands_on(client: Any, url: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from cryptography.fernet import Fernet
 from django.core.cache import cache
 from django.core.exceptions import FieldError, ValidationError
@@ -28,7 +27,7 @@ from binome.meetings.models import Meeting
 from binome.pairing.models import Duo
 from binome.people.models import MenteeProfile
 from binome.sourcing.models import Referral
-from conftest import Cast
+from conftest import Cast, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +72,7 @@ def a_meeting(duo: Duo, note: str) -> Meeting:
 
 
 def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def quietly(command: str) -> None:

@@ -4,14 +4,13 @@ and the staff pages that create partners, referrers, company contacts and coordi
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -23,7 +22,7 @@ from binome.operations.invitations import invite_to_role
 from binome.operations.services import open_territory
 from binome.organisations.models import Organisation
 from binome.reference.models import Place
-from conftest import Cast, queued_emails
+from conftest import Cast, queued_emails, totp_code
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -51,7 +50,7 @@ def link_in(address: str, part: str = "/invitation/") -> str:
 
 
 def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def test_an_invited_coordinator_goes_from_the_link_to_a_working_dashboard(
