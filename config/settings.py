@@ -141,6 +141,9 @@ if not DEBUG:
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" below on purpose: Django then wraps them in its cached loader, so each template is
+# parsed once per process, in production as in development (where an edited file is reloaded);
+# binome/lib/tests/test_production_process.py holds it.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
