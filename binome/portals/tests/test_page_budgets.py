@@ -119,6 +119,10 @@ class City:
         _mentees(self.cast, n, status=Referral.Status.ENROLLED, cohort=self.matching)  # waiting for the board
         _mentees(self.cast, n, status=Referral.Status.RECEIVED)  # new referrals
         _mentors(self.cast, n)  # mentors free for the next cohort
+
+    def match(self) -> None:
+        """A run of the matching cohort, as the coordinator leaves it on the board (the board's test
+        only: it loads the engine)."""
         pairing.run_matching(self.matching, actor=self.cast.amara)
 
 
@@ -173,10 +177,15 @@ def _measure(client: Any, url: str) -> tuple[int, int]:
 def test_a_bigger_city_costs_no_more_queries_and_a_bounded_size(city: City, client_for: Any, budget: Budget) -> None:
     client = client_for(budget.viewer(city.cast))
     url = budget.url(city)
+    board = budget.page == "matching board"
+    if board:
+        city.match()
     client.get(url)  # the first request of a session writes it and caches what is per process
     small_queries, small_size = _measure(client, url)
     added = 12
     city.grow(added)
+    if board:
+        city.match()
     big_queries, big_size = _measure(client, url)
     assert big_queries == small_queries, f"{budget.page}: {small_queries} queries, then {big_queries} at a bigger city"
     assert big_queries <= budget.queries, f"{budget.page}: {big_queries} queries (budget {budget.queries})"
