@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -261,9 +262,10 @@ def accept_the_invitation(journey: Journey, browser: Any, live_server: Any) -> A
     secret = coordinator.locator("#authenticator_secret").input_value()
     coordinator.fill("#id_code", code(secret))
     button(journey, coordinator, "Activer")
-    # Lands on her recovery codes, with no way on but the menu (reported).
+    # Her recovery codes, then on to her dashboard.
     coordinator.wait_for_url(re.compile(r"/2fa/recovery-codes/"))
-    nav(journey, coordinator, "Tableau de bord")
+    journey.french(coordinator)
+    link(journey, coordinator, "Continuer vers mon accueil")
     coordinator.wait_for_url(re.compile(r"/staff/territories/val-de-marne/"))
     journey.shot(coordinator, "dashboard")
     return coordinator
@@ -333,12 +335,12 @@ def import_the_spreadsheet(journey: Journey, page: Any, tmp_path: Path) -> None:
     journey.shot(page, "imported")
 
 
-def decide(journey: Journey, page: Any, filters: dict[str, str], decision: str, count: int, override: str = "") -> None:
-    """One decision on every referral of a filter: filter, scope, decide, confirm."""
-    for name in ("precheck", "french_level", "status"):
-        page.locator(f"form.filters select[name={name}]").select_option(filters.get(name, ""))
-    button(journey, page, "Filtrer")
-    journey.check(page.locator("input[name=scope][value=all]"))
+def decide(journey: Journey, page: Any, group: str, decision: str, count: int, override: str = "") -> None:
+    """One decision on every referral of a pre-check group: its chip, the decision, the confirmation."""
+    journey.click(page.locator(f"[data-precheck-group='{group}'] a"))
+    journey.french(page)
+    # Filtered, the decision applies to the whole filter unless boxes are ticked.
+    expect(page.locator("input[name=scope][value=all]")).to_be_checked()
     if override:
         page.locator("input[name=override]").fill(override)
     journey.click(page.locator(f"button[name=decision][value={decision}]"))
@@ -349,8 +351,8 @@ def decide(journey: Journey, page: Any, filters: dict[str, str], decision: str, 
     expect(page.locator("main")).to_contain_text(f"{count} orientations déplacées")
 
 
-def screen_and_enrol(journey: Journey, page: Any) -> Cohort:
-    journey.begin("4a cohort created")
+def create_the_cohort(journey: Journey, page: Any) -> Cohort:
+    journey.begin("2b cohort created")
     nav(journey, page, "Cohortes")
     journey.click(page.locator("main details summary").first)
     choose(page.get_by_label("Territoire"), TERRITORY)
@@ -359,24 +361,27 @@ def screen_and_enrol(journey: Journey, page: Any) -> Cohort:
     page.get_by_label("Début").fill(starts.isoformat())
     page.get_by_label("Fin").fill((starts + datetime.timedelta(weeks=26)).isoformat())
     button(journey, page, "Créer la cohorte")
-    cohort = Cohort.objects.get(territory__name=TERRITORY)
+    return Cohort.objects.get(territory__name=TERRITORY)
 
-    journey.begin("4b screening: 80 decided")
-    nav(journey, page, "Sélection")
-    # Those whose pre-check fails no rule (the sheet leaves some facts unrecorded); the beginners
-    # in French, eligible all the same (the interviews
-    # said so: an override with its reason); the asylum seekers, on the waiting list.
-    decide(journey, page, {"precheck": "incomplete"}, "eligible", 32)
-    decide(journey, page, {"french_level": "A1"}, "eligible", 32, override="Entretien : le métier visé le permet")
-    decide(journey, page, {"status": "received"}, "waitlisted", 16)
+
+def screen_and_enrol(journey: Journey, page: Any, cohort: Cohort) -> Cohort:
+    journey.begin("4a screening: 80 decided")
+    # From the import's "see the imported referrals", one decision per pre-check group: those
+    # whose pre-check fails no rule (the sheet leaves some facts unrecorded); the beginners in
+    # French, eligible all the same (the interviews said so: an override with its reason); the
+    # asylum seekers, on the waiting list.
+    expect(page.locator("[data-precheck-group]")).to_have_count(3)
+    decide(journey, page, "incomplete", "eligible", 32)
+    decide(journey, page, "fails:french_level", "eligible", 32, override="Entretien : le métier visé le permet")
+    decide(journey, page, "fails:protection_status", "waitlisted", 16)
     assert Referral.objects.filter(status=Referral.Status.ELIGIBLE).count() == 64
+    assert not Referral.objects.filter(status=Referral.Status.RECEIVED).exists()
 
-    journey.begin("4c enrolled in the cohort")
-    for name in ("precheck", "french_level"):
-        page.locator(f"form.filters select[name={name}]").select_option("")
+    journey.begin("4b enrolled in the cohort")
+    page.locator("form.filters select[name=precheck]").select_option("")
     page.locator("form.filters select[name=status]").select_option("eligible")
     button(journey, page, "Filtrer")
-    journey.check(page.locator("input[name=scope][value=all]"))
+    expect(page.locator("input[name=scope][value=all]")).to_be_checked()
     journey.click(page.locator("details.bulk-actions summary"))
     page.locator("select[name=to_status]").select_option("enrolled")
     page.locator("select[name=cohort]").select_option(str(cohort.pk))
@@ -537,9 +542,8 @@ def training(journey: Journey, page: Any) -> None:
     if page.url[-len("/staff/training/") :] == "/staff/training/":
         journey.click(page.locator("main table a").first)
         journey.french(page)
-    for box in page.locator("main input[name=mentors]").all():
-        journey.check(box)
-    button(journey, page, "Inscrire")
+    journey.click(page.locator("#register-everyone"))
+    journey.french(page)
     button(journey, page, "Marquer tous présents")
     assert (
         MentorProfile.objects.filter(
@@ -559,10 +563,23 @@ def matching(journey: Journey, page: Any, cohort: Cohort) -> int:
     journey.french(page)
     confirm = page.locator("#confirm-run")
     proposed = int(re.search(r"\d+", confirm.inner_text()).group(0))  # type: ignore[union-attr]
-    # Each proposed duo says why, in words: the mentee's target job, the mentor's job, the facts.
-    assert page.locator("main .target-job").count() >= proposed
-    assert page.locator("main .mentor-job").count() >= proposed
     journey.shot(page, "board")
+    # Each proposed duo says why, in words: the mentee's target job, the mentor's job, the facts.
+    # The board lists them a page at a time: read every page.
+    targets = mentor_jobs = 0
+    while True:
+        targets += page.locator("main .target-job").count()
+        mentor_jobs += page.locator("main .mentor-job").count()
+        following = page.locator("main .pagination a[rel=next]")
+        if not following.count():
+            break
+        first = page.locator("main table.proposals tbody tr").first.get_attribute("id")
+        journey.click(following.first)
+        expect(page.locator("main table.proposals tbody tr").first).not_to_have_id(first or "")
+        journey.french(page)
+    assert targets >= proposed
+    assert mentor_jobs >= proposed
+    confirm = page.locator("#confirm-run")
     journey.click(confirm)
     journey.french(page)
     journey.click(page.locator("#confirm-run-final"))
@@ -588,6 +605,31 @@ def mentee_signs_in(journey: Journey, browser: Any, live_server: Any, cohort: Co
     mentee.wait_for_url(re.compile(r"/mentee/"))
     journey.french(mentee)
     journey.shot(mentee, "mentee")
+    mentee.context.close()
+
+
+def mentee_without_email_signs_in(journey: Journey, page: Any, browser: Any, live_server: Any, cohort: Cohort) -> None:
+    """A mentee the NGO reaches by phone only: the coordinator prints her connection link."""
+    journey.begin("9b a mentee without email")
+    person = next(d.mentee.person for d in Duo.objects.filter(cohort=cohort) if not d.mentee.person.email)
+    nav(journey, page, "Personnes")
+    page.locator("form.filters input[name=q]").fill(person.phone)  # names repeat, phones do not
+    button(journey, page, "Filtrer")
+    link(journey, page, person.full_name)
+    link(journey, page, "Compte et lien de connexion")
+    journey.french(page)
+    handed_over = page.locator("#connection-url").inner_text()
+    journey.shot(page, "connection-link")
+    mentee = new_page(browser, live_server, journey, PHONE)
+    # Scanned from the printed code; the site's address is SITE_URL, the live server's differs here.
+    assert handed_over.startswith(settings.SITE_URL)
+    mentee.goto(handed_over.removeprefix(settings.SITE_URL))
+    journey.french(mentee)
+    mentee.fill("#id_new_password1", PASSWORD)
+    mentee.fill("#id_new_password2", PASSWORD)
+    journey.click(mentee.locator("main form button[type=submit]"))
+    mentee.wait_for_url(re.compile(r"/mentee/"))
+    journey.french(mentee)
     mentee.context.close()
 
 
@@ -624,13 +666,15 @@ def afternoon(journey: Journey, browser: Any, live_server: Any, secret: str, tmp
     open_the_territory(journey, browser, live_server, secret)
     coordinator = accept_the_invitation(journey, browser, live_server)
     partner_and_referrer(journey, coordinator)
+    cohort = create_the_cohort(journey, coordinator)
     import_the_spreadsheet(journey, coordinator, tmp_path)
-    cohort = screen_and_enrol(journey, coordinator)
+    screen_and_enrol(journey, coordinator, cohort)
     links = invite_the_companies(journey, coordinator)
     sixty_mentors(journey, browser, live_server, links)
     training(journey, coordinator)
     duos = matching(journey, coordinator, cohort)
     mentee_signs_in(journey, browser, live_server, cohort)
+    mentee_without_email_signs_in(journey, coordinator, browser, live_server, cohort)
     publish_the_calendar(journey, coordinator)
     print("\n" + journey.table())
     print(f"{len(journey.pages_seen)} French pages checked; {duos} duos confirmed")

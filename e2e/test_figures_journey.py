@@ -71,5 +71,7 @@ def test_the_coordinator_reads_a_figure_its_cases_and_its_spreadsheet(demo: None
     rate = cells["Taux de réponse"]
     assert "%" in rate.number_format
     assert f"{round(100 * rate.value)} %" == response
-    cells = values
-    assert cells["Bornes (inconnu compté non – compté oui)"] == bounds
+    low, high = cells["Bornes : inconnu compté non"], cells["Bornes : inconnu compté oui"]
+    assert "%" in low.number_format
+    assert "%" in high.number_format
+    assert f"{round(100 * low.value)}–{round(100 * high.value)} %" == bounds

@@ -44,7 +44,7 @@ def test_a_logged_and_confirmed_meeting_clears_the_coordinators_alert(
     mentee.locator("input[name=topics][value=cv]").check()
     mentee.locator("input[name=topics][value=interview]").check()
     mentee.locator("#record-meeting").click()
-    mentee.wait_for_url(re.compile(rf"/mentee/duos/{duo.pk}/$"))
+    mentee.wait_for_url(re.compile(rf"/mentee/duos/{duo.pk}/#main$"))
     meeting = Meeting.objects.get(duo=duo)
     assert (meeting.recorded_as, meeting.is_confirmed) == ("mentee", False)
     expect(mentee.locator(f"#meeting-{meeting.pk}")).to_be_visible()

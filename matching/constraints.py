@@ -110,6 +110,23 @@ def feasible(p: Problem, i: Index, j: Index, min_level: str, forbidden: Index) -
     return ok
 
 
+def profile_stage(p: Problem, i: Index, j: Index, min_level: str) -> NDArray[np.uint8]:
+    """How far a pair gets through the constraints that depend on profiles only: 0 = the mentor
+    is untrained, 1 = no shared language at `min_level`, 2 = a required gender is not met,
+    3 = all three hold (territory and exclusions are checked apart)."""
+    trained = np.broadcast_to(p.trained[j], np.broadcast_shapes(np.shape(i), np.shape(j)))
+    bits_i = language_bits(p.mentee_lang[i], min_level)
+    bits_j = language_bits(p.mentor_lang[j], min_level)
+    language = trained & ((bits_i & bits_j) != 0)
+    gender = language & _gender_ok(p, i, j)
+    return (trained.astype(np.uint8) + language + gender).astype(np.uint8)
+
+
+def profile_ok(p: Problem, i: Index, j: Index, min_level: str) -> BoolArray:
+    """Trained mentor, a shared language at `min_level`, required genders met."""
+    return np.asarray(profile_stage(p, i, j, min_level) == 3)
+
+
 def first_failing_stage(p: Problem, i: int, j: int, min_level: str, forbidden: Index) -> str | None:
     """Name of the first hard constraint a single pair violates, or None if feasible."""
     masks = stages(p, np.array([i]), np.array([j]), min_level, forbidden)

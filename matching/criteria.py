@@ -68,7 +68,11 @@ def language(p: Problem, i: Index, j: Index, options: Options) -> FloatArray:
 
 
 def distance_km(p: Problem, i: Index, j: Index) -> FloatArray:
-    """Great-circle (haversine) distance in km; NaN when a coordinate is missing."""
+    """Great-circle (haversine) distance in km; NaN when a coordinate is missing.
+
+    Computed in float64 (the difference of products cancels), returned in float32. The solver's
+    blocks use `scoring.BlockScorer._distance`, the same distance from unit vectors.
+    """
     gi, gj = p.mentee_geo[i], p.mentor_geo[j]
     dphi = gi[..., 0] * gj[..., 1] - gi[..., 1] * gj[..., 0]
     dlam = gi[..., 2] * gj[..., 3] - gi[..., 3] * gj[..., 2]
@@ -80,11 +84,11 @@ def distance_km(p: Problem, i: Index, j: Index) -> FloatArray:
     np.clip(a, 0.0, 1.0, out=a)
     np.sqrt(a, out=a)
     np.arcsin(a, out=a)
-    a *= np.float32(2.0 * EARTH_RADIUS_KM)
+    a *= 2.0 * EARTH_RADIUS_KM
     missing = ~(p.mentee_has_geo[i] & p.mentor_has_geo[j])
     if missing.any():
-        a = np.where(missing, np.float32(np.nan), a)
-    return a
+        a = np.where(missing, np.nan, a)
+    return np.asarray(a, dtype=np.float32)
 
 
 def distance(p: Problem, i: Index, j: Index, options: Options) -> FloatArray:

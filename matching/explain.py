@@ -13,6 +13,7 @@ from matching import constraints, criteria
 from matching.options import SCALE, Options
 from matching.profiles import Problem
 from matching.result import Duo, Reason
+from matching.scoring import BlockScorer, Tables, _excluded_cells, quantised
 
 Index = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -94,21 +95,102 @@ def _funnel_code(counts: dict[str, int]) -> str | None:
     return None
 
 
-def _scored_stages(
-    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index
-) -> tuple[dict[str, BoolArray], BoolArray]:
-    """Stage masks for rows x cols, plus "feasible and above the quality threshold"."""
-    ii, jj = rows[:, None], cols[None, :]
-    masks = constraints.stages(p, ii, jj, options.min_language_level, forbidden)
-    good = masks["exclusions"]
-    if options.mode == "quality_first":
-        s = np.rint(criteria.score(p, ii, jj, options) * np.float32(SCALE))
-        good = good & (s >= round(options.min_score * SCALE))
-    return masks, good
+_STAGE_KEYS = ("in_territory", "trained", "shared_language", "gender_compatible")
+
+
+def _stage_counts(
+    p: Problem,
+    options: Options,
+    tables: Tables,
+    rows: Index,
+    cols: Index,
+    forbidden: Index,
+    axis: int,
+    row_weight: BoolArray,
+    col_weight: BoolArray,
+) -> tuple[dict[str, Index], Index]:
+    """Funnel counts of rows x cols (one territory), summed over `axis` (1: per row, 0: per col),
+    and the number of feasible pairs whose other side has weight (free mentor, unmatched mentee).
+
+    Counted by class: the profile stage of a pair depends on its two profile classes only, so
+    per row it is (stage reached, row class x col class) times the histogram of the col classes;
+    the few excluded pairs (companies, excluded mentors, forbids) are then taken off.
+    """
+    mentee_class, mentor_class = tables.mentee_profile[rows], tables.mentor_profile[cols]
+    if tables.profile_stage is not None:
+        stage = tables.profile_stage
+        ci_n, cj_n = stage.shape
+        # Counts per class first (classes x classes times a histogram), then per person.
+        reached = [stage >= level for level in (1, 2, 3)]
+        if axis == 1:
+            hist = np.bincount(mentor_class, minlength=cj_n).astype(np.float64)
+            open_hist = np.bincount(mentor_class[col_weight], minlength=cj_n).astype(np.float64)
+            counts = [np.full(rows.size, cols.size, dtype=np.int64)]
+            counts += [np.rint(m.astype(np.float64) @ hist).astype(np.int64)[mentee_class] for m in reached]
+            open_count = np.rint(reached[2].astype(np.float64) @ open_hist).astype(np.int64)[mentee_class]
+        else:
+            hist = np.bincount(mentee_class, minlength=ci_n).astype(np.float64)
+            open_hist = np.bincount(mentee_class[row_weight], minlength=ci_n).astype(np.float64)
+            counts = [np.full(cols.size, rows.size, dtype=np.int64)]
+            counts += [np.rint(hist @ m.astype(np.float64)).astype(np.int64)[mentor_class] for m in reached]
+            open_count = np.rint(open_hist @ reached[2].astype(np.float64)).astype(np.int64)[mentor_class]
+        # Excluded pairs that got through the profile stages are not feasible.
+        r, c = _excluded_cells(p, rows, cols, forbidden)
+        lost = stage[mentee_class[r], mentor_class[c]] == 3
+        side = r if axis == 1 else c
+        size = rows.size if axis == 1 else cols.size
+        feasible = counts[3] - np.bincount(side[lost], minlength=size)
+        lost &= row_weight[r] & col_weight[c]
+        open_count = open_count - np.bincount(side[lost], minlength=size)
+        out = dict(zip(_STAGE_KEYS, (x.astype(np.int64) for x in counts), strict=True))
+        out["feasible"] = feasible.astype(np.int64)
+        return out, open_count.astype(np.int64)
+    # Too many classes for a table: the per-cell stage masks, block by block.
+    size = rows.size if axis == 1 else cols.size
+    sums = {key: np.zeros(size, dtype=np.int64) for _, key in _FUNNEL}
+    n_open = np.zeros(size, dtype=np.int64)
+    step = max(1, options.block_cells // max(1, cols.size))
+    for start in range(0, rows.size, step):
+        block = rows[start : start + step]
+        masks = constraints.stages(p, block[:, None], cols[None, :], options.min_language_level, forbidden)
+        part = slice(start, start + block.size) if axis == 1 else slice(None)
+        for stage_name, key in _FUNNEL:
+            sums[key][part] += masks[stage_name].sum(axis=axis)
+        weighted = masks["exclusions"] & row_weight[start : start + block.size, None] & col_weight[None, :]
+        n_open[part] += weighted.sum(axis=axis)
+    return sums, n_open
+
+
+def _quality_counts(
+    p: Problem,
+    options: Options,
+    tables: Tables,
+    rows: Index,
+    cols: Index,
+    forbidden: Index,
+    axis: int,
+    row_weight: BoolArray,
+    col_weight: BoolArray,
+) -> tuple[Index, Index]:
+    """quality_first: feasible pairs scoring at least `min_score` (all, and with weight)."""
+    threshold = round(options.min_score * SCALE)
+    size = rows.size if axis == 1 else cols.size
+    n_good = np.zeros(size, dtype=np.int64)
+    n_open = np.zeros(size, dtype=np.int64)
+    scorer = BlockScorer(p, options, tables, rows, cols, forbidden)
+    step = max(1, options.block_cells // max(1, cols.size))
+    for start in range(0, rows.size, step):
+        stop = min(rows.size, start + step)
+        s, ok = scorer.feasible_scores(start, stop)
+        good = ok & (quantised(s) >= threshold)
+        part = slice(start, stop) if axis == 1 else slice(None)
+        n_good[part] += good.sum(axis=axis)
+        n_open[part] += (good & row_weight[start:stop, None] & col_weight[None, :]).sum(axis=axis)
+    return n_good, n_open
 
 
 def mentee_reasons(
-    p: Problem, options: Options, matched: BoolArray, used: Index, forbidden: Index, flow: bool
+    p: Problem, options: Options, tables: Tables, matched: BoolArray, used: Index, forbidden: Index, flow: bool
 ) -> tuple[Reason, ...]:
     out: list[Reason] = []
     free = used < p.capacity
@@ -116,34 +198,34 @@ def mentee_reasons(
     for t in np.unique(p.mentee_territory[unmatched]):
         rows = unmatched[p.mentee_territory[unmatched] == t]
         cols = np.flatnonzero(p.mentor_territory == t).astype(np.int64)
-        step = max(1, options.block_cells // max(1, cols.size))
-        for start in range(0, rows.size, step):
-            block = rows[start : start + step]
-            if cols.size == 0:
-                for i in block.tolist():
-                    counts = {key: 0 for _, key in _FUNNEL}
-                    out.append(_reason(i, "territory", MENTEE_MESSAGES, _params(options, counts)))
-                continue
-            masks, good = _scored_stages(p, options, block, cols, forbidden)
-            sums = {key: masks[stage].sum(axis=1).tolist() for stage, key in _FUNNEL}
-            n_good = good.sum(axis=1).tolist()
-            n_open = (good & free[cols]).sum(axis=1).tolist()
-            for r, i in enumerate(block.tolist()):
-                counts = {key: int(v[r]) for key, v in sums.items()}
-                code = _funnel_code(counts)
-                if code is None:
-                    if options.mode == "quality_first" and n_good[r] == 0:
-                        code = "only_poor_matches"
-                    elif n_open[r] == 0:
-                        code = "all_feasible_mentors_at_capacity"
-                    else:
-                        code = "outside_top_k" if flow else "not_selected"
-                out.append(_reason(i, code, MENTEE_MESSAGES, _params(options, counts)))
+        if cols.size == 0:
+            for i in rows.tolist():
+                counts = {key: 0 for _, key in _FUNNEL}
+                out.append(_reason(i, "territory", MENTEE_MESSAGES, _params(options, counts)))
+            continue
+        everyone = np.ones(rows.size, dtype=bool)
+        sums, n_open = _stage_counts(p, options, tables, rows, cols, forbidden, 1, everyone, free[cols])
+        n_good = sums["feasible"]
+        if options.mode == "quality_first":
+            n_good, n_open = _quality_counts(p, options, tables, rows, cols, forbidden, 1, everyone, free[cols])
+        lists = {key: v.tolist() for key, v in sums.items()}
+        good_list, open_list = n_good.tolist(), n_open.tolist()
+        for r, i in enumerate(rows.tolist()):
+            counts = {key: int(v[r]) for key, v in lists.items()}
+            code = _funnel_code(counts)
+            if code is None:
+                if options.mode == "quality_first" and good_list[r] == 0:
+                    code = "only_poor_matches"
+                elif open_list[r] == 0:
+                    code = "all_feasible_mentors_at_capacity"
+                else:
+                    code = "outside_top_k" if flow else "not_selected"
+            out.append(_reason(i, code, MENTEE_MESSAGES, _params(options, counts)))
     return tuple(sorted(out, key=lambda reason: reason.index))
 
 
 def mentor_reasons(
-    p: Problem, options: Options, matched: BoolArray, used: Index, forbidden: Index, flow: bool
+    p: Problem, options: Options, tables: Tables, matched: BoolArray, used: Index, forbidden: Index, flow: bool
 ) -> tuple[Reason, ...]:
     out: list[Reason] = []
     idle = np.flatnonzero(used == 0).astype(np.int64)
@@ -157,26 +239,22 @@ def mentor_reasons(
     for t in np.unique(p.mentor_territory[idle]):
         cols = idle[p.mentor_territory[idle] == t]
         rows = np.flatnonzero(p.mentee_territory == t).astype(np.int64)
-        sums = {key: np.zeros(cols.size, dtype=np.int64) for _, key in _FUNNEL}
-        n_good = np.zeros(cols.size, dtype=np.int64)
-        n_open = np.zeros(cols.size, dtype=np.int64)
-        step = max(1, options.block_cells // max(1, cols.size))
-        for start in range(0, rows.size, step):
-            block = rows[start : start + step]
-            masks, good = _scored_stages(p, options, block, cols, forbidden)
-            for stage, key in _FUNNEL:
-                sums[key] += masks[stage].sum(axis=0)
-            n_good += good.sum(axis=0)
-            n_open += (good & ~matched[block][:, None]).sum(axis=0)
+        everyone = np.ones(cols.size, dtype=bool)
+        sums, n_open = _stage_counts(p, options, tables, rows, cols, forbidden, 0, ~matched[rows], everyone)
+        n_good = sums["feasible"]
+        if options.mode == "quality_first":
+            n_good, n_open = _quality_counts(p, options, tables, rows, cols, forbidden, 0, ~matched[rows], everyone)
+        lists = {key: v.tolist() for key, v in sums.items()}
+        good_list, open_list = n_good.tolist(), n_open.tolist()
         for c, j in enumerate(cols.tolist()):
-            counts = {key: int(v[c]) for key, v in sums.items()}
+            counts = {key: int(v[c]) for key, v in lists.items()}
             code = _funnel_code(counts)
             if code == "no_trained_mentor":
                 code = "untrained"  # unreachable: untrained mentors are handled above
             if code is None:
-                if options.mode == "quality_first" and n_good[c] == 0:
+                if options.mode == "quality_first" and good_list[c] == 0:
                     code = "only_poor_matches"
-                elif n_open[c] == 0:
+                elif open_list[c] == 0:
                     code = "feasible_mentees_matched_elsewhere"
                 else:
                     code = "outside_top_k" if flow else "not_selected"

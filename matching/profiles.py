@@ -109,11 +109,12 @@ class Mentor:
             raise ValueError(f"{who}: a required gender preference needs a gender")
 
 
-def _geo(people: Sequence[Mentee] | Sequence[Mentor]) -> tuple[FloatArray, BoolArray]:
+def _geo(people: Sequence[Mentee] | Sequence[Mentor]) -> tuple[NDArray[np.float64], BoolArray]:
     """Half-angle sines/cosines for the product form of the haversine formula.
 
     sin((a - b) / 2) = sin(a/2)cos(b/2) - cos(a/2)sin(b/2), so the pairwise haversine
-    needs no trigonometry on the (mentees x mentors) arrays, only products.
+    needs no trigonometry on the (mentees x mentors) arrays, only products. Kept in float64:
+    in float32 the difference of two products loses about half a metre.
     """
     lat = np.array([np.nan if p.lat is None else p.lat for p in people], dtype=np.float64)
     lon = np.array([np.nan if p.lon is None else p.lon for p in people], dtype=np.float64)
@@ -121,7 +122,7 @@ def _geo(people: Sequence[Mentee] | Sequence[Mentor]) -> tuple[FloatArray, BoolA
     phi = np.radians(np.where(has, lat, 0.0))
     lam = np.radians(np.where(has, lon, 0.0))
     cols = [np.sin(phi / 2), np.cos(phi / 2), np.sin(lam / 2), np.cos(lam / 2), np.cos(phi)]
-    return np.stack(cols, axis=1).astype(np.float32), has
+    return np.stack(cols, axis=1), has
 
 
 def _vocab(values: Iterable[str | None]) -> dict[str, int]:
@@ -139,8 +140,8 @@ class Problem:
     mentor_lang: NDArray[np.uint8]
     mentee_territory: IntArray
     mentor_territory: IntArray
-    mentee_geo: FloatArray  # (n, 5), see _geo
-    mentor_geo: FloatArray
+    mentee_geo: NDArray[np.float64]  # (n, 5), see _geo
+    mentor_geo: NDArray[np.float64]
     mentee_has_geo: BoolArray
     mentor_has_geo: BoolArray
     mentee_targets: IntArray  # (n, 3) row of occ_table, -1 = padding (a zero row)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from matching.options import Options
 
-ENGINE_VERSION = "1.0.0"
+# 1.1: blocks scored from class tables, distances from unit vectors (scores move by <= 1e-6).
+ENGINE_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matching import constraints, criteria
-from matching.assign import solve_dense, solve_flow
+from matching import constraints
+from matching.assign import dense_pairs, solve_flow
 from matching.explain import duo_details, mentee_reasons, mentor_reasons
 from matching.options import SCALE, Options
 from matching.profiles import Problem
 from matching.result import PinCost, PinError, Result
+from matching.scoring import BlockScorer, Tables, quantised, top_k_cells
 
 Index = NDArray[np.int64]
 Pair = tuple[int, int]
@@ -41,7 +42,7 @@ class Candidates:
 
     rows: Index
     cols: Index
-    score: NDArray[np.int64] | None = None  # dense: rows x cols
+    score: NDArray[np.int32] | None = None  # dense: rows x cols
     ok: NDArray[np.bool_] | None = None
     mentee: Index | None = None  # flow: top-K pairs, by mentee then best first
     mentor: Index | None = None
@@ -52,22 +53,26 @@ def _step(options: Options, cols: Index) -> int:
     return max(1, options.block_cells // max(1, cols.size))
 
 
-def _block(
-    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index, start: int
-) -> tuple[int, NDArray[np.int64], NDArray[np.bool_]]:
-    ii, jj = rows[start : start + _step(options, cols), None], cols[None, :]
-    s = criteria.score(p, ii, jj, options)
-    s *= np.float32(SCALE)
-    ok = constraints.feasible(p, ii, jj, options.min_language_level, forbidden)
-    return start, np.rint(s).astype(np.int64), ok
-
-
 def blocks(
-    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index
+    p: Problem,
+    options: Options,
+    rows: Index,
+    cols: Index,
+    forbidden: Index,
+    tables: Tables | None = None,
+    same_territory: bool = True,
 ) -> Iterator[tuple[int, NDArray[np.int64], NDArray[np.bool_]]]:
-    """(offset, integer scores, feasibility) for consecutive row blocks of rows x cols."""
+    """(offset, integer scores, feasibility) for consecutive row blocks of rows x cols.
+
+    `same_territory`: rows and cols are known to share one territory (else it is checked).
+    """
+    scorer = BlockScorer(p, options, tables or Tables.build(p, options), rows, cols, forbidden)
     for start in range(0, rows.size, _step(options, cols)):
-        yield _block(p, options, rows, cols, forbidden, start)
+        stop = min(rows.size, start + _step(options, cols))
+        s, ok = scorer.feasible_scores(start, stop)
+        if not same_territory:
+            ok &= p.mentee_territory[rows[start:stop], None] == p.mentor_territory[None, cols]
+        yield start, quantised(s).astype(np.int64), ok
 
 
 def _threads(options: Options) -> int:
@@ -82,7 +87,7 @@ def score_matrix(
     score = np.zeros((p.n, p.m), dtype=np.int64)
     ok = np.zeros((p.n, p.m), dtype=bool)
     rows, cols = np.arange(p.n, dtype=np.int64), np.arange(p.m, dtype=np.int64)
-    for start, s, f in blocks(p, options, rows, cols, forbidden):
+    for start, s, f in blocks(p, options, rows, cols, forbidden, same_territory=False):
         score[start : start + s.shape[0]] = s
         ok[start : start + s.shape[0]] = f
     return score, ok
@@ -112,52 +117,49 @@ def _check_pins(p: Problem, options: Options, pins: Sequence[Pair], forbids: Seq
 
 
 def _candidates(
-    p: Problem, options: Options, rows: Index, cols: Index, forbidden: Index, remaining: Index, dense: bool
+    p: Problem,
+    options: Options,
+    tables: Tables,
+    rows: Index,
+    cols: Index,
+    forbidden: Index,
+    remaining: Index,
+    dense: bool,
 ) -> Candidates:
     threshold = round(options.min_score * SCALE) if options.mode == "quality_first" else None
-    free = remaining[cols] > 0
-    if dense:
-        score = np.zeros((rows.size, cols.size), dtype=np.int64)
-        ok = np.zeros((rows.size, cols.size), dtype=bool)
-    k = min(options.top_k, cols.size)
-    tie = (cols.size - 1 - np.arange(cols.size, dtype=np.int64))[None, :]
+    full = np.flatnonzero(remaining[cols] <= 0)
+    scorer = BlockScorer(p, options, tables, rows, cols, forbidden)
+    step = _step(options, cols)
+    starts = range(0, rows.size, step)
 
-    def block(start: int) -> tuple[int, NDArray[np.int64], NDArray[np.bool_]]:
-        start, s, f = _block(p, options, rows, cols, forbidden, start)
-        f &= free
-        if threshold is not None:
-            f &= s >= threshold
-        return start, s, f
+    if dense:
+        score = np.zeros((rows.size, cols.size), dtype=np.int32)  # scores <= SCALE fit
+        ok = np.zeros((rows.size, cols.size), dtype=bool)
+        for start in starts:
+            stop = min(rows.size, start + step)
+            s, f = scorer.feasible_scores(start, stop)
+            q = quantised(s)
+            f[:, full] = False
+            if threshold is not None:
+                f &= q >= threshold
+            score[start:stop], ok[start:stop] = q, f
+        return Candidates(rows, cols, score=score, ok=ok)
+
+    k = min(options.top_k, cols.size)
 
     def top_k(start: int) -> tuple[Index, Index, Index]:
-        _start, s, f = block(start)
-        # Unique keys (score, then lower mentor index) make the top-K set deterministic.
-        key = np.where(f, s * cols.size + tie, -1)
-        top = np.argpartition(-key, k - 1, axis=1)[:, :k] if k < cols.size else np.argsort(-key, axis=1)
-        top_key = np.take_along_axis(key, top, axis=1)
-        order = np.argsort(-top_key, axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
-        valid = np.take_along_axis(top_key, order, axis=1) >= 0
-        r = np.broadcast_to(np.arange(s.shape[0])[:, None], top.shape)[valid]
-        c = top[valid]
-        return rows[start + r], cols[c], s[r, c]
+        q = quantised(scorer.scores(start, min(rows.size, start + step)))
+        q[:, full] = -1
+        r, c = top_k_cells(q, k, threshold or 0)
+        return rows[start + r], cols[c], q[r, c].astype(np.int64)
 
-    starts = range(0, rows.size, _step(options, cols))
-    parts: list[tuple[Index, Index, Index]] = []
-    if dense:
-        for offset in starts:
-            _start, s, f = block(offset)
-            score[offset : offset + s.shape[0]] = s
-            ok[offset : offset + s.shape[0]] = f
-    elif len(starts) > 1 and _threads(options) > 1:
+    if len(starts) > 1 and _threads(options) > 1:
         # numpy releases the GIL in the heavy array work: blocks score in parallel, and
         # `map` returns them in order, so the result is the same as in one thread.
         with ThreadPoolExecutor(max_workers=_threads(options)) as pool:
             parts = list(pool.map(top_k, starts))
     else:
         parts = [top_k(start) for start in starts]
-    if dense:
-        return Candidates(rows, cols, score=score, ok=ok)
     if parts:
         mentee, mentor, pair_score = (np.concatenate(x) for x in zip(*parts, strict=True))
     else:
@@ -175,14 +177,26 @@ def _ranks(c: Candidates, mentees: Index, mentors: Index) -> Index:
     assert c.mentee is not None
     assert c.mentor is not None
     assert c.pair_score is not None
-    start = np.searchsorted(c.mentee, mentees, side="left")
-    stop = np.searchsorted(c.mentee, mentees, side="right")
-    out = np.empty(mentees.size, dtype=np.int64)
-    for k, (a, b, j) in enumerate(zip(start.tolist(), stop.tolist(), mentors.tolist(), strict=True)):
-        scores = c.pair_score[a:b]
-        own = scores[np.flatnonzero(c.mentor[a:b] == j)[0]]
-        out[k] = 1 + int(np.count_nonzero(scores > own))
-    return out
+    return _ranks_in_lists(c.mentee, c.mentor, c.pair_score, mentees, mentors)
+
+
+def _ranks_in_lists(cand_mentee: Index, cand_mentor: Index, cand_score: Index, mentees: Index, mentors: Index) -> Index:
+    """Ranks from each mentee's candidate list (its top K: everyone scoring higher is in it).
+
+    Each chosen pair's own score is looked up among the candidates, spread to all candidates of
+    that mentee, and the candidates above it are counted: no loop over mentees.
+    """
+    if mentees.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    size = int(max(cand_mentee.max(initial=-1), mentees.max()) + 1)
+    width = int(max(cand_mentor.max(initial=-1), mentors.max()) + 1)
+    keys = cand_mentee * width + cand_mentor
+    order = np.argsort(keys, kind="stable")
+    pos = order[np.searchsorted(keys[order], mentees * width + mentors)]
+    own = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    own[mentees] = cand_score[pos]
+    above = np.bincount(cand_mentee[cand_score > own[cand_mentee]], minlength=size)
+    return 1 + above[mentees]
 
 
 def _groups(p: Problem, remaining: Index, pinned: NDArray[np.bool_]) -> list[tuple[Index, Index]]:
@@ -201,8 +215,9 @@ def candidate_pairs(problem: Problem, options: Options) -> tuple[Index, Index, I
     as the flow solver sees them without pins (used by the greedy baseline)."""
     p = problem
     forbidden = constraints.pair_keys(p, ())
+    tables = Tables.build(p, options)
     cands = [
-        _candidates(p, options, rows, cols, forbidden, p.capacity, dense=False)
+        _candidates(p, options, tables, rows, cols, forbidden, p.capacity, dense=False)
         for rows, cols in _groups(p, p.capacity, np.zeros(p.n, dtype=bool))
     ]
     empty = np.zeros(0, dtype=np.int64)
@@ -242,30 +257,29 @@ def solve(
     # mentee worth more than every score difference (exact lexicographic optimum).
     bonus = min(free_mentees, slots) * SCALE + 1 if options.mode == "coverage_first" else 0
 
-    cands = [_candidates(p, options, rows, cols, forbidden, remaining, dense) for rows, cols in groups]
+    tables = Tables.build(p, options)
+    cands = [_candidates(p, options, tables, rows, cols, forbidden, remaining, dense) for rows, cols in groups]
     found: list[tuple[Index, Index, Index, Index]] = []  # mentee, mentor, int score, rank
     if dense:
         for c in cands:
             assert c.score is not None
             assert c.ok is not None
-            r, k = solve_dense((c.score + bonus).astype(np.float64), c.ok, remaining[c.cols])
+            # The bonus rides in as a per-mentee penalty: no float64 copy of the score matrix.
+            bonus_of = np.full(c.rows.size, float(bonus))
+            r, k = dense_pairs(c.score, remaining[c.cols], bonus_of, c.ok)
             mentee, mentor = c.rows[r], c.cols[k]
-            found.append((mentee, mentor, c.score[r, k], _ranks(c, mentee, mentor)))
+            found.append((mentee, mentor, c.score[r, k].astype(np.int64), _ranks(c, mentee, mentor)))
     elif cands:
         mentee = np.concatenate([c.mentee for c in cands if c.mentee is not None])
         mentor = np.concatenate([c.mentor for c in cands if c.mentor is not None])
         pair_score = np.concatenate([c.pair_score for c in cands if c.pair_score is not None])
         chosen = solve_flow(p.n, p.m, mentee, mentor, pair_score + bonus, remaining)
         a, b, got = mentee[chosen], mentor[chosen], pair_score[chosen]
-        ranks = np.zeros(a.size, dtype=np.int64)
-        for c in cands:
-            inside = np.isin(a, c.rows)
-            ranks[inside] = _ranks(c, a[inside], b[inside])
-        found.append((a, b, got, ranks))
+        found.append((a, b, got, _ranks_in_lists(mentee, mentor, pair_score, a, b)))
 
     pin_i = np.array([i for i, _ in pins], dtype=np.int64)
     pin_j = np.array([j for _, j in pins], dtype=np.int64)
-    pin_score, pin_rank = _pin_scores(p, options, pin_i, pin_j, forbidden)
+    pin_score, pin_rank = _pin_scores(p, options, tables, pin_i, pin_j, forbidden)
     found.append((pin_i, pin_j, pin_score, pin_rank))
     mentee, mentor, int_score, rank = (np.concatenate(x) for x in zip(*found, strict=True))
     order = np.lexsort((mentor, mentee))
@@ -278,8 +292,8 @@ def solve(
     flow_solver = not dense
     return Result(
         duos=duos,
-        unmatched_mentees=mentee_reasons(p, options, matched, used, forbidden, flow_solver),
-        unmatched_mentors=mentor_reasons(p, options, matched, used, forbidden, flow_solver),
+        unmatched_mentees=mentee_reasons(p, options, tables, matched, used, forbidden, flow_solver),
+        unmatched_mentors=mentor_reasons(p, options, tables, matched, used, forbidden, flow_solver),
         total_score=float(sum(d.score for d in duos)),
         objective=int(int_score.sum()),
         matched=len(duos),
@@ -289,13 +303,15 @@ def solve(
     )
 
 
-def _pin_scores(p: Problem, options: Options, mentees: Index, mentors: Index, forbidden: Index) -> tuple[Index, Index]:
+def _pin_scores(
+    p: Problem, options: Options, tables: Tables, mentees: Index, mentors: Index, forbidden: Index
+) -> tuple[Index, Index]:
     """Integer score and rank (among all feasible mentors) of each pinned pair."""
     scores = np.zeros(mentees.size, dtype=np.int64)
     ranks = np.zeros(mentees.size, dtype=np.int64)
     for k, (i, j) in enumerate(zip(mentees.tolist(), mentors.tolist(), strict=True)):
         cols = np.flatnonzero(p.mentor_territory == p.mentee_territory[i]).astype(np.int64)
-        _, s, ok = next(blocks(p, options, np.array([i], dtype=np.int64), cols, forbidden))
+        _, s, ok = next(blocks(p, options, np.array([i], dtype=np.int64), cols, forbidden, tables))
         own = int(s[0, np.searchsorted(cols, j)])
         scores[k] = own
         ranks[k] = 1 + int(np.count_nonzero(ok[0] & (s[0] > own)))

@@ -32,8 +32,15 @@ class Scope:
 
     def visible[M: Model](self, everything: QuerySet[M], own: Q) -> QuerySet[M]:
         """`everything` for a national admin; otherwise the part `own` selects (what this scope's
-        roles open up). The one place the national admin's "all" is spelled out."""
-        return everything if self.national_admin else everything.filter(own)
+        roles open up). The one place the national admin's "all" is spelled out.
+
+        The alternatives of `own` on an id set this scope leaves empty (a mentee has no territory)
+        are dropped before Django sees them: they select nothing, but each would still cost its
+        joins, compiled on every request. With none left, the queryset is empty without a query."""
+        if self.national_admin:
+            return everything
+        pruned = _without_empty_alternatives(own)
+        return everything.none() if pruned is None else everything.filter(pruned)
 
     @property
     def is_staff(self) -> bool:
@@ -60,6 +67,29 @@ class Scope:
 
 
 EMPTY_SCOPE = Scope()
+
+_ID_SETS = (set, frozenset, list, tuple)
+
+
+def _without_empty_alternatives(condition: Q) -> Q | None:
+    """`condition` less its OR-ed `lookup__in=<empty>` alternatives (always false, so dropping
+    them selects the same rows); None when nothing is left (it selects nothing). Conditions that
+    are not a plain OR (an AND, a negation) are kept whole: there an empty set is not a no-op."""
+    if condition.negated or condition.connector != Q.OR:
+        return condition
+    kept: list[Any] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            pruned = _without_empty_alternatives(child)
+            if pruned is not None:
+                kept.append(pruned)
+        elif isinstance(child, tuple) and child[0].endswith("__in") and isinstance(child[1], _ID_SETS) and not child[1]:
+            continue
+        else:
+            kept.append(child)
+    if not kept:
+        return None
+    return Q(*kept, _connector=Q.OR)
 
 
 def scope_of(user: Any) -> Scope:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -114,3 +115,42 @@ def feed_ics(entries: Iterable[CalendarEntry], *, name: str) -> bytes:
         calendar.add_component(_event(entry))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def event_ics(workshop: Workshop) -> bytes:
+    """One workshop as a file to open: "add to my calendar" on a phone (no METHOD, so calendar
+    apps import it rather than treat it as an invitation to answer)."""
+    calendar = _calendar(None)
+    calendar.add_component(_event(entry_for(workshop)))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# Web calendars take an event in the link itself (documented deep links, no account or API key):
+# the Android phones whose browser does not open webcal: or .ics files use one of these.
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(workshop: Workshop) -> str:
+    query = {
+        "action": "TEMPLATE",
+        "text": workshop.title,
+        "dates": f"{_utc(workshop.starts_at)}/{_utc(workshop.ends_at)}",
+        "location": workshop.place,
+        "details": workshop.facilitator,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_url(workshop: Workshop) -> str:
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": workshop.title,
+        "startdt": workshop.starts_at.astimezone(UTC).isoformat(),
+        "enddt": workshop.ends_at.astimezone(UTC).isoformat(),
+        "location": workshop.place,
+        "body": workshop.facilitator,
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)

@@ -20,7 +20,6 @@ from binome.cohorts.models import (
     Workshop,
     WorkshopInvitation,
 )
-from binome.territories.selectors import territories_visible_to
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -84,17 +83,19 @@ def missed_workshops_by_person(person_ids: list[int], since: date) -> dict[int, 
 
 
 def workshops_visible_to(user: Any) -> QuerySet[Workshop]:
-    """Staff pages: workshops of the cohorts the user may manage (404 for the others)."""
-
-    return Workshop.objects.filter(cohort__in=cohorts_visible_to(user))
+    """Staff pages: workshops of the cohorts the user may manage (404 for the others). Spelled
+    on the scope's ids (like `cohorts_visible_to`), not as a nested scoped queryset: cheaper to
+    compile and to run."""
+    scope = scope_of(user)
+    return scope.visible(Workshop.objects.all(), Q(cohort__territory_id__in=scope.territory_ids))
 
 
 def templates_visible_to(user: Any) -> QuerySet[ProgrammeTemplate]:
     """National templates and those of the territories the user coordinates."""
 
-    return ProgrammeTemplate.objects.filter(
-        Q(territory=None) | Q(territory__in=territories_visible_to(user))
-    ).select_related("territory")
+    scope = scope_of(user)
+    own = Q(territory=None) | Q(territory_id__in=scope.territory_ids)
+    return scope.visible(ProgrammeTemplate.objects.all(), own).select_related("territory")
 
 
 def template_editable_by(template: ProgrammeTemplate, user: Any) -> bool:

@@ -30,18 +30,22 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
+from django.db.models import Case as SqlCase  # `Case` here is a counted case of a figure
 from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from binome.cohorts.models import Cohort, Workshop, WorkshopInvitation
+from binome.cohorts.models import Cohort, ItemKind, Workshop, WorkshopInvitation
 from binome.impact.figures import (  # the constants the printed definitions are generated from
     ANSWER_WINDOW_DAYS,
     DAYS_PER_MONTH,
@@ -55,10 +59,11 @@ from binome.impact.figures import (  # the constants the printed definitions are
     TRAINING_DAY_HOURS,
     TWELVE_MONTHS_DAYS,
 )
-from binome.impact.models import MentorSkillsScore, NetworkReport, Outcome, Source
+from binome.impact.models import MentorSkillsScore, Outcome, Source
 from binome.meetings import hours as hours_ledger
 from binome.meetings.models import COUNTED, Meeting
 from binome.pairing.models import Duo
+from binome.people.models import MentorProfile
 from binome.sourcing.models import Referral, ReferralTransition
 from binome.surveys.models import Moment, Response
 
@@ -200,38 +205,29 @@ def _shift(expr: Any, days: int) -> Cast:
     return Cast(expr + timedelta(days=days), DateField())
 
 
-def participants(duos: QuerySet[Duo]) -> QuerySet[Duo]:
-    """Duos that held their first counted meeting (confirmed by the other member, or on the phone to a
-    coordinator: the hours ledger's rule): their mentees are the participants."""
-    return duos.filter(Exists(Meeting.objects.filter(COUNTED, duo_id=OuterRef("pk"))))
+def _any(condition: Q) -> Max:
+    """1 when one of the rows grouped under a duo meets the condition, else 0: `bool_or` that
+    SQLite also has (a row of a LEFT JOIN with no match meets no condition)."""
+    return Max(SqlCase(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-# Each yes/no below is "this duo is in a set of duo ids" where the set is one uncorrelated query
-# (joins evaluated once, then a hashed lookup per duo): a correlated EXISTS per row would be run
-# 100,000 times at national scale.
+def _one_if(condition: Q) -> SqlCase:
+    """1 or 0 on the row."""
+    return SqlCase(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _with_outcome(duos: QuerySet[Duo], *, kinds: Any, since: Any, until: Any) -> QuerySet[Duo, Any]:
-    """Duos whose mentee has a counted outcome of these kinds dated in [since, until]."""
-    # Matched on the mentee profile's person id: going through `mentee__person__outcomes` would
-    # join the people table (every person) for nothing.
-    outcomes = Outcome.objects.filter(
-        person_id=OuterRef("mentee__person_id"), status=Outcome.Status.ACTIVE, date__gte=since
-    )
-    if until is not None:
-        outcomes = outcomes.filter(date__lte=until)
-    outcomes = outcomes.filter(kind=kinds) if isinstance(kinds, str) else outcomes.filter(kind__in=list(kinds))
-    return duos.filter(Exists(outcomes)).values("pk")
+# --- Per-duo facts: each related table read once, grouped by duo -----------------------------------
+#
+# Every duo-based proportion asks of each duo of the slice: is it in the denominator, is it a yes,
+# is it a no. The answers are facts about the duo (it has a counted meeting; its mentee has an
+# outcome of these kinds in that window; ...). Each table the facts come from is read once, joined to
+# the slice's duos and grouped by duo, one conditional MAX per fact; the groups are then joined to
+# the duos on the duo id. No subquery runs once per duo: at national scale a correlated one was
+# 100,000 index probes.
 
-
-@dataclass(frozen=True)
-class DuoParts:
-    """A duo-based proportion: which duos are in the denominator, and each one's yes / no."""
-
-    scope: Q
-    yes: Any
-    no: Any
-    participants_only: bool = True
+#: From a duo to its mentee's outcomes and network reports (matched on the mentee's person).
+OUTCOME = "mentee__person__outcomes__"
+REPORT = "mentee__person__network_reports__"
 
 
 def _near(day: Any, *, after: int = 0) -> dict[str, Cast]:
@@ -242,79 +238,176 @@ def _near(day: Any, *, after: int = 0) -> dict[str, Cast]:
     }
 
 
-def _opportunity_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
-    yes = _with_outcome(
-        duos, kinds=OPPORTUNITY_KINDS, since=OuterRef("cohort__starts_on"), until=OuterRef("cohort__ends_on")
-    )
-    no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on")))
-    return DuoParts(Q(cohort__ends_on__lte=today), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+def _outcome(*, kinds: Any, since: Any, until: Any) -> Q:
+    """The duo's mentee has a counted outcome of these kinds dated in [since, until]."""
+    kind = {"kind": kinds} if isinstance(kinds, str) else {"kind__in": sorted(kinds)}
+    fields = {"status": Outcome.Status.ACTIVE, "date__gte": since, "date__lte": until, **kind}
+    return Q(**{OUTCOME + name: value for name, value in fields.items()})
 
 
-def _end_reports() -> Q:
-    """Network counts that speak for the end of the duo's cohort: an answer to an END questionnaire
-    (the survey feed stores the response id in survey_ref) given for a duo of that cohort (the feed
-    sets the invitation's duo, one of the wave's cohort), or a count staff recorded within the end
-    window. A follow-up wave, or another cohort's end questionnaire, never counts."""
+def _end_report(**contacts: int) -> Q:
+    """A network count of the duo's mentee that speaks for the end of the duo's cohort: an answer to
+    an END questionnaire (the survey feed stores the response id in survey_ref) given for a duo of
+    that cohort (the feed sets the invitation's duo, one of the wave's cohort), or a count staff
+    recorded within the end window. A follow-up wave, or another cohort's end questionnaire, never
+    counts."""
     # Uncorrelated, so the database hashes the end answers once rather than once per duo.
     end_answers = (
         Response.objects.filter(invitation__wave__instrument__moment=Moment.END)
         .annotate(ref=Cast("pk", CharField()))
         .values("ref")
     )
-    window = _near(OuterRef("cohort__ends_on"))
-    return Q(source=Source.SURVEY, duo__cohort_id=OuterRef("cohort_id"), survey_ref__in=end_answers) | Q(
-        source=Source.STAFF, date__gte=window["since"], date__lte=window["until"]
+    window = _near(F("cohort__ends_on"))
+    survey = {"source": Source.SURVEY, "duo__cohort_id": F("cohort_id"), "survey_ref__in": end_answers}
+    staff = {"source": Source.STAFF, "date__gte": window["since"], "date__lte": window["until"]}
+    count = {f"contacts__{k}": v for k, v in contacts.items()}
+    return (
+        Q(**{REPORT + name: value for name, value in survey.items()})
+        | Q(**{REPORT + name: value for name, value in staff.items()})
+    ) & Q(**{REPORT + name: value for name, value in count.items()})
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """Facts read from one table: a query of one row per duo (or per person, `joined_on`) with a
+    0 / 1 column per fact (or a count, any positive value is a yes)."""
+
+    facts: tuple[str, ...]
+    query: Callable[[QuerySet[Duo], date], QuerySet[Any]]
+    joined_on: str = "id"  # the flagged duo's column its `key` column matches
+
+
+def _counted_meetings(duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+    # From the meetings, so the hours ledger's rule (COUNTED) applies as written.
+    return (
+        Meeting.objects.filter(COUNTED, duo__in=duos.values("pk"))
+        .order_by()
+        .values(key=F("duo_id"))
+        .annotate(has_counted_meeting=Count("pk"))
     )
 
 
-def _network_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
-    introduced = (
-        duos.filter(
-            introductions__introduced_on__gte=F("cohort__starts_on"),
-            introductions__introduced_on__lte=F("cohort__ends_on"),
-        )
-        .annotate(n_introduced=Count("introductions"))
-        .filter(n_introduced__gte=NETWORK_CONTACTS)
-        .values("pk")
-    )
-
-    def reported(**contacts: int) -> QuerySet[Duo, Any]:
-        reports = NetworkReport.objects.filter(
-            _end_reports(),
-            person_id=OuterRef("mentee__person_id"),
-            **{f"contacts__{k}": v for k, v in contacts.items()},
-        )
-        return duos.filter(Exists(reports)).values("pk")
-
-    return DuoParts(
-        Q(cohort__ends_on__lte=today),
-        _flag(Q(pk__in=introduced) | Q(pk__in=reported(gte=NETWORK_CONTACTS))),
-        _flag(Q(pk__in=reported(lt=NETWORK_CONTACTS))),
-    )
-
-
-def _job_parts(days: int) -> Callable[[date, QuerySet[Duo]], DuoParts]:
-    def parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
-        yes = _with_outcome(
-            duos,
-            kinds=JOB_OR_TRAINING_KINDS,
-            since=OuterRef("cohort__starts_on"),
-            until=_shift(OuterRef("cohort__ends_on"), days),
-        )
+def _outcome_facts(duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+    starts, ends = F("cohort__starts_on"), F("cohort__ends_on")
+    facts = {
+        "opportunity_by_end": _any(_outcome(kinds=OPPORTUNITY_KINDS, since=starts, until=ends)),
+        "none_at_end": _any(_outcome(kinds=Outcome.Kind.NONE, **_near(ends))),
+    }
+    for days in (SIX_MONTHS_DAYS, TWELVE_MONTHS_DAYS):
+        job = _outcome(kinds=JOB_OR_TRAINING_KINDS, since=starts, until=_shift(ends, days))
+        facts[f"job_or_training_{days}"] = _any(job)
         # The follow-up's "none yet": within the window around end + 6 (12) months, not any time after.
-        no = _with_outcome(duos, kinds=Outcome.Kind.NONE, **_near(OuterRef("cohort__ends_on"), after=days))
-        return DuoParts(Q(cohort__ends_on__lte=today - timedelta(days=days)), _flag(Q(pk__in=yes)), _flag(Q(pk__in=no)))
+        facts[f"none_at_{days}"] = _any(_outcome(kinds=Outcome.Kind.NONE, **_near(ends, after=days)))
+    return duos.order_by().values(key=F("pk")).annotate(**facts)
+
+
+def _network_facts(duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+    in_cohort = Q(
+        introductions__introduced_on__gte=F("cohort__starts_on"),
+        introductions__introduced_on__lte=F("cohort__ends_on"),
+    )
+    return (
+        duos.order_by()
+        .values(key=F("pk"))
+        .annotate(n_introduced=Count("introductions", filter=in_cohort))
+        .annotate(introduced_enough=_one_if(Q(n_introduced__gte=NETWORK_CONTACTS)))
+        .values("key", "introduced_enough")
+    )
+
+
+def _report_facts(duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+    return (
+        duos.order_by()
+        .values(key=F("pk"))
+        .annotate(
+            reported_enough=_any(_end_report(gte=NETWORK_CONTACTS)),
+            reported_few=_any(_end_report(lt=NETWORK_CONTACTS)),
+        )
+    )
+
+
+def _skills_facts(duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
+    """Per mentor (person): the mean END score rose above the mean BASELINE one, or did not."""
+    both = Q(before__isnull=False, after__isnull=False)
+    return (
+        MentorSkillsScore.objects.filter(person_id__in=duos.values("mentor__person_id"))
+        .order_by()
+        .values(key=F("person_id"))
+        .annotate(
+            before=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.BASELINE)),
+            after=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.END)),
+        )
+        .annotate(
+            skills_rose=_one_if(both & Q(after__gt=F("before"))),
+            skills_did_not_rise=_one_if(both & Q(after__lte=F("before"))),
+        )
+        .values("key", "skills_rose", "skills_did_not_rise")
+    )
+
+
+FACT_TABLES = [
+    FactTable(("has_counted_meeting",), _counted_meetings),
+    FactTable(
+        (
+            "opportunity_by_end",
+            "none_at_end",
+            f"job_or_training_{SIX_MONTHS_DAYS}",
+            f"none_at_{SIX_MONTHS_DAYS}",
+            f"job_or_training_{TWELVE_MONTHS_DAYS}",
+            f"none_at_{TWELVE_MONTHS_DAYS}",
+        ),
+        _outcome_facts,
+    ),
+    FactTable(("introduced_enough",), _network_facts),
+    FactTable(("reported_enough", "reported_few"), _report_facts),
+    FactTable(("skills_rose", "skills_did_not_rise"), _skills_facts, joined_on="mentor_person_id"),
+]
+#: Facts on the duo's own row.
+DUO_FACTS: dict[str, Q] = {
+    "is_completed": Q(status=Duo.Status.COMPLETED),
+    "ended_early": Q(status=Duo.Status.ENDED_EARLY),
+}
+
+
+@dataclass(frozen=True)
+class DuoParts:
+    """A duo-based proportion: which duos are in the denominator (a condition on the duo), and the
+    facts any one of which makes a duo a yes, or a no."""
+
+    scope: Q
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    participants_only: bool = True
+
+
+def _opportunity_parts(today: date) -> DuoParts:
+    return DuoParts(Q(cohort__ends_on__lte=today), ("opportunity_by_end",), ("none_at_end",))
+
+
+def _network_parts(today: date) -> DuoParts:
+    return DuoParts(Q(cohort__ends_on__lte=today), ("introduced_enough", "reported_enough"), ("reported_few",))
+
+
+def _job_parts(days: int) -> Callable[[date], DuoParts]:
+    def parts(today: date) -> DuoParts:
+        return DuoParts(
+            Q(cohort__ends_on__lte=today - timedelta(days=days)), (f"job_or_training_{days}",), (f"none_at_{days}",)
+        )
 
     return parts
 
 
-def _completion_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
+def _completion_parts(today: date) -> DuoParts:
     return DuoParts(
         Q(cohort__ends_on__lte=today, started_on__lte=today),
-        _flag(Q(status=Duo.Status.COMPLETED)),
-        _flag(Q(status=Duo.Status.ENDED_EARLY)),
+        ("is_completed",),
+        ("ended_early",),
         participants_only=False,
     )
+
+
+def _skills_parts(today: date) -> DuoParts:
+    return DuoParts(Q(cohort__ends_on__lte=today), ("skills_rose",), ("skills_did_not_rise",), participants_only=False)
 
 
 def _slice_member(duos: QuerySet[Duo], cohort_ref: str, person_ref: str) -> Q:
@@ -339,33 +432,13 @@ def _workshop_rows(duos: QuerySet[Duo], today: date) -> QuerySet[WorkshopInvitat
     )
 
 
-def _skills_parts(today: date, duos: QuerySet[Duo]) -> DuoParts:
-    by_mentor = (
-        MentorSkillsScore.objects.order_by()
-        .values("person_id")
-        .annotate(
-            before=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.BASELINE)),
-            after=Avg("score", filter=Q(moment=MentorSkillsScore.Moment.END)),
-        )
-        .filter(before__isnull=False, after__isnull=False)
-    )
-    rose = by_mentor.filter(after__gt=F("before")).values("person_id")
-    did_not = by_mentor.filter(after__lte=F("before")).values("person_id")
-    return DuoParts(
-        Q(cohort__ends_on__lte=today),
-        _flag(Q(mentor__person_id__in=rose)),
-        _flag(Q(mentor__person_id__in=did_not)),
-        participants_only=False,
-    )
-
-
 @dataclass(frozen=True)
 class Proportion:
     """How a registry proportion is computed; its label, unit and definition are the registry's."""
 
     key: str
-    parts: Callable[[date, QuerySet[Duo]], DuoParts] | None  # None: invitation-based (workshops)
-    count_field: str  # what one counted case is (distinct within a cohort)
+    parts: Callable[[date], DuoParts] | None  # None: invitation-based (workshops)
+    count_field: str  # what one counted case is (distinct within a cohort): a column of `flagged`
     person_field: str  # the person behind a case, for the traceability lists
 
     @property
@@ -384,25 +457,112 @@ class Proportion:
     def unit(self) -> Any:
         return self.spec.unit_label
 
-    def rows(self, duos: QuerySet[Duo], today: date) -> QuerySet[Any]:
-        """The cases of the denominator, each with its yes / no (for the traceability lists)."""
+    def rows(self, duos: QuerySet[Duo], today: date) -> list[tuple[Any, ...]]:
+        """The cases of the denominator, (case, cohort, person, yes, no) each (for the traceability lists)."""
         if self.parts is None:
-            return _workshop_rows(duos, today)
-        parts = self.parts(today, duos)
-        base = participants(duos) if parts.participants_only else duos
-        return base.filter(parts.scope).annotate(yes=parts.yes, no=parts.no)
+            invitations: QuerySet[Any] = _workshop_rows(duos, today)
+            return list(invitations.values_list("pk", "workshop__cohort_id", "person_id", "yes", "no"))
+        columns = [self.count_field, "cohort_id", self.person_field, f"{self.key}_yes", f"{self.key}_no"]
+        where = [f"{self.key}_in", *(["is_participant"] if self.parts(today).participants_only else [])]
+        return flagged_rows(duos, today, [self.key], columns, where=where)
 
 
 PROPORTIONS = [
-    Proportion("opportunity", _opportunity_parts, "mentee_id", "mentee__person_id"),
-    Proportion("network", _network_parts, "mentee_id", "mentee__person_id"),
-    Proportion("job_training_6", _job_parts(SIX_MONTHS_DAYS), "mentee_id", "mentee__person_id"),
-    Proportion("job_training_12", _job_parts(TWELVE_MONTHS_DAYS), "mentee_id", "mentee__person_id"),
-    Proportion("completion", _completion_parts, "pk", "mentee__person_id"),
-    Proportion("workshops", None, "pk", "person_id"),
-    Proportion("mentor_skills", _skills_parts, "mentor_id", "mentor__person_id"),
+    Proportion("opportunity", _opportunity_parts, "mentee_id", "mentee_person_id"),
+    Proportion("network", _network_parts, "mentee_id", "mentee_person_id"),
+    Proportion("job_training_6", _job_parts(SIX_MONTHS_DAYS), "mentee_id", "mentee_person_id"),
+    Proportion("job_training_12", _job_parts(TWELVE_MONTHS_DAYS), "mentee_id", "mentee_person_id"),
+    Proportion("completion", _completion_parts, "id", "mentee_person_id"),
+    Proportion("workshops", None, "id", "person_id"),
+    Proportion("mentor_skills", _skills_parts, "mentor_id", "mentor_person_id"),
 ]
 BY_KEY = {p.key: p for p in PROPORTIONS}
+DUO_KEYS = [p.key for p in PROPORTIONS if p.parts is not None]
+#: The columns of every flagged duo, beside each proportion's {key}_in, {key}_yes, {key}_no.
+FLAGGED_COLUMNS = (
+    "id", "cohort_id", "territory_id", "mentee_id", "mentor_id", "mentee_person_id", "mentor_person_id",
+    "is_participant", "is_completed",
+)  # fmt: skip
+
+
+def flagged_sql(duos: QuerySet[Duo], today: date, keys: list[str]) -> tuple[str, list[Any]]:
+    """SQL of one row per duo of the slice: FLAGGED_COLUMNS, then {key}_in, {key}_yes and {key}_no
+    of each duo-based proportion asked for (true or false, never NULL).
+
+    The duo's own row is joined (LEFT, on the duo id or the mentor's person) to each fact table a
+    proportion needs, each of them one grouped query; yes (no) is "one of the part's yes (no) facts".
+    Written as SQL around the ORM's queries, because the ORM joins no grouped subquery."""
+    quote = connection.ops.quote_name
+    parts = {key: BY_KEY[key].parts(today) for key in keys}  # type: ignore[misc]
+    wanted = {"has_counted_meeting"} | {fact for p in parts.values() for fact in (*p.yes, *p.no)}
+    own: dict[str, Any] = {f"{key}_in": _flag(p.scope) for key, p in parts.items()}
+    own |= {name: _one_if(q) for name, q in DUO_FACTS.items()}
+    base = (
+        duos.order_by()
+        .values("id", "cohort_id", "mentee_id", "mentor_id")
+        .annotate(
+            territory_id=F("cohort__territory_id"),
+            mentee_person_id=F("mentee__person_id"),
+            mentor_person_id=F("mentor__person_id"),
+            **own,
+        )
+    )
+    sql, params = base.query.sql_with_params()
+    joins, source = [], dict.fromkeys(DUO_FACTS, "duo")
+    for k, table in enumerate(t for t in FACT_TABLES if wanted & set(t.facts)):
+        alias = f"facts{k}"
+        table_sql, table_params = table.query(duos, today).query.sql_with_params()
+        on = f"{quote(alias)}.{quote('key')} = {quote('duo')}.{quote(table.joined_on)}"
+        joins.append(f"LEFT JOIN ({table_sql}) {quote(alias)} ON {on}")
+        params = (*params, *table_params)
+        source |= dict.fromkeys(table.facts, alias)
+
+    def fact(name: str) -> str:
+        return f"COALESCE({quote(source[name])}.{quote(name)}, 0) > 0"
+
+    def any_of(names: tuple[str, ...]) -> str:
+        return "(" + " OR ".join(fact(name) for name in names) + ")"
+
+    columns = [f"{quote('duo')}.{quote(c)}" for c in FLAGGED_COLUMNS if c not in {"is_participant", "is_completed"}]
+    columns += [f"{fact('has_counted_meeting')} AS {quote('is_participant')}"]
+    columns += [f"{fact('is_completed')} AS {quote('is_completed')}"]
+    for key, p in parts.items():
+        columns += [
+            f"{quote('duo')}.{quote(key + '_in')}",
+            f"{any_of(p.yes)} AS {quote(key + '_yes')}",
+            f"{any_of(p.no)} AS {quote(key + '_no')}",
+        ]
+    # Only the ORM's own SQL (its values stay in `params`) and quoted constant names go in.
+    flagged = f"SELECT {', '.join(columns)} FROM ({sql}) {quote('duo')} {' '.join(joins)}"  # nosec B608
+    return flagged, list(params)
+
+
+def _run(sql: str, params: list[Any], *, tuned: bool = False) -> list[tuple[Any, ...]]:
+    """The rows of a query; `tuned`: with the settings of the dashboard's big aggregate on
+    PostgreSQL (in a transaction of its own, so they end with it)."""
+    if not (tuned and connection.vendor == "postgresql"):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to hash the grouped facts of a national population (the default 4 MB is too small),
+        # and no JIT: compiling this query costs more (about 1 s) than running it.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def flagged_rows(
+    duos: QuerySet[Duo], today: date, keys: list[str], columns: list[str], *, where: list[str] | None = None
+) -> list[tuple[Any, ...]]:
+    """These columns of the flagged duos (see `flagged_sql`), only those whose `where` flags are all
+    true if given."""
+    sql, params = flagged_sql(duos, today, keys)
+    quote = connection.ops.quote_name
+    condition = f" WHERE {' AND '.join(quote(c) for c in where)}" if where else ""
+    query = f"SELECT {', '.join(quote(c) for c in columns)} FROM ({sql}) {quote('flagged')}{condition}"  # nosec B608
+    return _run(query, params)
 
 
 # --- Computation: one pass per table, grouped by cohort; territories and totals are sums ---------
@@ -415,53 +575,26 @@ def _per_cohort(qs: QuerySet[Any], cohort_field: str, **aggregates: Any) -> dict
     return {row.pop("c"): row for row in qs.order_by().annotate(c=F(cohort_field)).values("c").annotate(**aggregates)}
 
 
-DUO_KEYS = [p.key for p in PROPORTIONS if p.parts is not None]
-
-
 def _duo_proportions(duos: QuerySet[Duo], today: date, keys: list[str]) -> dict[int, dict[str, Any]]:
-    """These duo-based proportions, per cohort, in one query.
-
-    The inner query gives each duo its yes / no / in-scope flags once (each duo-id set is hashed
-    once); the outer query counts them per cohort. Written as SQL around the ORM's inner query,
-    because the ORM would repeat every flag's subquery inside every FILTER clause."""
-    # Unlike the outcome sets below, this one is a correlated EXISTS: the set of duos with a
-    # confirmed meeting means hashing a million meetings, while the probe stops at a duo's first
-    # confirmed meeting on the duo index (measured: 0.15 s less at national scale, same figures).
-    confirmed = Meeting.objects.filter(COUNTED, duo_id=OuterRef("pk"))
-    annotations: dict[str, Any] = {"is_participant": _flag(Q(Exists(confirmed)))}
+    """These duo-based proportions, per cohort, in one query: the flagged duos, counted per cohort."""
     quote = connection.ops.quote_name
     columns = []
     for key in keys:
         spec = BY_KEY[key]
-        parts = spec.parts(today, duos)  # type: ignore[misc]
-        annotations[f"{key}_in"] = _flag(parts.scope)
-        annotations[f"{key}_yes"], annotations[f"{key}_no"] = parts.yes, parts.no
-        unit = "id" if spec.count_field == "pk" else spec.count_field
-        counted = quote(unit) if unit == "id" else f"DISTINCT {quote(unit)}"
-        base = f"{quote(key + '_in')}" + (f" AND {quote('is_participant')}" if parts.participants_only else "")
+        counted = quote(spec.count_field) if spec.count_field == "id" else f"DISTINCT {quote(spec.count_field)}"
+        participants_only = spec.parts(today).participants_only  # type: ignore[misc]
+        base = quote(key + "_in") + (f" AND {quote('is_participant')}" if participants_only else "")
         yes, no = quote(f"{key}_yes"), quote(f"{key}_no")
         columns += [
             f"COUNT({counted}) FILTER (WHERE {base}) AS {quote(f'n_{key}_all')}",
             f"COUNT({counted}) FILTER (WHERE {base} AND {yes}) AS {quote(f'n_{key}_yes')}",
             f"COUNT({counted}) FILTER (WHERE {base} AND {no} AND NOT {yes}) AS {quote(f'n_{key}_no')}",
         ]
-    inner = duos.order_by().annotate(**annotations).values("id", "cohort_id", "mentee_id", "mentor_id", *annotations)
-    sql, params = inner.query.sql_with_params()
-    # MATERIALIZED keeps PostgreSQL from folding the inner query back in (and repeating each flag's
-    # subquery once per FILTER clause).
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    # Only the ORM's own SQL (its values stay in `params`) and quoted constant column names go in.
-    head = f"WITH flagged AS {materialized}({sql}) "
-    outer = head + f"SELECT {quote('cohort_id')}, {', '.join(columns)} FROM flagged GROUP BY {quote('cohort_id')}"  # nosec B608
+    sql, params = flagged_sql(duos, today, keys)
+    cohort = quote("cohort_id")
+    outer = f"SELECT {cohort}, {', '.join(columns)} FROM ({sql}) {quote('flagged')} GROUP BY {cohort}"  # nosec B608
     names = ["cohort_id"] + [f"n_{key}_{part}" for key in keys for part in ("all", "yes", "no")]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room to hash the duo-id sets of a national population (the default 4 MB is too small).
-            # and no JIT: compiling this query costs more (about 1 s) than running it.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(outer, params)
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = [dict(zip(names, row, strict=True)) for row in _run(outer, params, tuned=True)]
     return {row.pop("cohort_id"): row for row in rows}
 
 
@@ -489,33 +622,73 @@ def _meeting_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]
         "cohort_id",
         total_span=Sum("span"),
     )
+    # One pass over the slice's counted meetings (the hours ledger's rule, COUNTED): the meetings
+    # figure's count and the hours figure's meeting minutes, each up to today.
     meetings = _per_cohort(
         Meeting.objects.filter(COUNTED, duo__in=duos.values("pk")),
         "duo__cohort_id",
         n_meetings=Count("pk", filter=Q(held_on__lte=today, duo__started_on__lte=today)),
+        minutes=Sum("duration_minutes", filter=Q(held_on__lte=today)),
     )
     out: dict[int, dict[str, Any]] = defaultdict(dict)
-    for part in (spans, meetings, _ledger_sums(duos, today)):
+    for part in (spans, meetings, _workshop_hours(duos, today), _training_days(duos, today)):
         for cohort_id, row in part.items():
             out[cohort_id].update(row)
     return out
 
 
-def _ledger_sums(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
-    """The hours of these duos, per cohort, read from the hours ledger up to today: the duos'
-    counted meetings, the workshops of their cohorts their mentors attended, and each mentor's
-    training day in the cohort it prepares (counted once, in the mentor's first cohort)."""
-    pairs = set(duos.values_list("cohort_id", "mentor_id"))
-    duo_ids = set(duos.values_list("pk", flat=True))
-    rows = hours_ledger.ledger(period=hours_ledger.Period(None, today), mentor_ids={m for _c, m in pairs})
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"minutes": 0, "workshop_time": timedelta(0), "n_trained": 0})
-    for row in rows:
-        if row.source == hours_ledger.MEETING and row.duo_id in duo_ids:
-            out[row.cohort_id]["minutes"] += row.minutes  # type: ignore[index]
-        elif row.source == hours_ledger.WORKSHOP and (row.cohort_id, row.mentor_id) in pairs:
-            out[row.cohort_id]["workshop_time"] += timedelta(minutes=row.minutes)  # type: ignore[index]
-        elif row.source == hours_ledger.TRAINING and (row.cohort_id, row.mentor_id) in pairs:
-            out[row.cohort_id]["n_trained"] += 1  # type: ignore[index]
+# The hours figure is the hours ledger's (binome.meetings.hours) rows of the slice's duos up to
+# today, summed per cohort in the database: the ledger builds one Python row per meeting, a
+# million of them nationally. Its rules, as the ledger applies them: a counted meeting's minutes
+# on its date (above); a workshop a mentor attended (marked present, not cancelled, not the
+# training day) in a cohort where the mentor has a duo of the slice, on its Paris date, in whole
+# minutes; a mentor's training day, TRAINING_DAY_MINUTES, in the first of the mentor's cohorts
+# whose window contains it, if the mentor has a duo of the slice there. The sponsorship tests hold
+# the two to the same hours (test_kpis_hours_agree_with_the_ledger_for_the_same_duos).
+
+
+def _workshop_hours(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    attended = (
+        WorkshopInvitation.objects.filter(present=True, workshop__status=Workshop.Status.PLANNED)
+        .exclude(workshop__kind=ItemKind.MENTOR_TRAINING)
+        # A semi-join (EXISTS in WHERE), not a probe per invitation.
+        .filter(Exists(duos.filter(cohort_id=OuterRef("workshop__cohort_id"), mentor__person_id=OuterRef("person_id"))))
+        .order_by()
+        .values_list("workshop__cohort_id", "workshop__starts_at", "workshop__ends_at")
+        .annotate(mentors=Count("pk"))
+    )
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"workshop_time": timedelta(0)})
+    for cohort_id, starts_at, ends_at, mentors in attended:
+        if starts_at.astimezone(hours_ledger.PARIS).date() <= today:
+            minutes = int((ends_at - starts_at).total_seconds() // 60)
+            out[cohort_id]["workshop_time"] += timedelta(minutes=minutes * mentors)
+    return dict(out)
+
+
+def _training_days(duos: QuerySet[Duo], today: date) -> dict[int, dict[str, Any]]:
+    day = F("mentor__trained_on")
+    fitting = Duo.objects.filter(
+        mentor_id__in=duos.values("mentor_id"),
+        mentor__training_status=MentorProfile.Training.COMPLETED,
+        mentor__trained_on__lte=today,
+        cohort__starts_on__lte=_shift(day, hours_ledger.TRAINING_LEAD_DAYS),
+        cohort__ends_on__gte=day,
+    )
+    # Every cohort of each trained mentor whose window holds the training day, and whether the
+    # slice has the mentor's duo there (an uncorrelated set of duo ids, hashed once).
+    rows = fitting.order_by().values_list(
+        "mentor_id", "cohort__starts_on", "cohort_id", _flag(Q(pk__in=duos.values("pk")))
+    )
+    first: dict[int, tuple[date, int]] = {}
+    in_slice: set[tuple[int, int]] = set()
+    for mentor_id, starts_on, cohort_id, ours in rows:
+        first[mentor_id] = min(first.get(mentor_id, (starts_on, cohort_id)), (starts_on, cohort_id))
+        if ours:
+            in_slice.add((mentor_id, cohort_id))
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"n_trained": 0})
+    for mentor_id, (_starts_on, cohort_id) in first.items():
+        if (mentor_id, cohort_id) in in_slice:
+            out[cohort_id]["n_trained"] += 1
     return dict(out)
 
 
@@ -639,38 +812,30 @@ CaseKey = tuple[int, int | None]
 def referral_rows(referrals: QuerySet[Referral], *extra: Any) -> list[tuple[Any, ...]]:
     """(partner, person, cohort, reached eligible, reached enrolled, *extra) of each referral, merged
     ones left out."""
-    passed = ReferralTransition.objects.filter(referral=OuterRef("pk"))
+
+    def passed(statuses: Any) -> Q:
+        # An uncorrelated set of referral ids, hashed once: a correlated EXISTS would probe the
+        # transitions once per referral.
+        return Q(pk__in=ReferralTransition.objects.filter(to_status__in=statuses).values("referral_id"))
+
     return list(
         referrals.filter(merged_into__isnull=True)
         .order_by()
         .annotate(
-            reached_eligible=_flag(
-                Q(status__in=REACHED_ELIGIBLE) | Q(Exists(passed.filter(to_status__in=REACHED_ELIGIBLE)))
-            ),
-            reached_enrolled=_flag(
-                Q(status__in=REACHED_ENROLLED) | Q(Exists(passed.filter(to_status__in=REACHED_ENROLLED)))
-            ),
+            reached_eligible=_flag(Q(status__in=REACHED_ELIGIBLE) | passed(REACHED_ELIGIBLE)),
+            reached_enrolled=_flag(Q(status__in=REACHED_ENROLLED) | passed(REACHED_ENROLLED)),
         )
         .values_list("partner_id", "person_id", "cohort_id", "reached_eligible", "reached_enrolled", *extra)
     )
 
 
 def duo_rows(duos: QuerySet[Duo], today: date, *extra: str) -> list[tuple[Any, ...]]:
-    """(mentee's person, cohort, first meeting held, completed, counted opportunity, *extra) of each duo.
+    """(mentee's person, cohort, first meeting held, completed, counted opportunity, *extra) of each duo;
+    `extra` are more columns of the flagged duos (FLAGGED_COLUMNS).
 
-    The opportunity flag is the registry's opportunity numerator (the same parts as the figure)."""
-    opportunity = BY_KEY["opportunity"].parts(today, duos)  # type: ignore[misc]
-    confirmed = Meeting.objects.filter(COUNTED, duo_id=OuterRef("pk"))
-    return list(
-        duos.order_by()
-        .annotate(
-            met=_flag(Q(Exists(confirmed))),
-            done=_flag(Q(status=Duo.Status.COMPLETED)),
-            opp_in=_flag(opportunity.scope),
-            opp_yes=opportunity.yes,
-        )
-        .values_list("mentee__person_id", "cohort_id", "met", "done", "opp_in", "opp_yes", *extra)
-    )
+    The opportunity flags are the registry's opportunity figure's own (the same flagged duos)."""
+    columns = ["mentee_person_id", "cohort_id", "is_participant", "is_completed", "opportunity_in", "opportunity_yes"]
+    return flagged_rows(duos, today, ["opportunity"], [*columns, *extra])
 
 
 def funnel_cases(referrals: list[tuple[Any, ...]], duos: list[tuple[Any, ...]]) -> dict[CaseKey, dict[str, bool]]:
@@ -729,7 +894,7 @@ def funnel_counts_by_territory(slice_: Slice, *, today: date | None = None) -> d
         ),
         "case_territory",
     )
-    duos = duo_rows(slice_.duos(), today, "cohort__territory_id")
+    duos = duo_rows(slice_.duos(), today, "territory_id")
     grouped: dict[int, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = defaultdict(lambda: ([], []))
     for row in refs:
         grouped[row[-1]][0].append(row)
@@ -757,13 +922,11 @@ class Case:
     cohort_id: int
 
 
-def _cases(spec: Proportion, rows: QuerySet[Any]) -> dict[Any, tuple[Case, bool, bool]]:
+def _cases(spec: Proportion, rows: list[tuple[Any, ...]]) -> dict[Any, tuple[Case, bool, bool]]:
     """The figure's cases, each once, with its yes / no, as the figure's COUNT(DISTINCT …) counts them."""
-    cohort = "workshop__cohort_id" if spec.parts is None else "cohort_id"
-    unit = "pk" if spec.count_field == "pk" else spec.count_field
     found: dict[Any, tuple[Case, bool, bool]] = {}
-    for pk, cohort_id, person_id, yes, no in rows.values_list(unit, cohort, spec.person_field, "yes", "no"):
-        key = pk if spec.count_field == "pk" else (cohort_id, pk)
+    for unit, cohort_id, person_id, yes, no in rows:
+        key = unit if spec.count_field == "id" else (cohort_id, unit)
         before = found.get(key)
         was_yes, was_no = (before[1], before[2]) if before else (False, False)
         found[key] = (Case(person_id, cohort_id), was_yes or bool(yes), was_no or bool(no))

@@ -275,14 +275,18 @@ def _event_rows(events: EventsSummary) -> list[tuple[Any, int]]:
 
 
 def _value_header(interval: str) -> list[str]:
+    # The page's ranges ("34–100 %") are two numbers each in a spreadsheet, so they can be sorted,
+    # charted and checked against the counts; the labels say which end is which.
     return [
         _("Numerator"),
         _("Denominator"),
         _("Unknown"),
         _("Rate"),
-        interval,
+        _("%(interval)s, low") % {"interval": interval},
+        _("%(interval)s, high") % {"interval": interval},
         _("Response rate"),
-        _("Bounds (unknown as no – as yes)"),
+        _("Bounds: unknown counted as no"),
+        _("Bounds: unknown counted as yes"),
         _("Target"),
     ]
 
@@ -294,11 +298,19 @@ def _cells(row: Row) -> list[Any]:
         _cell(row.denominator),
         _cell(row.unknown),
         _number(row.rate, fig.rate, DECIMAL_2 if fig.kind == "ratio" else PERCENT),
-        row.interval,
+        *_range_cells(row.interval, fig.interval),
         _number(row.response_rate, fig.response_rate, PERCENT),
-        row.bounds,
+        *_range_cells(row.bounds, fig.bounds),
         _number(row.target, fig.target, PERCENT),
     ]
+
+
+def _range_cells(shown: str, pair: tuple[float, float] | None) -> list[Any]:
+    """A range the page shows ("34–100 %") as its two ends, numbers formatted as percentages;
+    what the page does not show as a range (hidden, too few cases, nothing) stays as shown."""
+    if pair is None or not shown or not any(ch.isdigit() for ch in shown):
+        return [shown, shown]
+    return [Formatted(pair[0], PERCENT), Formatted(pair[1], PERCENT)]
 
 
 def _number(shown: str, value: float | None, number_format: str) -> Any:

@@ -31,9 +31,15 @@ class DateInput(forms.DateInput):
 
 
 class MeetingForm(BinomeModelForm):
+    """Record a meeting of `duo`. A second meeting on a day the duo already has one is asked about
+    before it is saved (most often the same meeting entered twice); `another_meeting` says it is not."""
+
     duration_minutes = forms.TypedChoiceField(label=_("Duration"), choices=DURATIONS, coerce=int, initial=60)
     topics = forms.MultipleChoiceField(
         label=_("What did you work on?"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
+    )
+    another_meeting = forms.BooleanField(
+        label=_("Yes, this is another meeting on the same day"), required=False, widget=forms.HiddenInput
     )
 
     class Meta:
@@ -45,11 +51,36 @@ class MeetingForm(BinomeModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, duo: Duo | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.duo = duo
         self.fields["held_on"].initial = timezone.localdate
-        self.fields["mode"].initial = Meeting.Mode.IN_PERSON
+        mode = self.fields["mode"]
+        assert isinstance(mode, forms.ChoiceField)
+        mode.choices = Meeting.Mode.choices  # radios: no "choose an option" among the answers
+        mode.initial = Meeting.Mode.IN_PERSON
         self.fields["note"].help_text = _("Optional. Visible to the other member and to your coordinator.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        held_on = data.get("held_on")
+        if self.duo is None or held_on is None or data.get("another_meeting"):
+            return data
+        if self.duo.meetings.filter(held_on=held_on).exists():
+            # Asked once: the box appears with the message, ticked it lets the meeting through.
+            self.fields["another_meeting"].widget = forms.CheckboxInput()
+            self.add_error(
+                "held_on",
+                _(
+                    "A meeting on this day is already recorded for your duo. If this is another "
+                    "meeting, tick the box below and save again."
+                ),
+            )
+        return data
+
+    def meeting_fields(self) -> dict[str, Any]:
+        """The meeting's own fields, for `record_meeting`."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "another_meeting"}
 
 
 class IntroductionForm(BinomeModelForm):

@@ -4,22 +4,28 @@ It reads a cohort's pool into a JSON snapshot (stored on the MatchRun, so a run 
 reproduced and explained after profiles change) and rebuilds the engine's `Problem`
 from that snapshot. Database ids travel as the engine's opaque `id`s; indices never
 leave this module.
+
+The engine (numpy, scipy, OR-Tools: about 90 MB) is imported inside the functions that hand it
+work, never at module level: this module is reached from the URLconf, and a web worker that
+serves no matching should not carry the engine's libraries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 
-import matching
 from binome.cohorts.models import Cohort
 from binome.pairing.models import Duo
 from binome.people.models import AVAILABILITY_SLOTS, MenteeProfile, MentorProfile, PersonLanguage
 from binome.reference.models import Sector
 from binome.sourcing.models import Referral
+
+if TYPE_CHECKING:
+    import matching
 
 SNAPSHOT_VERSION = 1
 #: Duos that still take a mentor's time: a paused duo may resume.
@@ -139,12 +145,16 @@ def build_snapshot(cohort: Cohort) -> dict[str, Any]:
 
 
 def problem_from_snapshot(snapshot: dict[str, Any]) -> matching.Problem:
+    import matching  # on first use, not at start-up: see the module docstring
+
     mentees = [matching.Mentee(**{**row, "target_rome": tuple(row["target_rome"])}) for row in snapshot["mentees"]]
     mentors = [matching.Mentor(**row) for row in snapshot["mentors"]]
     return matching.Problem.build(mentees, mentors, snapshot["sector_codes"])
 
 
 def options_for(weights: dict[str, float], mode: str) -> matching.Options:
+    import matching  # on first use, not at start-up
+
     return matching.Options(weights=matching.Weights(**weights), mode=mode)  # type: ignore[arg-type]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -73,15 +75,41 @@ class Bar:
     def max_points(self) -> int:
         return round(100 * self.weight)
 
+    @property
+    def meter(self) -> str:
+        """The share as a <meter>'s value: a decimal point, whatever the language."""
+        return f"{self.share:.3f}"
+
+    @property
+    def points_text(self) -> str:
+        """'21 / 35 pts': written here, as the board shows six bars a row, not by a tag in its loop."""
+        return _("%(points)s / %(max)s pts") % {"points": self.points, "max": self.max_points}
+
+
+#: Proposed duos per page of the board: each row carries six bars and the pair's facts, so a big
+#: city's run is read a page at a time; the figures above the table count every proposal.
+PAGE_SIZE = 50
+#: People without a duo named on the board itself, per side; the whole list opens on demand.
+UNMATCHED_SHOWN = 10
+#: A pool up to this size (mentees and mentors) has the pair form's two lists on the board; a bigger
+#: one loads them on demand: two <select>s of a thousand names would weigh on every view of the board.
+POOL_SHOWN = 200
+
 
 @dataclass
 class Row:
-    proposal: Proposal
-    mentee: MenteeProfile
-    mentor: MentorProfile
+    proposal: Proposal  # with its mentee's and mentor's names, job and company: nothing else of them
     bars: list[Bar]
     percent: int
     facts: DuoFacts | None = None
+
+    @property
+    def mentee(self) -> MenteeProfile:
+        return self.proposal.mentee
+
+    @property
+    def mentor(self) -> MentorProfile:
+        return self.proposal.mentor
 
 
 @dataclass
@@ -94,11 +122,25 @@ class Person:
 
 
 @dataclass
+class Unmatched:
+    """One side's people without a duo: those `shown` (all of them, or the first by name) of `count`."""
+
+    side: str
+    shown: list[Person]
+    count: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.shown) == self.count
+
+
+@dataclass
 class Board:
     run: MatchRun
     rows: list[Row]
-    unmatched_mentees: list[Person]
-    unmatched_mentors: list[Person]
+    page: Page[tuple[int, int, int, str, float]]  # the proposals listed (filters applied), this page's
+    unmatched_mentees: Unmatched
+    unmatched_mentors: Unmatched
     pool_mentees: int
     pool_mentors: int
     mentor_places: int
@@ -109,93 +151,145 @@ class Board:
     decisions: dict[str, int]
     pins: list[tuple[int, int, str, str]]
     forbids: list[tuple[int, int, str, str]]
-    mentee_choices: list[tuple[int, str]]
-    mentor_choices: list[tuple[int, str]]
     slot_hours: int = SLOT_HOURS
 
-
-def _names(run: MatchRun) -> tuple[dict[int, MenteeProfile], dict[int, MentorProfile]]:
-    mentee_ids = [row["id"] for row in run.inputs.get("mentees", [])]
-    mentor_ids = [row["id"] for row in run.inputs.get("mentors", [])]
-    mentees = MenteeProfile.objects.filter(pk__in=mentee_ids).select_related("person")
-    mentors = MentorProfile.objects.filter(pk__in=mentor_ids).select_related("person", "company")
-    return {m.pk: m for m in mentees}, {m.pk: m for m in mentors}
+    @property
+    def pool_size(self) -> int:
+        return self.pool_mentees + self.pool_mentors
 
 
-def _label(profile: MenteeProfile | MentorProfile | None, fallback: int) -> str:
-    return profile.person.full_name if profile else f"#{fallback}"
+def _full_name(first: str, last: str) -> str:
+    return f"{first} {last}".strip()  # as Person.full_name
 
 
-def board(run: MatchRun, *, decision: str = "", query: str = "") -> Board:
-    """Everything the matching board shows for one run, in a fixed number of queries."""
-    mentees, mentors = _names(run)
-    weights = run.options.get("weights") or run.weights
-    total_weight = sum(weights.values()) or 1.0
-    proposals = list(run.proposals.all())
-    decisions = dict.fromkeys(Proposal.Decision.values, 0)
-    for proposal in proposals:
-        decisions[proposal.decision] += 1
+def _mentee_names(ids: Iterable[int]) -> dict[int, str]:
+    """Names only: a mentee's profile holds encrypted fields that the board never shows."""
+    rows = MenteeProfile.objects.filter(pk__in=set(ids)).values_list("pk", "person__first_name", "person__last_name")
+    return {pk: _full_name(first, last) for pk, first, last in rows}
+
+
+def _mentor_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Name and company of each mentor."""
+    rows = MentorProfile.objects.filter(pk__in=set(ids)).values_list(
+        "pk", "person__first_name", "person__last_name", "company__name"
+    )
+    return {pk: (_full_name(first, last), company) for pk, first, last, company in rows}
+
+
+def pool_choices(run: MatchRun) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Everyone of the run's pool, by name, for the pair form: (mentees, mentors · company)."""
+    mentees = _mentee_names(row["id"] for row in run.inputs.get("mentees", []))
+    mentors = _mentor_names(row["id"] for row in run.inputs.get("mentors", []))
+    return (
+        sorted(mentees.items(), key=lambda choice: choice[1]),
+        sorted(((pk, f"{name} · {company}") for pk, (name, company) in mentors.items()), key=lambda c: c[1]),
+    )
+
+
+def _label(names: dict[int, str], pk: int) -> str:
+    return names.get(pk, f"#{pk}")
+
+
+def unmatched(run: MatchRun, side: str, *, limit: int | None = None) -> Unmatched:
+    """The run's people of one side without a duo, with the reason, sorted by name; `limit`: the
+    first ones only (their names are all read, to sort them; reasons are written for those shown)."""
+    items = {item["id"]: item for item in run.unmatched if item["side"] == side}
+    found = {pk: (name, "") for pk, name in _mentee_names(items).items()} if side == "mentee" else _mentor_names(items)
+    ordered = sorted(found.items(), key=lambda entry: entry[1][0])  # people erased since the run: not shown
+    shown = ordered if limit is None else ordered[:limit]
+    return Unmatched(
+        side,
+        [
+            Person(pk, name, detail, reason_text(side, items[pk]["code"], items[pk]["params"]), items[pk]["params"])
+            for pk, (name, detail) in shown
+        ],
+        len(ordered),
+    )
+
+
+def _listed(run: MatchRun, decision: str, query: str) -> list[tuple[int, int, int, str, float]]:
+    """(pk, mentee id, mentor id, decision, score) of the proposals the filters keep, best first."""
+    proposals = run.proposals.all()
+    if decision:
+        proposals = proposals.filter(decision=decision)
     needle = query.strip().lower()
+    if not needle:
+        return list(proposals.values_list("pk", "mentee_id", "mentor_id", "decision", "score"))
+    named = proposals.values_list(
+        "pk",
+        "mentee_id",
+        "mentor_id",
+        "decision",
+        "score",
+        "mentee__person__first_name",
+        "mentee__person__last_name",
+        "mentor__person__first_name",
+        "mentor__person__last_name",
+        "mentor__company__name",
+    )
+    return [
+        (pk, mentee, mentor, chosen, score)
+        for pk, mentee, mentor, chosen, score, *names in named
+        if needle in f"{_full_name(*names[:2])} {_full_name(*names[2:4])} {names[4]}".lower()
+    ]
+
+
+def _rows(run: MatchRun, ids: list[int], weights: dict[str, float]) -> list[Row]:
+    total_weight = sum(weights.values()) or 1.0
+    proposals = list(
+        run.proposals.filter(pk__in=ids)
+        .select_related("mentee__person", "mentor__person", "mentor__company")
+        .only(
+            *("run_id", "mentee_id", "mentor_id", "score", "contributions", "rank", "pinned", "swapped", "decision"),
+            *("mentee__person__first_name", "mentee__person__last_name"),
+            *("mentor__job_title", "mentor__person__first_name", "mentor__person__last_name"),
+            "mentor__company__name",
+        )
+    )
+    reader = FactsReader(run.inputs, pairs=[(p.mentee_id, p.mentor_id) for p in proposals])
     rows = []
-    reader = FactsReader(run.inputs)
     for proposal in proposals:
-        mentee, mentor = mentees.get(proposal.mentee_id), mentors.get(proposal.mentor_id)
-        if mentee is None or mentor is None:  # erased since the run: not shown
-            continue
-        if decision and proposal.decision != decision:
-            continue
-        if needle and needle not in f"{mentee.person.full_name} {mentor.person.full_name} {mentor.company}".lower():
-            continue
         bars = []
         for key, label in CRITERIA_LABELS.items():
             weight = weights.get(key, 0.0) / total_weight
             value = float(proposal.contributions.get(key, 0.0))
             bars.append(Bar(key, str(label), value, value / weight if weight else 0.0, weight))
         facts = reader.facts(proposal.mentee_id, proposal.mentor_id)
-        rows.append(Row(proposal, mentee, mentor, bars, round(proposal.score * 100), facts))
+        rows.append(Row(proposal, bars, round(proposal.score * 100), facts))
+    return rows
 
-    def people(side: str) -> list[Person]:
-        table: dict[int, MenteeProfile] | dict[int, MentorProfile] = mentees if side == "mentee" else mentors
-        out = []
-        for item in run.unmatched:
-            if item["side"] != side:
-                continue
-            profile = table.get(item["id"])
-            if profile is None:
-                continue
-            detail = str(profile.company) if isinstance(profile, MentorProfile) else ""
-            out.append(
-                Person(
-                    item["id"],
-                    _label(profile, item["id"]),
-                    detail,
-                    reason_text(side, item["code"], item["params"]),
-                    item["params"],
-                )
-            )
-        return sorted(out, key=lambda p: p.name)
 
+def board(run: MatchRun, *, decision: str = "", query: str = "", page: int | str | None = 1, show: str = "") -> Board:
+    """What the matching board shows for one run, in a fixed number of queries whatever the pool:
+    the figures count every proposal; rows, facts and names are read for the page shown only.
+    `show` ("mentee" or "mentor"): that side's people without a duo, all of them."""
+    weights = run.options.get("weights") or run.weights
+    everything = list(run.proposals.values_list("decision", "score"))
+    decisions = dict.fromkeys(Proposal.Decision.values, 0)
+    for chosen, _score in everything:
+        decisions[chosen] += 1
+    kept = [score for chosen, score in everything if chosen != Proposal.Decision.REJECTED]
+    listed = Paginator(_listed(run, decision, query), PAGE_SIZE).get_page(page)
+    pinned = [*run.pins, *run.forbids]
+    mentees = _mentee_names(a for a, _ in pinned)
+    mentors = {pk: name for pk, (name, _company) in _mentor_names(b for _, b in pinned).items()}
     pool_mentees = len(run.inputs.get("mentees", []))
-    kept = [p for p in proposals if p.decision != Proposal.Decision.REJECTED]
     return Board(
         run=run,
-        rows=rows,
-        unmatched_mentees=people("mentee"),
-        unmatched_mentors=people("mentor"),
+        rows=_rows(run, [item[0] for item in listed.object_list], weights),
+        page=listed,
+        unmatched_mentees=unmatched(run, "mentee", limit=None if show == "mentee" else UNMATCHED_SHOWN),
+        unmatched_mentors=unmatched(run, "mentor", limit=None if show == "mentor" else UNMATCHED_SHOWN),
         pool_mentees=pool_mentees,
         pool_mentors=len(run.inputs.get("mentors", [])),
         mentor_places=sum(row["capacity"] for row in run.inputs.get("mentors", []) if row.get("trained")),
         mentors_at_capacity=run.inputs.get("mentors_at_capacity", 0),
         matched=len(kept),
         coverage=round(100 * len(kept) / pool_mentees) if pool_mentees else 0,
-        average=round(100 * sum(p.score for p in kept) / len(kept)) if kept else 0,
+        average=round(100 * sum(kept) / len(kept)) if kept else 0,
         decisions=decisions,
-        pins=[(a, b, _label(mentees.get(a), a), _label(mentors.get(b), b)) for a, b in run.pins],
-        forbids=[(a, b, _label(mentees.get(a), a), _label(mentors.get(b), b)) for a, b in run.forbids],
-        mentee_choices=sorted(((pk, _label(m, pk)) for pk, m in mentees.items()), key=lambda c: c[1]),
-        mentor_choices=sorted(
-            ((pk, f"{_label(m, pk)} · {m.company}") for pk, m in mentors.items()), key=lambda c: c[1]
-        ),
+        pins=[(a, b, _label(mentees, a), _label(mentors, b)) for a, b in run.pins],
+        forbids=[(a, b, _label(mentees, a), _label(mentors, b)) for a, b in run.forbids],
     )
 
 

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +19,6 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import matching
 from binome.accounts.actors import Actor, signed_in
 from binome.accounts.models import Role
 from binome.audit import audit
@@ -33,9 +32,18 @@ from binome.people.models import MenteeProfile, MentorProfile
 from binome.sourcing.models import Referral
 from binome.sourcing.services import move_referral
 
+if TYPE_CHECKING:
+    import matching
+
 Pair = tuple[int, int]
 PAIR_RULE_VERBS = {"pin": audit.Verb.PIN_PAIR, "forbid": audit.Verb.FORBID_PAIR, "clear": audit.Verb.CLEAR_PAIR}
-DEFAULT_WEIGHTS = matching.PRESETS["balanced"].as_dict()
+
+
+def default_weights() -> dict[str, float]:
+    """The engine's balanced preset: the weights of a first run."""
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
+    return matching.PRESETS["balanced"].as_dict()
 
 
 def _pairs(values: Iterable[Iterable[int]]) -> list[Pair]:
@@ -68,8 +76,10 @@ def run_matching(
 
     `pins` and `forbids` are (mentee profile id, mentor profile id) pairs.
     """
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     _check_open(cohort)
-    weights = dict(weights or DEFAULT_WEIGHTS)
+    weights = dict(weights or default_weights())
     try:
         options = engine.options_for(weights, mode)
     except (TypeError, ValueError) as error:
@@ -188,6 +198,8 @@ def decide(proposal: Proposal, decision: str, *, actor: Actor) -> Proposal:
 @transaction.atomic
 def set_pair_rule(run: MatchRun, mentee_id: int, mentor_id: int, rule: str, *, actor: Actor) -> MatchRun:
     """Pin, forbid, or clear a pair for the next run. rule: 'pin', 'forbid', 'clear'."""
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
     _editable(run)
     ids = {row["id"] for row in run.inputs["mentees"]}, {row["id"] for row in run.inputs["mentors"]}
@@ -224,6 +236,8 @@ def set_pair_rule(run: MatchRun, mentee_id: int, mentor_id: int, rule: str, *, a
 
 def cost_of_pair(run: MatchRun, mentee_id: int, mentor_id: int) -> matching.PinCost:
     """What forcing this pair would cost against the run's own optimum (score and people matched)."""
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     problem = engine.problem_from_snapshot(run.inputs)
     found = engine.to_indices(problem, [(mentee_id, mentor_id)])
     if not found:
@@ -247,6 +261,8 @@ def swap_mentors(first: Proposal, second: Proposal, *, actor: Actor) -> tuple[Pr
 
     The explanation of the new pairs comes from the engine, from the run's own snapshot.
     """
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     run = MatchRun.objects.select_for_update().get(pk=first.run_id)
     _editable(run)
     if first.run_id != second.run_id or first.pk == second.pk:

@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from binome.accounts.access import scope_of
-from binome.people.models import MenteeProfile, MentorProfile, Person
+from binome.people.models import MenteeProfile, MentorProfile, Person, PersonLanguage
+from binome.reference.models import Occupation
+
+# The referral columns the list and the file show. Their reasons and justifications are encrypted:
+# those pages never read them, so never decrypt them.
+REFERRAL_LIST_COLUMNS = ("id", "person_id", "status")
+REFERRAL_FILE_COLUMNS = (*REFERRAL_LIST_COLUMNS, "partner_id", "referred_at", "status_changed_at")
+
+
+def _referrals() -> Any:
+    """Referrals live in sourcing, an app above this one: reached through the relation, not
+    imported; read when called, since the reverse relation exists once every model is loaded."""
+    return Person._meta.get_field("referrals").related_model._default_manager
 
 
 @dataclass(frozen=True)
@@ -56,21 +68,57 @@ def filter_people(people: QuerySet[Person], f: PeopleFilter) -> QuerySet[Person]
 
 
 def people_for_list(people: QuerySet[Person]) -> QuerySet[Person]:
-    """What the list page shows per row, fetched in a fixed number of queries."""
-    return people.select_related(
-        "territory",
-        "mentee_profile",
-        "mentor_profile__company",
-        "mentor_profile__occupation",
-    ).prefetch_related("referrals", "mentee_profile__target_occupations")
+    """What the list page shows per row, fetched in a fixed number of queries; the encrypted
+    protection status and referral reasons, which no row shows, are not read (nor decrypted)."""
+    return (
+        people.select_related("territory", "mentee_profile", "mentor_profile__company")
+        .defer("mentee_profile__protection_status")
+        .prefetch_related(
+            Prefetch("referrals", queryset=_referrals().only(*REFERRAL_LIST_COLUMNS)),
+            Prefetch("mentee_profile__target_occupations", queryset=Occupation.objects.only("code", "label")),
+        )
+    )
 
 
 def person_file(people: QuerySet[Person], person_id: int) -> Person:
-    """A full file, fetched and authorised in one step (404 outside the viewer's scope)."""
+    """A full file, fetched and authorised in one step (404 outside the viewer's scope): every
+    field, for the pages that export, edit or erase it."""
     return get_object_or_404(
-        people_for_list(people)
-        .select_related("mentee_profile__home", "mentor_profile__workplace", "updated_by")
-        .prefetch_related("languages__language", "referrals__partner"),
+        people.select_related(
+            "territory",
+            "mentee_profile__home",
+            "mentor_profile__company",
+            "mentor_profile__occupation",
+            "mentor_profile__workplace",
+            "updated_by",
+        ).prefetch_related(
+            Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
+            Prefetch("referrals", queryset=_referrals().select_related("partner")),
+            "mentee_profile__target_occupations",
+        ),
+        pk=person_id,
+    )
+
+
+def person_file_as_shown(people: QuerySet[Person], person_id: int) -> Person:
+    """What the file page shows, authorised like `person_file`: its referrals without their
+    encrypted reasons (the page shows partner, dates and status), so they are never decrypted."""
+    return get_object_or_404(
+        people.select_related(
+            "territory",
+            "mentee_profile__home",
+            "mentor_profile__company",
+            "mentor_profile__occupation",
+            "mentor_profile__workplace",
+            "updated_by",
+        ).prefetch_related(
+            Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
+            Prefetch(
+                "referrals",
+                queryset=_referrals().only(*REFERRAL_FILE_COLUMNS, "partner__name").select_related("partner"),
+            ),
+            "mentee_profile__target_occupations",
+        ),
         pk=person_id,
     )
 

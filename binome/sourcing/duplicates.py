@@ -188,8 +188,12 @@ def identity_keys(
     email: str = "",
 ) -> list[tuple[str, str]]:
     """The keys as plain tuples, for matching many rows in memory (the import, the duplicates list)."""
+    return keys_of(name_key(first_name, last_name), date_of_birth=date_of_birth, phone=phone, email=email)
+
+
+def keys_of(key: str, *, date_of_birth: datetime.date | None, phone: str, email: str) -> list[tuple[str, str]]:
+    """`identity_keys` from a name key already derived (Person.name_key, kept on every save)."""
     keys: list[tuple[str, str]] = []
-    key = name_key(first_name, last_name)
     if key and date_of_birth is not None:
         keys.append(("name_dob", f"{key}|{date_of_birth.isoformat()}"))
     canonical = normalise_phone(phone)
@@ -230,13 +234,12 @@ def duplicate_pairs(people: QuerySet[Person], *, limit: int = 200) -> list[Dupli
     """Pairs of people in the same territory sharing a key, most keys first, then newest first.
 
     Keys are computed in Python over one narrow query: phone numbers are stored as typed, so
-    the database can't group them, and a territory's few thousand people read in milliseconds."""
-    rows = people.values_list("pk", "first_name", "last_name", "date_of_birth", "phone", "email", "territory_id")
+    the database can't group them, and a territory's few thousand people read in milliseconds.
+    The name key is the stored one (deriving it again per row was most of a national dashboard)."""
+    rows = people.values_list("pk", "name_key", "date_of_birth", "phone", "email", "territory_id")
     groups: dict[tuple[int, str, str], list[int]] = defaultdict(list)
-    for pk, first, last, born, phone, email, territory_id in rows.iterator(chunk_size=5000):
-        for kind, value in identity_keys(
-            first_name=first, last_name=last, date_of_birth=born, phone=phone, email=email
-        ):
+    for pk, key, born, phone, email, territory_id in rows.iterator(chunk_size=5000):
+        for kind, value in keys_of(key, date_of_birth=born, phone=phone, email=email):
             groups[(territory_id, kind, value)].append(pk)
     reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
     for (_territory, kind, _value), pks in groups.items():

@@ -239,6 +239,8 @@ class BoardFilterForm(BinomeForm):
     language = forms.ChoiceField(label=_("Language"), required=False)
     french_level = forms.ChoiceField(label=_("French level"), required=False)
     precheck = forms.ChoiceField(label=_("Pre-check"), required=False, choices=PRECHECK_CHOICES)
+    # With `precheck=fails`, the rule not met (the pre-check bar's links set it).
+    failed_rule = forms.RegexField(regex=r"^[a-z_]{1,40}$", required=False, widget=forms.HiddenInput)
     # The referrals one spreadsheet import created (the link after an import).
     import_batch = forms.RegexField(regex=r"^[0-9a-f]{1,32}$", required=False, widget=forms.HiddenInput)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,17 +210,34 @@ class MentorChoiceField(forms.ModelMultipleChoiceField):
 
 
 class RegisterMentorsForm(BinomeForm):
+    """The mentors ticked, or (`everyone`, the form's second button) every mentor listed, in the
+    list's order, as far as the session has places: filling a session of 60 is one click."""
+
     mentors = MentorChoiceField(
         label=_("Mentors to register"),
         queryset=MentorProfile.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
+    everyone = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: Any, places: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["mentors"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = candidates
+        self.places = places
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("everyone"):
+            field = self.fields["mentors"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            assert field.queryset is not None
+            data["mentors"] = list(field.queryset[: self.places])
+        if not data.get("mentors"):
+            raise ValidationError(_("Choose at least one mentor to register."))
+        return data
 
 
 class WaiverForm(BinomeForm):

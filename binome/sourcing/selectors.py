@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from binome.accounts.access import scope_of
-from binome.sourcing.eligibility import PreCheck, prechecks
+from binome.sourcing.eligibility import PreCheck, Verdict, prechecks
 from binome.sourcing.models import MentorInvitation, Referral, ReferralTransition, TrainingSession
 
 
@@ -113,18 +113,58 @@ S = Referral.Status
 AWAITING_DECISION = (S.RECEIVED, S.CONTACTED, S.INTERVIEW_SCHEDULED, S.INTERVIEWED, S.WAITLISTED)
 
 
-def screening_rows(board: QuerySet[Referral], *, status: str = "", verdict: str = "") -> ScreeningRows:
-    """The rows of the board at `status` whose pre-check says `verdict` (any when empty); with a
-    verdict and no status, the referrals awaiting a decision. The pre-check is Python over each
-    file, so filtering by it reads every row the other filters keep: a territory's screening is
-    hundreds of files, not millions."""
+def screening_rows(
+    board: QuerySet[Referral], *, status: str = "", verdict: str = "", failed_rule: str = ""
+) -> ScreeningRows:
+    """The rows of the board at `status` whose pre-check says `verdict` (any when empty) and, when
+    `failed_rule` is given, fails that rule; with a verdict and no status, the referrals awaiting a
+    decision. The pre-check is Python over each file, so filtering by it reads every row the other
+    filters keep: a territory's screening is hundreds of files, not millions."""
     statuses = [status] if status else AWAITING_DECISION if verdict else None
     listed = (board.filter(status__in=statuses) if statuses else board).order_by("-status_changed_at", "pk")
     if not verdict:
         return ScreeningRows(listed, {})
     rows = list(listed)
     checks = prechecks(rows)
-    return ScreeningRows([r for r in rows if checks[r.pk].verdict == verdict], checks)
+    return ScreeningRows([r for r in rows if _kept(checks[r.pk], verdict, failed_rule)], checks)
+
+
+def _kept(check: PreCheck, verdict: str, failed_rule: str) -> bool:
+    if check.verdict != verdict:
+        return False
+    if not failed_rule or verdict != Verdict.FAILS:
+        return True
+    return any(result.rule == failed_rule for result in check.failed)
+
+
+@dataclass(frozen=True)
+class PreCheckGroup:
+    """One chip of the board's pre-check bar: the referrals awaiting a decision whose pre-check
+    says `verdict` and, for a failure, fail `rule` (a referral failing two rules is in both)."""
+
+    verdict: str
+    rule: str
+    label: str
+    count: int
+
+
+def precheck_groups(board: QuerySet[Referral]) -> list[PreCheckGroup]:
+    """The referrals awaiting a decision, grouped by what their pre-check says, so that a
+    coordinator takes one decision per group: those who pass, those with facts not recorded yet,
+    then one group per rule not met, with the rule's own label."""
+    rows = list(board.filter(status__in=AWAITING_DECISION))
+    checks = prechecks(rows).values()
+    groups = [
+        PreCheckGroup(verdict, "", "", sum(1 for check in checks if check.verdict == verdict))
+        for verdict in (Verdict.PASSES, Verdict.INCOMPLETE)
+    ]
+    failed: dict[str, tuple[str, int]] = {}
+    for check in checks:
+        for result in check.failed:
+            label, count = failed.get(result.rule, (result.label, 0))
+            failed[result.rule] = (label, count + 1)
+    groups += [PreCheckGroup(Verdict.FAILS, rule, label, count) for rule, (label, count) in failed.items()]
+    return [group for group in groups if group.count]
 
 
 def referral_file(visible: QuerySet[Referral], pk: int) -> Referral:

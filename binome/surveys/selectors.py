@@ -10,8 +10,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from binome.accounts.access import scope_of
 from binome.cohorts.models import Cohort
-from binome.cohorts.selectors import cohorts_visible_to
 from binome.people.models import Person
 from binome.surveys.instruments import COUNTING_OPPORTUNITIES, NETWORK_THRESHOLD
 from binome.surveys.models import (
@@ -30,11 +30,14 @@ POOR_CHECKIN = 2
 
 
 def waves_visible_to(user: Any) -> QuerySet[Wave]:
-    return Wave.objects.filter(cohort__in=cohorts_visible_to(user))
+    """The waves of the cohorts `cohorts_visible_to` opens, on the scope's ids (no nested query)."""
+    scope = scope_of(user)
+    return scope.visible(Wave.objects.all(), Q(cohort__territory_id__in=scope.territory_ids))
 
 
 def invitations_visible_to(user: Any) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(wave__cohort__in=cohorts_visible_to(user))
+    scope = scope_of(user)
+    return scope.visible(Invitation.objects.all(), Q(wave__cohort__territory_id__in=scope.territory_ids))
 
 
 def wave_for(user: Any, pk: int) -> Wave:

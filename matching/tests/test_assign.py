@@ -97,3 +97,24 @@ def test_greedy_can_be_worse_than_the_optimum():
     scores = np.array([[10.0, 9.0], [9.0, 0.5]])
     assert greedy(scores) == [(0, 0), (1, 1)]
     assert total(scores, assign(scores)) == 18.0 > total(scores, greedy(scores))
+
+
+def test_importing_the_engine_loads_neither_scipy_nor_or_tools():
+    # Web workers import `matching` through the pairing app: the solvers load on first use only.
+    import subprocess
+    import sys
+
+    code = "import sys, matching; print(sorted(m for m in ('scipy', 'ortools') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_tall_matrix_with_capacities_nan_and_a_mask_matches_brute_force():
+    rng = np.random.default_rng(3)
+    scores = rng.integers(-3, 9, (5, 2)).astype(float)
+    scores[1, 0] = np.nan
+    allowed = rng.random((5, 2)) < 0.8
+    capacity = np.array([2, 1])
+    pairs = assign(scores, allowed, capacity)
+    ok = allowed & ~np.isnan(scores)
+    assert total(scores, pairs) == brute(np.nan_to_num(scores), ok, capacity, np.zeros(5))

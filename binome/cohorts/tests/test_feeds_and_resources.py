@@ -110,6 +110,41 @@ def test_the_feed_page_shows_the_link_only_to_its_owner(programme: Programme, cl
     assert client_for(None).get("/calendar/").status_code == 302
 
 
+def test_the_calendar_page_lists_what_is_to_come_with_add_to_calendar_links(
+    programme: Programme, client: Any, client_for: Any, frozen: Any
+) -> None:
+    kick_off = programme.workshop(ItemKind.KICK_OFF)
+    mentee = client_for(programme.cast.chloe_user)
+    first = mentee.post("/calendar/", {"action": "regenerate"}, follow=True).content.decode()
+    assert "Votre lien de calendrier est prêt." in first  # no old link to speak of
+    assert "ne fonctionne plus" not in first
+
+    page = mentee.get("/calendar/").content.decode()
+    upcoming = page[page.index('id="upcoming"') :]
+    assert f'id="workshop-{kick_off.pk}"' in upcoming
+    assert f"/calendar/workshops/{kick_off.pk}.ics" in upcoming
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in upcoming
+    assert "outlook.live.com/calendar/0/deeplink/compose" in upcoming
+    # A new link only behind its explanation (a <details>), as a secondary action.
+    assert page.index('class="reset-link"') < page.index('value="regenerate"')
+
+    one = mentee.get(f"/calendar/workshops/{kick_off.pk}.ics")
+    assert one.status_code == 200
+    assert one["Content-Type"].startswith("text/calendar")
+    (event,) = Calendar.from_ical(one.content).events
+    assert str(event["UID"]) == kick_off.uid
+    assert "METHOD" not in Calendar.from_ical(one.content)  # a file to add, not an invitation to answer
+    lyon = programme.workshop(ItemKind.KICK_OFF, programme.lyon_cohort)
+    assert mentee.get(f"/calendar/workshops/{lyon.pk}.ics").status_code == 404  # not hers
+    assert client_for(programme.cast.leila_user).get(f"/calendar/workshops/{kick_off.pk}.ics").status_code == 404
+
+    # Once it has ended, a workshop leaves "coming up" for "past".
+    frozen.move_to(kick_off.ends_at + (kick_off.ends_at - kick_off.starts_at))
+    later = client_for(programme.cast.chloe_user).get("/calendar/").content.decode()  # a new session, days later
+    assert f'id="workshop-{kick_off.pk}"' not in later
+    assert "Ateliers passés" in later[later.index('id="past"') :]
+
+
 def test_a_coordinators_feed_has_every_workshop_of_their_territory(
     programme: Programme, client: Any, client_for: Any
 ) -> None:

@@ -130,7 +130,13 @@ def test_the_opportunity_figure_is_the_same_number_everywhere(demo: None, client
     ]
     # Rates are numbers shown as percentages by the cell's format, not the text "62 %".
     assert [row["Taux"], row["Taux de réponse"]] == pytest.approx([figure["rate"], figure["response_rate"]], abs=1e-4)
-    assert row["Bornes (inconnu compté non – compté oui)"] == expected["bounds"]
+    # Ranges are their two ends, numbers too, the page's range once rounded.
+    low, high = row["Intervalle à 95 %, bas"], row["Intervalle à 95 %, haut"]
+    assert [low, high] == pytest.approx(figure["interval"], abs=1e-4)
+    bounds = [row["Bornes : inconnu compté non"], row["Bornes : inconnu compté oui"]]
+    assert bounds == pytest.approx(figure["bounds"], abs=1e-4)
+    assert _range(bounds) == expected["bounds"]
+    assert _range([low, high]) == expected["interval"]
 
     # The drill-down lists as many lines as the figure counts.
     drill = staff.get(f"/staff/impact/people/?cohort={cohort.pk}&kpi=opportunity&part=numerator", **FR)

@@ -81,6 +81,45 @@ def test_a_meeting_in_the_future_or_without_topic_re_renders_and_saves_nothing(c
     assert not Meeting.objects.exists()
 
 
+def test_the_mentees_form_comes_first_and_its_errors_are_summed_up_at_the_top(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.chloe_user)
+    url = reverse("meetings:mentee_duo", kwargs={"pk": cast.paris_duo.pk})
+    page = client.get(url).content.decode()
+    assert page.index('id="log-meeting"') < page.index('id="meetings"')  # the action above the history
+    assert page.count('name="mode"') == len(Meeting.Mode.choices)  # no "choose an option" radio
+    assert 'value=""' not in page[page.index('name="mode"') - 200 : page.index('id="record-meeting"')]
+
+    failed = client.post(
+        reverse("meetings:mentee_log_meeting", kwargs={"pk": cast.paris_duo.pk}), {**MEETING, "topics": []}
+    )
+    html = failed.content.decode()
+    assert failed.status_code == 422
+    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    assert (
+        "autofocus"
+        in html[html.index("<div", html.index('id="error-summary"') - 80) : html.index('id="error-summary"') + 60]
+    )
+    assert 'href="#id_topics"' in summary  # each error links to its field
+    assert 'action="/mentee/duos/' in html
+    assert '#log-meeting"' in html  # a failed save comes back to the form, not the top of the page
+
+
+def test_a_second_meeting_on_the_same_day_is_asked_about_before_it_is_saved(cast: Cast, client_for: Any) -> None:
+    client = client_for(cast.chloe_user)
+    url = reverse("meetings:mentee_log_meeting", kwargs={"pk": cast.paris_duo.pk})
+    assert client.post(url, MEETING).status_code == 302
+    again = client.post(url, MEETING)
+    assert again.status_code == 422
+    assert "Une rencontre est déjà enregistrée ce jour-là" in again.content.decode()
+    assert 'type="checkbox" name="another_meeting"' in again.content.decode()
+    assert Meeting.objects.filter(duo=cast.paris_duo).count() == 1
+    confirmed = client.post(url, {**MEETING, "another_meeting": "on"})
+    assert confirmed.status_code == 302
+    assert Meeting.objects.filter(duo=cast.paris_duo).count() == 2
+    other_day = client.post(url, {**MEETING, "held_on": "2026-04-11"})
+    assert other_day.status_code == 302  # another day: no question
+
+
 def test_staff_entries_wait_for_a_members_confirmation_and_hours_add_up(cast: Cast, client_for: Any) -> None:
     client = client_for(cast.amara)
     client.post(reverse("meetings:staff_log_meeting", kwargs={"pk": cast.paris_duo.pk}), MEETING)

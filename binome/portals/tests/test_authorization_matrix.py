@@ -457,6 +457,9 @@ POLICY.update(
             foreign=lambda c: {"token": "not-a-real-token"},
             expected_foreign=expect(404),
         ),
+        # A workshop's .ics is checked against the viewer's workshops in
+        # binome/cohorts/tests/test_feeds_and_resources.py.
+        "cohorts:workshop_ics": Policy(expect(404, anonymous=LOGIN), own=lambda c: {"pk": 999_999}),
         "cohorts:resources": Policy(expect(403, anonymous=LOGIN, mentor=200, mentee=200)),
         # Downloads are checked against the viewer's cohorts in binome/cohorts/tests/test_feeds_and_resources.py.
         "cohorts:resource_file": Policy(expect(404, anonymous=LOGIN), own=lambda c: {"pk": 999_999}),

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/templates/<int:pk>/", programmes.template_detail, name="template"),
     path("calendar/", calendar.feed_manage, name="calendar_feed_manage"),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    path("calendar/workshops/<int:pk>.ics", calendar.workshop_ics, name="workshop_ics"),
     path("resources/", calendar.resources, name="resources"),
     path("resources/<int:pk>/file/", calendar.resource_file, name="resource_file"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -126,7 +126,9 @@ def _own_person(person_ids: frozenset[int]) -> Person:
 def mentor(request: HttpRequest) -> HttpResponse:
     person = _own_person(scope_of(request.user).mentor_person_ids)
     profile = MentorProfile.objects.select_related("company", "occupation", "workplace").get(person=person)
-    duos = (
+    # Read once, as a list: the page and "what's next" use the same rows, and what follows filters
+    # on their ids rather than nesting the scoped queryset as a subquery.
+    duos = list(
         duos_visible_to(request.user)
         .filter(mentor=profile)
         .select_related("cohort", "mentee__person")
@@ -151,24 +153,27 @@ def mentor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person: Any) -> dict[str, Any]:
+def _whats_next(request: HttpRequest, duos: list[Duo], *, side: str, person: Any) -> dict[str, Any]:
     """The surveys due, the next workshops, and the meetings the other member recorded that wait
-    for this one."""
+    for this one: at most three small queries, on the duos the page already read."""
 
     upcoming = workshops_for_user(request.user).filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED)[
         :3
     ]
+    active = [duo.pk for duo in duos if duo.status == Duo.Status.ACTIVE]
     to_confirm = (
-        Meeting.objects.filter(duo__in=duos, duo__status=Duo.Status.ACTIVE, confirmed_at__isnull=True)
+        Meeting.objects.filter(duo_id__in=active, confirmed_at__isnull=True)
         .exclude(recorded_as=side)
-        .values("duo_id")
+        .values_list("duo_id")
         .annotate(n=Count("pk"))
-        .order_by()
+        .order_by("duo_id")
+        if active
+        else []
     )
     return {
         "surveys_due": surveys_due_for_person(person),
         "upcoming_workshops": list(upcoming),
-        "to_confirm": [(row["duo_id"], row["n"]) for row in to_confirm],
+        "to_confirm": list(to_confirm),
         "side": side,
     }
 
@@ -176,7 +181,7 @@ def _whats_next(request: HttpRequest, duos: QuerySet[Duo], *, side: str, person:
 @mentees_only
 def mentee(request: HttpRequest) -> HttpResponse:
     person = _own_person(scope_of(request.user).mentee_person_ids)
-    duos = (
+    duos = list(
         duos_visible_to(request.user)
         .filter(mentee__person=person)
         .select_related("cohort", "mentor__person", "mentor__company", "mentor__occupation")

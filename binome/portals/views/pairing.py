@@ -1,5 +1,11 @@
 """The coordinator's matching board. Each action works as a plain form post (no JavaScript)
-and, with htmx, re-renders only the board in place."""
+and, with htmx, re-renders only the board in place.
+
+The board lists its proposals a page at a time; the whole list of people without a duo and the
+pair form's lists of the pool open on demand (`?show=mentee|mentor|pair`: with htmx, only that part
+of the board; without, the board with that part open). The page, search and decision filter
+travel with every post, so a decision taken on page 3 comes back to page 3.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-import matching
 from binome.cohorts.models import Cohort
 from binome.lib.forms import record_id, record_ids
 from binome.pairing import selectors, services
@@ -23,6 +29,9 @@ from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user, add_service_errors, is_htmx
 
 BOARD = "portals/pairing/board.html"
+#: What the board's query string may say (`run` picks an earlier run, `show` a part to open).
+VIEW_STATE = ("q", "decision", "page")
+SHOW = {"mentee", "mentor", "pair"}
 
 
 @staff_only
@@ -31,6 +40,8 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 
 
 def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None) -> MatchSettingsForm:
+    import matching  # on first use, not at start-up: see binome/pairing/engine.py
+
     preset = request.GET.get("preset", "")
     if preset in matching.PRESETS:
         initial = MatchSettingsForm.initial_for(
@@ -39,7 +50,7 @@ def _settings_form(request: HttpRequest, run: MatchRun | None, data: Any = None)
     elif run is not None:
         initial = MatchSettingsForm.initial_for(run.weights, run.mode)
     else:
-        initial = MatchSettingsForm.initial_for(services.DEFAULT_WEIGHTS, MatchRun.Mode.COVERAGE_FIRST)
+        initial = MatchSettingsForm.initial_for(services.default_weights(), MatchRun.Mode.COVERAGE_FIRST)
     return MatchSettingsForm(data, initial=initial)
 
 
@@ -56,9 +67,14 @@ def _render_board(
     decision = request.GET.get("decision", "")
     decision = decision if decision in Proposal.Decision.values else ""
     query = request.GET.get("q", "")[:100]
-    board = selectors.board(run, decision=decision, query=query) if run else None
-    if board and pair_form is None:
-        pair_form = PairForm(mentees=board.mentee_choices, mentors=board.mentor_choices)
+    show = request.GET.get("show", "")
+    show = show if show in SHOW else ""
+    page = request.GET.get("page", 1)
+    board = selectors.board(run, decision=decision, query=query, page=page, show=show) if run else None
+    editable = run is not None and run.status == MatchRun.Status.PROPOSED
+    if board and editable and pair_form is None and (show == "pair" or board.pool_size <= selectors.POOL_SHOWN):
+        mentees, mentors = selectors.pool_choices(board.run)
+        pair_form = PairForm(mentees=mentees, mentors=mentors)
     runs = list(cohort.match_runs.order_by("-number").values_list("pk", "number", "status"))
     context = {
         "cohort": cohort,
@@ -73,22 +89,34 @@ def _render_board(
         "decision": decision,
         "query": query,
         "decisions": Proposal.Decision.choices,
-        "editable": run is not None and run.status == MatchRun.Status.PROPOSED,
+        "editable": editable,
+        "query_suffix": f"?{state}" if (state := _state(request)) else "",
     }
     if not is_htmx(request):
         return render(request, BOARD, context, status=status)
-    response = render(request, f"{BOARD}#board", context, status=status)
+    part = {"mentee": "unmatched_mentees", "mentor": "unmatched_mentors", "pair": "pair_tools"}.get(show, "board")
+    if request.method != "GET" or status >= 400:
+        part = "board"  # a post answers with the whole board: its figures changed
+    response = render(request, f"{BOARD}#{part}", context, status=status)
     if status >= 400:  # a refusal replaces the board wherever the post came from, errors on top
         response["HX-Retarget"] = "#board"
         response["HX-Reswap"] = "outerHTML"
     return response
 
 
+def _state(request: HttpRequest) -> str:
+    """The page, search and filter the board was on ("page=3&q=ali"), for its posts to come back to."""
+    return urlencode({key: request.GET[key][:100] for key in VIEW_STATE if request.GET.get(key)})
+
+
 def _back(request: HttpRequest, run: MatchRun) -> HttpResponse:
-    """After a post: the board again (htmx: only the board; otherwise redirect, so reloads do not re-post)."""
+    """After a post: the board again, on the page it was on (htmx: only the board; otherwise
+    redirect, so reloads do not re-post)."""
     if is_htmx(request):
         return _render_board(request, run.cohort, selectors.latest_run(run.cohort))
-    return redirect("pairing:matching_board", pk=run.cohort_id)
+    state = _state(request)
+    url = reverse("pairing:matching_board", kwargs={"pk": run.cohort_id})
+    return redirect(f"{url}?{state}" if state else url)
 
 
 @staff_only
@@ -163,8 +191,8 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
 def pair(request: HttpRequest, pk: int) -> HttpResponse:
     """What forcing a pair would cost (rule=cost), or pin, forbid or clear it for the next run."""
     run = selectors.run_for(request.user, pk)
-    board = selectors.board(run)
-    form = PairForm(request.POST, mentees=board.mentee_choices, mentors=board.mentor_choices)
+    mentees, mentors = selectors.pool_choices(run)
+    form = PairForm(request.POST, mentees=mentees, mentors=mentors)
     if not form.is_valid():
         form.add_error(None, _("Choose a mentee and a mentor of this run."))
         return _render_board(request, run.cohort, run, pair_form=form, status=422)

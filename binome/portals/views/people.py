@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -13,14 +15,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from binome.audit import audit
 from binome.lib.conflicts import changed_since, report_conflict, version_of, with_version
 from binome.pairing.selectors import duos_visible_to
 from binome.people.forms import MenteeFileForm, PeopleFilterForm
-from binome.people.models import MentorProfile
-from binome.people.selectors import PeopleFilter, filter_people, people_for_list, people_visible_to, person_file
+from binome.people.models import MentorProfile, Person
+from binome.people.selectors import (
+    PeopleFilter,
+    filter_people,
+    people_for_list,
+    people_visible_to,
+    person_file,
+    person_file_as_shown,
+)
 from binome.people.services import update_mentee_file
 from binome.portals.decorators import staff_only
 from binome.portals.helpers import acting_user, add_service_errors, is_htmx
@@ -71,12 +81,58 @@ def people(request: HttpRequest) -> HttpResponse:
     query_string = request.GET.copy()
     query_string.pop("page", None)
     template = "portals/people/people_rows.html" if is_htmx(request) else "portals/people/people.html"
-    return render(request, template, {"form": form, "page": page, "query_string": query_string.urlencode()})
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "rows": _rows(page), "query_string": query_string.urlencode()},
+    )
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list, in plain strings: its labels are translated once per page,
+    not once per row by the template."""
+
+    url: str
+    name: str
+    role: str
+    territory: str
+    occupation: str  # a mentor's ROME code and job title
+    targets: list[tuple[str, str]]  # a mentee's target occupations, (code, label)
+    status: str  # a mentor's training, or a mentee's referral statuses
+
+
+def _rows(people: Iterable[Person]) -> list[PersonRow]:
+    mentee_label, mentor_label = _("Mentee"), _("Mentor")
+    referral_status = {value: str(label) for value, label in Referral.Status.choices}
+    training_status = {value: str(label) for value, label in MentorProfile.Training.choices}
+    rows = []
+    for person in people:
+        # A missing profile raises a subclass of AttributeError: getattr's default covers it.
+        mentee = getattr(person, "mentee_profile", None)
+        mentor = getattr(person, "mentor_profile", None)
+        role = mentee_label if mentee else ""
+        if mentor:
+            role += f"{mentor_label} · {mentor.company.name}"
+        rows.append(
+            PersonRow(
+                url=reverse("people:person", args=[person.pk]),
+                name=person.full_name,
+                role=role,
+                territory=person.territory.name,
+                occupation=f"{mentor.occupation_id} {mentor.job_title}" if mentor else "",
+                targets=[(o.code, o.label) for o in mentee.target_occupations.all()] if mentee and not mentor else [],
+                status=training_status.get(mentor.training_status, mentor.training_status)
+                if mentor
+                else ", ".join(referral_status.get(r.status, r.status) for r in person.referrals.all()),
+            )
+        )
+    return rows
 
 
 @staff_only
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    found = person_file(people_visible_to(request.user), pk)
+    found = person_file_as_shown(people_visible_to(request.user), pk)
     audit.viewed(request, found, what="file")
     duos = (
         duos_visible_to(request.user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,11 +31,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def territory(request: HttpRequest, slug: str) -> HttpResponse:
-    found = get_object_or_404(territories_visible_to(request.user), slug=slug)
+    # One read of the viewer's territories: the one shown (404 outside them) and the switcher.
+    territories = list(territories_visible_to(request.user))
+    found = next((t for t in territories if t.slug == slug), None)
+    if found is None:
+        raise Http404("No territory of this viewer has that address.")
     return render(
         request,
         "portals/territories/territory.html",
-        {"board": territory_dashboard(found), "territories": territories_visible_to(request.user)},
+        {"board": territory_dashboard(found), "territories": territories},
     )
 
 

@@ -68,6 +68,7 @@ PLACES = ["Paris", "Saint-Denis 93200", "Créteil", "Nanterre", "Vitry-sur-Seine
 # The problems `bad=k` puts in the file, one per row, and the rows (0-based) they go to.
 BAD_KINDS = ("missing first name", "impossible date", "unknown country", "unknown language", "“?” in a name")
 BAD_ROWS = (6, 19, 33, 48, 66)
+NO_EMAIL = 7  # the rows whose index ends in 7 leave the email empty
 
 
 def expected(index: int) -> dict[str, Any]:
@@ -85,7 +86,8 @@ def expected(index: int) -> dict[str, Any]:
         "french_level": LEVELS[index % len(LEVELS)],
         "job": JOBS[index % len(JOBS)],
         "phone": f"06 {index // 100 % 100:02d} {index % 100:02d} {(index * 37) % 100:02d} {(index * 53) % 100:02d}",
-        "email": f"personne.{index}@exemple-asso.fr",
+        # One in ten has no email (reached by phone): the coordinator hands over a connection link.
+        "email": "" if index % 10 == NO_EMAIL else f"personne.{index}@exemple-asso.fr",
     }
 
 
@@ -151,6 +153,27 @@ def ngo_spreadsheet(
     for column in ("C", "N"):
         for cell in sheet[column][1:]:
             cell.number_format = "DD/MM/YYYY"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def ngo_spreadsheet_xls(*, rows: int = 80, today: datetime.date | None = None) -> bytes:
+    """The same rows as an Excel 97-2003 .xls file (written by xlwt), as older offices still save."""
+    import xlwt  # type: ignore[import-untyped]
+
+    today = today or datetime.date.today()
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Orientations")
+    as_date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for column, header in enumerate(HEADERS):
+        sheet.write(0, column, header)
+    for index in range(rows):
+        for column, value in enumerate(_row(index, today)):
+            if isinstance(value, datetime.date):
+                sheet.write(index + 1, column, value, as_date)
+            else:
+                sheet.write(index + 1, column, value)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

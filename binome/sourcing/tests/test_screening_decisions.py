@@ -104,6 +104,47 @@ def test_the_board_filters_on_the_precheck_and_says_why(cast: Cast, pool: dict[s
     assert "Pas encore interrogé sur les six mois." in page
 
 
+def test_the_precheck_bar_groups_the_awaiting_referrals_and_one_decision_takes_a_group(
+    cast: Cast, pool: dict[str, Referral], client_for: Any
+) -> None:
+    gaby = _referred(cast, "Gaby", french_level="A1", right_to_work=False)  # fails two rules
+    pool_ids = [r.pk for r in pool.values()] + [gaby.pk]
+    Referral.objects.exclude(pk__in=pool_ids).update(status=S.ENROLLED)  # the cast's own: decided
+    client = client_for(cast.amara)
+    board = client.get(reverse(BOARD))
+    groups = {(g.verdict, g.rule): g.count for g in board.context["precheck_groups"]}
+    # From the pool's files: three pass, one lacks the six-month answer, Dara and Gaby cannot work
+    # yet, Gaby's French is below the minimum (she counts under both rules).
+    assert groups == {
+        ("passes", ""): 3,
+        ("incomplete", ""): 1,
+        ("fails", "right_to_work"): 2,
+        ("fails", "french_level"): 1,
+    }
+    page = board.content.decode()
+    assert 'data-precheck-group="fails:french_level"' in page
+    assert "precheck=fails&amp;failed_rule=french_level" in page
+    assert 'name="scope" value="selected" checked' in page  # unfiltered: the ticked ones by default
+
+    chosen = client.get(reverse(BOARD), {"precheck": "fails", "failed_rule": "right_to_work"})
+    assert {r.person.first_name for r in chosen.context["rows"]} == {"Dara", "Gaby"}
+    assert 'name="scope" value="all" checked' in chosen.content.decode()  # filtered: the whole filter
+    back = "precheck=fails&failed_rule=right_to_work"
+    asked = client.post(reverse(BULK), {"scope": "all", "decision": S.WAITLISTED, "back": back, "expected": 2})
+    assert asked.context["preview"].moving == 2
+    client.post(
+        reverse(BULK), {"scope": "all", "decision": S.WAITLISTED, "back": back, "expected": 2, "confirmed": "on"}
+    )
+    assert set(Referral.objects.filter(status=S.WAITLISTED).values_list("person__first_name", flat=True)) == {
+        "Dara",
+        "Gaby",
+    }
+    # A rule filter with another verdict is ignored, not an empty list; an odd rule is refused.
+    passes = client.get(reverse(BOARD), {"precheck": "passes", "failed_rule": "right_to_work"}).context["rows"]
+    assert {r.person.first_name for r in passes} == {"Amina", "Bilal", "Chadi"}
+    assert client.get(reverse(BOARD), {"precheck": "fails", "failed_rule": "<b>"}).status_code == 200
+
+
 def _decide(client: Any, scope: str, **data: Any) -> Any:
     return client.post(reverse(BULK), {"scope": scope, "decision": S.ELIGIBLE, **data}, follow=True)
 

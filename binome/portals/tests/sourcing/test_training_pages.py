@@ -122,6 +122,37 @@ def test_a_full_session_takes_nobody_more(cast: Cast, client_for: Any, sent: lis
     assert sent == []
 
 
+def test_register_everyone_fills_the_places_left_in_the_lists_order(
+    cast: Cast, client_for: Any, sent: list[Any]
+) -> None:
+    planned = session(cast.paris, capacity=2)
+    for name in ("Inès", "Jules", "Karim"):
+        new_mentor(cast.acme, name)
+    # The list, from its definition: the territory's mentors neither trained nor exempted, by last
+    # name, first name, then id.
+    waiting = [
+        m
+        for m in MentorProfile.objects.filter(person__territory=cast.paris).select_related("person")
+        if m.training_status in (T.NOT_STARTED, T.SCHEDULED)
+    ]
+    listed = sorted(waiting, key=lambda m: (m.person.last_name, m.person.first_name, m.pk))
+    assert len(listed) >= 3
+    client = client_for(cast.amara)
+    page = client.get(reverse("sourcing:training_session", args=[planned.pk])).content.decode()
+    assert "Inscrire les 2 premiers de la liste" in page  # more to register than places
+
+    response = client.post(reverse("sourcing:training_register", args=[planned.pk]), {"everyone": "1"})
+
+    assert response.status_code == 302
+    assert set(planned.attendances.values_list("mentor_id", flat=True)) == {m.pk for m in listed[:2]}
+    assert len(sent) == 2
+    # Nothing ticked and no "everyone": a clear error, nobody registered.
+    other = session(cast.paris, capacity=5)
+    refused = client.post(reverse("sourcing:training_register", args=[other.pk]), {}, follow=True)
+    assert "Choisissez au moins un mentor à inscrire." in refused.content.decode()
+    assert not other.attendances.exists()
+
+
 # --- attendance -------------------------------------------------------------------------
 def test_one_tap_present_trains_the_mentor_and_absent_undoes_it(cast: Cast, client_for: Any, sent: list[Any]) -> None:
     ines = new_mentor(cast.acme)

@@ -4,13 +4,14 @@ its management page, and the teaching material of the person's cohorts."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from binome.accounts.access import scope_of
 from binome.accounts.models import User
 from binome.cohorts import ics, services
-from binome.cohorts.models import CalendarFeed, Language, Resource
+from binome.cohorts.models import CalendarFeed, Language, Resource, Workshop
 from binome.pairing import workshops
 from binome.portals.decorators import section
 from binome.portals.helpers import account_of, acting_user
@@ -46,8 +47,12 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":
+            had_one = CalendarFeed.objects.filter(user=cast(User, request.user)).exists()
             services.regenerate_calendar_feed(actor=account_of(request))
-            messages.success(request, _("Your calendar link is new: the previous one no longer works."))
+            if had_one:
+                messages.success(request, _("Your calendar link is new: the previous one no longer works."))
+            else:
+                messages.success(request, _("Your calendar link is ready."))
         elif action == "revoke":
             services.revoke_calendar_feed(actor=acting_user(request))
             messages.success(request, _("Your calendar link is switched off."))
@@ -66,9 +71,29 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
             "url": url,
             "webcal_url": url.replace("https://", "webcal://").replace("http://", "webcal://") if url else None,
             "base_template": "base_mentee.html" if mentee_only else "base.html",
-            "upcoming": workshops.workshops_for_user(request.user).select_related("cohort")[:20],
+            **_upcoming_and_past(request.user),
         },
     )
+
+
+def _upcoming_and_past(user: object) -> dict[str, list[Any]]:
+    """The workshops still to come (not yet ended), soonest first, each with its "add to my
+    calendar" links, and the last few already past."""
+    now = timezone.now()
+    mine = workshops.workshops_for_user(user).select_related("cohort")
+    upcoming = [(w, ics.google_calendar_url(w), ics.outlook_calendar_url(w)) for w in mine.filter(ends_at__gt=now)[:20]]
+    past: list[Workshop] = list(mine.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:5])
+    return {"upcoming": upcoming, "past": past}
+
+
+@signed_in
+def workshop_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the viewer's workshops as a file to add to a calendar (404 if not theirs)."""
+    workshop = get_object_or_404(workshops.workshops_for_user(request.user), pk=pk)
+    response = HttpResponse(ics.event_ics(workshop), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="binome-{workshop.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @members_only

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,11 +70,17 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
     meetings = list(duo.meetings.select_related("recorded_by", "confirmed_by").order_by("-held_on", "-pk"))
     period, period_form = period_from(request.GET, Period(*meeting_selectors.period_of(duo.cohort)))
     side = role if role in {"mentor", "mentee"} else None
+    # What a member is asked to confirm stays in view above the mentee's (folded) history.
+    live = duo.status == Duo.Status.ACTIVE
+    to_confirm = [m for m in meetings if live and side and not m.is_confirmed and m.recorded_as != side]
     context = {
         "duo": duo,
         "role": role,
         "meetings": meetings,
+        "to_confirm": to_confirm,
         "confirmed": sum(1 for m in meetings if m.is_confirmed),
+        # The mentee's phone shows the last few; older ones are folded under them.
+        "history": [m for m in meetings if m not in to_confirm],
         "introductions": duo.introductions.select_related("sector").all(),
         # Hours from the ledger, over one period the page names: the mentor's (every duo, training,
         # workshops) and, inside them, this duo's meetings.
@@ -83,7 +90,7 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         "duo_hours": meeting_selectors.duo_hours(duo, start=period.start, end=period.end) if role != "mentee" else None,
         "period": period,
         "period_form": period_form,
-        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(duo=duo),
         "introduction_form": forms.get("introduction_form") or IntroductionForm(),
         "sharing_form": SharingForm(
             initial={
@@ -114,10 +121,10 @@ def _view(role: str) -> Any:
     @require_POST
     def log_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         duo = _duo(request, role, pk)
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, duo=duo)
         if form.is_valid():
             try:
-                meeting_services.record_meeting(duo, actor=acting_user(request), author=role, **form.cleaned_data)
+                meeting_services.record_meeting(duo, actor=acting_user(request), author=role, **form.meeting_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -125,7 +132,8 @@ def _view(role: str) -> Any:
                     messages.success(request, _("Meeting recorded."))
                 else:
                     messages.success(request, _("Meeting recorded. Your duo partner will be asked to confirm it."))
-                return redirect(PAGE[role], pk=duo.pk)
+                # To the page's message, not back to the form the post came from (#log-meeting).
+                return redirect(reverse(PAGE[role], kwargs={"pk": duo.pk}) + "#main")
         return _page(request, role, duo, status=422, meeting_form=form)
 
     @guard

@@ -34,6 +34,7 @@ from binome.sourcing.selectors import (
     ScreeningRows,
     counts_by_status,
     filter_referrals,
+    precheck_groups,
     referral_file,
     referrals_for_board,
     referrals_visible_to,
@@ -85,7 +86,7 @@ def _filtered(user: Any, params: QueryDict) -> tuple[BoardFilterForm, QuerySet[R
     carries back), applied within what `user` may see: (form, every stage, the rows listed)."""
     form = _board_form(user, params)
     visible = referrals_visible_to(user)
-    status = verdict = ""
+    status = verdict = failed_rule = ""
     if form.is_valid():
         data = form.cleaned_data
         partner = data["partner"]
@@ -102,9 +103,9 @@ def _filtered(user: Any, params: QueryDict) -> tuple[BoardFilterForm, QuerySet[R
                 import_batch=data["import_batch"],
             ),
         )
-        status, verdict = data["status"], data["precheck"]
+        status, verdict, failed_rule = data["status"], data["precheck"], data["failed_rule"]
     board = referrals_for_board(visible)
-    return form, board, screening_rows(board, status=status, verdict=verdict)
+    return form, board, screening_rows(board, status=status, verdict=verdict, failed_rule=failed_rule)
 
 
 def _board_context(request: HttpRequest) -> dict[str, Any]:
@@ -115,7 +116,17 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
     query_string.pop("page", None)
     without_status = query_string.copy()
     without_status.pop("status", None)
+    without_precheck = query_string.copy()
+    for key in ("precheck", "failed_rule", "status"):
+        without_precheck.pop(key, None)
+    filtered = any(value for key, value in clean.items() if key != "import_batch")
     return {
+        "precheck_groups": precheck_groups(board),
+        "without_precheck": without_precheck.urlencode(),
+        "failed_rule": clean.get("failed_rule", ""),
+        # After filtering, the decision is most often for the whole filter; ticking a box switches
+        # to "the ticked referrals" (static/js/select-all.js), and every decision is confirmed first.
+        "default_scope": BulkScopeForm.ALL if filtered else BulkScopeForm.SELECTED,
         "form": form,
         "counts": counts_by_status(board),
         "total": board.count(),

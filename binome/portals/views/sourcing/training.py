@@ -69,7 +69,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attendances = session.attendances.select_related("mentor__person", "mentor__company").order_by(
         "mentor__person__last_name", "mentor__person__first_name", "pk"
     )
-    form = RegisterMentorsForm(candidates=training.mentors_to_register(session))
+    candidates = training.mentors_to_register(session)
+    free = max(session.capacity - len(attendances), 0)
+    form = RegisterMentorsForm(candidates=candidates, places=free)
     return render(
         request,
         "portals/sourcing/training/session.html",
@@ -77,7 +79,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "attendances": attendances,
             "register_form": form,
-            "free": max(session.capacity - len(attendances), 0),
+            "free": free,
+            "candidates": candidates.count(),
             "attendance_open": training.session_date(session) <= timezone.localdate(),
             "unmarked": sum(1 for a in attendances if a.present is None),
             "is_past": training.is_past(session),
@@ -89,7 +92,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(training_sessions_visible_to(request.user), pk=pk)
-    form = RegisterMentorsForm(request.POST, candidates=training.mentors_to_register(session))
+    places = max(session.capacity - session.attendances.count(), 0)
+    form = RegisterMentorsForm(request.POST, candidates=training.mentors_to_register(session), places=places)
     if form.is_valid():
         try:
             added = training.register_mentors(session, form.cleaned_data["mentors"], actor=acting_user(request))
@@ -102,7 +106,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 text = _("%(n)s mentor(s) registered; each gets an email with the session.")
             messages.success(request, text % {"n": len(added)})
     else:
-        messages.error(request, _("Choose at least one mentor to register."))
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
     return redirect("sourcing:training_session", pk=session.pk)
 
 
