@@ -160,7 +160,7 @@ BUDGETS = [
     Budget("coordinator dashboard", lambda c: reverse("territories:territory", args=["paris"]), _coordinator, 17, 50),
     Budget("people list", lambda c: reverse("people:people"), _coordinator, 9, 800),
     Budget("a mentee's file", lambda c: reverse("people:person", args=[c.cast.chloe.person_id]), _coordinator, 11, 50),
-    Budget("matching board", lambda c: reverse("pairing:matching_board", args=[c.matching.pk]), _coordinator, 11, 800),
+    Budget("matching board", lambda c: reverse("pairing:matching_board", args=[c.matching.pk]), _coordinator, 12, 800),
     Budget("impact dashboard", lambda c: reverse("impact:dashboard"), _coordinator, 27, 50),
     Budget("mentee home", lambda c: reverse("mentee_portal"), lambda c: c.chloe_user, 8, 50),
 ]
