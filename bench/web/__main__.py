@@ -508,6 +508,8 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="drop and seed the databases again")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
+    # Stopped from outside (a background job ignores Ctrl-C), it still stops the servers it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.rounds, args.seconds = 1, 2.0
     labels = [label.strip() for label in args.data.split(",") if label.strip()]
