@@ -141,6 +141,9 @@ if not DEBUG:
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# No "loaders" below on purpose: Django then wraps them in its cached loader, so each template is
+# parsed once per process, in production as in development (where an edited file is reloaded);
+# binome/lib/tests/test_production_process.py holds it.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -177,7 +180,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A reused connection is checked at the start of each request that touches the database, so a
+    # database restart costs no failed request: one round trip of the four a signed-in request makes
+    # before its page runs (session, user, roles; `python -m bench.web.middleware`). 0 saves it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the per-client counters (allauth's sign-in and code limits, the enrolment form's):

@@ -29,7 +29,7 @@ from binome.accounts.models import Role, User
 from binome.cohorts.models import Cohort
 from binome.lib.models import OutgoingMessage
 from binome.meetings import engagement
-from binome.operations.demo import data
+from binome.operations.demo import data, seed_scale
 from binome.operations.demo.seed_duplicates import seed_duplicates
 from binome.operations.demo.seed_enrolment import seed_enrolment
 from binome.operations.demo.seed_impact import seed_impact
@@ -88,8 +88,9 @@ def _at(day: date) -> datetime:
 
 
 class DemoSeeder:
-    def __init__(self, seed: int, anchor: date, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, seed: int, anchor: date, progress: Callable[[str], None] | None = None, scale: int = 1) -> None:
         self.rng = random.Random(seed)
+        self.scale = scale  # Paris at `scale` times its size (seed_scale); 1: the demo as it is
         self.anchor = anchor
         self.report = SeedReport()
         self.used_emails: set[str] = set()
@@ -230,8 +231,10 @@ class DemoSeeder:
             for sector in Sector.objects.prefetch_related("occupations")
         }
         mentors = []
+        headcounts: dict[int, int] = {}
         for company in companies:
             headcount = {"micro": 2, "sme": 4}.get(company.size_band, self.rng.randint(8, 13))
+            headcounts[company.pk] = headcount
             occupations = sector_occupations.get(company.sector_id or "", []) or ["M1402"]
             for _ in range(headcount):
                 gender = self.rng.choice(["female", "male"])
@@ -270,6 +273,8 @@ class DemoSeeder:
                         gender_preference=self.rng.choices(["", "female", "male"], weights=[85, 10, 5], k=1)[0],
                     )
                 )
+        if self.scale > 1:
+            mentors += seed_scale.more_mentors(self, companies, headcounts)
         self.report.mentors = len(mentors)
         return mentors
 
@@ -291,12 +296,24 @@ class DemoSeeder:
                 pool = company_targets.get(slug) or data.COMMON_TARGETS
                 profile = self._mentee(territories[slug], pool, partners_by_territory[slug])
                 mentees.append(profile)
+            if self.scale > 1 and slug == seed_scale.SCALED_TERRITORY:
+                pool = company_targets.get(slug) or data.COMMON_TARGETS
+                more = count * (self.scale - 1)
+                mentees += seed_scale.more_mentees(self, territories[slug], pool, partners_by_territory[slug], more)
         self.report.mentees = len(mentees)
         return mentees
 
     def _mentee(self, territory: Territory, pool: list[str], partners: list[Organisation]) -> MenteeProfile:
         """A person from one of the usual countries of origin, their languages and mentee profile,
         referred by one of `partners`; `pool` holds the occupations the territory's companies offer."""
+        person_fields, profile_fields, targets, spoken = self._draw_mentee(territory, pool)
+        referral = self._refer(territory, partners, person_fields, profile_fields, targets, spoken)
+        return referral.person.mentee_profile
+
+    def _draw_mentee(
+        self, territory: Territory, pool: list[str]
+    ) -> tuple[dict[str, Any], dict[str, Any], list[str], dict[str, str]]:
+        """A mentee's person fields, profile fields, target occupations and languages, not saved yet."""
         origins = data.ORIGINS
         origin = self.rng.choices(origins, weights=[o[1] for o in origins], k=1)[0]
         country, _w, women, men, surnames, languages = origin
@@ -333,8 +350,7 @@ class DemoSeeder:
             "gender_preference": "female" if gender == "female" and self.rng.random() < 0.15 else "",
             "gender_preference_required": False,
         }
-        referral = self._refer(territory, partners, person_fields, profile_fields, sorted(targets), spoken)
-        return referral.person.mentee_profile
+        return person_fields, profile_fields, sorted(targets), spoken
 
     def _refer(
         self,
@@ -414,6 +430,8 @@ class DemoSeeder:
             self.report.cohorts += 1
             if outcome is None:
                 continue
+            if slug == seed_scale.SCALED_TERRITORY:
+                n_duos *= self.scale
             available_mentors = [
                 m
                 for m in mentors
@@ -502,10 +520,17 @@ SEED_STEPS = 10
 
 
 def seed_demo(
-    *, seed: int = 2026, anchor: date | None = None, progress: Callable[[str], None] | None = None
+    *,
+    seed: int = 2026,
+    anchor: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    scale: int = 1,
 ) -> SeedReport:
-    """`progress`: called with one line per step (the command prints them with `--progress`)."""
-    report = DemoSeeder(seed, anchor or date.today(), progress).run()
+    """`progress`: called with one line per step (the command prints them with `--progress`);
+    `scale`: Paris at that many times its size (see seed_scale)."""
+    if scale < 1:
+        raise ValueError("The scale is a whole number of at least 1.")
+    report = DemoSeeder(seed, anchor or date.today(), progress, scale).run()
     # The seed writes history, not news: the notifications its services queued (new duos,
     # referral status changes) would email made-up addresses on the worker's first start.
     DBTaskResult.objects.filter(status="READY").delete()

@@ -50,7 +50,7 @@ def _enrol(cohort: Cohort, limit: int) -> int:
 
 def seed_matching(seeder: DemoSeeder) -> None:
     paris = Cohort.objects.get(name="Paris automne")
-    _enrol(paris, PARIS_READY)
+    _enrol(paris, PARIS_READY * seeder.scale)
     # People enrolled before this session without a cohort: attach them to their territory's next cohort.
     for cohort in Cohort.objects.filter(status=Cohort.Status.PLANNED):
         Referral.objects.filter(

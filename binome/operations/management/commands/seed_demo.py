@@ -21,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing (and succeed) when the database already has data."
         )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Paris at this many times its size: mentors, mentees, duos, people to match (benchmarks: 10).",
+        )
         parser.add_argument("--progress", action="store_true", help="Print each step as it starts (with the time).")
 
     def _print_now(self, line: str) -> None:
@@ -33,11 +39,13 @@ class Command(BaseCommand):
                 self.stdout.write("demo data: database already has data, left untouched")
                 return
             raise CommandError("The database already has data; seed_demo only fills an empty database.")
+        if options["scale"] < 1:
+            raise CommandError("--scale is a whole number of at least 1.")
         if options["progress"]:
             self.stdout.write("demo data: the database is empty, building the demo (about 3 minutes)…")
         self.stdout.flush()
         progress = self._print_now if options["progress"] else None
-        report = seed_demo(seed=options["seed"], anchor=options["anchor"], progress=progress)
+        report = seed_demo(seed=options["seed"], anchor=options["anchor"], progress=progress, scale=options["scale"])
         self.stdout.write(
             f"demo data: {report.territories} territories, {report.companies} companies, {report.partners} partners, "
             f"{report.mentors} mentors, {report.mentees} mentees, {report.cohorts} cohorts, {report.duos} duos"
