@@ -590,6 +590,16 @@ def matching(journey: Journey, page: Any, cohort: Cohort) -> int:
     return proposed
 
 
+def choose_a_password(journey: Journey, mentee: Any) -> None:
+    """The page her link opens: a password chosen twice, then her home page."""
+    journey.french(mentee)
+    mentee.fill("#id_new_password1", PASSWORD)
+    mentee.fill("#id_new_password2", PASSWORD)
+    journey.click(mentee.locator("main form button[type=submit]"))
+    mentee.wait_for_url(re.compile(r"/mentee/"))
+    journey.french(mentee)
+
+
 def mentee_signs_in(journey: Journey, browser: Any, live_server: Any, cohort: Cohort) -> None:
     journey.begin("9 every mentee can sign in")
     duos = list(Duo.objects.filter(cohort=cohort).select_related("mentee__person"))
@@ -598,12 +608,7 @@ def mentee_signs_in(journey: Journey, browser: Any, live_server: Any, cohort: Co
     person = duos[0].mentee.person
     mentee = new_page(browser, live_server, journey, PHONE)
     mentee.goto(emailed_link(person.email, "/invitation/"))  # the link in her email
-    journey.french(mentee)
-    mentee.fill("#id_new_password1", PASSWORD)
-    mentee.fill("#id_new_password2", PASSWORD)
-    journey.click(mentee.locator("main form button[type=submit]"))
-    mentee.wait_for_url(re.compile(r"/mentee/"))
-    journey.french(mentee)
+    choose_a_password(journey, mentee)
     journey.shot(mentee, "mentee")
     mentee.context.close()
 
@@ -624,12 +629,7 @@ def mentee_without_email_signs_in(journey: Journey, page: Any, browser: Any, liv
     # Scanned from the printed code; the site's address is SITE_URL, the live server's differs here.
     assert handed_over.startswith(settings.SITE_URL)
     mentee.goto(handed_over.removeprefix(settings.SITE_URL))
-    journey.french(mentee)
-    mentee.fill("#id_new_password1", PASSWORD)
-    mentee.fill("#id_new_password2", PASSWORD)
-    journey.click(mentee.locator("main form button[type=submit]"))
-    mentee.wait_for_url(re.compile(r"/mentee/"))
-    journey.french(mentee)
+    choose_a_password(journey, mentee)
     mentee.context.close()
 
 

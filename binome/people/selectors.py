@@ -80,9 +80,8 @@ def people_for_list(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def person_file(people: QuerySet[Person], person_id: int) -> Person:
-    """A full file, fetched and authorised in one step (404 outside the viewer's scope): every
-    field, for the pages that export, edit or erase it."""
+def _file(people: QuerySet[Person], person_id: int, referrals: QuerySet[Any]) -> Person:
+    """One file with what its pages read, authorised in the same step (404 outside the scope)."""
     return get_object_or_404(
         people.select_related(
             "territory",
@@ -93,33 +92,24 @@ def person_file(people: QuerySet[Person], person_id: int) -> Person:
             "updated_by",
         ).prefetch_related(
             Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
-            Prefetch("referrals", queryset=_referrals().select_related("partner")),
+            Prefetch("referrals", queryset=referrals),
             "mentee_profile__target_occupations",
         ),
         pk=person_id,
     )
 
 
+def person_file(people: QuerySet[Person], person_id: int) -> Person:
+    """A full file, fetched and authorised in one step (404 outside the viewer's scope): every
+    field, for the pages that export, edit or erase it."""
+    return _file(people, person_id, _referrals().select_related("partner"))
+
+
 def person_file_as_shown(people: QuerySet[Person], person_id: int) -> Person:
     """What the file page shows, authorised like `person_file`: its referrals without their
     encrypted reasons (the page shows partner, dates and status), so they are never decrypted."""
-    return get_object_or_404(
-        people.select_related(
-            "territory",
-            "mentee_profile__home",
-            "mentor_profile__company",
-            "mentor_profile__occupation",
-            "mentor_profile__workplace",
-            "updated_by",
-        ).prefetch_related(
-            Prefetch("languages", queryset=PersonLanguage.objects.select_related("language")),
-            Prefetch(
-                "referrals",
-                queryset=_referrals().only(*REFERRAL_FILE_COLUMNS, "partner__name").select_related("partner"),
-            ),
-            "mentee_profile__target_occupations",
-        ),
-        pk=person_id,
+    return _file(
+        people, person_id, _referrals().only(*REFERRAL_FILE_COLUMNS, "partner__name").select_related("partner")
     )
 
 
