@@ -84,6 +84,9 @@ RETENTION = {
             1095 * DAY,
             False,
         ),
+        Retention(
+            "team_contact", _("A territory's team contact: while it is set; replaced when it changes"), None, False
+        ),
         Retention("audit", _("Audit trail: 5 years, then deleted"), 1826 * DAY, True),
         Retention(
             "task_queue",
@@ -111,6 +114,9 @@ ACCOUNTS = Processing(_("Signing in and scoping what each user may see"), Basis.
 SECURITY = Processing(_("Security of processing and accountability (GDPR art. 5(2), 32)"), Basis.LEGAL)
 PARTNERS = Processing(_("Relations with partner organisations and companies"), Basis.LEGITIMATE)
 SPONSORSHIP = Processing(_("Skills-sponsorship statements for the company"), Basis.CONTRACT)
+TEAM_CONTACT = Processing(
+    _("Telling mentees and mentors who their coordinators are and how to reach the team"), Basis.LEGITIMATE
+)
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,12 @@ INVENTORY: list[ModelEntry] = [
         ACCOUNTS,
         "account",
         {"id": REF, "user": REF, "kind": C.ACCOUNT, "territory": REF, "organisation": REF, "person": REF},
+    ),
+    ModelEntry(
+        "territories.TerritoryContact",
+        TEAM_CONTACT,
+        "team_contact",
+        {"territory": REF, "phone": C.CONTACT, "email": C.CONTACT},
     ),
     # organisations
     ModelEntry(

@@ -20,3 +20,23 @@ class Territory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TerritoryContact(models.Model):
+    """The programme's line in a city, shown to its mentees and mentors with their coordinators'
+    names ("your coordinator" on their home pages). Meant as a team phone, but in a small team it may
+    be someone's own: it is contact data in the register (binome.privacy.inventory), apart from the
+    territory so that the territory itself holds none."""
+
+    territory = models.OneToOneField(
+        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="contact", primary_key=True
+    )
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+
+    class Meta:
+        verbose_name = _("territory contact")
+        verbose_name_plural = _("territory contacts")
+
+    def __str__(self) -> str:
+        return f"{self.territory}: {self.phone or self.email}"

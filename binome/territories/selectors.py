@@ -7,7 +7,25 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from binome.accounts.access import scope_of
-from binome.territories.models import Territory
+from binome.accounts.models import Role, User
+from binome.territories.models import Territory, TerritoryContact
+
+
+def contact_of(territory_id: int | None) -> TerritoryContact | None:
+    """The territory's team contact, if its coordinators set one."""
+    return TerritoryContact.objects.filter(territory_id=territory_id).first() if territory_id else None
+
+
+def coordinators_of(territory_id: int | None) -> list[User]:
+    """The active coordinators of a territory, by name: who a mentee or mentor turns to."""
+    if territory_id is None:
+        return []
+    return list(
+        User.objects.filter(roles__kind=Role.Kind.COORDINATOR, roles__territory_id=territory_id, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
 
 # --- who may see what -----------------------------------------------------------------
 

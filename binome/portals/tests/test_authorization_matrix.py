@@ -450,6 +450,12 @@ POLICY.update(
             foreign=lambda c: {"slug": c.lyon.slug},
             expected_foreign=STAFF_OBJECT_FOREIGN,
         ),
+        "territories:contact": Policy(
+            STAFF_POST_ONLY,
+            own=lambda c: {"slug": c.paris.slug},
+            foreign=lambda c: {"slug": c.lyon.slug},
+            expected_foreign=STAFF_POST_ONLY,
+        ),
         "cohorts:calendar_feed_manage": Policy(SIGNED_IN_ONLY),
         "cohorts:calendar_feed": Policy(
             PUBLIC,

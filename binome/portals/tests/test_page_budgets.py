@@ -162,7 +162,8 @@ BUDGETS = [
     Budget("a mentee's file", lambda c: reverse("people:person", args=[c.cast.chloe.person_id]), _coordinator, 11, 50),
     Budget("matching board", lambda c: reverse("pairing:matching_board", args=[c.matching.pk]), _coordinator, 12, 800),
     Budget("impact dashboard", lambda c: reverse("impact:dashboard"), _coordinator, 27, 50),
-    Budget("mentee home", lambda c: reverse("mentee_portal"), lambda c: c.chloe_user, 8, 50),
+    # 8, and one for "your coordinator" (the territory's coordinators, whatever the city's size).
+    Budget("mentee home", lambda c: reverse("mentee_portal"), lambda c: c.chloe_user, 9, 50),
 ]
 
 

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("staff/national/", territories.national, name="national"),
     path("staff/open-territory/", territories.open_territory, name="open_territory"),
     path("staff/territories/<slug:slug>/checklist/", territories.territory_checklist, name="checklist"),
+    path("staff/territories/<slug:slug>/contact/", territories.territory_contact, name="contact"),
     path("staff/outgoing/", outbox.outgoing, name="outgoing"),
     path("staff/outgoing/<int:pk>/resend/", outbox.resend, name="outgoing_resend"),
 ]

@@ -38,6 +38,7 @@ from binome.sourcing.training import upcoming_sessions_for
 from binome.sponsorship.forms import HourlyCostForm
 from binome.sponsorship.selectors import company_portal_figures as sponsorship_figures
 from binome.surveys.selectors import surveys_due_for_person
+from binome.territories.selectors import coordinators_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -119,7 +120,7 @@ def _company_counts(duo_counts: dict[str, int], mentors: Any, outcomes: dict[str
 
 def _own_person(person_ids: frozenset[int]) -> Person:
     # A user linked to several people (rare: a re-enrolled mentor) sees the oldest record.
-    return Person.objects.select_related("territory").get(pk=min(person_ids))
+    return Person.objects.select_related("territory__contact").get(pk=min(person_ids))
 
 
 @mentors_only
@@ -149,6 +150,7 @@ def mentor(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_form": period_form,
             **_whats_next(request, duos, side="mentor", person=person),
+            **_coordinator_card(person),
         },
     )
 
@@ -189,8 +191,21 @@ def mentee(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portals/home/mentee.html",
-        {"person": person, "duos": duos, **_whats_next(request, duos, side="mentee", person=person)},
+        {
+            "person": person,
+            "duos": duos,
+            **_whats_next(request, duos, side="mentee", person=person),
+            **_coordinator_card(person),
+        },
     )
+
+
+def _coordinator_card(person: Any) -> dict[str, Any]:
+    """Who the person turns to: the territory's coordinators by name and the team's line."""
+    territory = person.territory
+    # Read with the person (select_related): absent until a coordinator sets it.
+    contact = getattr(territory, "contact", None) if territory is not None else None
+    return {"coordinators": coordinators_of(person.territory_id), "contact": contact}
 
 
 @referrers_only

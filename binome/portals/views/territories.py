@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from binome.operations.forms import OpenTerritoryForm
 from binome.operations.selectors import opening_checklist, territory_comparison, territory_dashboard
 from binome.operations.services import open_territory as open_territory_service
 from binome.portals.decorators import section, staff_only
 from binome.portals.helpers import acting_user, add_service_errors
-from binome.territories.selectors import territories_visible_to
+from binome.territories.forms import TerritoryContactForm
+from binome.territories.selectors import contact_of, territories_visible_to
+from binome.territories.services import set_contact
 
 national_admins_only = section(lambda s: s.national_admin)
 
@@ -31,16 +34,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def territory(request: HttpRequest, slug: str) -> HttpResponse:
+    return _territory_page(request, slug)
+
+
+def _territory_page(
+    request: HttpRequest, slug: str, contact_form: TerritoryContactForm | None = None, status: int = 200
+) -> HttpResponse:
     # One read of the viewer's territories: the one shown (404 outside them) and the switcher.
     territories = list(territories_visible_to(request.user))
     found = next((t for t in territories if t.slug == slug), None)
     if found is None:
         raise Http404("No territory of this viewer has that address.")
+    contact = contact_of(found.pk)
+    form = contact_form or TerritoryContactForm(
+        initial={"phone": contact.phone, "email": contact.email} if contact else None
+    )
     return render(
         request,
         "portals/territories/territory.html",
-        {"board": territory_dashboard(found), "territories": territories},
+        {"board": territory_dashboard(found), "territories": territories, "contact": contact, "contact_form": form},
+        status=status,
     )
+
+
+@staff_only
+@require_POST
+def territory_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """The phone and address the territory's mentees and mentors see beside their coordinators."""
+    found = get_object_or_404(territories_visible_to(request.user), slug=slug)
+    form = TerritoryContactForm(request.POST)
+    if not form.is_valid():
+        return _territory_page(request, slug, contact_form=form, status=422)
+    set_contact(found, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"], actor=acting_user(request))
+    messages.success(request, _("Saved: mentees and mentors see this contact beside their coordinators' names."))
+    return redirect("territories:territory", slug=slug)
 
 
 @national_admins_only
