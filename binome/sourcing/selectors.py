@@ -148,12 +148,14 @@ class PreCheckGroup:
     count: int
 
 
-def precheck_groups(board: QuerySet[Referral]) -> list[PreCheckGroup]:
+def precheck_groups(board: QuerySet[Referral], known: dict[int, PreCheck]) -> list[PreCheckGroup]:
     """The referrals awaiting a decision, grouped by what their pre-check says, so that a
     coordinator takes one decision per group: those who pass, those with facts not recorded yet,
-    then one group per rule not met, with the rule's own label."""
+    then one group per rule not met, with the rule's own label. `known` (ScreeningRows.checks) holds
+    the pre-checks already made for the page and receives the new ones: each file is checked once."""
     rows = list(board.filter(status__in=AWAITING_DECISION))
-    checks = prechecks(rows).values()
+    known.update(prechecks([r for r in rows if r.pk not in known]))
+    checks = [known[r.pk] for r in rows]
     groups = [
         PreCheckGroup(verdict, "", "", sum(1 for check in checks if check.verdict == verdict))
         for verdict in (Verdict.PASSES, Verdict.INCOMPLETE)

@@ -73,6 +73,7 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
     # What a member is asked to confirm stays in view above the mentee's (folded) history.
     live = duo.status == Duo.Status.ACTIVE
     to_confirm = [m for m in meetings if live and side and not m.is_confirmed and m.recorded_as != side]
+    asked = {m.pk for m in to_confirm}
     context = {
         "duo": duo,
         "role": role,
@@ -80,7 +81,7 @@ def _page(request: HttpRequest, role: str, duo: Duo, status: int = 200, **forms:
         "to_confirm": to_confirm,
         "confirmed": sum(1 for m in meetings if m.is_confirmed),
         # The mentee's phone shows the last few; older ones are folded under them.
-        "history": [m for m in meetings if m not in to_confirm],
+        "history": [m for m in meetings if m.pk not in asked],
         "introductions": duo.introductions.select_related("sector").all(),
         # Hours from the ledger, over one period the page names: the mentor's (every duo, training,
         # workshops) and, inside them, this duo's meetings.

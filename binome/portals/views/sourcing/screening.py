@@ -121,7 +121,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         without_precheck.pop(key, None)
     filtered = any(value for key, value in clean.items() if key != "import_batch")
     return {
-        "precheck_groups": precheck_groups(board),
+        "precheck_groups": precheck_groups(board, listing.checks),  # before "rows": they share the checks
         "without_precheck": without_precheck.urlencode(),
         "failed_rule": clean.get("failed_rule", ""),
         # After filtering, the decision is most often for the whole filter; ticking a box switches
